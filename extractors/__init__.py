@@ -1,0 +1,1 @@
+"""Extractors: sources (documents, error-code tables, ...) -> graph facts."""

@@ -1,0 +1,153 @@
+"""Error-code tables (HTML, Markdown, CSV) -> ErrorCode records.
+
+Columns are recognised by their header in English or Chinese; a row that
+spans the whole table ("Class 08 — Connection Exception") names the class of
+the rows below it. Solution cells hold ordered steps, one per line or
+numbered ("1. ... 2. ..."). Malformed rows are reported with their location
+and skipped; the rest of the table is kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from extractors.records import ErrorCodeRecord, ExtractionError, ParsedSource, Table, digest
+
+_COLUMNS: dict[str, re.Pattern[str]] = {
+    "code": re.compile(r"^(error\s*code|err(or)?[\s_]*no|code|sqlstate|错误码|错误代码|代码|编码)$", re.I),
+    "name": re.compile(r"^(condition(\s*name)?|name|symbol|名称|条件名)$", re.I),
+    "message_zh": re.compile(r"^(message_zh|错误信息|报错信息|提示信息)$", re.I),
+    "message": re.compile(r"^(message|error\s*message|description|text|描述|说明)$", re.I),
+    "cause_zh": re.compile(r"^(cause_zh|原因|可能原因)$", re.I),
+    "cause": re.compile(r"^(causes?|reason|why)$", re.I),
+    "steps_zh": re.compile(r"^(solution_zh|解决方法|解决方案|解决步骤|处理方法|处理步骤)$", re.I),
+    "steps": re.compile(r"^(solutions?|fix|resolution|remedy|steps|action)$", re.I),
+    "product": re.compile(r"^(product|产品)$", re.I),
+    "version": re.compile(r"^(version|since|版本)$", re.I),
+    "severity": re.compile(r"^(severity|level|级别|严重性)$", re.I),
+}
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,23}$")
+_STEP_SPLIT = re.compile(r"(?:^|\s)(?=\d{1,2}[.)、]\s*)")
+_STEP_NUM = re.compile(r"^\s*\d{1,2}[.)、]\s*")
+
+
+def column_map(headers: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i, h in enumerate(headers):
+        h = " ".join(h.split())
+        for key, pattern in _COLUMNS.items():
+            if key not in found and pattern.match(h):
+                found[key] = i
+                break
+    return found
+
+
+def is_error_table(headers: list[str]) -> bool:
+    cols = column_map(headers)
+    return "code" in cols and len(cols) >= 2
+
+
+def split_steps(cell: str) -> list[str]:
+    lines = [ln.strip() for ln in cell.splitlines() if ln.strip()]
+    if len(lines) <= 1:
+        lines = [p.strip() for p in _STEP_SPLIT.split(cell) if p.strip()]
+    return [_STEP_NUM.sub("", ln) for ln in lines if _STEP_NUM.sub("", ln)]
+
+
+def records_from_table(
+    table: Table, source: ParsedSource, where: str
+) -> tuple[list[ErrorCodeRecord], list[str]]:
+    """ErrorCode records and problems (with locations) from one recognised table."""
+    cols = column_map(table.headers)
+    records: list[ErrorCodeRecord] = []
+    problems: list[str] = []
+    class_name: str | None = None
+    width = len(table.headers)
+    for n, row in enumerate(table.rows, start=1):
+        loc = f"{where} row {n}"
+        if len(row) == 1 and width > 1:
+            class_name = row[0].strip() or class_name
+            continue
+        if len(row) != width:
+            problems.append(f"{source.uri}: {loc}: expected {width} cells, found {len(row)}")
+            continue
+
+        def cell(key: str, row: list[str] = row) -> str | None:
+            i = cols.get(key)
+            value = row[i].strip() if i is not None else ""
+            return value or None
+
+        code = cell("code")
+        if not code or not _CODE.match(code):
+            problems.append(f"{source.uri}: {loc}: invalid error code {code!r}")
+            continue
+        records.append(
+            ErrorCodeRecord(
+                code=code,
+                product=cell("product") or source.product,
+                version=cell("version") or source.version,
+                name=cell("name"),
+                message=cell("message"),
+                message_zh=cell("message_zh"),
+                cause=cell("cause"),
+                cause_zh=cell("cause_zh"),
+                steps=split_steps(cell("steps") or ""),
+                steps_zh=split_steps(cell("steps_zh") or ""),
+                severity=cell("severity"),
+                class_name=class_name,
+                section_id=table.section_id,
+                uri=source.sections[0].uri.split("#")[0] if source.sections else source.uri,
+                location=loc,
+            )
+        )
+    return records, problems
+
+
+def extract_tables(source: ParsedSource) -> None:
+    """Turn the recognised error tables of a parsed document into records."""
+    for i, table in enumerate(source.tables, start=1):
+        if not is_error_table(table.headers):
+            continue
+        where = f"table {i}" + (f" (line {table.line})" if table.line else "")
+        records, problems = records_from_table(table, source, where)
+        if section_uri := _section_uri(source, table.section_id):
+            for r in records:
+                r.uri = section_uri
+        source.error_codes.extend(records)
+        source.warnings.extend(problems)
+
+
+def _section_uri(source: ParsedSource, section_id: str | None) -> str | None:
+    for s in source.sections:
+        if s.id == section_id:
+            return s.uri
+    return None
+
+
+def parse_csv(data: bytes, uri: str, product: str | None = None) -> ParsedSource:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ExtractionError(f"{uri}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise ExtractionError(f"{uri}: malformed CSV: {exc}") from exc
+    if not rows:
+        raise ExtractionError(f"{uri}: empty CSV file")
+    headers = [h.strip() for h in rows[0]]
+    if not is_error_table(headers):
+        raise ExtractionError(
+            f"{uri}: CSV header {headers!r} has no error-code column "
+            "(expected e.g. 'code' plus 'name', 'message' or 'solution')"
+        )
+    source = ParsedSource(uri=uri, kind="csv", hash=digest(data), title=uri.rsplit("/", 1)[-1])
+    source.product = product
+    table = Table(headers=headers, rows=[r for r in rows[1:] if any(c.strip() for c in r)],
+                  section_id=None)  # fmt: skip
+    # CSV rows are counted from the header line: row n is line n + 1.
+    records, problems = records_from_table(table, source, "CSV")
+    source.error_codes, source.warnings = records, problems
+    return source

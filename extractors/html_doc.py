@@ -1,0 +1,213 @@
+"""HTML documents -> sections (by heading) and tables.
+
+lxml's C parser keeps the whole PostgreSQL manual well inside the ingest
+budget (BeautifulSoup's pure-Python parser alone would take ~25 s). The walk
+is one pass in document order: every h1-h6 starts a new section whose anchor
+is the nearest enclosing element id; navigation, tables of contents, scripts
+and styles are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+
+from extractors.records import ExtractionError, ParsedSource, Section, Table, digest
+from extractors.segment import language
+
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_SKIP_CLASSES = {"navheader", "navfooter", "toc", "list-of-tables", "list-of-figures"}
+_SKIP_TAGS = {"script", "style", "nav", "head", "noscript", "template"}
+_BLOCK = {"p", "div", "li", "dt", "dd", "pre", "tr", "br", "table", "blockquote", "h1", "h2",
+          "h3", "h4", "h5", "h6", "section", "article", "ul", "ol", "dl"}  # fmt: skip
+_NUMBERING = re.compile(r"^\s*(?:(?:Chapter|Appendix|Part)\s+)?[0-9A-Z]{1,4}(?:\.[0-9]+)*\.\s+")
+_SPACE = re.compile(r"[ \t\r\f\v]+")
+_BLANKS = re.compile(r"\n\s*\n+")
+_PRODUCT_HOME = re.compile(r"^(?P<product>.+?)\s+(?P<version>\d+(?:\.\d+)*)\s+Documentation$")
+
+
+def clean_title(text: str) -> str:
+    """'5.4.1. Check Constraints' -> 'Check Constraints' (numbering is navigation)."""
+    return _NUMBERING.sub("", " ".join(text.split()))
+
+
+def normalise(text: str) -> str:
+    text = _SPACE.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _BLANKS.sub("\n\n", text).strip()
+
+
+def looks_like_html(data: bytes) -> bool:
+    head = data[:4096].lstrip().lower()
+    if b"\x00" in data[:4096]:
+        return False
+    return head.startswith((b"<!doctype", b"<html", b"<?xml", b"<!--")) or bool(
+        re.search(rb"<(html|body|head|div|p|h[1-6]|table)[\s>]", head)
+    )
+
+
+class _Walker:
+    def __init__(self, uri: str, doc_key: str) -> None:
+        self.uri = uri
+        self.doc_key = doc_key
+        self.sections: list[Section] = []
+        self.tables: list[Table] = []
+        self.stack: list[tuple[int, str]] = []
+        self.parts: list[str] = []
+        self.title = ""
+        self.anchor: str | None = None
+        self.seen_anchors: set[str] = set()
+
+    def _flush(self) -> None:
+        text = normalise("".join(self.parts))
+        self.parts = []
+        if not text:
+            return
+        ordinal = len(self.sections)
+        anchor = self.anchor if self.anchor and self.anchor not in self.seen_anchors else None
+        if anchor:
+            self.seen_anchors.add(anchor)
+        sid = f"{self.doc_key}#{anchor}" if anchor else f"{self.doc_key}#s{ordinal}"
+        uri = f"{self.uri}#{anchor}" if anchor else self.uri
+        self.sections.append(
+            Section(
+                id=sid,
+                ordinal=ordinal,
+                title=self.title,
+                heading_path=[t for _, t in self.stack],
+                anchor=anchor,
+                uri=uri,
+                text=text,
+                lang=language(self.title + " " + text[:2000]),
+            )
+        )
+
+    def current_section_id(self) -> str:
+        ordinal = len(self.sections)
+        anchor = self.anchor if self.anchor and self.anchor not in self.seen_anchors else None
+        return f"{self.doc_key}#{anchor}" if anchor else f"{self.doc_key}#s{ordinal}"
+
+    def walk(self, el: lxml.html.HtmlElement) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        cls = set((el.get("class") or "").split())
+        if tag in _SKIP_TAGS or cls & _SKIP_CLASSES or not tag:
+            if el.tail:
+                self.parts.append(el.tail)
+            return
+        level = _HEADINGS.get(tag)
+        if level is not None and not _in_admonition(el):
+            self._flush()
+            title = clean_title(el.text_content())
+            while self.stack and self.stack[-1][0] >= level:
+                self.stack.pop()
+            self.stack.append((level, title))
+            self.title = title
+            self.anchor = _anchor_for(el)
+            if el.tail:
+                self.parts.append(el.tail)
+            return
+        if tag == "table":
+            self.tables.append(_table(el, self.current_section_id()))
+        if tag in _BLOCK:
+            self.parts.append("\n")
+        if el.text:
+            self.parts.append(el.text)
+        for child in el:
+            self.walk(child)
+        if tag in _BLOCK:
+            self.parts.append("\n")
+        if el.tail:
+            self.parts.append(el.tail)
+
+
+_ADMONITIONS = {"note", "tip", "warning", "caution", "important"}
+
+
+def _in_admonition(el: lxml.html.HtmlElement) -> bool:
+    """Headings of notes and tips are part of their section's text, not new sections."""
+    node = el.getparent()
+    for _ in range(4):
+        if node is None:
+            return False
+        if set((node.get("class") or "").split()) & _ADMONITIONS:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _anchor_for(heading: lxml.html.HtmlElement) -> str | None:
+    if heading.get("id"):
+        return str(heading.get("id"))
+    for a in heading.iter("a"):
+        if a.get("id") or a.get("name"):
+            return str(a.get("id") or a.get("name"))
+    node = heading.getparent()
+    while node is not None:
+        if node.get("id") and node.tag not in ("body", "html"):
+            return str(node.get("id"))
+        node = node.getparent()
+    return None
+
+
+def _cell_text(cell: lxml.html.HtmlElement) -> str:
+    return " ".join(cell.text_content().split())
+
+
+def _table(el: lxml.html.HtmlElement, section_id: str) -> Table:
+    headers: list[str] = []
+    rows: list[list[str]] = []
+    for tr in el.iter("tr"):
+        # skip rows of nested tables: they belong to the inner table
+        parent = tr.getparent()
+        owner = parent.getparent() if parent is not None and parent.tag in ("thead", "tbody", "tfoot") else parent
+        if owner is not el:
+            continue
+        cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
+        if not cells:
+            continue
+        texts = [_cell_text(c) for c in cells]
+        if not headers and all(c.tag == "th" for c in cells):
+            headers = texts
+            continue
+        rows.append(texts)
+    return Table(headers=headers, rows=rows, section_id=section_id, line=el.sourceline)
+
+
+def parse_html(data: bytes, uri: str, doc_key: str | None = None) -> ParsedSource:
+    """Parse HTML bytes; raises ExtractionError naming ``uri`` when it is not HTML."""
+    if not looks_like_html(data):
+        raise ExtractionError(f"{uri}: not an HTML document (no HTML markup found)")
+    try:
+        root = lxml.html.fromstring(data)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise ExtractionError(f"{uri}: unparsable HTML: {exc}") from exc
+    source = ParsedSource(uri=uri, kind="html", hash=digest(data))
+    title_el = root.find(".//title")
+    source.title = clean_title(title_el.text_content()) if title_el is not None else None
+    home = root.xpath(".//a[@accesskey='h']/@title")
+    if home:
+        m = _PRODUCT_HOME.match(str(home[0]))
+        if m:
+            source.product, source.version = m.group("product"), m.group("version")
+    body = root.find("body")
+    walker = _Walker(uri, doc_key or source.doc_id)
+    walker.title = source.title or ""
+    walker.walk(body if body is not None else root)
+    walker._flush()
+    if not walker.sections:
+        # Pages that are only a table of contents keep it as their text.
+        text = normalise((body if body is not None else root).text_content())
+        if not text:
+            raise ExtractionError(f"{uri}: HTML document has no text")
+        walker.parts = [text]
+        walker.anchor = None
+        walker._flush()
+    # A preamble without a heading takes the document title.
+    source.sections = walker.sections
+    source.tables = walker.tables
+    source.lang = language((source.title or "") + " " + " ".join(s.text[:500] for s in walker.sections[:5]))
+    if not source.title:
+        source.title = walker.sections[0].title or uri.rsplit("/", 1)[-1]
+    return source

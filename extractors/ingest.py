@@ -1,0 +1,277 @@
+"""Ingest files into the graph: detect kind, skip unchanged, replace changed, retire removed.
+
+Each file is one Source (keyed by its absolute path). A source whose content
+hash is unchanged costs one hash and no write. A changed source replaces
+exactly its own facts: its document's sections (with their edges) and the
+error codes it defined. Files that disappeared from a directory that is
+ingested again are retired: their facts stay traceable but leave search.
+A file that cannot be read or parsed is reported with its name and the
+problem; the rest of the ingest goes on and nothing stored is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from extractors.concepts import ConceptMatcher, load_glossary
+from extractors.errcode_table import extract_tables, parse_csv
+from extractors.html_doc import parse_html
+from extractors.markdown_doc import parse_markdown
+from extractors.records import (
+    EXTRACTOR_VERSION,
+    ErrorCodeRecord,
+    ExtractionError,
+    ParsedSource,
+    digest,
+    slug,
+)
+from extractors.segment import search_field
+from graph.queries import concepts as cq
+from graph.queries import documents as dq
+from graph.queries import errorcodes as eq
+from graph.store import Store
+
+KINDS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
+         ".csv": "csv"}  # fmt: skip
+BATCH_FILES = 100
+MAX_MENTIONS = 12  # concepts linked per section, most frequent first
+
+
+@dataclass
+class IngestReport:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    skipped: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    documents: int = 0
+    sections: int = 0
+    error_codes: int = 0
+    mentions: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"new {self.new}, changed {self.changed}, unchanged {self.unchanged}, "
+            f"retired {self.retired}, failed {len(self.failed)}, skipped {self.skipped}; "
+            f"wrote {self.documents} documents, {self.sections} sections, "
+            f"{self.error_codes} error codes, {self.mentions} concept links "
+            f"in {self.seconds:.1f} s"
+        )
+
+
+def _files(root: Path) -> Iterable[Path]:
+    if root.is_file():
+        yield root
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            yield Path(dirpath) / name
+
+
+def parse_file(path: Path, data: bytes) -> ParsedSource:
+    uri = str(path)
+    kind = KINDS.get(path.suffix.lower())
+    if kind == "html":
+        source = parse_html(data, uri)
+        extract_tables(source)
+    elif kind == "markdown":
+        source = parse_markdown(data, uri)
+        extract_tables(source)
+    elif kind == "csv":
+        source = parse_csv(data, uri)
+    else:
+        raise ExtractionError(f"{uri}: unsupported file type {path.suffix or '(none)'}")
+    return source
+
+
+class Ingestor:
+    def __init__(self, store: Store, progress: bool = True) -> None:
+        self.store = store
+        self.progress = progress
+        load_glossary(store)
+        self.matcher = ConceptMatcher.from_store(store)
+
+    def run(self, paths: Sequence[str | Path], retire_missing: bool = True) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        for raw in paths:
+            root = Path(raw).resolve()
+            if not root.exists():
+                report.failed.append((str(raw), "no such file or directory"))
+                continue
+            prefix = str(root) + (os.sep if root.is_dir() else "")
+            known = dq.sources_under(self.store, prefix if root.is_dir() else str(root))
+            files = [p for p in _files(root) if p.suffix.lower() in KINDS or root.is_file()]
+            report.skipped += sum(1 for _ in _files(root)) - len(files) if root.is_dir() else 0
+            seen: set[str] = set()
+            pending: list[ParsedSource] = []
+            bar = tqdm(files, desc=f"ingest {root.name}", unit="file", disable=not self.progress)
+            for path in bar:
+                uri = str(path)
+                seen.add(uri)
+                try:
+                    data = path.read_bytes()
+                except OSError as exc:
+                    report.failed.append((uri, f"unreadable: {exc.strerror or exc}"))
+                    continue
+                if known.get(uri) == digest(data):
+                    report.unchanged += 1
+                    continue
+                try:
+                    source = parse_file(path, data)
+                except ExtractionError as exc:
+                    report.failed.append((uri, str(exc)))
+                    continue
+                except Exception as exc:  # a parser bug must not stop the whole ingest
+                    report.failed.append((uri, f"{type(exc).__name__}: {exc}"))
+                    continue
+                report.warnings.extend(source.warnings)
+                if uri in known:
+                    report.changed += 1
+                else:
+                    report.new += 1
+                pending.append(source)
+                if len(pending) >= BATCH_FILES:
+                    self._write(pending, report)
+                    pending = []
+            if pending:
+                self._write(pending, report)
+            if retire_missing and root.is_dir():
+                gone = sorted(set(known) - seen)
+                if gone:
+                    self.store.write(dq.RETIRE_SOURCES, {"uris": gone})
+                    self.store.write(dq.RETIRE_ERROR_CODES_OF, {"uris": gone})
+                    report.retired += len(gone)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _write(self, sources: list[ParsedSource], report: IngestReport) -> None:
+        now = int(time.time() * 1000)
+        meta = {"extractor": f"graphdesk.{{kind}}/{EXTRACTOR_VERSION}", "extracted_at": now}
+        docs = [s for s in sources if s.kind != "csv"]
+        uris = [s.uri for s in sources]
+        st = self.store
+        st.write_batch(dq.DELETE_SECTIONS_OF, [{"id": s.doc_id} for s in docs])
+        st.write(eq.DELETE_ERROR_CODES_OF, {"uris": uris})
+        st.write_batch(dq.UPSERT_DOCUMENTS, [self._doc_row(s, now) for s in docs])
+        section_rows: list[dict[str, Any]] = []
+        mention_rows: list[dict[str, Any]] = []
+        for s in docs:
+            for sec in s.sections:
+                section_rows.append(self._section_row(s, sec, now))
+                mention_rows.extend(self._mentions(sec.id, sec.title, sec.text))
+        st.write_batch(dq.CREATE_SECTIONS, section_rows, batch_size=400)
+        st.write_batch(dq.LINK_MENTIONS, mention_rows, batch_size=2000)
+        products = {s.product for s in sources if s.product}
+        if products:
+            st.write_batch(
+                cq.UPSERT_PRODUCTS,
+                [{"id": "product:" + slug(p), "props": {"name": p}} for p in sorted(products)],
+            )
+            st.write_batch(
+                cq.LINK_DOCUMENT_PRODUCT,
+                [{"doc_id": s.doc_id, "pid": "product:" + slug(s.product)} for s in docs
+                 if s.product],
+            )  # fmt: skip
+        codes = [(s, e) for s in sources for e in s.error_codes]
+        self._write_error_codes(codes, now)
+        st.write_batch(
+            dq.UPSERT_SOURCES,
+            [
+                {"id": s.uri, "props": {"uri": s.uri, "hash": s.hash, "kind": s.kind,
+                                        "extractor": meta["extractor"].format(kind=s.kind),
+                                        "extracted_at": now, "last_error": None}}
+                for s in sources
+            ],
+        )  # fmt: skip
+        report.documents += len(docs)
+        report.sections += len(section_rows)
+        report.error_codes += len(codes)
+        report.mentions += len(mention_rows)
+
+    def _doc_row(self, s: ParsedSource, now: int) -> dict[str, Any]:
+        return {
+            "id": s.doc_id,
+            "props": {
+                "uri": s.uri, "title": s.title, "lang": s.lang, "hash": s.hash,
+                "kind": s.kind, "product": s.product, "version": s.version,
+                "source": s.uri, "extractor": f"graphdesk.{s.kind}/{EXTRACTOR_VERSION}",
+                "confidence": 1.0, "extracted_at": now,
+            },
+        }  # fmt: skip
+
+    def _section_row(self, s: ParsedSource, sec: Any, now: int) -> dict[str, Any]:
+        parents = " ".join(sec.heading_path[:-1]) or (s.title or "")
+        return {
+            "doc_id": s.doc_id,
+            "props": {
+                "id": sec.id, "doc_id": s.doc_id, "uri": sec.uri, "anchor": sec.anchor,
+                "title": sec.title, "heading_path": sec.heading_path,
+                "doc_title": s.title, "text": sec.text, "lang": sec.lang,
+                "ordinal": sec.ordinal, "product": s.product, "version": s.version,
+                "hash": digest(sec.text),
+                "search": search_field((sec.title, 3), (parents, 2), (sec.text, 1)),
+                "source": s.uri, "extractor": f"graphdesk.{s.kind}/{EXTRACTOR_VERSION}",
+                "confidence": 1.0, "extracted_at": now,
+            },
+        }  # fmt: skip
+
+    def _mentions(self, sid: str, title: str, text: str) -> list[dict[str, Any]]:
+        in_title = set(self.matcher.counts(title))
+        counts = self.matcher.counts(title + "\n" + text)
+        return [
+            {"sid": sid, "cid": cid, "count": n, "in_title": cid in in_title}
+            for cid, n in counts.most_common(MAX_MENTIONS)
+        ]
+
+    def _write_error_codes(
+        self, codes: list[tuple[ParsedSource, ErrorCodeRecord]], now: int
+    ) -> None:
+        if not codes:
+            return
+        rows, causes, solutions, described = [], [], [], []
+        for s, e in codes:
+            extractor = f"graphdesk.errcode-{s.kind}/{EXTRACTOR_VERSION}"
+            steps = "\n".join(e.steps + e.steps_zh)
+            rows.append({
+                "id": e.id,
+                "props": {
+                    "code": e.code, "name": e.name, "product": e.product, "version": e.version,
+                    "message": e.message, "message_zh": e.message_zh, "class_name": e.class_name,
+                    "severity": e.severity, "uri": e.uri or s.uri, "location": e.location,
+                    "search": search_field(
+                        (e.code, 3), ((e.name or "").replace("_", " "), 3),
+                        (e.message or "", 2), (e.message_zh or "", 2), (e.class_name or "", 1),
+                        (e.cause or "", 1), (e.cause_zh or "", 1), (steps, 1)),
+                    "source": s.uri, "extractor": extractor, "confidence": 1.0,
+                    "extracted_at": now,
+                },
+            })  # fmt: skip
+            if e.cause or e.cause_zh:
+                causes.append({"eid": e.id, "props": {
+                    "id": e.id + ":cause", "text": e.cause, "text_zh": e.cause_zh,
+                    "source": s.uri, "extractor": extractor, "confidence": 1.0,
+                    "extracted_at": now}})  # fmt: skip
+            if e.steps or e.steps_zh:
+                solutions.append({"eid": e.id, "props": {
+                    "id": e.id + ":solution", "steps": e.steps, "steps_zh": e.steps_zh,
+                    "source": s.uri, "extractor": extractor, "confidence": 1.0,
+                    "extracted_at": now}})  # fmt: skip
+            if e.section_id:
+                described.append({"eid": e.id, "sid": e.section_id})
+        st = self.store
+        st.write_batch(eq.UPSERT_ERROR_CODES, rows)
+        st.write_batch(eq.CREATE_CAUSES, causes)
+        st.write_batch(eq.CREATE_SOLUTIONS, solutions)
+        st.write_batch(eq.LINK_DESCRIBED_IN, described)

@@ -1,0 +1,94 @@
+"""Plain records that extractors produce and the graph writer stores."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+EXTRACTOR_VERSION = "1"
+
+
+def digest(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode()
+    return hashlib.sha256(data).hexdigest()
+
+
+def short_id(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^0-9a-zA-Z\u4e00-\u9fff]+", "-", text.strip().lower()).strip("-")
+    return s or "x"
+
+
+@dataclass
+class Section:
+    id: str
+    ordinal: int
+    title: str
+    heading_path: list[str]
+    anchor: str | None
+    uri: str
+    text: str
+    lang: str
+
+
+@dataclass
+class Table:
+    """A table found in a document: header cells, rows, and the section it sits in."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    section_id: str | None
+    line: int | None = None
+
+
+@dataclass
+class ErrorCodeRecord:
+    code: str
+    product: str | None
+    name: str | None = None
+    message: str | None = None
+    message_zh: str | None = None
+    cause: str | None = None
+    cause_zh: str | None = None
+    steps: list[str] = field(default_factory=list)
+    steps_zh: list[str] = field(default_factory=list)
+    class_name: str | None = None
+    severity: str | None = None
+    version: str | None = None
+    section_id: str | None = None
+    uri: str | None = None
+    location: str | None = None  # row/line in the source, for reports
+
+    @property
+    def id(self) -> str:
+        return f"errcode:{slug(self.product or 'generic')}:{self.code}"
+
+
+@dataclass
+class ParsedSource:
+    """What one source file yields."""
+
+    uri: str
+    kind: str  # html, markdown, csv
+    hash: str
+    title: str | None = None
+    lang: str = "en"
+    product: str | None = None
+    version: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    error_codes: list[ErrorCodeRecord] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def doc_id(self) -> str:
+        return "doc:" + short_id(self.uri)
+
+
+class ExtractionError(Exception):
+    """A source could not be extracted; the message names the file and the problem."""

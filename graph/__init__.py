@@ -1,0 +1,1 @@
+"""The graph store: one interface, two backends (embedded FalkorDB, Neo4j)."""

@@ -1,0 +1,141 @@
+"""Everything that differs between the backends, and nowhere else.
+
+Only this module branches on the backend, always with an exhaustive match.
+Labels and property names pass an allow-list before they are put into Cypher.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from typing import assert_never
+
+from graph.errors import QueryFailed
+
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+
+# Labels graphdesk creates; anything else is refused before it reaches Cypher.
+LABELS = frozenset(
+    {
+        "Document",
+        "Section",
+        "ErrorCode",
+        "Solution",
+        "Cause",
+        "Concept",
+        "Product",
+        "Spec",
+        "Source",
+        "Migration",
+    }
+)
+
+
+class Backend(enum.Enum):
+    EMBEDDED = "embedded"
+    NEO4J = "neo4j"
+
+
+def checked_label(label: str) -> str:
+    if label not in LABELS:
+        raise QueryFailed(f"label {label!r} is not in the allow-list")
+    return label
+
+
+def checked_name(name: str) -> str:
+    if not _NAME.match(name):
+        raise QueryFailed(f"name {name!r} is not a plain identifier")
+    return name
+
+
+@dataclass(frozen=True)
+class Dialect:
+    backend: Backend
+
+    def unique_id(self, label: str) -> str:
+        """DDL that makes ``id`` the unique, indexed key of ``label``."""
+        label = checked_label(label)
+        match self.backend:
+            case Backend.EMBEDDED:
+                # FalkorDB serialises writes and graphdesk writes with MERGE on id,
+                # so an exact-match index gives the lookup speed; uniqueness follows
+                # from MERGE.
+                return f"CREATE INDEX FOR (n:{label}) ON (n.id)"
+            case Backend.NEO4J:
+                return (
+                    f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS "
+                    f"FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+                )
+            case _:
+                assert_never(self.backend)
+
+    def property_index(self, label: str, prop: str) -> str:
+        label, prop = checked_label(label), checked_name(prop)
+        match self.backend:
+            case Backend.EMBEDDED:
+                return f"CREATE INDEX FOR (n:{label}) ON (n.{prop})"
+            case Backend.NEO4J:
+                return (
+                    f"CREATE INDEX {label.lower()}_{prop.lower()} IF NOT EXISTS "
+                    f"FOR (n:{label}) ON (n.{prop})"
+                )
+            case _:
+                assert_never(self.backend)
+
+    def fulltext_index(self, label: str, prop: str) -> str:
+        """A full-text index over a field that Python has already segmented.
+
+        Both backends index the field as whitespace-separated, lower-case tokens
+        with no stemming or stop words of their own, so search behaves the same.
+        """
+        label, prop = checked_label(label), checked_name(prop)
+        match self.backend:
+            case Backend.EMBEDDED:
+                return (
+                    f"CALL db.idx.fulltext.createNodeIndex("
+                    f"{{label: '{label}', stopwords: ['']}}, "
+                    f"{{field: '{prop}', nostem: true}})"
+                )
+            case Backend.NEO4J:
+                return (
+                    f"CREATE FULLTEXT INDEX {label.lower()}_{prop.lower()} IF NOT EXISTS "
+                    f"FOR (n:{label}) ON EACH [n.{prop}] "
+                    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}"
+                )
+            case _:
+                assert_never(self.backend)
+
+    def fulltext_call(self, label: str, prop: str) -> str:
+        """The CALL clause that yields ``node`` and ``score`` for query string ``$q``."""
+        label, prop = checked_label(label), checked_name(prop)
+        match self.backend:
+            case Backend.EMBEDDED:
+                return f"CALL db.idx.fulltext.queryNodes('{label}', $q) YIELD node, score"
+            case Backend.NEO4J:
+                return (
+                    f"CALL db.index.fulltext.queryNodes('{label.lower()}_{prop.lower()}', $q) "
+                    "YIELD node, score"
+                )
+            case _:
+                assert_never(self.backend)
+
+    def fulltext_query(self, tokens: list[str]) -> str:
+        """An OR-query of already segmented tokens, escaped for the backend's parser."""
+        clean = [t for t in dict.fromkeys(tokens) if t]
+        match self.backend:
+            case Backend.EMBEDDED:
+                # RediSearch: '|' is OR; escape everything that is not a word char.
+                return " | ".join(_escape(t, _REDISEARCH_SPECIAL) for t in clean)
+            case Backend.NEO4J:
+                return " OR ".join(_escape(t, _LUCENE_SPECIAL) for t in clean)
+            case _:
+                assert_never(self.backend)
+
+
+_REDISEARCH_SPECIAL = set(",.<>{}[]\"':;!@#$%^&*()-+=~|/\\ ?")
+_LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/ ')
+
+
+def _escape(token: str, special: set[str]) -> str:
+    return "".join("\\" + c if c in special else c for c in token)

@@ -1,0 +1,1 @@
+"""Cypher statements grouped by concern; the only place (with the dialect) that holds Cypher."""

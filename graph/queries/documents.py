@@ -1,0 +1,111 @@
+"""Documents, their sections, and the sources that produced them."""
+
+from __future__ import annotations
+
+from graph.store import Store
+from graph.types import Row
+
+SOURCES_UNDER = """
+MATCH (s:Source)
+WHERE s.uri STARTS WITH $prefix AND s.retired_at IS NULL
+RETURN s.uri AS uri, s.hash AS hash, s.kind AS kind
+"""
+
+SOURCE_HASH = """
+MATCH (s:Source {id: $id})
+RETURN s.hash AS hash
+"""
+
+UPSERT_SOURCES = """
+UNWIND $rows AS r
+MERGE (s:Source {id: r.id})
+SET s += r.props, s.retired_at = null
+"""
+
+FAILED_SOURCE = """
+MERGE (s:Source {id: $id})
+SET s.uri = $uri, s.last_error = $error, s.failed_at = timestamp()
+"""
+
+# A changed document replaces exactly its own sections (and their edges).
+DELETE_SECTIONS_OF = """
+UNWIND $rows AS r
+MATCH (d:Document {id: r.id})-[:HAS_SECTION]->(s:Section)
+DETACH DELETE s
+"""
+
+UPSERT_DOCUMENTS = """
+UNWIND $rows AS r
+MERGE (d:Document {id: r.id})
+SET d += r.props, d.retired_at = null
+"""
+
+CREATE_SECTIONS = """
+UNWIND $rows AS r
+MATCH (d:Document {id: r.doc_id})
+CREATE (s:Section)
+SET s = r.props
+CREATE (d)-[:HAS_SECTION]->(s)
+"""
+
+LINK_MENTIONS = """
+UNWIND $rows AS r
+MATCH (s:Section {id: r.sid})
+MATCH (c:Concept {id: r.cid})
+CREATE (s)-[:MENTIONS {count: r.count, in_title: r.in_title}]->(c)
+"""
+
+# Retired facts stay traceable but leave the search index (no search field)
+# and are skipped by traversals (retired_at set).
+RETIRE_SOURCES = """
+UNWIND $uris AS u
+MATCH (src:Source {id: u})
+SET src.retired_at = timestamp()
+WITH src
+MATCH (d:Document {source: src.id})
+SET d.retired_at = timestamp()
+WITH d
+MATCH (d)-[:HAS_SECTION]->(s:Section)
+SET s.retired_at = timestamp()
+REMOVE s.search
+"""
+
+RETIRE_ERROR_CODES_OF = """
+UNWIND $uris AS u
+MATCH (e:ErrorCode {source: u})
+SET e.retired_at = timestamp()
+REMOVE e.search
+"""
+
+COUNTS = """
+MATCH (n)
+WITH labels(n)[0] AS label, count(*) AS n
+RETURN label, n ORDER BY label
+"""
+
+EDGE_COUNT = """
+MATCH ()-[r]->()
+RETURN count(r) AS n
+"""
+
+
+def sources_under(store: Store, prefix: str) -> dict[str, str]:
+    return {r["uri"]: r["hash"] for r in store.read(SOURCES_UNDER, {"prefix": prefix})}
+
+
+def counts(store: Store) -> dict[str, int]:
+    out = {str(r["label"]): int(r["n"]) for r in store.read(COUNTS)}
+    out["edges"] = int(store.read(EDGE_COUNT)[0]["n"])
+    return out
+
+
+def section_rows(store: Store, ids: list[str]) -> list[Row]:
+    return store.read(SECTIONS_BY_ID, {"ids": ids})
+
+
+SECTIONS_BY_ID = """
+UNWIND $ids AS id
+MATCH (s:Section {id: id})
+RETURN s.id AS id, s.uri AS uri, s.title AS title, s.doc_title AS doc_title,
+       s.text AS text, s.lang AS lang
+"""

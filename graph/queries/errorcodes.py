@@ -1,0 +1,58 @@
+"""Error codes with their causes and ordered solution steps."""
+
+DELETE_ERROR_CODES_OF = """
+UNWIND $uris AS u
+MATCH (e:ErrorCode {source: u})
+OPTIONAL MATCH (e)-[:HAS_CAUSE|SOLVED_BY]->(x)
+DETACH DELETE x
+WITH DISTINCT e
+DETACH DELETE e
+"""
+
+UPSERT_ERROR_CODES = """
+UNWIND $rows AS r
+MERGE (e:ErrorCode {id: r.id})
+SET e += r.props, e.retired_at = null
+"""
+
+CREATE_CAUSES = """
+UNWIND $rows AS r
+MATCH (e:ErrorCode {id: r.eid})
+CREATE (c:Cause)
+SET c = r.props
+CREATE (e)-[:HAS_CAUSE]->(c)
+"""
+
+CREATE_SOLUTIONS = """
+UNWIND $rows AS r
+MATCH (e:ErrorCode {id: r.eid})
+CREATE (s:Solution)
+SET s = r.props
+CREATE (e)-[:SOLVED_BY]->(s)
+"""
+
+LINK_DESCRIBED_IN = """
+UNWIND $rows AS r
+MATCH (e:ErrorCode {id: r.eid})
+MATCH (s:Section {id: r.sid})
+MERGE (e)-[:DESCRIBED_IN]->(s)
+"""
+
+BY_CODES = """
+UNWIND $codes AS code
+MATCH (e:ErrorCode {code: code})
+WHERE e.retired_at IS NULL
+OPTIONAL MATCH (e)-[:SOLVED_BY]->(sol:Solution)
+OPTIONAL MATCH (e)-[:HAS_CAUSE]->(c:Cause)
+RETURN e {.id, .code, .name, .product, .message, .message_zh, .class_name, .uri} AS error,
+       collect(DISTINCT sol {.steps, .steps_zh}) AS solutions,
+       collect(DISTINCT c {.text, .text_zh}) AS causes
+"""
+
+DESCRIBING_SECTIONS = """
+UNWIND $ids AS id
+MATCH (e:ErrorCode {id: id})-[:DESCRIBED_IN]->(s:Section)
+WHERE s.retired_at IS NULL
+RETURN e.id AS error_id, s.id AS id, s.uri AS uri, s.title AS title, s.doc_title AS doc_title,
+       s.text AS text
+"""

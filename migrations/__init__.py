@@ -1,0 +1,1 @@
+"""Versioned, checksummed graph migrations (see runner.py)."""
