@@ -30,7 +30,7 @@ def _split(cell: str | None) -> list[str]:
     return [a.strip() for a in (cell or "").split("|") if a.strip()]
 
 
-def read_glossary(path: Path = GLOSSARY) -> list[dict[str, Any]]:
+def read_glossary(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     out = []
@@ -50,8 +50,9 @@ def read_glossary(path: Path = GLOSSARY) -> list[dict[str, Any]]:
     return out
 
 
-def load_glossary(store: Store, path: Path = GLOSSARY) -> int:
+def load_glossary(store: Store, path: Path | None = None) -> int:
     """Write the glossary's concepts when the file changed; returns concepts written."""
+    path = path or GLOSSARY
     data = path.read_bytes()
     h = digest(data)
     known = store.read(dq.SOURCE_HASH, {"id": GLOSSARY_SOURCE})

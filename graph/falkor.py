@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+import time
 from pathlib import Path
+from typing import Any
 
 import redis
 from falkordb import FalkorDB
@@ -12,7 +14,7 @@ from falkordb import FalkorDB
 from graph.dialect import Backend, Dialect
 from graph.embedded import EmbeddedServer, Fsync
 from graph.errors import BackendUnavailable, ConstraintViolation, QueryFailed
-from graph.store import Transaction, batches, rows_from
+from graph.store import Transaction, batches, plain_params, rows_from
 from graph.types import Params, Row
 
 GRAPH_NAME = "graphdesk"
@@ -29,24 +31,63 @@ class FalkorStore:
     ) -> None:
         self.server = EmbeddedServer(Path(data_dir), appendfsync=appendfsync)
         self.server.start()
-        self._db = FalkorDB(unix_socket_path=str(self.server.socket_path), max_connections=64)
-        self._graph = self._db.select_graph(graph_name)
+        try:
+            self._db = FalkorDB(unix_socket_path=str(self.server.socket_path), max_connections=64)
+            self._graph = self._db.select_graph(graph_name)
+        except (redis.RedisError, OSError) as exc:
+            self.server.stop()
+            raise BackendUnavailable(f"FalkorDB at {self.server.socket_path}: {exc}") from exc
         self.graph_name = graph_name
+        self.wait_for_indexes()
+
+    def wait_for_indexes(self, timeout: float = 120.0) -> None:
+        """Block until every index is operational.
+
+        After a restart FalkorDB rebuilds its indexes in the background, and a
+        full-text query against an index under construction finds nothing.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                rows = self._graph.ro_query("CALL db.indexes() YIELD label, status RETURN status")
+            except redis.ResponseError:
+                return  # no graph yet: no indexes to wait for
+            if all(str(r[0]) == "OPERATIONAL" for r in rows.result_set):
+                return
+            if time.monotonic() > deadline:
+                raise BackendUnavailable(f"FalkorDB indexes not ready after {timeout:.0f} s")
+            time.sleep(0.05)
+
+    def _query(self, cypher: str, params: Params, readonly: bool) -> Any:
+        if not readonly:
+            return self._graph.query(cypher, params)
+        try:
+            return self._graph.ro_query(cypher, params)
+        except redis.ResponseError as exc:
+            if "empty key" not in str(exc):
+                raise
+            # GRAPH.RO_QUERY refuses a graph that does not exist yet (a fresh
+            # directory, or after drop_all); a trivial query creates it empty.
+            self._graph.query("RETURN 0")
+            return self._graph.ro_query(cypher, params)
 
     def _run(self, cypher: str, params: Params | None, readonly: bool) -> list[Row]:
+        args = plain_params(params)
         try:
-            if readonly:
-                result = self._graph.ro_query(cypher, params)
-            else:
-                result = self._graph.query(cypher, params)
+            try:
+                result = self._query(cypher, args, readonly)
+            except (redis.ConnectionError, OSError):
+                # The server died (or was restarted): bring it back, which
+                # replays the AOF, and run the statement once more. graphdesk
+                # writes with MERGE on stable ids, so a repeat is harmless.
+                self.server.recover()
+                result = self._query(cypher, args, readonly)
         except redis.ResponseError as exc:
             msg = str(exc)
-            if readonly and "empty key" in msg:
-                return []  # the graph does not exist yet: nothing to read
             if "constraint" in msg.lower():
-                raise ConstraintViolation(msg) from exc
+                raise ConstraintViolation(f"{msg}\n-- in: {cypher[:300]}") from exc
             raise QueryFailed(f"{msg}\n-- in: {cypher[:300]}") from exc
-        except (redis.ConnectionError, OSError) as exc:
+        except (redis.RedisError, OSError) as exc:
             raise BackendUnavailable(f"FalkorDB at {self.server.socket_path}: {exc}") from exc
         header = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
         return rows_from(header, result.result_set)
@@ -70,17 +111,19 @@ class FalkorStore:
         yield _AutoCommit(self)
 
     def drop_all(self) -> None:
-        """Delete the whole graph (tests and `graphdesk reset`)."""
+        """Delete the whole graph, its indexes included (tests and `graphdesk reset`)."""
         try:
             self._graph.delete()
         except redis.ResponseError:
             pass  # graph did not exist yet
+        except (redis.ConnectionError, OSError):
+            self.server.recover()
+            with suppress(redis.ResponseError):
+                self._graph.delete()
 
     def close(self) -> None:
-        try:
+        with suppress(redis.RedisError, OSError):
             self._db.connection.close()
-        except (redis.RedisError, OSError):
-            pass
         self.server.stop()
 
 

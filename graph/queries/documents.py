@@ -109,3 +109,15 @@ MATCH (s:Section {id: id})
 RETURN s.id AS id, s.uri AS uri, s.title AS title, s.doc_title AS doc_title,
        s.text AS text, s.lang AS lang
 """
+
+# Term statistics for ranking: every live section's segmented search field.
+SEARCH_FIELDS = """
+MATCH (s:Section)
+WHERE s.retired_at IS NULL AND s.search IS NOT NULL
+RETURN s.id AS id, s.doc_id AS doc_id, s.search AS search
+"""
+
+FRESHNESS = """
+MATCH (s:Source)
+RETURN count(s) AS sources, max(s.extracted_at) AS latest, max(s.retired_at) AS retired
+"""

@@ -56,3 +56,10 @@ WHERE s.retired_at IS NULL
 RETURN e.id AS error_id, s.id AS id, s.uri AS uri, s.title AS title, s.doc_title AS doc_title,
        s.text AS text
 """
+
+# Term statistics for ranking error codes (a few thousand at most).
+SEARCH_FIELDS = """
+MATCH (e:ErrorCode)
+WHERE e.retired_at IS NULL AND e.search IS NOT NULL
+RETURN e.id AS id, e.code AS code, e.search AS search
+"""

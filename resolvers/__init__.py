@@ -1,0 +1,1 @@
+"""Answers: entity linking, retrieval, fused ranking, synthesis."""

@@ -1,0 +1,90 @@
+"""question -> language, entities -> retrieval and fused ranking -> synthesis -> answer."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from extractors.segment import index_tokens, language
+from graph.store import Store
+from resolvers.linking import Linker
+from resolvers.retrieval import Candidate, query_tokens, retrieve
+from resolvers.termindex import TermIndex
+from resolvers.synthesis import extractive, snippet, with_llm
+from resolvers.types import Answer, Citation
+
+log = logging.getLogger(__name__)
+MAX_QUESTION_CHARS = 2000
+
+
+class Answerer:
+    def __init__(
+        self, store: Store, llm: BaseChatModel | None = None,
+        max_question_chars: int = MAX_QUESTION_CHARS,
+    ) -> None:  # fmt: skip
+        self.store = store
+        self.llm = llm
+        self.max_question_chars = max_question_chars
+        self._lock = threading.Lock()
+        self.linker = Linker(store)
+        self.terms = TermIndex(store)
+
+    def refresh(self) -> None:
+        """Reload names and aliases from the graph (after an ingest)."""
+        linker = Linker(self.store)
+        terms = TermIndex(self.store)
+        with self._lock:
+            self.linker, self.terms = linker, terms
+
+    def answer(self, question: str, limit: int = 5) -> Answer:
+        question = (question or "").strip()
+        if not question:
+            raise ValueError("question: must not be empty")
+        if len(question) > self.max_question_chars:
+            raise ValueError(
+                f"question: {len(question)} characters is over the limit of "
+                f"{self.max_question_chars}"
+            )
+        if not 1 <= limit <= 50:
+            raise ValueError(f"limit: must be between 1 and 50, not {limit}")
+        lang = language(question)
+        linked = self.linker.link(question)
+        candidates = retrieve(self.store, self.terms, question, linked)[:limit]
+        qtokens = set(query_tokens(question, linked)[0])
+        citations = [_citation(c, qtokens) for c in candidates]
+        confidence = _confidence(candidates)
+        if self.llm is not None and citations:
+            try:
+                text = with_llm(self.llm, question, citations, lang)
+                mode = "llm"
+            except Exception as exc:  # the model is optional: fall back, say so in the log
+                log.warning("LLM synthesis failed, answering extractively: %s", exc)
+                text, mode = extractive(question, citations, lang), "extractive"
+        else:
+            text, mode = extractive(question, citations, lang), "extractive"
+        return Answer(
+            question=question, text=text, mode=mode, confidence=confidence,  # type: ignore[arg-type]
+            citations=citations, language=lang,
+            entities=linked.codes + [c.id for c in linked.concepts] + linked.products,
+        )  # fmt: skip
+
+
+def _citation(c: Candidate, qtokens: set[str]) -> Citation:
+    text = c.text if c.kind == "error_code" else snippet(c.text, qtokens)
+    return Citation(
+        kind="error_code" if c.kind == "error_code" else "document",
+        uri=c.uri, title=c.title, snippet=text[:400], score=round(c.score, 4),
+        code=c.code, node_id=c.id,
+    )  # fmt: skip
+
+
+def _confidence(candidates: list[Candidate]) -> float:
+    """Rough 0-1 confidence: strength of the best candidate and its lead over the next."""
+    if not candidates:
+        return 0.0
+    best = candidates[0].score
+    second = candidates[1].score if len(candidates) > 1 else 0.0
+    raw = min(1.0, best / 2.0) * 0.7 + min(1.0, max(0.0, best - second)) * 0.3
+    return round(max(0.05, min(0.99, raw)), 3)

@@ -1,0 +1,115 @@
+"""BM25 statistics over the graph's segmented search fields, for fused ranking.
+
+The graph's full-text index picks the candidates; this index scores them
+the same way on both backends (their own scorers differ: TF-IDF in
+RediSearch, BM25 in Lucene), at two levels: a section, and the whole page it
+belongs to (support questions are usually answered by a page). Built from
+the graph at start and rebuilt when the graph's sources change.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from graph.queries import documents as dq
+from graph.queries import errorcodes as eq
+from graph.store import Store
+
+K1 = 1.2
+B = 0.75
+
+
+@dataclass
+class _Level:
+    tf: dict[str, Counter[str]]
+    length: dict[str, int]
+    df: Counter[str]
+    avg: float
+
+    @classmethod
+    def build(cls, tf: dict[str, Counter[str]]) -> _Level:
+        df: Counter[str] = Counter()
+        length = {}
+        for key, counts in tf.items():
+            df.update(counts.keys())
+            length[key] = sum(counts.values())
+        avg = sum(length.values()) / max(1, len(length))
+        return cls(tf, length, df, avg)
+
+    def idf(self, token: str) -> float:
+        n, df = len(self.tf), self.df.get(token, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def score(self, key: str, tokens: list[str], weights: dict[str, float]) -> float:
+        counts = self.tf.get(key)
+        if counts is None:
+            return 0.0
+        norm = K1 * (1 - B + B * self.length[key] / (self.avg or 1))
+        total = 0.0
+        for t in tokens:
+            f = counts.get(t, 0)
+            if f:
+                total += weights.get(t, 1.0) * self.idf(t) * f * (K1 + 1) / (f + norm)
+        return total
+
+
+class TermIndex:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.version: tuple[object, ...] = ()
+        self.sections = _Level.build({})
+        self.pages = _Level.build({})
+        self.errors = _Level.build({})
+        self.code_of: dict[str, str] = {}
+        self.doc_of: dict[str, str] = {}
+        self.rebuild()
+
+    def _version(self) -> tuple[object, ...]:
+        row = self.store.read(dq.FRESHNESS)
+        return tuple(row[0].values()) if row else ()
+
+    def rebuild(self) -> None:
+        version = self._version()
+        section_tf: dict[str, Counter[str]] = {}
+        page_tf: dict[str, Counter[str]] = {}
+        doc_of: dict[str, str] = {}
+        for r in self.store.read(dq.SEARCH_FIELDS):
+            counts = Counter(str(r["search"]).split())
+            section_tf[r["id"]] = counts
+            doc_of[r["id"]] = r["doc_id"]
+            page_tf.setdefault(r["doc_id"], Counter()).update(counts)
+        error_tf: dict[str, Counter[str]] = {}
+        code_of: dict[str, str] = {}
+        for r in self.store.read(eq.SEARCH_FIELDS):
+            error_tf[r["id"]] = Counter(str(r["search"]).split())
+            code_of[r["id"]] = str(r["code"])
+        self.errors = _Level.build(error_tf)
+        self.code_of = code_of
+        self.sections = _Level.build(section_tf)
+        self.pages = _Level.build(page_tf)
+        self.doc_of = doc_of
+        self.version = version
+
+    def refresh_if_stale(self) -> bool:
+        if self._version() != self.version:
+            self.rebuild()
+            return True
+        return False
+
+    def idf(self, token: str) -> float:
+        return self.pages.idf(token)
+
+    def top_errors(
+        self, tokens: list[str], weights: dict[str, float], limit: int
+    ) -> list[tuple[str, float]]:
+        """Error codes by BM25 over their codes, names, messages and causes."""
+        qset = set(tokens)
+        scored = [
+            (eid, self.errors.score(eid, tokens, weights))
+            for eid, counts in self.errors.tf.items()
+            if qset & counts.keys()
+        ]
+        scored.sort(key=lambda x: -x[1])
+        return scored[:limit]

@@ -1,0 +1,31 @@
+"""Answer and citation records shared by retrieval, synthesis and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+CitationKind = Literal["document", "error_code", "solution", "ticket", "thread"]
+Mode = Literal["extractive", "llm"]
+
+
+@dataclass
+class Citation:
+    kind: CitationKind
+    uri: str
+    title: str
+    snippet: str
+    score: float
+    code: str | None = None
+    node_id: str | None = None
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    mode: Mode
+    confidence: float
+    citations: list[Citation] = field(default_factory=list)
+    language: str = "en"
+    entities: list[str] = field(default_factory=list)
