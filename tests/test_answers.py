@@ -1,0 +1,80 @@
+"""Answers from the real embedded graph: citations, cross-lingual recall, LLM mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from extractors.ingest import Ingestor
+from graph.falkor import FalkorStore
+from migrations.runner import migrate
+from resolvers.answer import Answerer
+from tests.manual import copy_subset
+
+
+@pytest.fixture(scope="module")
+def answerer(store: FalkorStore, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    store.drop_all()
+    migrate(store)
+    docs = copy_subset(tmp_path_factory.mktemp("manual"))
+    Ingestor(store, progress=False).run([docs])
+    return Answerer(store)
+
+
+def test_error_code_named_in_question_is_cited_first(answerer: Answerer) -> None:
+    ans = answerer.answer("ERROR: deadlock detected, SQLSTATE 40P01")
+    first = ans.citations[0]
+    assert (first.kind, first.code) == ("error_code", "40P01")
+    assert first.uri.endswith("errcodes-appendix.html#ERRCODES-APPENDIX")
+    assert ans.mode == "extractive"
+    assert "40P01" in ans.text
+
+
+def test_error_message_finds_condition_and_page(answerer: Answerer) -> None:
+    ans = answerer.answer("insert on table orders violates foreign key constraint")
+    top3 = ans.citations[:3]
+    assert any(c.code == "23503" for c in top3)
+    assert any(c.uri.split("#")[0].endswith("ddl-constraints.html") for c in top3)
+    assert 0.0 < ans.confidence <= 1.0
+
+
+def test_chinese_question_reaches_english_pages(answerer: Answerer) -> None:
+    ans = answerer.answer("jsonb字段上应该建什么索引？")
+    assert ans.language == "zh"
+    pages = [c.uri.split("#")[0].rsplit("/", 1)[-1] for c in ans.citations[:3]]
+    assert "datatype-json.html" in pages or "gin.html" in pages
+    assert ans.text.startswith("根据知识库")
+
+
+def test_citations_are_best_first_and_one_per_page(answerer: Answerer) -> None:
+    ans = answerer.answer("How do I back up a database with pg_dump?")
+    docs = [c for c in ans.citations if c.kind == "document"]
+    pages = [c.uri.split("#")[0] for c in docs]
+    assert len(pages) == len(set(pages))
+    scores = [c.score for c in docs]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_llm_mode_writes_from_the_retrieved_facts(answerer: Answerer) -> None:
+    fake = FakeListChatModel(responses=["Retry the transaction [1]."])
+    llm = Answerer(answerer.store, llm=fake)
+    ans = llm.answer("deadlock detected 40P01")
+    assert ans.mode == "llm"
+    assert ans.text == "Retry the transaction [1]."
+    assert ans.citations and ans.citations[0].code == "40P01"
+
+
+def test_bad_questions_are_refused_with_the_reason(answerer: Answerer) -> None:
+    with pytest.raises(ValueError, match="question: must not be empty"):
+        answerer.answer("   ")
+    with pytest.raises(ValueError, match="over the limit"):
+        answerer.answer("x" * 5000)
+
+
+def test_unknown_topic_says_nothing_was_found_or_is_weak(answerer: Answerer) -> None:
+    ans = answerer.answer("zzqx qqzv")
+    assert ans.citations == []
+    assert "No matching knowledge" in ans.text
+    assert ans.confidence == 0.0

@@ -1,0 +1,136 @@
+"""Ingest against the real embedded graph: the manual subset, changes, removals, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.ingest import Ingestor
+from graph.falkor import FalkorStore
+from graph.queries.documents import counts
+from migrations.runner import migrate
+from tests.manual import PAGES, copy_subset
+
+
+@pytest.fixture
+def fresh(clean_store: FalkorStore) -> FalkorStore:
+    migrate(clean_store)
+    return clean_store
+
+
+def test_manual_subset_with_all_sqlstate_codes(fresh: FalkorStore, tmp_path: Path) -> None:
+    docs = copy_subset(tmp_path / "html")
+    report = Ingestor(fresh, progress=False).run([docs])
+    assert report.failed == []
+    assert report.new == len(PAGES)
+    assert report.error_codes == 261
+    c = counts(fresh)
+    assert c["Document"] == len(PAGES)
+    assert c["ErrorCode"] == 261
+    row = fresh.read(
+        "MATCH (e:ErrorCode {code: '40P01'})-[:DESCRIBED_IN]->(s:Section) "
+        "RETURN e.name AS name, e.class_name AS cls, s.uri AS uri"
+    )
+    assert row[0]["name"] == "deadlock_detected"
+    assert "Transaction Rollback" in row[0]["cls"]
+    assert row[0]["uri"].endswith("errcodes-appendix.html#ERRCODES-APPENDIX")
+    fk = fresh.read(
+        "MATCH (s:Section) WHERE s.uri ENDS WITH 'ddl-constraints.html#DDL-CONSTRAINTS-FK' "
+        "RETURN s.title AS title, s.heading_path AS path, s.lang AS lang, s.source AS source"
+    )
+    assert fk[0]["title"] == "Foreign Keys"
+    assert fk[0]["path"] == ["Constraints", "Foreign Keys"]
+    assert fk[0]["lang"] == "en"
+    assert fk[0]["source"].endswith("ddl-constraints.html")
+    # concepts of the glossary are linked to the sections that mention them
+    linked = fresh.read(
+        "MATCH (s:Section)-[:MENTIONS]->(c:Concept) WHERE c.name_zh = '外键' RETURN count(s) AS n"
+    )
+    assert linked[0]["n"] > 0
+
+
+def test_reingest_unchanged_writes_nothing(fresh: FalkorStore, tmp_path: Path) -> None:
+    docs = copy_subset(tmp_path / "html")
+    Ingestor(fresh, progress=False).run([docs])
+    before = counts(fresh)
+    again = Ingestor(fresh, progress=False).run([docs])
+    assert (again.new, again.changed, again.unchanged) == (0, 0, len(PAGES))
+    assert again.sections == 0 and again.error_codes == 0
+    assert counts(fresh) == before
+
+
+def test_changed_page_replaces_only_its_sections(fresh: FalkorStore, tmp_path: Path) -> None:
+    docs = copy_subset(tmp_path / "html")
+    Ingestor(fresh, progress=False).run([docs])
+    other = fresh.read(
+        "MATCH (s:Section) WHERE s.source ENDS WITH 'gin.html' "
+        "RETURN s.id AS id, s.extracted_at AS at ORDER BY id"
+    )
+    page = docs / "disk-full.html"
+    page.write_text(
+        page.read_text().replace("</body>", "<p>Zebrafish quota marker paragraph.</p></body>")
+    )
+    report = Ingestor(fresh, progress=False).run([docs])
+    assert (report.changed, report.new, report.unchanged) == (1, 0, len(PAGES) - 1)
+    hit = fresh.read(
+        "MATCH (s:Section) WHERE s.text CONTAINS 'Zebrafish quota marker' RETURN s.source AS src"
+    )
+    assert len(hit) == 1 and hit[0]["src"].endswith("disk-full.html")
+    assert other == fresh.read(
+        "MATCH (s:Section) WHERE s.source ENDS WITH 'gin.html' "
+        "RETURN s.id AS id, s.extracted_at AS at ORDER BY id"
+    )
+
+
+def test_removed_page_is_retired(fresh: FalkorStore, tmp_path: Path) -> None:
+    docs = copy_subset(tmp_path / "html")
+    Ingestor(fresh, progress=False).run([docs])
+    (docs / "disk-full.html").unlink()
+    report = Ingestor(fresh, progress=False).run([docs])
+    assert report.retired == 1
+    rows = fresh.read(
+        "MATCH (d:Document)-[:HAS_SECTION]->(s:Section) WHERE d.source ENDS WITH 'disk-full.html' "
+        "RETURN d.retired_at AS d, s.retired_at AS s, s.search AS search"
+    )
+    assert rows and all(r["d"] and r["s"] and r["search"] is None for r in rows)
+
+
+def test_bad_input_is_reported_and_the_rest_ingested(fresh: FalkorStore, tmp_path: Path) -> None:
+    good = tmp_path / "in"
+    good.mkdir()
+    (good / "guide.md").write_text(
+        "---\nproduct: NimbusDB\nversion: '3.2'\nlang: en\n---\n# Guide\n\n## Deadlocks\n\n"
+        "A deadlock aborts one transaction with NDB-1401.\n\n"
+        "| Code | Name | Message | Cause | Solution |\n|---|---|---|---|---|\n"
+        "| NDB-1401 | deadlock_detected | deadlock detected | two transactions wait | "
+        "1. Retry the transaction 2. Lock rows in a fixed order |\n"
+        "| bad code here | x | y | z | w |\n"
+    )
+    (good / "fake.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
+    (good / "broken.csv").write_text("code,name,message\nE-1,ok,fine\nE-2,short\n")
+    (good / "gone.html").symlink_to(good / "missing-target.html")
+    first = Ingestor(fresh, progress=False).run([good])
+    failed = dict(first.failed)
+    assert "not an HTML document" in failed[str(good / "fake.html")]
+    assert "unreadable" in failed[str(good / "gone.html")]
+    assert any("broken.csv" in w and "row 2" in w for w in first.warnings)
+    assert any("guide.md" in w and "invalid error code" in w for w in first.warnings)
+    codes = {r["code"] for r in fresh.read("MATCH (e:ErrorCode) RETURN e.code AS code")}
+    assert codes == {"NDB-1401", "E-1"}
+    steps = fresh.read(
+        "MATCH (:ErrorCode {code: 'NDB-1401'})-[:SOLVED_BY]->(s:Solution) RETURN s.steps AS steps"
+    )
+    assert steps[0]["steps"] == ["Retry the transaction", "Lock rows in a fixed order"]
+    # a later bad version of a good file does not lose what is stored
+    (good / "guide.md").write_text("---\n: : bad yaml [\n---\n# x\n")
+    second = Ingestor(fresh, progress=False).run([good])
+    assert "malformed YAML front matter" in dict(second.failed)[str(good / "guide.md")]
+    assert fresh.read("MATCH (e:ErrorCode {code: 'NDB-1401'}) RETURN e.name AS n")[0]["n"] == (
+        "deadlock_detected"
+    )
+
+
+def test_missing_path_is_reported(fresh: FalkorStore, tmp_path: Path) -> None:
+    report = Ingestor(fresh, progress=False).run([tmp_path / "nope"])
+    assert report.failed == [(str(tmp_path / "nope"), "no such file or directory")]
