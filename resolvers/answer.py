@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
@@ -17,6 +18,7 @@ from resolvers.types import Answer, Citation
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
+FRESHNESS_SECONDS = 5.0
 
 
 class Answerer:
@@ -30,13 +32,30 @@ class Answerer:
         self._lock = threading.Lock()
         self.linker = Linker(store)
         self.terms = TermIndex(store)
+        self._checked = time.monotonic()
+
+    def _refresh_if_stale(self) -> None:
+        """Another process (``graphdesk ingest``) may have changed the graph: look
+        at most every few seconds, with one small query, and reload if so."""
+        now = time.monotonic()
+        if now - self._checked < FRESHNESS_SECONDS:
+            return
+        self._checked = now
+        if self.terms.is_stale() and self._lock.acquire(blocking=False):
+            try:  # one thread rebuilds; the others keep answering from the old index
+                self._rebuild()
+            finally:
+                self._lock.release()
 
     def refresh(self) -> None:
-        """Reload names and aliases from the graph (after an ingest)."""
+        """Reload names, aliases and term statistics from the graph (after an ingest)."""
+        with self._lock:
+            self._rebuild()
+
+    def _rebuild(self) -> None:
         linker = Linker(self.store)
         terms = TermIndex(self.store)
-        with self._lock:
-            self.linker, self.terms = linker, terms
+        self.linker, self.terms = linker, terms
 
     def answer(self, question: str, limit: int = 5) -> Answer:
         question = (question or "").strip()
@@ -49,6 +68,7 @@ class Answerer:
             )
         if not 1 <= limit <= 50:
             raise ValueError(f"limit: must be between 1 and 50, not {limit}")
+        self._refresh_if_stale()
         lang = language(question)
         linked = self.linker.link(question)
         candidates = retrieve(self.store, self.terms, question, linked)[:limit]

@@ -92,11 +92,8 @@ class TermIndex:
         self.doc_of = doc_of
         self.version = version
 
-    def refresh_if_stale(self) -> bool:
-        if self._version() != self.version:
-            self.rebuild()
-            return True
-        return False
+    def is_stale(self) -> bool:
+        return self._version() != self.version
 
     def idf(self, token: str) -> float:
         return self.pages.idf(token)
