@@ -46,7 +46,9 @@ def bm25_baseline(manual: Path) -> tuple[BM25Okapi, list[str]]:
     for f in sorted(manual.glob("*.html")):
         src = parse_html(f.read_bytes(), str(f))
         names.append(f.name)
-        corpus.append(index_tokens((src.title or "") + " " + " ".join(s.text for s in src.sections)))
+        corpus.append(
+            index_tokens((src.title or "") + " " + " ".join(s.text for s in src.sections))
+        )
     return BM25Okapi(corpus), names
 
 
@@ -57,7 +59,9 @@ def main() -> None:
     ap.add_argument("--data-dir", type=Path, default=None)
     ap.add_argument("--show", action="store_true", help="print each question's top 3")
     args = ap.parse_args()
-    questions = [json.loads(line) for line in args.questions.read_text().splitlines() if line.strip()]
+    questions = [
+        json.loads(line) for line in args.questions.read_text().splitlines() if line.strip()
+    ]
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="gdeval"))
     store = FalkorStore(data_dir)
     migrate(store)
@@ -90,7 +94,11 @@ def main() -> None:
 
     summary = {
         "questions": len(rows),
-        "hit@3": {"all": rate("graphdesk"), "en": rate("graphdesk", "en"), "zh": rate("graphdesk", "zh")},
+        "hit@3": {
+            "all": rate("graphdesk"),
+            "en": rate("graphdesk", "en"),
+            "zh": rate("graphdesk", "zh"),
+        },
         "bm25_hit@3": {"all": rate("bm25"), "en": rate("bm25", "en"), "zh": rate("bm25", "zh")},
         "goal": "hit@3 >= 90% overall and >= 80% on Chinese, far above BM25",
         "questions_file": str(args.questions.name),
@@ -98,11 +106,14 @@ def main() -> None:
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "eval_qa.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
+    def row(label: str, key: str) -> str:
+        return f"| {label} | {rate(key)}% | {rate(key, 'en')}% | {rate(key, 'zh')}% |"
+
     md = [
         "# QA hit@3 on " + args.questions.name, "",
         "| retriever | all | en | zh |", "|---|---|---|---|",
-        f"| graphdesk ask | {rate('graphdesk')}% | {rate('graphdesk', 'en')}% | {rate('graphdesk', 'zh')}% |",
-        f"| BM25 pages (rank-bm25) | {rate('bm25')}% | {rate('bm25', 'en')}% | {rate('bm25', 'zh')}% |",
+        row("graphdesk ask", "graphdesk"),
+        row("BM25 pages (rank-bm25)", "bm25"),
         "", f"{len(rows)} questions; goal: >= 90% overall, >= 80% Chinese.", "",
     ]  # fmt: skip
     (RESULTS / "eval_qa.md").write_text("\n".join(md))

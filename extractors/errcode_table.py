@@ -14,9 +14,12 @@ import io
 import re
 
 from extractors.records import ErrorCodeRecord, ExtractionError, ParsedSource, Table, digest
+from extractors.spec_table import spec_columns, spec_records
 
 _COLUMNS: dict[str, re.Pattern[str]] = {
-    "code": re.compile(r"^(error\s*code|err(or)?[\s_]*no|code|sqlstate|错误码|错误代码|代码|编码)$", re.I),
+    "code": re.compile(
+        r"^(error\s*code|err(or)?[\s_]*no|code|sqlstate|错误码|错误代码|代码|编码)$", re.I
+    ),
     "name": re.compile(r"^(condition(\s*name)?|name|symbol|名称|条件名)$", re.I),
     "message_zh": re.compile(r"^(message_zh|错误信息|报错信息|提示信息)$", re.I),
     "message": re.compile(r"^(message|error\s*message|description|text|描述|说明)$", re.I),
@@ -29,7 +32,7 @@ _COLUMNS: dict[str, re.Pattern[str]] = {
     "severity": re.compile(r"^(severity|level|级别|严重性)$", re.I),
 }
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,23}$")
-_STEP_SPLIT = re.compile(r"(?:^|\s)(?=\d{1,2}[.)、]\s*)")
+_STEP_MARK = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)、]\s*")
 _STEP_NUM = re.compile(r"^\s*\d{1,2}[.)、]\s*")
 
 
@@ -50,9 +53,21 @@ def is_error_table(headers: list[str]) -> bool:
 
 
 def split_steps(cell: str) -> list[str]:
+    """Ordered steps from one per line, or inline "1. ... 2. ..." numbering.
+
+    Inline, only the running sequence 1, 2, 3 ... splits, so "upgrade to 3.1"
+    or "--top 20." inside a step stays whole.
+    """
     lines = [ln.strip() for ln in cell.splitlines() if ln.strip()]
     if len(lines) <= 1:
-        lines = [p.strip() for p in _STEP_SPLIT.split(cell) if p.strip()]
+        lines, start, expected = [], 0, 1
+        for m in _STEP_MARK.finditer(cell):
+            if int(m.group(1)) != expected:
+                continue
+            if expected > 1:
+                lines.append(cell[start : m.start()].strip())
+            start, expected = m.start(), expected + 1
+        lines.append(cell[start:].strip())
     return [_STEP_NUM.sub("", ln) for ln in lines if _STEP_NUM.sub("", ln)]
 
 
@@ -138,12 +153,17 @@ def parse_csv(data: bytes, uri: str, product: str | None = None) -> ParsedSource
     if not rows:
         raise ExtractionError(f"{uri}: empty CSV file")
     headers = [h.strip() for h in rows[0]]
-    if not is_error_table(headers):
-        raise ExtractionError(
-            f"{uri}: CSV header {headers!r} has no error-code column "
-            "(expected e.g. 'code' plus 'name', 'message' or 'solution')"
-        )
     source = ParsedSource(uri=uri, kind="csv", hash=digest(data), title=uri.rsplit("/", 1)[-1])
+    if not is_error_table(headers):
+        if spec_columns(headers) is None:
+            raise ExtractionError(
+                f"{uri}: CSV header {headers!r} is neither an error-code table "
+                "('code' plus 'name', 'message' or 'solution') nor a spec table "
+                "('product', 'parameter', 'value')"
+            )
+        body = [r for r in rows[1:] if any(c.strip() for c in r)]
+        source.specs, source.warnings = spec_records(uri, headers, body)
+        return source
     source.product = product
     table = Table(headers=headers, rows=[r for r in rows[1:] if any(c.strip() for c in r)],
                   section_id=None)  # fmt: skip

@@ -25,6 +25,7 @@ _BLOCK = {"p", "div", "li", "dt", "dd", "pre", "tr", "br", "table", "blockquote"
 _NUMBERING = re.compile(r"^\s*(?:(?:Chapter|Appendix|Part)\s+)?[0-9A-Z]{1,4}(?:\.[0-9]+)*\.\s+")
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 _BLANKS = re.compile(r"\n\s*\n+")
+_CHARSET = re.compile(rb"""charset=["']?([A-Za-z0-9_\-]+)""", re.I)
 _PRODUCT_HOME = re.compile(r"^(?P<product>.+?)\s+(?P<version>\d+(?:\.\d+)*)\s+Documentation$")
 
 
@@ -161,7 +162,11 @@ def _table(el: lxml.html.HtmlElement, section_id: str) -> Table:
     for tr in el.iter("tr"):
         # skip rows of nested tables: they belong to the inner table
         parent = tr.getparent()
-        owner = parent.getparent() if parent is not None and parent.tag in ("thead", "tbody", "tfoot") else parent
+        owner = (
+            parent.getparent()
+            if parent is not None and parent.tag in ("thead", "tbody", "tfoot")
+            else parent
+        )
         if owner is not el:
             continue
         cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
@@ -179,19 +184,23 @@ def parse_html(data: bytes, uri: str, doc_key: str | None = None) -> ParsedSourc
     """Parse HTML bytes; raises ExtractionError naming ``uri`` when it is not HTML."""
     if not looks_like_html(data):
         raise ExtractionError(f"{uri}: not an HTML document (no HTML markup found)")
+    # Without a declared charset lxml falls back to Latin-1; the web's default is UTF-8.
+    declared = _CHARSET.search(data[:4096])
+    encoding = declared.group(1).decode("ascii", "replace") if declared else "utf-8"
     try:
-        root = lxml.html.fromstring(data)
-    except (lxml.etree.ParserError, ValueError) as exc:
+        parser = lxml.html.HTMLParser(encoding=encoding)
+        root: lxml.html.HtmlElement = lxml.html.fromstring(data, parser=parser)
+    except (lxml.etree.ParserError, ValueError, LookupError) as exc:
         raise ExtractionError(f"{uri}: unparsable HTML: {exc}") from exc
     source = ParsedSource(uri=uri, kind="html", hash=digest(data))
     title_el = root.find(".//title")
     source.title = clean_title(title_el.text_content()) if title_el is not None else None
-    home = root.xpath(".//a[@accesskey='h']/@title")
+    home = [str(h) for h in root.xpath(".//a[@accesskey='h']/@title")]
     if home:
-        m = _PRODUCT_HOME.match(str(home[0]))
+        m = _PRODUCT_HOME.match(home[0])
         if m:
             source.product, source.version = m.group("product"), m.group("version")
-    body = root.find("body")
+    body: lxml.html.HtmlElement | None = root.find("body")
     walker = _Walker(uri, doc_key or source.doc_id)
     walker.title = source.title or ""
     walker.walk(body if body is not None else root)
@@ -207,7 +216,9 @@ def parse_html(data: bytes, uri: str, doc_key: str | None = None) -> ParsedSourc
     # A preamble without a heading takes the document title.
     source.sections = walker.sections
     source.tables = walker.tables
-    source.lang = language((source.title or "") + " " + " ".join(s.text[:500] for s in walker.sections[:5]))
+    source.lang = language(
+        (source.title or "") + " " + " ".join(s.text[:500] for s in walker.sections[:5])
+    )
     if not source.title:
         source.title = walker.sections[0].title or uri.rsplit("/", 1)[-1]
     return source

@@ -30,12 +30,15 @@ from extractors.records import (
     ExtractionError,
     ParsedSource,
     digest,
+    short_id,
     slug,
 )
 from extractors.segment import search_field
+from extractors.spec_table import SpecRecord
 from graph.queries import concepts as cq
 from graph.queries import documents as dq
 from graph.queries import errorcodes as eq
+from graph.queries import specs as spq
 from graph.store import Store
 
 KINDS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
@@ -56,6 +59,7 @@ class IngestReport:
     documents: int = 0
     sections: int = 0
     error_codes: int = 0
+    specs: int = 0
     mentions: int = 0
     seconds: float = 0.0
 
@@ -64,7 +68,8 @@ class IngestReport:
             f"new {self.new}, changed {self.changed}, unchanged {self.unchanged}, "
             f"retired {self.retired}, failed {len(self.failed)}, skipped {self.skipped}; "
             f"wrote {self.documents} documents, {self.sections} sections, "
-            f"{self.error_codes} error codes, {self.mentions} concept links "
+            f"{self.error_codes} error codes, {self.specs} specs, "
+            f"{self.mentions} concept links "
             f"in {self.seconds:.1f} s"
         )
 
@@ -152,18 +157,20 @@ class Ingestor:
                 if gone:
                     self.store.write(dq.RETIRE_SOURCES, {"uris": gone})
                     self.store.write(dq.RETIRE_ERROR_CODES_OF, {"uris": gone})
+                    self.store.write(spq.RETIRE_SPECS_OF, {"uris": gone})
                     report.retired += len(gone)
         report.seconds = time.perf_counter() - started
         return report
 
     def _write(self, sources: list[ParsedSource], report: IngestReport) -> None:
         now = int(time.time() * 1000)
-        meta = {"extractor": f"graphdesk.{{kind}}/{EXTRACTOR_VERSION}", "extracted_at": now}
         docs = [s for s in sources if s.kind != "csv"]
         uris = [s.uri for s in sources]
         st = self.store
         st.write_batch(dq.DELETE_SECTIONS_OF, [{"id": s.doc_id} for s in docs])
+        st.write(eq.DELETE_FACTS_OF, {"uris": uris})
         st.write(eq.DELETE_ERROR_CODES_OF, {"uris": uris})
+        st.write(spq.DELETE_SPECS_OF, {"uris": uris})
         st.write_batch(dq.UPSERT_DOCUMENTS, [self._doc_row(s, now) for s in docs])
         section_rows: list[dict[str, Any]] = []
         mention_rows: list[dict[str, Any]] = []
@@ -186,11 +193,13 @@ class Ingestor:
             )  # fmt: skip
         codes = [(s, e) for s in sources for e in s.error_codes]
         self._write_error_codes(codes, now)
+        specs = [(s, sp) for s in sources for sp in s.specs]
+        st.write_batch(spq.UPSERT_SPECS, [self._spec_row(s, sp, now) for s, sp in specs])
         st.write_batch(
             dq.UPSERT_SOURCES,
             [
                 {"id": s.uri, "props": {"uri": s.uri, "hash": s.hash, "kind": s.kind,
-                                        "extractor": meta["extractor"].format(kind=s.kind),
+                                        "extractor": f"graphdesk.{s.kind}/{EXTRACTOR_VERSION}",
                                         "extracted_at": now, "last_error": None}}
                 for s in sources
             ],
@@ -198,6 +207,7 @@ class Ingestor:
         report.documents += len(docs)
         report.sections += len(section_rows)
         report.error_codes += len(codes)
+        report.specs += len(specs)
         report.mentions += len(mention_rows)
 
     def _doc_row(self, s: ParsedSource, now: int) -> dict[str, Any]:
@@ -227,6 +237,20 @@ class Ingestor:
             },
         }  # fmt: skip
 
+    def _spec_row(self, s: ParsedSource, sp: SpecRecord, now: int) -> dict[str, Any]:
+        return {
+            "id": sp.id,
+            "pid": "product:" + slug(sp.product),
+            "product": sp.product,
+            "props": {
+                "product": sp.product, "version": sp.version, "parameter": sp.parameter,
+                "value": sp.value, "number": sp.number, "unit": sp.unit,
+                "reference": sp.reference, "location": sp.location, "source": s.uri,
+                "extractor": f"graphdesk.spec-csv/{EXTRACTOR_VERSION}", "confidence": 1.0,
+                "extracted_at": now,
+            },
+        }  # fmt: skip
+
     def _mentions(self, sid: str, title: str, text: str) -> list[dict[str, Any]]:
         in_title = set(self.matcher.counts(title))
         counts = self.matcher.counts(title + "\n" + text)
@@ -242,32 +266,21 @@ class Ingestor:
             return
         rows, causes, solutions, described = [], [], [], []
         for s, e in codes:
-            extractor = f"graphdesk.errcode-{s.kind}/{EXTRACTOR_VERSION}"
-            steps = "\n".join(e.steps + e.steps_zh)
-            rows.append({
-                "id": e.id,
-                "props": {
-                    "code": e.code, "name": e.name, "product": e.product, "version": e.version,
-                    "message": e.message, "message_zh": e.message_zh, "class_name": e.class_name,
-                    "severity": e.severity, "uri": e.uri or s.uri, "location": e.location,
-                    "search": search_field(
-                        (e.code, 3), ((e.name or "").replace("_", " "), 3),
-                        (e.message or "", 2), (e.message_zh or "", 2), (e.class_name or "", 1),
-                        (e.cause or "", 1), (e.cause_zh or "", 1), (steps, 1)),
-                    "source": s.uri, "extractor": extractor, "confidence": 1.0,
-                    "extracted_at": now,
-                },
-            })  # fmt: skip
+            facts = {
+                "source": s.uri,
+                "extractor": f"graphdesk.errcode-{s.kind}/{EXTRACTOR_VERSION}",
+                "confidence": 1.0,
+                "extracted_at": now,
+            }
+            rows.append({"id": e.id, "props": {**_error_props(e, s), **facts}})
+            suffix = short_id(s.uri)  # each source's causes and solutions are its own
             if e.cause or e.cause_zh:
-                causes.append({"eid": e.id, "props": {
-                    "id": e.id + ":cause", "text": e.cause, "text_zh": e.cause_zh,
-                    "source": s.uri, "extractor": extractor, "confidence": 1.0,
-                    "extracted_at": now}})  # fmt: skip
+                cause = {"id": f"{e.id}:cause:{suffix}", "text": e.cause, "text_zh": e.cause_zh}
+                causes.append({"eid": e.id, "props": {**cause, **facts}})
             if e.steps or e.steps_zh:
-                solutions.append({"eid": e.id, "props": {
-                    "id": e.id + ":solution", "steps": e.steps, "steps_zh": e.steps_zh,
-                    "source": s.uri, "extractor": extractor, "confidence": 1.0,
-                    "extracted_at": now}})  # fmt: skip
+                steps = {"id": f"{e.id}:solution:{suffix}", "steps": e.steps,
+                         "steps_zh": e.steps_zh}  # fmt: skip
+                solutions.append({"eid": e.id, "props": {**steps, **facts}})
             if e.section_id:
                 described.append({"eid": e.id, "sid": e.section_id})
         st = self.store
@@ -275,3 +288,30 @@ class Ingestor:
         st.write_batch(eq.CREATE_CAUSES, causes)
         st.write_batch(eq.CREATE_SOLUTIONS, solutions)
         st.write_batch(eq.LINK_DESCRIBED_IN, described)
+
+
+def _error_props(e: ErrorCodeRecord, s: ParsedSource) -> dict[str, Any]:
+    steps = "\n".join(e.steps + e.steps_zh)
+    search = search_field(
+        (e.code, 3),
+        ((e.name or "").replace("_", " "), 3),
+        (e.message or "", 2),
+        (e.message_zh or "", 2),
+        (e.class_name or "", 1),
+        (e.cause or "", 1),
+        (e.cause_zh or "", 1),
+        (steps, 1),
+    )
+    return {
+        "code": e.code,
+        "name": e.name,
+        "product": e.product,
+        "version": e.version,
+        "message": e.message,
+        "message_zh": e.message_zh,
+        "class_name": e.class_name,
+        "severity": e.severity,
+        "uri": e.uri or s.uri,
+        "location": e.location,
+        "search": search,
+    }

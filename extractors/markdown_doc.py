@@ -62,7 +62,9 @@ def parse_markdown(data: bytes, uri: str) -> ParsedSource:
     source.kind = "markdown"
     source.hash = digest(data)
     first = source.sections[0]
-    source.title = str(meta.get("title") or first.heading_path[:1] and first.heading_path[0] or uri)
+    source.title = str(
+        meta.get("title") or (first.heading_path[:1] and first.heading_path[0]) or uri
+    )
     if meta.get("product"):
         source.product = str(meta["product"])
     if meta.get("version") is not None:

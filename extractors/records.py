@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 EXTRACTOR_VERSION = "1"
 
@@ -83,6 +84,7 @@ class ParsedSource:
     sections: list[Section] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     error_codes: list[ErrorCodeRecord] = field(default_factory=list)
+    specs: list[Any] = field(default_factory=list)  # extractors.spec_table.SpecRecord
     warnings: list[str] = field(default_factory=list)
 
     @property

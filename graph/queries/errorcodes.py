@@ -1,11 +1,19 @@
 """Error codes with their causes and ordered solution steps."""
 
+# A code may be described by several sources (a table in a manual page and a
+# CSV export): each source's causes and solutions are its own, and the code
+# itself goes only when no other source's facts hang on it.
+DELETE_FACTS_OF = """
+UNWIND $uris AS u
+MATCH (:ErrorCode)-[:HAS_CAUSE|SOLVED_BY]->(x)
+WHERE x.source = u
+DETACH DELETE x
+"""
+
 DELETE_ERROR_CODES_OF = """
 UNWIND $uris AS u
 MATCH (e:ErrorCode {source: u})
-OPTIONAL MATCH (e)-[:HAS_CAUSE|SOLVED_BY]->(x)
-DETACH DELETE x
-WITH DISTINCT e
+WHERE NOT (e)-[:HAS_CAUSE|SOLVED_BY]->()
 DETACH DELETE e
 """
 

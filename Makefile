@@ -1,0 +1,74 @@
+# graphdesk developer tasks.
+#
+#   make run     create .venv if needed, install graphdesk, serve the API
+#                (settings from GRAPHDESK_* / NEO4J_* variables, in the environment
+#                or on the command line: make run GRAPHDESK_PORT=9000 ARGS=--no-demo)
+#   make test    dev install, Cypher linter harness, ruff, mypy, pytest
+#   make lint    ruff check, ruff format --check, mypy
+#   make bench   every bench/*.py (results under bench/results/)
+#   make clean   caches and build output (never the graph data)
+#
+# Installs are redone only when pyproject.toml changed (stamp files inside .venv).
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.graphdesk-installed
+DEV_INSTALLED := $(VENV)/.graphdesk-dev-installed
+CYPHER_LINT := tests/cypher-lint
+ARGS ?=
+PYTEST_ARGS ?=
+
+# Settings given on the make command line reach the commands like environment ones.
+$(foreach v,$(filter GRAPHDESK_% NEO4J_% XDG_DATA_HOME,$(.VARIABLES)),$(eval export $(v)))
+
+.PHONY: run test lint bench clean install dev
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "python3.11 or python3 is needed to create $(VENV)" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e .
+	touch $@
+
+$(DEV_INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $@ $(INSTALLED)
+
+install: $(INSTALLED)
+dev: $(DEV_INSTALLED)
+
+# Neo4j's Cypher linter (Node.js), used by the test suite; npm ci again only when
+# the lock file changed.
+ifneq ($(wildcard $(CYPHER_LINT)/package.json),)
+CYPHER_LINT_INSTALLED := $(CYPHER_LINT)/node_modules/.package-lock.json
+$(CYPHER_LINT_INSTALLED): $(CYPHER_LINT)/package.json $(CYPHER_LINT)/package-lock.json
+	npm ci --prefix $(CYPHER_LINT)
+	touch $@
+endif
+
+run: $(INSTALLED)
+	$(BIN)/graphdesk serve $(ARGS)
+
+test: $(DEV_INSTALLED) $(CYPHER_LINT_INSTALLED)
+	$(BIN)/ruff check
+	$(BIN)/mypy
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(DEV_INSTALLED)
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+	$(BIN)/mypy
+
+bench: $(DEV_INSTALLED)
+	@set -e; for script in bench/*.py; do \
+		echo "== $$script"; \
+		$(BIN)/python "$$script"; \
+	done
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache bench/results/tmp
+	find . -path ./$(VENV) -prune -o -path ./$(CYPHER_LINT)/node_modules -prune -o \
+		-name __pycache__ -type d -print0 | xargs -0 rm -rf

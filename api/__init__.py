@@ -1,0 +1,1 @@
+"""The Starlette application (GraphQL at /graphql, health at /healthz), settings and CLI."""

@@ -1,0 +1,191 @@
+"""The Starlette application: GraphQL at /graphql, health at /healthz.
+
+Start-up (the lifespan) waits for the store, migrates, seeds the demo corpus
+into an empty graph, then builds the answer pipeline; shutdown closes the
+store. A store or answerer handed to ``create_app`` belongs to the caller
+(tests share one store across apps): it is migrated and used, never closed.
+
+Start-up work runs before the server accepts connections, so it may block;
+request handlers never do: blocking store calls go to the thread pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from api.context import Context
+from api.settings import Settings
+from extractors.ingest import Ingestor
+from graph.connect import open_store
+from graph.errors import BackendUnavailable, DataDirLocked
+from graph.queries.documents import counts
+from graph.store import Store
+from migrations.runner import migrate
+from schema import build_schema
+
+if TYPE_CHECKING:
+    from resolvers.answer import Answerer
+
+log = logging.getLogger("graphdesk.api")
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_DIR = ROOT / "data" / "demo"
+HEALTH_TIMEOUT = 5.0  # seconds before /healthz gives up on the store
+
+
+@dataclass
+class Runtime:
+    """What the lifespan provides to requests; empty before start-up and after shutdown."""
+
+    settings: Settings
+    store: Store | None = None
+    answerer: Answerer | None = None
+
+
+def open_store_waiting(settings: Settings) -> Store:
+    """Open the configured store; a Neo4j server that is still starting is waited for."""
+    config = settings.graph_config()
+    deadline = time.monotonic() + (settings.store_wait_seconds if config.backend == "neo4j" else 0)
+    delay = 0.5
+    while True:
+        try:
+            return open_store(config)
+        except DataDirLocked:
+            raise
+        except BackendUnavailable as exc:
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning("graph store not ready (%s); retrying in %.1f s", exc, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def build_answerer(store: Store, settings: Settings) -> Answerer:
+    # Imported here: LangChain and spaCy load only in commands that answer.
+    from resolvers.answer import Answerer
+    from resolvers.llm import chat_model_from_settings
+
+    llm = chat_model_from_settings(settings.llm_key(), settings.llm_base_url, settings.llm_model)
+    return Answerer(store, llm=llm, max_question_chars=settings.max_question_chars)
+
+
+def seed_demo_corpus(store: Store, demo_dir: Path = DEMO_DIR) -> bool:
+    """Ingest the bundled demo corpus when the graph holds no Document yet.
+
+    Returns whether anything was ingested (the answerer must then refresh).
+    """
+    if counts(store).get("Document", 0) > 0:
+        return False
+    if not demo_dir.is_dir():
+        log.warning("no demo corpus at %s; starting with an empty graph", demo_dir)
+        return False
+    # The corpus itself, not the README that describes it.
+    parts = [p for p in sorted(demo_dir.iterdir()) if p.is_dir()] or [demo_dir]
+    report = Ingestor(store, progress=False).run(parts)
+    log.info("seeded demo corpus from %s: %s", demo_dir, report.summary())
+    for uri, reason in report.failed:
+        log.warning("demo file failed: %s: %s", uri, reason.removeprefix(f"{uri}: "))
+    return report.new + report.changed > 0
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    def __init__(self, runtime: Runtime) -> None:
+        settings = runtime.settings
+        super().__init__(
+            build_schema(mask_errors=not settings.development),
+            graphql_ide="graphiql" if settings.development else None,
+        )
+        self.runtime = runtime
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        rt = self.runtime
+        if rt.store is None or rt.answerer is None:
+            raise BackendUnavailable("graphdesk is not started (or already shut down)")
+        return Context(
+            store=rt.store,
+            answerer=rt.answerer,
+            settings=rt.settings,
+            request=request,
+            response=response,
+        )
+
+
+def _node_count(store: Store) -> int:
+    return sum(n for label, n in counts(store).items() if label != "edges")
+
+
+def create_app(
+    settings: Settings,
+    store: Store | None = None,
+    answerer: Answerer | None = None,
+    seed_demo: bool = True,
+) -> Starlette:
+    runtime = Runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        own = store is None
+        st = open_store_waiting(settings) if store is None else store
+        try:
+            applied = migrate(st)
+            if applied:
+                log.info("applied migrations: %s", ", ".join(m.id for m in applied))
+            seeded = seed_demo_corpus(st) if seed_demo else False
+            if answerer is None:
+                ans = build_answerer(st, settings)
+            else:
+                ans = answerer
+                if seeded:
+                    ans.refresh()
+            runtime.store, runtime.answerer = st, ans
+            yield
+        finally:
+            runtime.store = runtime.answerer = None
+            if own:
+                st.close()
+
+    async def healthz(request: Request) -> JSONResponse:
+        st = runtime.store
+        backend = settings.graph
+        if st is None:
+            return JSONResponse(
+                {"status": "unavailable", "backend": backend, "error": "not started"}, 503
+            )
+        backend = st.dialect.backend.value
+        try:
+            nodes = await asyncio.wait_for(run_in_threadpool(_node_count, st), HEALTH_TIMEOUT)
+        except TimeoutError:
+            error = f"store did not answer within {HEALTH_TIMEOUT:.0f} s"
+        except Exception as exc:  # any failure of the store means "not healthy"
+            log.warning("health check failed: %s", exc)
+            error = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        else:
+            return JSONResponse({"status": "ok", "backend": backend, "nodes": nodes})
+        return JSONResponse({"status": "unavailable", "backend": backend, "error": error}, 503)
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/graphql", GraphQLApp(runtime)),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    return app

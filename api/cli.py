@@ -1,0 +1,220 @@
+"""The ``graphdesk`` command: serve, ingest, ask, migrate.
+
+Every command loads the settings (``GRAPHDESK_*``, ``GRAPHDESK_CONFIG``; the
+global ``--data-dir`` wins over ``GRAPHDESK_DATA_DIR``), opens the store,
+and closes it on the way out, also after an error or Ctrl-C. Expected
+failures (bad configuration, an unreachable or locked store, a bad question)
+end with a one-line message and exit code 1 (2 for bad arguments), no
+traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from api.settings import ConfigError, Settings, load_settings
+from graph.errors import GraphError
+from graph.store import Store
+
+if TYPE_CHECKING:
+    from migrations.runner import Status
+    from resolvers.types import Answer
+
+
+@contextmanager
+def opened_store(settings: Settings, migrated: bool = True) -> Iterator[Store]:
+    from api.app import open_store_waiting
+    from migrations.runner import migrate
+
+    try:
+        store = open_store_waiting(settings)
+    except GraphError as exc:
+        raise click.ClickException(f"cannot open the graph store: {exc}") from None
+    try:
+        if migrated:
+            migrate(store)
+        yield store
+    except GraphError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings = ctx.find_object(Settings)
+    assert settings is not None, "the graphdesk group loads the settings"
+    return settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Data directory of the embedded graph (overrides GRAPHDESK_DATA_DIR).",
+)
+@click.pass_context
+def main(ctx: click.Context, data_dir: Path | None) -> None:
+    """graphdesk: a knowledge graph that answers support questions."""
+    overrides = {"data_dir": data_dir} if data_dir is not None else {}
+    try:
+        ctx.obj = load_settings(**overrides)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.option("--host", help="Interface to listen on (default GRAPHDESK_HOST or 127.0.0.1).")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), help="Port (default GRAPHDESK_PORT or 8000)."
+)
+@click.option("--no-demo", is_flag=True, help="Do not seed the demo corpus into an empty graph.")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, no_demo: bool) -> None:
+    """Serve the GraphQL API (one process; the graph store opens at start-up)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings(ctx)
+    # uvicorn configures its own loggers; graphdesk's start-up messages need a handler too.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)-8s %(name)s: %(message)s")
+    logging.getLogger("graphdesk").setLevel(logging.INFO)
+    host = host or settings.host
+    port = port or settings.port
+    app = create_app(settings, seed_demo=not no_demo)
+    shown = f"[{host}]" if ":" in host else host
+    ide = " (GraphiQL in the browser)" if settings.development else ""
+    click.echo(f"graphdesk serving http://{shown}:{port}/graphql{ide}")
+    uvicorn.run(app, host=host, port=port, workers=1, log_level="info", lifespan="on")
+
+
+def _reason(uri: str, reason: str) -> str:
+    """Extractor messages start with the file name; the report prints it once."""
+    return reason.removeprefix(f"{uri}: ")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
+@click.option(
+    "--keep-missing",
+    is_flag=True,
+    help="Keep facts of files that disappeared from an ingested directory (default: retire them).",
+)
+@click.pass_context
+def ingest(
+    ctx: click.Context, paths: tuple[Path, ...], no_progress: bool, keep_missing: bool
+) -> None:
+    """Ingest documents (HTML, Markdown) and error-code tables (CSV) into the graph.
+
+    Unchanged files are skipped; a file that cannot be parsed is reported and
+    the others are still ingested. Exit code 1 only when every file failed.
+    """
+    from extractors.ingest import Ingestor
+
+    with opened_store(_settings(ctx)) as store:
+        report = Ingestor(store, progress=not no_progress).run(
+            list(paths), retire_missing=not keep_missing
+        )
+    click.echo(report.summary())
+    for uri, reason in report.failed:
+        click.echo(f"FAILED {uri}: {_reason(uri, reason)}")
+    for warning in report.warnings:
+        click.echo(f"WARNING {warning}")
+    ok = report.new + report.changed + report.unchanged
+    if report.failed and ok == 0:
+        raise click.exceptions.Exit(1)
+    if not report.failed and ok == 0:
+        click.echo("nothing to ingest: no .html, .htm, .md, .markdown or .csv files found")
+
+
+def _print_answer(answer: Answer) -> None:
+    click.echo(answer.text)
+    click.echo()
+    click.echo(f"mode: {answer.mode}, confidence: {answer.confidence:.2f}")
+    if not answer.citations:
+        click.echo("no citations")
+        return
+    click.echo("citations:")
+    for n, c in enumerate(answer.citations, start=1):
+        code = f" [{c.code}]" if c.code else ""
+        click.echo(f"  {n}. {c.kind}{code}: {c.title} <{c.uri}>")
+
+
+@main.command()
+@click.argument("question")
+@click.option("--limit", type=click.IntRange(1, 20), default=5, show_default=True,
+              help="Most citations to show.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.pass_context
+def ask(ctx: click.Context, question: str, limit: int, as_json: bool) -> None:
+    """Answer QUESTION from the graph, with numbered citations."""
+    from api.app import build_answerer
+
+    settings = _settings(ctx)
+    text = question.strip()
+    if not text:
+        raise click.BadParameter("is empty; ask a question in words", param_hint="QUESTION")
+    if len(text) > settings.max_question_chars:
+        raise click.BadParameter(
+            f"is too long: {len(text)} characters, the limit is {settings.max_question_chars}",
+            param_hint="QUESTION",
+        )
+    with opened_store(settings) as store:
+        answerer = build_answerer(store, settings)
+        try:
+            answer = answerer.answer(text, limit=limit)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="QUESTION") from None
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(answer), ensure_ascii=False, indent=2))
+    else:
+        _print_answer(answer)
+
+
+@main.command("migrate")
+@click.option("--info", "show_info", is_flag=True, help="Show each migration's state; apply none.")
+@click.option("--validate", "check", is_flag=True,
+              help="Check applied migrations against their files; exit 1 on problems.")  # fmt: skip
+@click.pass_context
+def migrate_cmd(ctx: click.Context, show_info: bool, check: bool) -> None:
+    """Apply pending graph migrations in order (or inspect them)."""
+    from migrations import runner
+
+    with opened_store(_settings(ctx), migrated=False) as store:
+        if not show_info and not check:
+            applied = runner.migrate(store)
+            for m in applied:
+                click.echo(f"applied {m.id} {m.description}")
+            click.echo("schema is up to date" + (f" ({len(applied)} applied)" if applied else ""))
+            return
+        problems = runner.validate(store) if check else []
+        if show_info:
+            _print_info(runner.info(store))
+    if check:
+        for problem in problems:
+            click.echo(f"PROBLEM {problem}")
+        if problems:
+            raise click.exceptions.Exit(1)
+        click.echo("migrations are valid")
+
+
+def _print_info(statuses: list[Status]) -> None:
+    rows = [("version", "description", "state", "checksum")]
+    for s in statuses:
+        rows.append((s.migration.id, s.migration.description, s.state, s.migration.checksum[:12]))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""graphdesk's configuration: one pydantic-settings class.
+
+Values come from, highest first: keyword arguments (the CLI's ``--data-dir``),
+environment variables (``GRAPHDESK_*``; Neo4j's own un-prefixed ``NEO4J_URI``,
+``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``), then the optional
+``.env``-style file named by ``GRAPHDESK_CONFIG`` (same variable names).
+
+Secrets are ``SecretStr`` so they never show in a repr or a log line. With
+``env=production`` a placeholder secret ("changeme", "password", an empty
+string ...) is refused with an error naming the variable; in development it
+is allowed, because local databases often use them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from graph.connect import GraphConfig
+
+CONFIG_PREFIX = "GRAPHDESK_"
+CONFIG_VAR = "GRAPHDESK_CONFIG"
+
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changeme", "change-me", "change_me", "changethis", "password", "secret", "neo4j",
+     "admin", "test", "xxx", "todo", "none", "null", "your-api-key", "sk-xxx"}
+)  # fmt: skip
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used (bad value, missing file, placeholder secret)."""
+
+
+def default_data_dir() -> Path:
+    """``$XDG_DATA_HOME/graphdesk``, else ``~/.local/share/graphdesk``."""
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "graphdesk"
+
+
+def _is_placeholder(secret: SecretStr | None) -> bool:
+    return secret is not None and secret.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=CONFIG_PREFIX,
+        extra="ignore",
+        validate_by_name=True,
+        validate_by_alias=True,
+        validate_default=True,
+    )
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    graph: Literal["embedded", "neo4j"] = "embedded"
+    appendfsync: Literal["everysec", "always"] = "everysec"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    env: Literal["development", "production"] = "development"
+    llm_api_key: SecretStr | None = None
+    llm_base_url: str = "https://api.deepseek.com"
+    llm_model: str = "deepseek-chat"
+    max_question_chars: int = Field(default=2000, ge=1)
+    # How long start-up waits for a Neo4j server that is not up yet.
+    store_wait_seconds: float = Field(default=30.0, ge=0)
+
+    neo4j_uri: str | None = Field(
+        default=None, validation_alias=AliasChoices("NEO4J_URI", "neo4j_uri")
+    )
+    neo4j_user: str = Field(
+        default="neo4j", validation_alias=AliasChoices("NEO4J_USER", "neo4j_user")
+    )
+    neo4j_password: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("NEO4J_PASSWORD", "neo4j_password")
+    )
+    neo4j_database: str = Field(
+        default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE", "neo4j_database")
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The file is named at call time (not class-definition time), so
+        # GRAPHDESK_CONFIG set by a test or a wrapper script is honoured.
+        path = os.environ.get(CONFIG_VAR)
+        if path:
+            file = Path(path).expanduser()
+            if not file.is_file():
+                raise ConfigError(f"{CONFIG_VAR}={path}: no such file")
+            dotenv_settings = DotEnvSettingsSource(settings_cls, env_file=file)
+        return init_settings, env_settings, dotenv_settings, file_secret_settings
+
+    @model_validator(mode="after")
+    def _refuse_placeholders(self) -> Settings:
+        if self.env != "production":
+            return self
+        if self.graph == "neo4j" and (
+            self.neo4j_password is None or _is_placeholder(self.neo4j_password)
+        ):
+            raise ValueError(
+                "NEO4J_PASSWORD is empty or a placeholder; set a real password "
+                "(placeholder secrets are refused when GRAPHDESK_ENV=production)"
+            )
+        if _is_placeholder(self.llm_api_key):
+            raise ValueError(
+                "GRAPHDESK_LLM_API_KEY is empty or a placeholder; set a real key or unset it "
+                "to answer without an LLM (placeholder secrets are refused when "
+                "GRAPHDESK_ENV=production)"
+            )
+        return self
+
+    @property
+    def development(self) -> bool:
+        return self.env == "development"
+
+    def llm_key(self) -> str | None:
+        return self.llm_api_key.get_secret_value() if self.llm_api_key else None
+
+    def graph_config(self) -> GraphConfig:
+        return GraphConfig(
+            backend=self.graph,
+            data_dir=self.data_dir.expanduser(),
+            appendfsync=self.appendfsync,
+            neo4j_uri=self.neo4j_uri,
+            neo4j_user=self.neo4j_user,
+            neo4j_password=(self.neo4j_password.get_secret_value() if self.neo4j_password else ""),
+            neo4j_database=self.neo4j_database,
+        )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment (and file), with errors as one clear ConfigError.
+
+    Pydantic's own message would echo the input values, secrets included, so
+    only the location and the problem are kept.
+    """
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_input=False, include_url=False):
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            loc = [str(p) for p in err["loc"]]
+            if loc:
+                name = loc[0] if loc[0].isupper() else CONFIG_PREFIX + loc[0].upper()
+                msg = f"{name}: {msg}"
+            problems.append(msg)
+        raise ConfigError("invalid configuration: " + "; ".join(problems)) from None

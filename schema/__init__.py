@@ -1,0 +1,54 @@
+"""GraphQL schema: strawberry types (one per module), the Query root, and the schema.
+
+``schema`` shows every error as raised (development); ``build_schema(mask_errors=True)``
+replaces unexpected errors by "Unexpected error." for production, while bad input
+(``InvalidArgument``) and mistakes in the query itself still reach the client.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.types import ExecutionContext
+
+from schema.errors import InvalidArgument, is_expected
+from schema.query import Query
+
+log = logging.getLogger("graphdesk.graphql")
+
+
+class GraphdeskSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Bad input is the client's mistake: one debug line, no stack trace.
+        unexpected = []
+        for error in errors:
+            if isinstance(error.original_error, InvalidArgument):
+                log.debug("bad input: %s", error.message)
+            else:
+                unexpected.append(error)
+        super().process_errors(unexpected, execution_context)
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    return not is_expected(error)
+
+
+def _mask_errors() -> SchemaExtension:
+    return MaskErrors(should_mask_error=_should_mask)
+
+
+def build_schema(mask_errors: bool) -> strawberry.Schema:
+    # Extensions are given as factories: strawberry builds fresh ones per request.
+    extensions: list[Callable[[], SchemaExtension]] = [_mask_errors] if mask_errors else []
+    return GraphdeskSchema(query=Query, extensions=extensions)
+
+
+schema = build_schema(mask_errors=False)
+
+__all__ = ["build_schema", "schema"]

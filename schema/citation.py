@@ -1,0 +1,30 @@
+"""Citation: a graph fact an answer rests on (document section, error code, solution ...)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers import types as records
+
+
+@strawberry.type(description="A graph fact an answer rests on, traceable to its source.")
+class Citation:
+    kind: str = strawberry.field(
+        description='What is cited: "document", "error_code", "solution", "ticket", "thread" ...'
+    )
+    uri: str = strawberry.field(description="Where the fact came from (file or page, with anchor).")
+    title: str
+    code: str | None = strawberry.field(description="The error code, when an error code is cited.")
+    snippet: str = strawberry.field(description="The cited text, shortened.")
+    score: float = strawberry.field(description="Fused ranking score; higher is more relevant.")
+
+    @classmethod
+    def from_record(cls, record: records.Citation) -> Citation:
+        return cls(
+            kind=record.kind,
+            uri=record.uri,
+            title=record.title,
+            code=record.code,
+            snippet=record.snippet,
+            score=float(record.score),
+        )

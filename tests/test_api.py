@@ -1,0 +1,314 @@
+"""The HTTP API against the real embedded graph: /graphql (ask, stats, errors) and /healthz.
+
+Tests that only exercise the API layer (health, GraphiQL, input checks, error
+masking) hand ``create_app`` a small answerer of their own; the tests of
+``ask``'s answers use the real answer pipeline.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from extractors.ingest import Ingestor
+from graph.falkor import FalkorStore
+from migrations.runner import migrate
+from resolvers.types import Answer, Citation
+
+ASK = (
+    "query($q:String!){ ask(question:$q){ text mode confidence "
+    "citations{ kind uri title code snippet } } }"
+)
+
+GUIDE_MD = textwrap.dedent(
+    """\
+    ---
+    product: Quokka Cloud
+    version: "2.4"
+    ---
+    # Quokka Cloud connection limits
+
+    Every Quokka Cloud cluster accepts at most 400 client connections per node.
+    Connections above the limit are refused with error QKA-4242.
+
+    ## Error codes
+
+    | Code | Name | Message | Solution |
+    |------|------|---------|----------|
+    | QKA-4242 | too_many_connections | too many connections | 1. Close idle sessions. 2. Pool. |
+    | QKA-1001 | auth_failed | password authentication failed | 1. Reset the password. |
+    """
+)
+
+BACKUP_HTML = textwrap.dedent(
+    """\
+    <!DOCTYPE html>
+    <html><head><title>Backups</title></head><body>
+    <h1 id="backups">Quokka Cloud backups</h1>
+    <p>Quokka Cloud takes a snapshot of every cluster each night and keeps it for 14 days.</p>
+    <h2 id="restore">Restoring a snapshot</h2>
+    <p>Open the console, choose the cluster, then Restore. A restore creates a new cluster.</p>
+    </body></html>
+    """
+)
+
+
+class StubAnswerer:
+    """Stands in for the answer pipeline where only the API layer is under test."""
+
+    def __init__(self, error: Exception | None = None) -> None:
+        self.error = error
+        self.questions: list[tuple[str, int]] = []
+
+    def answer(self, question: str, limit: int = 5) -> Answer:
+        self.questions.append((question, limit))
+        if self.error is not None:
+            raise self.error
+        cite = Citation("error_code", "file:///x.md#codes", "too_many_connections", "s", 1.0, "X-1")
+        return Answer(question, "stub answer", "extractive", 0.5, [cite])
+
+    def refresh(self) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def corpus(store: FalkorStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A fresh graph holding two small documents, one with an error-code table."""
+    store.drop_all()
+    migrate(store)
+    root = tmp_path_factory.mktemp("corpus")
+    (root / "limits.md").write_text(GUIDE_MD, encoding="utf-8")
+    (root / "backups.html").write_text(BACKUP_HTML, encoding="utf-8")
+    report = Ingestor(store, progress=False).run([root])
+    assert not report.failed, report.failed
+    assert report.error_codes == 2
+    yield root
+
+
+def _settings(tmp_path: Path, **values: Any) -> Settings:
+    return Settings(data_dir=tmp_path, **values)
+
+
+@pytest.fixture
+def client(store: FalkorStore, corpus: Path, tmp_path: Path) -> Iterator[TestClient]:
+    """The app with the real answer pipeline (development: errors unmasked, GraphiQL on)."""
+    app = create_app(_settings(tmp_path), store=store, seed_demo=False)
+    with TestClient(app) as c:
+        yield c
+
+
+def _stub_client(
+    store: FalkorStore, tmp_path: Path, answerer: StubAnswerer, **settings: Any
+) -> TestClient:
+    app = create_app(
+        _settings(tmp_path, **settings), store=store, answerer=answerer, seed_demo=False
+    )
+    return TestClient(app)
+
+
+def test_ask_returns_the_answer_shape(client: TestClient) -> None:
+    resp = client.post(
+        "/graphql", json={"query": ASK, "variables": {"q": "What does error QKA-4242 mean?"}}
+    )
+    assert resp.status_code == 200
+    body = resp.json()
+    assert "errors" not in body, body
+    answer = body["data"]["ask"]
+    assert set(answer) == {"text", "mode", "confidence", "citations"}
+    assert answer["text"].strip()
+    assert answer["mode"] in ("extractive", "llm")
+    assert 0.0 <= answer["confidence"] <= 1.0
+    assert answer["citations"], "an answer from the graph cites its facts"
+    for c in answer["citations"]:
+        assert set(c) == {"kind", "uri", "title", "code", "snippet"}
+        assert isinstance(c["kind"], str) and c["kind"]
+        assert isinstance(c["uri"], str) and c["uri"]
+    codes = [c["code"] for c in answer["citations"] if c["kind"] == "error_code"]
+    assert "QKA-4242" in codes
+
+
+def test_ask_cites_a_document(client: TestClient) -> None:
+    resp = client.post(
+        "/graphql",
+        json={"query": ASK, "variables": {"q": "How do I restore a Quokka Cloud backup snapshot?"}},
+    )
+    answer = resp.json()["data"]["ask"]
+    uris = [c["uri"] for c in answer["citations"]]
+    assert any("backups.html" in u for u in uris), uris
+
+
+def test_stats_counts_nodes_per_label(client: TestClient) -> None:
+    resp = client.post(
+        "/graphql", json={"query": "{ stats { backend nodes edges labels { label count } } }"}
+    )
+    stats = resp.json()["data"]["stats"]
+    assert stats["backend"] == "embedded"
+    per_label = {lc["label"]: lc["count"] for lc in stats["labels"]}
+    assert per_label["Document"] == 2
+    assert per_label["ErrorCode"] == 2
+    assert stats["nodes"] == sum(per_label.values())
+    assert stats["edges"] > 0
+
+
+def test_healthz_reports_backend_and_nodes(
+    store: FalkorStore, corpus: Path, tmp_path: Path
+) -> None:
+    with _stub_client(store, tmp_path, StubAnswerer()) as c:
+        resp = c.get("/healthz")
+    assert resp.status_code == 200
+    body = resp.json()
+    assert body["status"] == "ok"
+    assert body["backend"] == "embedded"
+    assert body["nodes"] > 0
+
+
+class _DeadStore:
+    """A store whose database is gone: every call fails the way an adapter reports it."""
+
+    def __init__(self, real: FalkorStore) -> None:
+        self.dialect = real.dialect
+
+    def read(self, cypher: str, params: Any = None) -> Any:
+        from graph.errors import BackendUnavailable
+
+        raise BackendUnavailable("FalkorDB at /nowhere: connection refused")
+
+
+def test_healthz_is_503_when_the_store_does_not_answer(
+    store: FalkorStore, corpus: Path, tmp_path: Path
+) -> None:
+    app = create_app(_settings(tmp_path), store=store, answerer=StubAnswerer(), seed_demo=False)
+    with TestClient(app) as c:
+        app.state.runtime.store = _DeadStore(store)  # the database dies after start-up
+        resp = c.get("/healthz")
+        app.state.runtime.store = store
+    assert resp.status_code == 503
+    body = resp.json()
+    assert body["status"] == "unavailable"
+    assert body["backend"] == "embedded"
+    assert "connection refused" in body["error"]
+
+
+@pytest.mark.parametrize(
+    ("question", "problem"),
+    [("", "is empty"), ("   \n\t ", "is empty"), ("x" * 61, "is too long: 61 characters")],
+)
+def test_bad_question_is_a_graphql_error_naming_the_argument(
+    store: FalkorStore, corpus: Path, tmp_path: Path, question: str, problem: str
+) -> None:
+    stub = StubAnswerer()
+    with _stub_client(store, tmp_path, stub, max_question_chars=60, env="production") as c:
+        resp = c.post("/graphql", json={"query": ASK, "variables": {"q": question}})
+    assert resp.status_code == 200
+    body = resp.json()
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert "'question'" in error["message"]
+    assert problem in error["message"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "question"}
+    assert error["path"] == ["ask"]
+    assert "Traceback" not in resp.text
+    assert stub.questions == []  # refused before any work
+
+
+def test_bad_limit_names_the_argument(store: FalkorStore, corpus: Path, tmp_path: Path) -> None:
+    query = '{ ask(question: "backups", limit: 0) { text } }'
+    with _stub_client(store, tmp_path, StubAnswerer()) as c:
+        body = c.post("/graphql", json={"query": query}).json()
+    assert "argument 'limit': must be between 1 and 20, not 0" in body["errors"][0]["message"]
+
+
+def test_pipeline_value_error_is_bad_input(
+    store: FalkorStore, corpus: Path, tmp_path: Path
+) -> None:
+    stub = StubAnswerer(ValueError("question: 30 characters is over the limit of 20"))
+    with _stub_client(store, tmp_path, stub, env="production") as c:
+        body = c.post("/graphql", json={"query": ASK, "variables": {"q": "why?"}}).json()
+    [error] = body["errors"]
+    assert error["message"] == "argument 'question': 30 characters is over the limit of 20"
+    assert error["extensions"]["argument"] == "question"
+
+
+def test_ask_result_returns_invalid_question_as_data(
+    store: FalkorStore, corpus: Path, tmp_path: Path
+) -> None:
+    query = (
+        "query($q:String!){ askResult(question:$q){ __typename "
+        "... on InvalidQuestion { message argument } ... on Answer { text } } }"
+    )
+    with _stub_client(store, tmp_path, StubAnswerer()) as c:
+        bad = c.post("/graphql", json={"query": query, "variables": {"q": " "}}).json()
+        good = c.post("/graphql", json={"query": query, "variables": {"q": "hi"}}).json()
+    assert bad["data"]["askResult"]["__typename"] == "InvalidQuestion"
+    assert bad["data"]["askResult"]["argument"] == "question"
+    assert "is empty" in bad["data"]["askResult"]["message"]
+    assert good["data"]["askResult"] == {"__typename": "Answer", "text": "stub answer"}
+
+
+def test_unexpected_errors_are_masked_in_production(
+    store: FalkorStore, corpus: Path, tmp_path: Path
+) -> None:
+    stub = StubAnswerer(RuntimeError("secret internals at /srv/db"))
+    with _stub_client(store, tmp_path, stub, env="production") as c:
+        body = c.post("/graphql", json={"query": ASK, "variables": {"q": "why?"}}).json()
+    assert body["errors"][0]["message"] == "Unexpected error."
+    assert "secret internals" not in str(body)
+
+
+def test_unexpected_errors_are_shown_in_development(
+    store: FalkorStore, corpus: Path, tmp_path: Path
+) -> None:
+    stub = StubAnswerer(RuntimeError("boom in the pipeline"))
+    with _stub_client(store, tmp_path, stub, env="development") as c:
+        body = c.post("/graphql", json={"query": ASK, "variables": {"q": "why?"}}).json()
+    assert body["errors"][0]["message"] == "boom in the pipeline"
+
+
+def test_query_mistakes_are_not_masked_in_production(
+    store: FalkorStore, corpus: Path, tmp_path: Path
+) -> None:
+    with _stub_client(store, tmp_path, StubAnswerer(), env="production") as c:
+        body = c.post("/graphql", json={"query": "{ ask { nosuchfield } }"}).json()
+    messages = " ".join(e["message"] for e in body["errors"])
+    assert "nosuchfield" in messages
+
+
+def test_graphiql_only_in_development(store: FalkorStore, corpus: Path, tmp_path: Path) -> None:
+    html = {"Accept": "text/html"}
+    with _stub_client(store, tmp_path, StubAnswerer(), env="development") as c:
+        dev = c.get("/graphql", headers=html)
+    with _stub_client(store, tmp_path, StubAnswerer(), env="production") as c:
+        prod = c.get("/graphql", headers=html)
+        api = c.post("/graphql", json={"query": "{ stats { nodes } }"})
+    assert dev.status_code == 200
+    assert "graphiql" in dev.text.lower()
+    assert prod.status_code == 404
+    assert "graphiql" not in prod.text.lower()
+    assert api.status_code == 200 and api.json()["data"]["stats"]["nodes"] > 0
+
+
+def test_lifespan_seeds_demo_into_an_empty_graph() -> None:
+    """An app that opens its own store migrates, seeds and closes it at shutdown."""
+    data_dir = Path(tempfile.mkdtemp(prefix="gdapp", dir="/tmp"))  # short unix socket path
+    try:
+        app = create_app(Settings(data_dir=data_dir), answerer=StubAnswerer())
+        with TestClient(app) as c:
+            assert app.state.runtime.store is not None
+            query = "{ stats { labels { label count } } }"
+            body = c.post("/graphql", json={"query": query}).json()
+            labels = {lc["label"]: lc["count"] for lc in body["data"]["stats"]["labels"]}
+            assert labels.get("Migration", 0) >= 1
+            assert labels.get("ErrorCode", 0) > 0  # data/demo/errors/error_codes.csv
+        assert app.state.runtime.store is None
+        assert not (data_dir / "falkordb" / "falkordb.sock").exists()  # server shut down
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
