@@ -25,7 +25,9 @@ from graph.queries import migrations as q
 from graph.store import Store
 
 HERE = Path(__file__).parent
-_NAME = re.compile(r"^V(?P<version>\d{4})__(?P<name>\w+?)(?:\.(?P<backend>embedded|neo4j))?\.(?P<ext>cypher|py)$")
+_NAME = re.compile(
+    r"^V(?P<version>\d{4})__(?P<name>\w+?)(?:\.(?P<backend>embedded|neo4j))?\.(?P<ext>cypher|py)$"
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,9 @@ def discover(backend: str, folder: Path = HERE) -> list[Migration]:
         version = int(m.group("version"))
         name = m.group("name")
         if names.setdefault(version, name) != name:
-            raise MigrationError(f"two migrations share version {version}: {names[version]}, {name}")
+            raise MigrationError(
+                f"two migrations share version {version}: {names[version]}, {name}"
+            )
         variant = m.group("backend")
         if variant is not None and variant != backend:
             continue

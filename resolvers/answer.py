@@ -8,12 +8,12 @@ import time
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from extractors.segment import index_tokens, language
+from extractors.segment import language
 from graph.store import Store
 from resolvers.linking import Linker
 from resolvers.retrieval import Candidate, query_tokens, retrieve
-from resolvers.termindex import TermIndex
 from resolvers.synthesis import extractive, snippet, with_llm
+from resolvers.termindex import TermIndex
 from resolvers.types import Answer, Citation
 
 log = logging.getLogger(__name__)

@@ -33,7 +33,9 @@ class Linked:
 
 
 def code_candidates(text: str) -> list[str]:
-    out = [m.group(1) for m in _SQLSTATE.finditer(text.upper()) if any(c.isdigit() for c in m.group(1))]
+    out = [
+        m.group(1) for m in _SQLSTATE.finditer(text.upper()) if any(c.isdigit() for c in m.group(1))
+    ]
     out += [m.group(1).upper() for m in _VENDOR.finditer(text)]
     return list(dict.fromkeys(out))
 
@@ -58,8 +60,12 @@ class Linker:
         self._en_rules = PhraseMatcher(self._en_nlp.vocab, attr="LOWER")
         self._zh_rules = PhraseMatcher(self._zh_nlp.vocab, attr="LOWER")
         for c in self.matcher.concepts.values():
-            self._en_rules.add(c.id, [self._en_nlp.make_doc(n) for n in [c.name_en, *c.aliases_en] if n])
-            self._zh_rules.add(c.id, [self._zh_nlp.make_doc(n) for n in [c.name_zh, *c.aliases_zh] if n])
+            self._en_rules.add(
+                c.id, [self._en_nlp.make_doc(n) for n in [c.name_en, *c.aliases_en] if n]
+            )
+            self._zh_rules.add(
+                c.id, [self._zh_nlp.make_doc(n) for n in [c.name_zh, *c.aliases_zh] if n]
+            )
         for pid, names in self.products.items():
             self._en_rules.add(pid, [self._en_nlp.make_doc(n) for n in names if n])
             self._zh_rules.add(pid, [self._zh_nlp.make_doc(n) for n in names if n])

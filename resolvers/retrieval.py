@@ -101,7 +101,9 @@ def retrieve(store: Store, terms: TermIndex, question: str, linked: Linked) -> l
     best: dict[str, Candidate] = {}
     for sid, h in info.items():
         doc_id = str(h.get("doc_id") or terms.doc_of.get(sid, sid))
-        title_toks = set(index_tokens(str(h.get("title") or "") + " " + str(h.get("doc_title") or "")))
+        title_toks = set(
+            index_tokens(str(h.get("title") or "") + " " + str(h.get("doc_title") or ""))
+        )
         title_cover = sum(terms.idf(t) * weights[t] for t in title_toks & qset) / total_idf
         score = (
             0.55 * page_scores[doc_id] / top_page
@@ -120,8 +122,12 @@ def retrieve(store: Store, terms: TermIndex, question: str, linked: Linked) -> l
 
 
 def _errors(
-    store: Store, terms: TermIndex, linked: Linked, tokens: list[str],
-    weights: dict[str, float], erroneous: bool,
+    store: Store,
+    terms: TermIndex,
+    linked: Linked,
+    tokens: list[str],
+    weights: dict[str, float],
+    erroneous: bool,
 ) -> dict[str, Candidate]:
     errors: dict[str, Candidate] = {}
     if linked.codes:
@@ -135,9 +141,10 @@ def _errors(
     by_id = {row["error"]["id"]: row for row in rows}
     qset = set(tokens)
     for eid, bm25 in ranked:
-        row = by_id.get(eid)
-        if row is None or eid in errors:
+        found = by_id.get(eid)
+        if found is None or eid in errors:
             continue
+        row = found
         name = str(row["error"].get("name") or "")
         name_toks = set(index_tokens(name.replace("_", " ")))
         cover = len(name_toks & qset) / len(name_toks) if name_toks else 0.0

@@ -19,7 +19,9 @@ PAGES = [
 
 def copy_subset(dest: Path) -> Path:
     if not MANUAL.is_dir():
-        pytest.skip(f"PostgreSQL manual not installed at {MANUAL} (apt-get install postgresql-doc-15)")
+        pytest.skip(
+            f"PostgreSQL manual not installed at {MANUAL} (apt-get install postgresql-doc-15)"
+        )
     dest.mkdir(parents=True, exist_ok=True)
     for name in PAGES:
         shutil.copy(MANUAL / name, dest / name)

@@ -64,9 +64,7 @@ def test_statements_are_collected() -> None:
 def test_all_neo4j_statements_lint_clean() -> None:
     statements = neo4j_statements()
     results = run_linter(statements)
-    errors = {
-        k: [d for d in diags if d["severity"] == "error"] for k, diags in results.items()
-    }
+    errors = {k: [d for d in diags if d["severity"] == "error"] for k, diags in results.items()}
     errors = {k: v for k, v in errors.items() if v}
     assert not errors, json.dumps(errors, indent=1, ensure_ascii=False)
     assert set(results) == set(statements)

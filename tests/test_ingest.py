@@ -134,3 +134,38 @@ def test_bad_input_is_reported_and_the_rest_ingested(fresh: FalkorStore, tmp_pat
 def test_missing_path_is_reported(fresh: FalkorStore, tmp_path: Path) -> None:
     report = Ingestor(fresh, progress=False).run([tmp_path / "nope"])
     assert report.failed == [(str(tmp_path / "nope"), "no such file or directory")]
+
+
+def test_spec_table_becomes_product_specs(fresh: FalkorStore, tmp_path: Path) -> None:
+    (tmp_path / "specs.csv").write_text(
+        "product,version,parameter,value,unit,source\n"
+        "NimbusDB,3.2,max_connections,8000,connections,datasheet\n"
+        "StratusDB,5.0,max_connections,6000,connections,StratusDB datasheet\n"
+        "NimbusDB,3.2,,12,TiB,x\n"
+    )
+    report = Ingestor(fresh, progress=False).run([tmp_path])
+    assert report.specs == 2
+    assert any("specs.csv: line 4" in w for w in report.warnings)
+    rows = fresh.read(
+        "MATCH (p:Product)-[:HAS_SPEC]->(s:Spec {parameter: 'max_connections'}) "
+        "RETURN p.name AS product, s.number AS n, s.unit AS unit ORDER BY product"
+    )
+    assert rows == [
+        {"product": "NimbusDB", "n": 8000.0, "unit": "connections"},
+        {"product": "StratusDB", "n": 6000.0, "unit": "connections"},
+    ]
+
+
+def test_demo_corpus_ingests_cleanly(fresh: FalkorStore) -> None:
+    demo = Path(__file__).resolve().parent.parent / "data" / "demo"
+    report = Ingestor(fresh, progress=False).run([demo])
+    assert report.failed == []
+    assert report.documents >= 30
+    assert report.error_codes >= 80
+    zh = fresh.read("MATCH (d:Document {lang: 'zh'}) RETURN count(d) AS n")[0]["n"]
+    assert zh >= 10
+    # a code described by two sources keeps one node with each source's solution
+    shared = fresh.read(
+        "MATCH (e:ErrorCode)-[:SOLVED_BY]->(s:Solution) WITH e, count(s) AS n RETURN max(n) AS most"
+    )
+    assert shared[0]["most"] >= 1
