@@ -71,7 +71,7 @@ class Answerer:
         self._refresh_if_stale()
         lang = language(question)
         linked = self.linker.link(question)
-        candidates = retrieve(self.store, self.terms, question, linked)[:limit]
+        candidates = retrieve(self.store, self.terms, question, linked, limit)
         qtokens = set(query_tokens(question, linked)[0])
         citations = [_citation(c, qtokens) for c in candidates]
         confidence = _confidence(candidates)

@@ -4,11 +4,13 @@ Sources of candidates, each with its own evidence:
 - full-text over sections with the question's tokens, expanded with the
   English names of linked concepts (so a Chinese question reaches English
   pages) and with the error-phrase lexicon;
-- error codes named in the question, and by full-text over their names,
-  messages and causes;
+- error codes named in the question, and error codes ranked by BM25 over
+  their names, messages and causes, with a bonus when the question covers
+  the whole condition name;
 - sections that describe a linked error code, and sections whose title names
-  a linked concept (graph traversal).
-Sections are fused per document (one citation per page, best section first).
+  a linked concept (graph neighbours).
+Sections are fused per page (one citation per page, its best section).
+Only the final citations' texts are fetched from the graph.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.segment import index_tokens
-from graph.queries import concepts as cq
 from graph.queries import documents as dq
 from graph.queries import errorcodes as eq
 from graph.queries import search as sq
@@ -28,6 +29,7 @@ from resolvers.termindex import TermIndex
 
 SECTION_POOL = 150
 ERROR_POOL = 30
+NEIGHBOURS = 100
 
 _ERROR_CUES = re.compile(
     r"error|fail|violat|denied|invalid|does not exist|not exist|could not|cannot|can't|"
@@ -43,9 +45,10 @@ class Candidate:
     id: str
     uri: str
     title: str
-    text: str
     score: float
+    text: str = ""
     code: str | None = None
+    name: str | None = None
     doc_id: str | None = None
     evidence: list[str] = field(default_factory=list)
 
@@ -55,7 +58,7 @@ def looks_like_error(question: str, linked: Linked) -> bool:
 
 
 def query_tokens(question: str, linked: Linked) -> tuple[list[str], dict[str, float]]:
-    """Tokens to search with, and their weights (expansions count a little less)."""
+    """Tokens to search with, and their weights (concept expansions count a little less)."""
     weights: dict[str, float] = {}
     for t in index_tokens(question):
         weights[t] = 1.0
@@ -67,62 +70,71 @@ def query_tokens(question: str, linked: Linked) -> tuple[list[str], dict[str, fl
     return list(weights), weights
 
 
-def retrieve(store: Store, terms: TermIndex, question: str, linked: Linked) -> list[Candidate]:
+def retrieve(
+    store: Store, terms: TermIndex, question: str, linked: Linked, limit: int = 5
+) -> list[Candidate]:
     tokens, weights = query_tokens(question, linked)
     erroneous = looks_like_error(question, linked)
-    errors = _errors(store, terms, linked, tokens, weights, erroneous)
+    errors = _errors(terms, linked, tokens, weights, erroneous)
+    docs = _documents(store, terms, linked, tokens, weights, errors)
+    ranked = _interleave(docs, sorted(errors.values(), key=lambda c: -c.score), erroneous)
+    chosen = ranked[:limit]
+    _fill(store, chosen)
+    return chosen
 
-    # --- sections: full-text candidates (+ graph neighbours), rescored with BM25
-    hits = sq.sections(store, tokens, SECTION_POOL)
-    info = {h["id"]: h for h in hits}
+
+def _documents(
+    store: Store,
+    terms: TermIndex,
+    linked: Linked,
+    tokens: list[str],
+    weights: dict[str, float],
+    errors: dict[str, Candidate],
+) -> list[Candidate]:
+    scores = {h["id"]: h["score"] for h in sq.sections(store, tokens, SECTION_POOL)}
     extra: dict[str, str] = {}
-    strong = [e.id for e in errors.values() if e.score >= 1.0]
-    if strong:
-        for row in store.read(eq.DESCRIBING_SECTIONS, {"ids": strong}):
-            extra[row["id"]] = "describes " + row["error_id"]
-    if linked.concepts:
-        ids = [c.id for c in linked.concepts]
-        for row in store.read(cq.SECTIONS_MENTIONING, {"ids": ids, "limit": 100}):
-            extra.setdefault(row["id"], "title names " + row["concept"])
-    missing = [sid for sid in extra if sid not in info]
-    if missing:
-        for row in dq.section_rows(store, missing):
-            info[row["id"]] = row
-    if not info:
-        return _interleave([], sorted(errors.values(), key=lambda c: -c.score), erroneous)
-
+    for e in errors.values():
+        if e.score >= 1.0:
+            for sid in terms.described.get(e.id, []):
+                extra.setdefault(sid, "describes " + e.id)
+    for c in linked.concepts:
+        for sid in terms.titled.get(c.id, [])[:NEIGHBOURS]:
+            extra.setdefault(sid, "title names " + c.id)
+    candidates = [sid for sid in {**scores, **extra} if sid in terms.section_meta]
+    if not candidates:
+        return []
     qset = set(tokens)
     total_idf = sum(terms.idf(t) * weights[t] for t in qset) or 1.0
-    sec_scores = {sid: terms.sections.score(sid, tokens, weights) for sid in info}
-    doc_ids = {str(info[sid].get("doc_id") or terms.doc_of.get(sid, sid)) for sid in info}
+    sec_scores = {sid: terms.sections.score(sid, tokens, weights) for sid in candidates}
+    doc_ids = {terms.section_meta[sid].doc_id for sid in candidates}
     page_scores = {d: terms.pages.score(d, tokens, weights) for d in doc_ids}
     top_sec = max(sec_scores.values()) or 1.0
     top_page = max(page_scores.values()) or 1.0
     best: dict[str, Candidate] = {}
-    for sid, h in info.items():
-        doc_id = str(h.get("doc_id") or terms.doc_of.get(sid, sid))
-        title_toks = set(
-            index_tokens(str(h.get("title") or "") + " " + str(h.get("doc_title") or ""))
-        )
-        title_cover = sum(terms.idf(t) * weights[t] for t in title_toks & qset) / total_idf
+    for sid in candidates:
+        meta = terms.section_meta[sid]
+        title_cover = sum(terms.idf(t) * weights[t] for t in meta.title_tokens & qset) / total_idf
         score = (
-            0.55 * page_scores[doc_id] / top_page
+            0.55 * page_scores[meta.doc_id] / top_page
             + 0.45 * sec_scores[sid] / top_sec
             + 0.35 * title_cover
             + (0.15 if sid in extra else 0.0)
         )
-        cand = Candidate(
-            "document", sid, str(h.get("uri") or ""), _title(h), str(h.get("text") or ""),
-            score, doc_id=doc_id, evidence=["bm25"] + ([extra[sid]] if sid in extra else []),
-        )  # fmt: skip
-        if doc_id not in best or cand.score > best[doc_id].score:
-            best[doc_id] = cand
-    docs = sorted(best.values(), key=lambda c: -c.score)
-    return _interleave(docs, sorted(errors.values(), key=lambda c: -c.score), erroneous)
+        current = best.get(meta.doc_id)
+        if current is None or score > current.score:
+            best[meta.doc_id] = Candidate(
+                "document",
+                sid,
+                meta.uri,
+                _title(meta.title, meta.doc_title),
+                score,
+                doc_id=meta.doc_id,
+                evidence=["bm25"] + ([extra[sid]] if sid in extra else []),
+            )
+    return sorted(best.values(), key=lambda c: -c.score)
 
 
 def _errors(
-    store: Store,
     terms: TermIndex,
     linked: Linked,
     tokens: list[str],
@@ -130,56 +142,70 @@ def _errors(
     erroneous: bool,
 ) -> dict[str, Candidate]:
     errors: dict[str, Candidate] = {}
-    if linked.codes:
-        for row in store.read(eq.BY_CODES, {"codes": linked.codes}):
-            errors[row["error"]["id"]] = _error_candidate(row, 10.0, "code named in question")
+    for eid in terms.error_ids_for_codes(linked.codes):
+        errors[eid] = _error_candidate(terms, eid, 10.0, "code named in question")
     ranked = terms.top_errors(tokens, weights, ERROR_POOL)
     if not ranked:
         return errors
     top = ranked[0][1] or 1.0
-    rows = store.read(eq.BY_CODES, {"codes": sorted({terms.code_of[eid] for eid, _ in ranked})})
-    by_id = {row["error"]["id"]: row for row in rows}
     qset = set(tokens)
     for eid, bm25 in ranked:
-        found = by_id.get(eid)
-        if found is None or eid in errors:
+        if eid in errors:
             continue
-        row = found
-        name = str(row["error"].get("name") or "")
-        name_toks = set(index_tokens(name.replace("_", " ")))
-        cover = len(name_toks & qset) / len(name_toks) if name_toks else 0.0
+        name_tokens = terms.error_meta[eid].name_tokens
+        cover = len(name_tokens & qset) / len(name_tokens) if name_tokens else 0.0
         weight = 0.5 * bm25 / top + cover
         if not erroneous:
             weight *= 0.35
-        errors[eid] = _error_candidate(row, weight, f"bm25, name cover {cover:.2f}")
+        errors[eid] = _error_candidate(terms, eid, weight, f"bm25, name cover {cover:.2f}")
     return errors
 
 
-def _title(h: dict[str, object]) -> str:
-    title, doc_title = str(h.get("title") or ""), str(h.get("doc_title") or "")
+def _error_candidate(terms: TermIndex, eid: str, score: float, why: str) -> Candidate:
+    meta = terms.error_meta[eid]
+    return Candidate(
+        "error_code", eid, "", meta.code, score, code=meta.code, name=meta.name, evidence=[why]
+    )
+
+
+def _title(title: str, doc_title: str) -> str:
     if doc_title and title and title != doc_title:
         return f"{doc_title} — {title}"
     return title or doc_title
 
 
-def _error_candidate(row: dict[str, object], score: float, why: str) -> Candidate:
+def _fill(store: Store, chosen: list[Candidate]) -> None:
+    """Fetch texts (and error-code details) for the citations only."""
+    sections = [c.id for c in chosen if c.kind == "document"]
+    if sections:
+        texts = {r["id"]: r["text"] or "" for r in dq.section_rows(store, sections)}
+        for c in chosen:
+            if c.kind == "document":
+                c.text = texts.get(c.id, "")
+    error_ids = [c.id for c in chosen if c.kind == "error_code"]
+    if error_ids:
+        rows = {r["error"]["id"]: r for r in store.read(eq.BY_IDS, {"ids": error_ids})}
+        for c in chosen:
+            if c.kind == "error_code" and c.id in rows:
+                _describe_error(c, rows[c.id])
+
+
+def _describe_error(c: Candidate, row: dict[str, object]) -> None:
     e = row["error"]
     assert isinstance(e, dict)
     name = e.get("name") or ""
     message = e.get("message") or e.get("message_zh") or ""
-    steps = []
+    steps: list[str] = []
     for sol in row.get("solutions") or []:  # type: ignore[attr-defined]
         steps += list(sol.get("steps") or [])
-    causes = [c.get("text") for c in row.get("causes") or [] if c.get("text")]  # type: ignore[attr-defined]
+    causes = [x.get("text") for x in row.get("causes") or [] if x.get("text")]  # type: ignore[attr-defined]
     text = "; ".join(x for x in [name, message, *causes] if x)
     if steps:
         text += " | " + " ".join(f"{i}. {s}" for i, s in enumerate(steps, 1))
     product = e.get("product") or ""
-    title = f"{product} error {e['code']}" + (f" ({name})" if name else "")
-    return Candidate(
-        "error_code", str(e["id"]), str(e.get("uri") or ""), title.strip(), text, score,
-        code=str(e["code"]), evidence=[why],
-    )  # fmt: skip
+    c.title = (f"{product} error {e['code']}" + (f" ({name})" if name else "")).strip()
+    c.uri = str(e.get("uri") or "")
+    c.text = text
 
 
 def _interleave(docs: list[Candidate], errors: list[Candidate], erroneous: bool) -> list[Candidate]:
@@ -192,14 +218,13 @@ def _interleave(docs: list[Candidate], errors: list[Candidate], erroneous: bool)
     if errs:
         first = errs.pop(0)
         out.append(first)
-        names.add(first.title.rsplit("(", 1)[-1])
+        names.add(first.name or first.id)
     rest = []
     for e in errs:
-        name = e.title.rsplit("(", 1)[-1]
-        if name in names:
+        key = e.name or e.id
+        if key in names:
             continue
-        names.add(name)
+        names.add(key)
         rest.append(e)
-    merged = sorted(docs + rest, key=lambda c: -c.score)
-    out.extend(merged)
+    out.extend(sorted(docs + rest, key=lambda c: -c.score))
     return out

@@ -29,12 +29,15 @@ PROMPT = ChatPromptTemplate.from_messages(
     ]
 )
 
+SCAN_CHARS = 6000
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
 
 
 def snippet(text: str, question_tokens: set[str], limit: int = 300) -> str:
     """The passage of ``text`` that shares most tokens with the question."""
-    sentences = [s.strip() for s in _SENTENCE.split(text) if len(s.strip()) > 20]
+    # The opening of a section is where its answer usually is; long reference
+    # pages would otherwise cost most of an answer's time here.
+    sentences = [s.strip() for s in _SENTENCE.split(text[:SCAN_CHARS]) if len(s.strip()) > 20]
     if not sentences:
         return text[:limit].strip()
     best_i = max(

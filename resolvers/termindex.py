@@ -1,18 +1,23 @@
-"""BM25 statistics over the graph's segmented search fields, for fused ranking.
+"""In-memory ranking statistics over the graph, for fused ranking.
 
 The graph's full-text index picks the candidates; this index scores them
 the same way on both backends (their own scorers differ: TF-IDF in
 RediSearch, BM25 in Lucene), at two levels: a section, and the whole page it
-belongs to (support questions are usually answered by a page). Built from
-the graph at start and rebuilt when the graph's sources change.
+belongs to (support questions are usually answered by a page). It also keeps
+what every answer needs about a candidate (uri, titles) and the small graph
+neighbourhoods used for ranking (sections whose title names a concept,
+sections that describe an error code), so one answer costs a full-text
+query plus one fetch of the cited texts. Built from the graph at start and
+rebuilt when the graph's sources change.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from extractors.segment import index_tokens
 from graph.queries import documents as dq
 from graph.queries import errorcodes as eq
 from graph.store import Store
@@ -55,6 +60,22 @@ class _Level:
         return total
 
 
+@dataclass(frozen=True)
+class SectionMeta:
+    doc_id: str
+    uri: str
+    title: str
+    doc_title: str
+    title_tokens: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ErrorMeta:
+    code: str
+    name: str
+    name_tokens: frozenset[str]
+
+
 class TermIndex:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -62,8 +83,10 @@ class TermIndex:
         self.sections = _Level.build({})
         self.pages = _Level.build({})
         self.errors = _Level.build({})
-        self.code_of: dict[str, str] = {}
-        self.doc_of: dict[str, str] = {}
+        self.section_meta: dict[str, SectionMeta] = {}
+        self.error_meta: dict[str, ErrorMeta] = {}
+        self.titled: dict[str, list[str]] = {}
+        self.described: dict[str, list[str]] = {}
         self.rebuild()
 
     def _version(self) -> tuple[object, ...]:
@@ -74,22 +97,40 @@ class TermIndex:
         version = self._version()
         section_tf: dict[str, Counter[str]] = {}
         page_tf: dict[str, Counter[str]] = {}
-        doc_of: dict[str, str] = {}
+        meta: dict[str, SectionMeta] = {}
         for r in self.store.read(dq.SEARCH_FIELDS):
             counts = Counter(str(r["search"]).split())
             section_tf[r["id"]] = counts
-            doc_of[r["id"]] = r["doc_id"]
             page_tf.setdefault(r["doc_id"], Counter()).update(counts)
+            title, doc_title = str(r["title"] or ""), str(r["doc_title"] or "")
+            meta[r["id"]] = SectionMeta(
+                doc_id=str(r["doc_id"]),
+                uri=str(r["uri"] or ""),
+                title=title,
+                doc_title=doc_title,
+                title_tokens=frozenset(index_tokens(title + " " + doc_title)),
+            )
         error_tf: dict[str, Counter[str]] = {}
-        code_of: dict[str, str] = {}
+        error_meta: dict[str, ErrorMeta] = {}
         for r in self.store.read(eq.SEARCH_FIELDS):
             error_tf[r["id"]] = Counter(str(r["search"]).split())
-            code_of[r["id"]] = str(r["code"])
-        self.errors = _Level.build(error_tf)
-        self.code_of = code_of
+            name = str(r["name"] or "")
+            error_meta[r["id"]] = ErrorMeta(
+                code=str(r["code"]),
+                name=name,
+                name_tokens=frozenset(index_tokens(name.replace("_", " "))),
+            )
+        titled: dict[str, list[str]] = defaultdict(list)
+        for r in self.store.read(dq.TITLE_MENTIONS):
+            titled[str(r["cid"])].append(str(r["sid"]))
+        described: dict[str, list[str]] = defaultdict(list)
+        for r in self.store.read(eq.DESCRIBED):
+            described[str(r["eid"])].append(str(r["sid"]))
         self.sections = _Level.build(section_tf)
         self.pages = _Level.build(page_tf)
-        self.doc_of = doc_of
+        self.errors = _Level.build(error_tf)
+        self.section_meta, self.error_meta = meta, error_meta
+        self.titled, self.described = dict(titled), dict(described)
         self.version = version
 
     def is_stale(self) -> bool:
@@ -110,3 +151,7 @@ class TermIndex:
         ]
         scored.sort(key=lambda x: -x[1])
         return scored[:limit]
+
+    def error_ids_for_codes(self, codes: list[str]) -> list[str]:
+        wanted = set(codes)
+        return [eid for eid, m in self.error_meta.items() if m.code in wanted]

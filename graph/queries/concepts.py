@@ -29,13 +29,3 @@ ALL_PRODUCTS = """
 MATCH (p:Product)
 RETURN p.id AS id, p.name AS name, p.aliases AS aliases
 """
-
-# Sections that mention the linked concepts, best first: in a title beats in the text.
-SECTIONS_MENTIONING = """
-UNWIND $ids AS cid
-MATCH (c:Concept {id: cid})<-[m:MENTIONS]-(s:Section)
-WHERE s.retired_at IS NULL AND m.in_title = true
-RETURN s.id AS id, cid AS concept, m.count AS count
-ORDER BY count DESC
-LIMIT $limit
-"""

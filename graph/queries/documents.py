@@ -114,7 +114,15 @@ RETURN s.id AS id, s.uri AS uri, s.title AS title, s.doc_title AS doc_title,
 SEARCH_FIELDS = """
 MATCH (s:Section)
 WHERE s.retired_at IS NULL AND s.search IS NOT NULL
-RETURN s.id AS id, s.doc_id AS doc_id, s.search AS search
+RETURN s.id AS id, s.doc_id AS doc_id, s.uri AS uri, s.title AS title,
+       s.doc_title AS doc_title, s.search AS search
+"""
+
+# Sections whose title names a concept (graph neighbours of linked concepts).
+TITLE_MENTIONS = """
+MATCH (s:Section)-[m:MENTIONS]->(c:Concept)
+WHERE m.in_title = true AND s.retired_at IS NULL
+RETURN s.id AS sid, c.id AS cid
 """
 
 FRESHNESS = """

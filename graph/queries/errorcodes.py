@@ -57,17 +57,25 @@ RETURN e {.id, .code, .name, .product, .message, .message_zh, .class_name, .uri}
        collect(DISTINCT c {.text, .text_zh}) AS causes
 """
 
-DESCRIBING_SECTIONS = """
-UNWIND $ids AS id
-MATCH (e:ErrorCode {id: id})-[:DESCRIBED_IN]->(s:Section)
-WHERE s.retired_at IS NULL
-RETURN e.id AS error_id, s.id AS id, s.uri AS uri, s.title AS title, s.doc_title AS doc_title,
-       s.text AS text
-"""
-
 # Term statistics for ranking error codes (a few thousand at most).
 SEARCH_FIELDS = """
 MATCH (e:ErrorCode)
 WHERE e.retired_at IS NULL AND e.search IS NOT NULL
-RETURN e.id AS id, e.code AS code, e.search AS search
+RETURN e.id AS id, e.code AS code, e.name AS name, e.search AS search
+"""
+
+DESCRIBED = """
+MATCH (e:ErrorCode)-[:DESCRIBED_IN]->(s:Section)
+WHERE e.retired_at IS NULL AND s.retired_at IS NULL
+RETURN e.id AS eid, s.id AS sid
+"""
+
+BY_IDS = """
+UNWIND $ids AS id
+MATCH (e:ErrorCode {id: id})
+OPTIONAL MATCH (e)-[:SOLVED_BY]->(sol:Solution)
+OPTIONAL MATCH (e)-[:HAS_CAUSE]->(c:Cause)
+RETURN e {.id, .code, .name, .product, .message, .message_zh, .class_name, .uri} AS error,
+       collect(DISTINCT sol {.steps, .steps_zh}) AS solutions,
+       collect(DISTINCT c {.text, .text_zh}) AS causes
 """

@@ -10,9 +10,7 @@ from graph.types import Row
 def sections_cypher(d: Dialect) -> str:
     return (
         d.fulltext_call("Section", "search")
-        + " RETURN node.id AS id, node.uri AS uri, node.title AS title,"
-        " node.doc_title AS doc_title, node.doc_id AS doc_id, node.text AS text, score"
-        " ORDER BY score DESC LIMIT $limit"
+        + " RETURN node.id AS id, score ORDER BY score DESC LIMIT $limit"
     )
 
 
