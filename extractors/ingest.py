@@ -159,6 +159,8 @@ class Ingestor:
                     self.store.write(dq.RETIRE_ERROR_CODES_OF, {"uris": gone})
                     self.store.write(spq.RETIRE_SPECS_OF, {"uris": gone})
                     report.retired += len(gone)
+        if report.documents or report.error_codes or report.specs or report.retired:
+            self.store.checkpoint()
         report.seconds = time.perf_counter() - started
         return report
 

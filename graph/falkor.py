@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-import time
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +81,7 @@ class FalkorStore:
                 # replays the AOF, and run the statement once more. graphdesk
                 # writes with MERGE on stable ids, so a repeat is harmless.
                 self.server.recover()
+                self.wait_for_indexes()
                 result = self._query(cypher, args, readonly)
         except redis.ResponseError as exc:
             msg = str(exc)
@@ -109,6 +110,25 @@ class FalkorStore:
     def transaction(self) -> Iterator[Transaction]:
         # Each FalkorDB statement is atomic; there is no multi-statement commit.
         yield _AutoCommit(self)
+
+    def checkpoint(self, timeout: float = 120.0) -> None:
+        """Compact the append-only file after a large write, so a restart loads an
+        RDB-format base instead of replaying every Cypher write."""
+        conn = self._db.connection
+        try:
+            if conn.info("persistence").get("aof_rewrite_in_progress"):
+                return
+            conn.bgrewriteaof()
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                info = conn.info("persistence")
+                if not info.get("aof_rewrite_in_progress") and not info.get(
+                    "aof_rewrite_scheduled"
+                ):
+                    return
+                time.sleep(0.05)
+        except redis.RedisError as exc:
+            raise BackendUnavailable(f"FalkorDB compaction failed: {exc}") from exc
 
     def drop_all(self) -> None:
         """Delete the whole graph, its indexes included (tests and `graphdesk reset`)."""

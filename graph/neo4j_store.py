@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import neo4j
 from neo4j import GraphDatabase
@@ -12,19 +12,36 @@ from neo4j import exceptions as nx
 
 from graph.dialect import Backend, Dialect
 from graph.errors import BackendUnavailable, ConstraintViolation, QueryFailed
-from graph.store import Transaction, batches, plain
+from graph.store import Transaction, batches, plain, plain_params
 from graph.types import Params, Row
 
 
 def _value(v: Any) -> object:
-    # Temporal values become ISO strings so both backends hand back plain data.
+    """Plain values all the way down; temporal values (also inside maps and
+    lists, as in ``RETURN n {.*}``) become ISO strings."""
     if hasattr(v, "iso_format"):
         return v.iso_format()
+    if isinstance(v, dict):
+        return {str(k): _value(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_value(x) for x in v]
     return plain(v)
 
 
 def _rows(records: list[neo4j.Record]) -> list[Row]:
-    return [{k: _value(r[k]) for k in r.keys()} for r in records]
+    return [{k: _value(r[k]) for k in r.keys()} for r in records]  # noqa: SIM118 - Record
+
+
+def _translate(exc: Exception, cypher: str | None = None) -> NoReturn:
+    where = f"\n-- in: {cypher[:300]}" if cypher else ""
+    if isinstance(exc, nx.ConstraintError):
+        raise ConstraintViolation(f"{exc}{where}") from exc
+    if isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired):
+        raise BackendUnavailable(str(exc)) from exc
+    raise QueryFailed(f"{exc}{where}") from exc
+
+
+_SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
 
 
 class Neo4jStore:
@@ -32,23 +49,31 @@ class Neo4jStore:
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
         self.database = database
+        scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+        if scheme not in _SCHEMES:
+            # The driver would also take http(s):// (a preview Query API that needs
+            # aiohttp); graphdesk speaks Bolt only.
+            raise BackendUnavailable(
+                f"Neo4j URI {uri!r} must start with bolt:// or neo4j:// (optionally +s or +ssc)"
+            )
         try:
             self._driver = GraphDatabase.driver(uri, auth=(user, password))
+        except (nx.DriverError, ValueError) as exc:
+            raise BackendUnavailable(f"Neo4j at {uri}: {exc}") from exc
+        try:
             self._driver.verify_connectivity()
-        except (nx.ServiceUnavailable, nx.AuthError, ValueError, OSError) as exc:
+        except (nx.DriverError, nx.Neo4jError, ValueError, OSError) as exc:
+            self._driver.close()
             raise BackendUnavailable(f"Neo4j at {uri}: {exc}") from exc
 
     def _run(self, cypher: str, params: Params | None, access: str) -> list[Row]:
+        args = plain_params(params)
         try:
             with self._driver.session(database=self.database, default_access_mode=access) as s:
-                result = s.run(cypher, params or {})  # type: ignore[arg-type]
+                result = s.run(cypher, args)
                 return _rows(list(result))
-        except nx.ConstraintError as exc:
-            raise ConstraintViolation(str(exc)) from exc
-        except nx.ServiceUnavailable as exc:
-            raise BackendUnavailable(str(exc)) from exc
-        except nx.Neo4jError as exc:
-            raise QueryFailed(f"{exc}\n-- in: {cypher[:300]}") from exc
+        except (nx.Neo4jError, nx.ServiceUnavailable, nx.SessionExpired) as exc:
+            _translate(exc, cypher)
 
     def read(self, cypher: str, params: Params | None = None) -> list[Row]:
         return self._run(cypher, params, neo4j.READ_ACCESS)
@@ -73,10 +98,11 @@ class Neo4jStore:
             ):
                 yield _Tx(tx)
                 tx.commit()
-        except nx.ConstraintError as exc:
-            raise ConstraintViolation(str(exc)) from exc
-        except nx.Neo4jError as exc:
-            raise QueryFailed(str(exc)) from exc
+        except (nx.Neo4jError, nx.ServiceUnavailable, nx.SessionExpired) as exc:
+            _translate(exc)
+
+    def checkpoint(self) -> None:
+        """Neo4j manages its own transaction log: nothing to do."""
 
     def drop_all(self) -> None:
         self.write("MATCH (n) DETACH DELETE n")
@@ -90,4 +116,8 @@ class _Tx:
         self._tx = tx
 
     def run(self, cypher: str, params: Params | None = None) -> list[Row]:
-        return _rows(list(self._tx.run(cypher, params or {})))  # type: ignore[arg-type]
+        args = plain_params(params)
+        try:
+            return _rows(list(self._tx.run(cypher, args)))
+        except (nx.Neo4jError, nx.ServiceUnavailable, nx.SessionExpired) as exc:
+            _translate(exc, cypher)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
 from graph.dialect import Dialect
+from graph.errors import QueryFailed
 from graph.types import Params, Row
 
 
@@ -26,9 +29,7 @@ class Store(Protocol):
 
     def write(self, cypher: str, params: Params | None = None) -> list[Row]: ...
 
-    def write_batch(
-        self, cypher: str, rows: Sequence[Row], batch_size: int = 500
-    ) -> int:
+    def write_batch(self, cypher: str, rows: Sequence[Row], batch_size: int = 500) -> int:
         """Run ``cypher`` (which reads ``$rows``) once per batch; returns rows sent."""
         ...
 
@@ -38,6 +39,14 @@ class Store(Protocol):
         FalkorDB has no multi-statement transactions: every statement is atomic
         on its own, and statements inside run one after another.
         """
+        ...
+
+    def drop_all(self) -> None:
+        """Delete every node and relationship (tests and `graphdesk reset`)."""
+        ...
+
+    def checkpoint(self) -> None:
+        """Make the next start fast after a large write (compaction where needed)."""
         ...
 
     def close(self) -> None: ...
@@ -57,6 +66,81 @@ def plain(value: object) -> object:
     if isinstance(value, str):
         return value.replace("\x00", "")
     return value
+
+
+_PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def plain_params(params: Params | None) -> Params:
+    """Check and normalise statement parameters before they reach a driver.
+
+    Both backends take the same plain values: None, bool, 64-bit int, finite
+    float, str (NUL bytes stripped, as on the way out), lists (or tuples) and
+    maps with string keys, nested. Anything else (datetimes, sets, bytes,
+    objects) raises QueryFailed naming the parameter, before the database sees
+    it: FalkorDB would otherwise get the value's ``str()`` spliced into the
+    query text (or clamp a too-large integer), and Neo4j would store a type the
+    embedded backend cannot.
+    """
+    if not params:
+        return {}
+    out: Params = {}
+    for name, value in params.items():
+        if not isinstance(name, str) or not _PARAM_NAME.match(name):
+            raise QueryFailed(f"parameter name {name!r} is not a plain identifier")
+        try:
+            out[name] = _param(value)
+        except _BadParam as exc:
+            where = "$" + name + "".join(reversed(exc.path))
+            raise QueryFailed(f"parameter {where}: {exc.problem}") from None
+    return out
+
+
+class _BadParam(Exception):
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        self.path: list[str] = []  # innermost first
+
+
+def _param(value: object) -> object:
+    if isinstance(value, str):
+        clean = value.replace("\x00", "") if "\x00" in value else value
+        return clean if type(clean) is str else str(clean)  # str subclasses, e.g. StrEnum
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise _BadParam(f"{value} is not a finite number")
+        return value if type(value) is float else float(value)  # e.g. numpy.float64
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise _BadParam(f"integer {value} does not fit in 64 bits")
+        return value if type(value) is int else int(value)  # e.g. IntEnum
+    if isinstance(value, list | tuple):
+        items: list[object] = []
+        for i, v in enumerate(value):
+            try:
+                items.append(_param(v))
+            except _BadParam as exc:
+                exc.path.append(f"[{i}]")
+                raise
+        return items
+    if isinstance(value, dict):
+        out: dict[str, object] = {}
+        for key, v in value.items():
+            if not isinstance(key, str) or not key.strip("\x00") or "`" in key:
+                raise _BadParam(f"map key {key!r} must be a non-empty string without backticks")
+            try:
+                out[key.replace("\x00", "")] = _param(v)
+            except _BadParam as exc:
+                exc.path.append(f".{key}")
+                raise
+        return out
+    raise _BadParam(
+        f"a {type(value).__name__} is not a plain value "
+        "(use str, int, float, bool, None, lists and maps; dates as ISO strings)"
+    )
 
 
 def rows_from(header: Iterable[str], records: Iterable[Sequence[object]]) -> list[Row]:
