@@ -56,7 +56,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--questions", type=Path, default=QUESTIONS)
     ap.add_argument("--manual", type=Path, default=MANUAL)
-    ap.add_argument("--data-dir", type=Path, default=None)
+    ap.add_argument("--data-dir", type=Path, default=None, help="reuse an ingested graph")
     ap.add_argument("--show", action="store_true", help="print each question's top 3")
     args = ap.parse_args()
     questions = [
@@ -105,7 +105,8 @@ def main() -> None:
         "rows": rows,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "eval_qa.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
+    name = "eval_qa" if args.questions == QUESTIONS else f"eval_qa_{args.questions.stem}"
+    (RESULTS / f"{name}.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
     def row(label: str, key: str) -> str:
         return f"| {label} | {rate(key)}% | {rate(key, 'en')}% | {rate(key, 'zh')}% |"
 
@@ -116,7 +117,7 @@ def main() -> None:
         row("BM25 pages (rank-bm25)", "bm25"),
         "", f"{len(rows)} questions; goal: >= 90% overall, >= 80% Chinese.", "",
     ]  # fmt: skip
-    (RESULTS / "eval_qa.md").write_text("\n".join(md))
+    (RESULTS / f"{name}.md").write_text("\n".join(md))
     print("\n".join(md))
 
 

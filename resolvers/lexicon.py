@@ -39,3 +39,27 @@ def expand(text: str) -> str:
         if added:
             current = text + " " + " ".join(added)
     return " ".join(dict.fromkeys(added))
+
+
+WORDS = Path(__file__).resolve().parent / "data" / "zh_en_words.csv"
+
+
+@lru_cache(maxsize=1)
+def _words() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    table: dict[str, str] = {}
+    with WORDS.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            zh = (row.get("zh") or "").strip()
+            if zh and not zh.startswith("#"):
+                table[zh] = (row.get("en") or "").strip()
+    names = sorted(table, key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, names))) if names else None
+    return pattern, table
+
+
+def english_words(text: str) -> str:
+    """English for the everyday Chinese words of a technical question (longest match)."""
+    pattern, table = _words()
+    if pattern is None:
+        return ""
+    return " ".join(dict.fromkeys(table[m.group()] for m in pattern.finditer(text)))

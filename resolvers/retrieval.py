@@ -18,25 +18,38 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractors.segment import index_tokens
+from extractors.segment import has_cjk, index_tokens
 from graph.queries import documents as dq
 from graph.queries import errorcodes as eq
 from graph.queries import search as sq
 from graph.store import Store
-from resolvers.lexicon import expand
+from resolvers.lexicon import english_words, expand
 from resolvers.linking import Linked
 from resolvers.termindex import TermIndex
 
 SECTION_POOL = 150
 ERROR_POOL = 30
 NEIGHBOURS = 100
+# Fusion weights: BM25 of the whole page and of the section (each scaled to the
+# best candidate), how much of the question's weight the titles carry, and a
+# bonus for graph neighbours of the linked entities.
+W_PAGE = 0.8
+W_SECTION = 0.2
+W_TITLE = 0.35
+W_NEIGHBOUR = 0.15
 
 _ERROR_CUES = re.compile(
     r"error|fail|violat|denied|invalid|does not exist|not exist|could not|cannot|can't|"
     r"unable|refused|timeout|timed out|out of|too many|exceed|deadlock|conflict|duplicate|"
-    r"报错|错误|失败|异常|冲突|拒绝|超时|不存在|无法|不能|满了|已满|不足|死锁",
+    r"abort|ignored|not allowed|fatal|panic|sqlstate|exception|crash|"
+    r"报错|错误|失败|异常|冲突|拒绝|超时|不存在|无法|不能|满了|已满|不足|死锁|提示|崩溃",
     re.I,
 )
+
+
+# SQLSTATE classes that the SQL standard reserves for success, warnings and
+# "no data": a user reporting an error rarely means one of them.
+_NON_ERROR_CLASSES = {"00", "01", "02"}
 
 
 @dataclass
@@ -67,6 +80,9 @@ def query_tokens(question: str, linked: Linked) -> tuple[list[str], dict[str, fl
     for c in linked.concepts:
         for t in index_tokens(c.name_en):
             weights.setdefault(t, 0.8)
+    if has_cjk(question):
+        for t in index_tokens(english_words(question)):
+            weights.setdefault(t, 0.6)
     return list(weights), weights
 
 
@@ -78,8 +94,7 @@ def retrieve(
     errors = _errors(terms, linked, tokens, weights, erroneous)
     docs = _documents(store, terms, linked, tokens, weights, errors)
     ranked = _interleave(docs, sorted(errors.values(), key=lambda c: -c.score), erroneous)
-    chosen = ranked[:limit]
-    _fill(store, chosen)
+    chosen = _without_repeats(store, ranked, limit)
     return chosen
 
 
@@ -115,10 +130,10 @@ def _documents(
         meta = terms.section_meta[sid]
         title_cover = sum(terms.idf(t) * weights[t] for t in meta.title_tokens & qset) / total_idf
         score = (
-            0.55 * page_scores[meta.doc_id] / top_page
-            + 0.45 * sec_scores[sid] / top_sec
-            + 0.35 * title_cover
-            + (0.15 if sid in extra else 0.0)
+            W_PAGE * page_scores[meta.doc_id] / top_page
+            + W_SECTION * sec_scores[sid] / top_sec
+            + W_TITLE * title_cover
+            + (W_NEIGHBOUR if sid in extra else 0.0)
         )
         current = best.get(meta.doc_id)
         if current is None or score > current.score:
@@ -155,6 +170,8 @@ def _errors(
         name_tokens = terms.error_meta[eid].name_tokens
         cover = len(name_tokens & qset) / len(name_tokens) if name_tokens else 0.0
         weight = 0.5 * bm25 / top + cover
+        if terms.error_meta[eid].code[:2] in _NON_ERROR_CLASSES:
+            weight *= 0.8
         if not erroneous:
             weight *= 0.35
         errors[eid] = _error_candidate(terms, eid, weight, f"bm25, name cover {cover:.2f}")
@@ -172,6 +189,24 @@ def _title(title: str, doc_title: str) -> str:
     if doc_title and title and title != doc_title:
         return f"{doc_title} — {title}"
     return title or doc_title
+
+
+def _without_repeats(store: Store, ranked: list[Candidate], limit: int) -> list[Candidate]:
+    """The best ``limit`` citations, skipping a page that only repeats the table
+    an already cited error code comes from (the code's citation points there)."""
+    chosen: list[Candidate] = []
+    pages: set[str] = set()
+    for c in ranked:
+        if len(chosen) >= limit:
+            break
+        if c.kind == "error_code":
+            _fill(store, [c])
+            pages.add(c.uri.split("#")[0])
+        elif c.uri.split("#")[0] in pages:
+            continue
+        chosen.append(c)
+    _fill(store, [c for c in chosen if c.kind == "document"])
+    return chosen
 
 
 def _fill(store: Store, chosen: list[Candidate]) -> None:
