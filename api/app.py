@@ -29,11 +29,11 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from api.context import Context
-from api.settings import Settings
+from api.settings import Settings, load_settings
 from extractors.ingest import Ingestor
 from graph.connect import open_store
 from graph.errors import BackendUnavailable, DataDirLocked
-from graph.queries.documents import counts
+from graph.queries.documents import counts, node_count
 from graph.store import Store
 from migrations.runner import migrate
 from schema import build_schema
@@ -81,7 +81,12 @@ def build_answerer(store: Store, settings: Settings) -> Answerer:
     from resolvers.llm import chat_model_from_settings
 
     llm = chat_model_from_settings(settings.llm_key(), settings.llm_base_url, settings.llm_model)
-    return Answerer(store, llm=llm, max_question_chars=settings.max_question_chars)
+    return Answerer(
+        store,
+        llm=llm,
+        max_question_chars=settings.max_question_chars,
+        cache_size=settings.answer_cache_size,
+    )
 
 
 def seed_demo_corpus(store: Store, demo_dir: Path = DEMO_DIR) -> bool:
@@ -128,7 +133,24 @@ class GraphQLApp(GraphQL[Context, None]):
 
 
 def _node_count(store: Store) -> int:
-    return sum(n for label, n in counts(store).items() if label != "edges")
+    return node_count(store)
+
+
+def prepare_graph(settings: Settings, seed_demo: bool = True) -> None:
+    """Migrate and seed once, before several worker processes start serving."""
+    st = open_store_waiting(settings)
+    try:
+        migrate(st)
+        if seed_demo:
+            seed_demo_corpus(st)
+    finally:
+        st.close()
+
+
+def app_from_env() -> Starlette:
+    """The app of one worker process (``graphdesk serve --workers N``): settings
+    from the environment; the parent process already migrated and seeded."""
+    return create_app(load_settings(), seed_demo=False)
 
 
 def create_app(

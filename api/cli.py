@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -76,12 +77,19 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
     "--port", type=click.IntRange(1, 65535), help="Port (default GRAPHDESK_PORT or 8000)."
 )
 @click.option("--no-demo", is_flag=True, help="Do not seed the demo corpus into an empty graph.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    help="Worker processes (default GRAPHDESK_WORKERS or 1); they share one graph.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None, no_demo: bool) -> None:
-    """Serve the GraphQL API (one process; the graph store opens at start-up)."""
+def serve(
+    ctx: click.Context, host: str | None, port: int | None, no_demo: bool, workers: int | None
+) -> None:
+    """Serve the GraphQL API (the graph store opens at start-up)."""
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, prepare_graph
 
     settings = _settings(ctx)
     # uvicorn configures its own loggers; graphdesk's start-up messages need a handler too.
@@ -89,11 +97,27 @@ def serve(ctx: click.Context, host: str | None, port: int | None, no_demo: bool)
     logging.getLogger("graphdesk").setLevel(logging.INFO)
     host = host or settings.host
     port = port or settings.port
-    app = create_app(settings, seed_demo=not no_demo)
     shown = f"[{host}]" if ":" in host else host
     ide = " (GraphiQL in the browser)" if settings.development else ""
     click.echo(f"graphdesk serving http://{shown}:{port}/graphql{ide}")
-    uvicorn.run(app, host=host, port=port, workers=1, log_level="info", lifespan="on")
+    workers = workers or settings.workers
+    if workers == 1:
+        app = create_app(settings, seed_demo=not no_demo)
+        uvicorn.run(app, host=host, port=port, workers=1, log_level="info", lifespan="on")
+        return
+    # Several processes: migrate and seed here once, then each worker opens the
+    # same graph (the embedded server is shared through its data directory).
+    prepare_graph(settings, seed_demo=not no_demo)
+    os.environ["GRAPHDESK_DATA_DIR"] = str(settings.data_dir)
+    uvicorn.run(
+        "api.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        lifespan="on",
+    )
 
 
 def _reason(uri: str, reason: str) -> str:

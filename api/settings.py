@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     llm_base_url: str = "https://api.deepseek.com"
     llm_model: str = "deepseek-chat"
     max_question_chars: int = Field(default=2000, ge=1)
+    # Answers to repeated questions are kept until the graph changes (0 turns it off).
+    answer_cache_size: int = Field(default=1024, ge=0)
+    # uvicorn worker processes for `graphdesk serve` (they share the embedded graph).
+    workers: int = Field(default=1, ge=1, le=32)
     # How long start-up waits for a Neo4j server that is not up yet.
     store_wait_seconds: float = Field(default=30.0, ge=0)
 

@@ -10,6 +10,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 
 from extractors.segment import language
 from graph.store import Store
+from resolvers.cache import AnswerCache, cache_key
 from resolvers.linking import Linker
 from resolvers.retrieval import Candidate, query_tokens, retrieve
 from resolvers.synthesis import extractive, snippet, with_llm
@@ -19,12 +20,13 @@ from resolvers.types import Answer, Citation
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
 FRESHNESS_SECONDS = 5.0
+CACHE_SIZE = 1024
 
 
 class Answerer:
     def __init__(
         self, store: Store, llm: BaseChatModel | None = None,
-        max_question_chars: int = MAX_QUESTION_CHARS,
+        max_question_chars: int = MAX_QUESTION_CHARS, cache_size: int = CACHE_SIZE,
     ) -> None:  # fmt: skip
         self.store = store
         self.llm = llm
@@ -33,6 +35,7 @@ class Answerer:
         self.linker = Linker(store)
         self.terms = TermIndex(store)
         self._checked = time.monotonic()
+        self.cache = AnswerCache(cache_size)
 
     def _refresh_if_stale(self) -> None:
         """Another process (``graphdesk ingest``) may have changed the graph: look
@@ -56,6 +59,7 @@ class Answerer:
         linker = Linker(self.store)
         terms = TermIndex(self.store)
         self.linker, self.terms = linker, terms
+        self.cache.clear()
 
     def answer(self, question: str, limit: int = 5) -> Answer:
         question = (question or "").strip()
@@ -69,6 +73,15 @@ class Answerer:
         if not 1 <= limit <= 50:
             raise ValueError(f"limit: must be between 1 and 50, not {limit}")
         self._refresh_if_stale()
+        key = cache_key(question, limit)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        answer = self._answer(question, limit)
+        self.cache.put(key, answer)
+        return answer
+
+    def _answer(self, question: str, limit: int) -> Answer:
         lang = language(question)
         linked = self.linker.link(question)
         candidates = retrieve(self.store, self.terms, question, linked, limit)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
 from strawberry.types import ExecutionContext
 
 from schema.errors import InvalidArgument, is_expected
@@ -45,7 +45,13 @@ def _mask_errors() -> SchemaExtension:
 
 def build_schema(mask_errors: bool) -> strawberry.Schema:
     # Extensions are given as factories: strawberry builds fresh ones per request.
-    extensions: list[Callable[[], SchemaExtension]] = [_mask_errors] if mask_errors else []
+    # Parsed and validated documents are cached: clients send the same few queries.
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+    ]
+    if mask_errors:
+        extensions.append(_mask_errors)
     return GraphdeskSchema(query=Query, extensions=extensions)
 
 

@@ -76,3 +76,13 @@ def test_unknown_topic_says_nothing_was_found_or_is_weak(answerer: Answerer) -> 
     assert ans.citations == []
     assert "No matching knowledge" in ans.text
     assert ans.confidence == 0.0
+
+
+def test_repeated_question_is_served_from_cache_until_the_graph_changes(
+    answerer: Answerer,
+) -> None:
+    first = answerer.answer("How do I restore a dump with pg_restore?")
+    again = answerer.answer("how do I   restore a dump with pg_restore?")
+    assert again is first
+    answerer.refresh()
+    assert answerer.answer("How do I restore a dump with pg_restore?") is not first

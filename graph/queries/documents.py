@@ -83,6 +83,11 @@ WITH labels(n)[0] AS label, count(*) AS n
 RETURN label, n ORDER BY label
 """
 
+NODE_COUNT = """
+MATCH (n)
+RETURN count(n) AS n
+"""
+
 EDGE_COUNT = """
 MATCH ()-[r]->()
 RETURN count(r) AS n
@@ -97,6 +102,10 @@ def counts(store: Store) -> dict[str, int]:
     out = {str(r["label"]): int(r["n"]) for r in store.read(COUNTS)}
     out["edges"] = int(store.read(EDGE_COUNT)[0]["n"])
     return out
+
+
+def node_count(store: Store) -> int:
+    return int(store.read(NODE_COUNT)[0]["n"])
 
 
 def section_rows(store: Store, ids: list[str]) -> list[Row]:
