@@ -169,3 +169,40 @@ def test_demo_corpus_ingests_cleanly(fresh: FalkorStore) -> None:
         "MATCH (e:ErrorCode)-[:SOLVED_BY]->(s:Solution) WITH e, count(s) AS n RETURN max(n) AS most"
     )
     assert shared[0]["most"] >= 1
+
+
+@pytest.mark.parametrize("fsync", ["everysec", "always"])
+def test_sigkill_after_ingest_loses_nothing(tmp_path: Path, fsync: str) -> None:
+    import os
+    import shutil
+    import signal
+    import tempfile
+    import time
+
+    data = Path(tempfile.mkdtemp(prefix="gdk", dir="/tmp"))
+    try:
+        st = FalkorStore(data, appendfsync=fsync)  # type: ignore[arg-type]
+        migrate(st)
+        report = Ingestor(st, progress=False).run([copy_subset(tmp_path / "html")])
+        assert report.documents > 0
+        before = counts(st)
+        pid = st.server.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        while Path(f"/proc/{pid}").exists() and b"Z" not in _state(pid):
+            time.sleep(0.01)
+        st.close()
+        again = FalkorStore(data, appendfsync=fsync)  # type: ignore[arg-type]
+        try:
+            assert counts(again) == before
+        finally:
+            again.close()
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def _state(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/stat").read_bytes().split(b")")[-1][:3]
+    except OSError:
+        return b"Z"
