@@ -234,7 +234,8 @@ def _describe_error(c: Candidate, row: dict[str, object]) -> None:
     for sol in row.get("solutions") or []:  # type: ignore[attr-defined]
         steps += list(sol.get("steps") or [])
     causes = [x.get("text") for x in row.get("causes") or [] if x.get("text")]  # type: ignore[attr-defined]
-    text = "; ".join(x for x in [name, message, *causes] if x)
+    kind = "" if message else str(e.get("class_name") or "")
+    text = "; ".join(x for x in [name, message, kind, *causes] if x)
     if steps:
         text += " | " + " ".join(f"{i}. {s}" for i, s in enumerate(steps, 1))
     product = e.get("product") or ""
