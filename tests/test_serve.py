@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.test_embedded_server import servers_on
+
 QUERY = (
     "query($q:String!){ ask(question:$q){ text mode confidence "
     "citations{ kind uri title code snippet } } }"
@@ -28,25 +30,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _servers_on(data_dir: Path) -> list[int]:
-    pids = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmd = (proc / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"redis-server" in cmd and str(data_dir).encode() in cmd:
-            pids.append(int(proc.name))
-    return pids
-
-
 @pytest.fixture
 def data_dir() -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix="gds", dir="/tmp"))
     yield path
-    for pid in _servers_on(path):
+    for pid in servers_on(path):
         os.kill(pid, signal.SIGKILL)
     shutil.rmtree(path, ignore_errors=True)
 
@@ -81,7 +69,7 @@ def test_serve_answers_the_demo_and_stops_cleanly(data_dir: Path, workers: int) 
             assert "errors" not in body, body
             cites = body["data"]["ask"]["citations"]
             assert cites[0]["kind"] == "error_code" and cites[0]["code"] == "NDB-1001"
-        assert len(_servers_on(data_dir)) == 1  # one shared embedded graph
+        assert len(servers_on(data_dir)) == 1  # one shared embedded graph
     finally:
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=60)
@@ -90,6 +78,6 @@ def test_serve_answers_the_demo_and_stops_cleanly(data_dir: Path, workers: int) 
     assert "Application shutdown complete" in out
     assert f"serving http://127.0.0.1:{port}/graphql" in out
     deadline = time.monotonic() + 10
-    while _servers_on(data_dir) and time.monotonic() < deadline:
+    while servers_on(data_dir) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _servers_on(data_dir) == []
+    assert servers_on(data_dir) == set()
