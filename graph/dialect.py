@@ -120,6 +120,55 @@ class Dialect:
             case _:
                 assert_never(self.backend)
 
+    def vector_index(self, label: str, prop: str, dimension: int) -> str:
+        """A cosine vector index (used by the embeddings benchmark)."""
+        label, prop = checked_label(label), checked_name(prop)
+        if not isinstance(dimension, int) or not 1 <= dimension <= 4096:
+            raise QueryFailed(f"vector dimension {dimension!r} is not an int in 1..4096")
+        match self.backend:
+            case Backend.EMBEDDED:
+                return (
+                    f"CREATE VECTOR INDEX FOR (n:{label}) ON (n.{prop}) "
+                    f"OPTIONS {{dimension: {dimension}, similarityFunction: 'cosine'}}"
+                )
+            case Backend.NEO4J:
+                return (
+                    f"CREATE VECTOR INDEX {label.lower()}_{prop.lower()} IF NOT EXISTS "
+                    f"FOR (n:{label}) ON (n.{prop}) OPTIONS {{indexConfig: "
+                    f"{{`vector.dimensions`: {dimension}, "
+                    "`vector.similarity_function`: 'cosine'}}"
+                )
+            case _:
+                assert_never(self.backend)
+
+    def vector_value(self, expr: str) -> str:
+        """How a list of floats is stored so the vector index holds it."""
+        match self.backend:
+            case Backend.EMBEDDED:
+                return f"vecf32({expr})"
+            case Backend.NEO4J:
+                return expr
+            case _:
+                assert_never(self.backend)
+
+    def vector_call(self, label: str, prop: str) -> str:
+        """CALL clause yielding ``node`` and its cosine ``similarity`` to ``$vec``
+        among the ``$k`` nearest (FalkorDB reports 1 - cosine, Neo4j (1 + cosine) / 2)."""
+        label, prop = checked_label(label), checked_name(prop)
+        match self.backend:
+            case Backend.EMBEDDED:
+                return (
+                    f"CALL db.idx.vector.queryNodes('{label}', '{prop}', $k, vecf32($vec)) "
+                    "YIELD node, score WITH node, 1 - score AS similarity"
+                )
+            case Backend.NEO4J:
+                return (
+                    f"CALL db.index.vector.queryNodes('{label.lower()}_{prop.lower()}', $k, $vec) "
+                    "YIELD node, score WITH node, 2 * score - 1 AS similarity"
+                )
+            case _:
+                assert_never(self.backend)
+
     def fulltext_query(self, tokens: list[str]) -> str:
         """An OR-query of already segmented tokens, escaped for the backend's parser."""
         clean = [t for t in dict.fromkeys(tokens) if t]

@@ -101,6 +101,9 @@ class Neo4jStore:
         except (nx.Neo4jError, nx.ServiceUnavailable, nx.SessionExpired) as exc:
             _translate(exc)
 
+    def wait_for_indexes(self, timeout: int = 300) -> None:
+        self.write("CALL db.awaitIndexes($timeout)", {"timeout": timeout})
+
     def checkpoint(self) -> None:
         """Neo4j manages its own transaction log: nothing to do."""
 

@@ -45,6 +45,10 @@ class Store(Protocol):
         """Delete every node and relationship (tests and `graphdesk reset`)."""
         ...
 
+    def wait_for_indexes(self) -> None:
+        """Block until indexes created over existing data are populated."""
+        ...
+
     def checkpoint(self) -> None:
         """Make the next start fast after a large write (compaction where needed)."""
         ...

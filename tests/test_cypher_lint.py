@@ -19,7 +19,7 @@ import pytest
 
 import graph.queries
 from graph.dialect import Backend, Dialect
-from graph.queries import search
+from graph.queries import search, vectors
 from migrations.runner import discover
 
 LINT = Path(__file__).parent / "cypher-lint"
@@ -34,6 +34,7 @@ def neo4j_statements() -> dict[str, str]:
             if name.isupper() and isinstance(value, str) and value.strip():
                 out[f"{info.name}.{name}"] = value
     out.update(search.statements(NEO4J))
+    out.update(vectors.statements(NEO4J))
     for mig in discover("neo4j"):
         for i, stmt in enumerate(mig.statements(NEO4J)):
             out[f"{mig.path.name}[{i}]"] = stmt

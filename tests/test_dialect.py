@@ -175,3 +175,27 @@ def test_dialect_functions_check_labels_and_names(
     if name != "unique_id":
         with pytest.raises(QueryFailed):
             call(dialect, "Section", "search}) //")
+
+
+def test_vector_statements_per_backend() -> None:
+    emb, neo = Dialect(Backend.EMBEDDED), Dialect(Backend.NEO4J)
+    assert emb.vector_index("Section", "embedding", 384) == (
+        "CREATE VECTOR INDEX FOR (n:Section) ON (n.embedding) "
+        "OPTIONS {dimension: 384, similarityFunction: 'cosine'}"
+    )
+    assert neo.vector_index("Section", "embedding", 384) == (
+        "CREATE VECTOR INDEX section_embedding IF NOT EXISTS FOR (n:Section) ON (n.embedding) "
+        "OPTIONS {indexConfig: {`vector.dimensions`: 384, `vector.similarity_function`: 'cosine'}}"
+    )
+    assert emb.vector_value("r.vec") == "vecf32(r.vec)"
+    assert neo.vector_value("r.vec") == "r.vec"
+    assert emb.vector_call("Section", "embedding") == (
+        "CALL db.idx.vector.queryNodes('Section', 'embedding', $k, vecf32($vec)) "
+        "YIELD node, score WITH node, 1 - score AS similarity"
+    )
+    assert neo.vector_call("Section", "embedding") == (
+        "CALL db.index.vector.queryNodes('section_embedding', $k, $vec) "
+        "YIELD node, score WITH node, 2 * score - 1 AS similarity"
+    )
+    with pytest.raises(QueryFailed):
+        emb.vector_index("Section", "embedding", 0)
