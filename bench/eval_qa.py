@@ -107,6 +107,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = "eval_qa" if args.questions == QUESTIONS else f"eval_qa_{args.questions.stem}"
     (RESULTS / f"{name}.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
+
     def row(label: str, key: str) -> str:
         return f"| {label} | {rate(key)}% | {rate(key, 'en')}% | {rate(key, 'zh')}% |"
 

@@ -290,3 +290,17 @@ def search_field(*parts: tuple[str, int]) -> str:
         for _ in range(weight):
             tokens.extend(toks)
     return " ".join(tokens)
+
+
+_WORDS = re.compile(r"[a-z0-9_]+")
+
+
+def token_set(text: str) -> set[str]:
+    """Cheap set of search tokens for comparing sentences with a question.
+
+    Same stems as ``index_tokens`` for English words (the stemmer is cached),
+    without its ordering and splitting work; Chinese text takes the full path.
+    """
+    if has_cjk(text):
+        return set(index_tokens(text))
+    return {stem(w) if w.isalpha() else w for w in _WORDS.findall(text.lower())}

@@ -119,16 +119,17 @@ def _documents(
     if not candidates:
         return []
     qset = set(tokens)
-    total_idf = sum(terms.idf(t) * weights[t] for t in qset) or 1.0
-    sec_scores = {sid: terms.sections.score(sid, tokens, weights) for sid in candidates}
-    doc_ids = {terms.section_meta[sid].doc_id for sid in candidates}
-    page_scores = {d: terms.pages.score(d, tokens, weights) for d in doc_ids}
+    idf = {t: terms.idf(t) * weights[t] for t in qset}
+    total_idf = sum(idf.values()) or 1.0
+    sec_scores = terms.sections.score_many(candidates, tokens, weights)
+    doc_ids = list({terms.section_meta[sid].doc_id for sid in candidates})
+    page_scores = terms.pages.score_many(doc_ids, tokens, weights)
     top_sec = max(sec_scores.values()) or 1.0
     top_page = max(page_scores.values()) or 1.0
     best: dict[str, Candidate] = {}
     for sid in candidates:
         meta = terms.section_meta[sid]
-        title_cover = sum(terms.idf(t) * weights[t] for t in meta.title_tokens & qset) / total_idf
+        title_cover = sum(idf[t] for t in meta.title_tokens & qset) / total_idf
         score = (
             W_PAGE * page_scores[meta.doc_id] / top_page
             + W_SECTION * sec_scores[sid] / top_sec

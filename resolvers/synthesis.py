@@ -13,7 +13,7 @@ import re
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.prompts import ChatPromptTemplate
 
-from extractors.segment import index_tokens
+from extractors.segment import token_set
 from resolvers.types import Citation
 
 PROMPT = ChatPromptTemplate.from_messages(
@@ -42,7 +42,7 @@ def snippet(text: str, question_tokens: set[str], limit: int = 300) -> str:
         return text[:limit].strip()
     best_i = max(
         range(len(sentences)),
-        key=lambda i: (len(set(index_tokens(sentences[i])) & question_tokens), -i),
+        key=lambda i: (len(token_set(sentences[i]) & question_tokens), -i),
     )
     out = sentences[best_i]
     j = best_i + 1

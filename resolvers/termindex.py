@@ -48,16 +48,28 @@ class _Level:
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def score(self, key: str, tokens: list[str], weights: dict[str, float]) -> float:
-        counts = self.tf.get(key)
-        if counts is None:
-            return 0.0
-        norm = K1 * (1 - B + B * self.length[key] / (self.avg or 1))
-        total = 0.0
-        for t in tokens:
-            f = counts.get(t, 0)
-            if f:
-                total += weights.get(t, 1.0) * self.idf(t) * f * (K1 + 1) / (f + norm)
-        return total
+        return self.score_many([key], tokens, weights)[key]
+
+    def score_many(
+        self, keys: list[str], tokens: list[str], weights: dict[str, float]
+    ) -> dict[str, float]:
+        """BM25 of each key; the query's idf weights are computed once."""
+        wq = [(t, weights.get(t, 1.0) * self.idf(t)) for t in tokens if t in self.df]
+        avg = self.avg or 1.0
+        out: dict[str, float] = {}
+        for key in keys:
+            counts = self.tf.get(key)
+            if counts is None:
+                out[key] = 0.0
+                continue
+            norm = K1 * (1 - B + B * self.length[key] / avg)
+            total = 0.0
+            for t, w in wq:
+                f = counts.get(t)
+                if f:
+                    total += w * f * (K1 + 1) / (f + norm)
+            out[key] = total
+        return out
 
 
 @dataclass(frozen=True)
@@ -144,12 +156,8 @@ class TermIndex:
     ) -> list[tuple[str, float]]:
         """Error codes by BM25 over their codes, names, messages and causes."""
         qset = set(tokens)
-        scored = [
-            (eid, self.errors.score(eid, tokens, weights))
-            for eid, counts in self.errors.tf.items()
-            if qset & counts.keys()
-        ]
-        scored.sort(key=lambda x: -x[1])
+        hits = [eid for eid, counts in self.errors.tf.items() if not qset.isdisjoint(counts)]
+        scored = sorted(self.errors.score_many(hits, tokens, weights).items(), key=lambda x: -x[1])
         return scored[:limit]
 
     def error_ids_for_codes(self, codes: list[str]) -> list[str]:

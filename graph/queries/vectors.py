@@ -40,8 +40,7 @@ def set_embeddings_cypher(d: Dialect) -> str:
 
 def nearest_sections_cypher(d: Dialect) -> str:
     return (
-        d.vector_call("Section", "embedding")
-        + " WHERE node.retired_at IS NULL"
+        d.vector_call("Section", "embedding") + " WHERE node.retired_at IS NULL"
         " RETURN node.id AS id, node.uri AS uri, node.title AS title,"
         " node.doc_title AS doc_title, node.doc_id AS doc_id, similarity"
         " ORDER BY similarity DESC"
