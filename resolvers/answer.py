@@ -87,7 +87,7 @@ class Answerer:
     def _answer(self, question: str, limit: int) -> Answer:
         lang = language(question)
         linked = self.linker.link(question)
-        candidates = retrieve(self.store, self.terms, question, linked, limit)
+        candidates = retrieve(self.store, self.terms, question, linked, limit, lang)
         qtokens = set(query_tokens(question, linked)[0])
         citations = [_citation(c, qtokens) for c in candidates]
         confidence = _confidence(candidates)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from extractors.segment import has_cjk, index_tokens
 from graph.queries import documents as dq
@@ -87,15 +88,19 @@ def query_tokens(question: str, linked: Linked) -> tuple[list[str], dict[str, fl
 
 
 def retrieve(
-    store: Store, terms: TermIndex, question: str, linked: Linked, limit: int = 5
+    store: Store,
+    terms: TermIndex,
+    question: str,
+    linked: Linked,
+    limit: int = 5,
+    lang: str = "en",
 ) -> list[Candidate]:
     tokens, weights = query_tokens(question, linked)
     erroneous = looks_like_error(question, linked)
     errors = _errors(terms, linked, tokens, weights, erroneous)
     docs = _documents(store, terms, linked, tokens, weights, errors)
     ranked = _interleave(docs, sorted(errors.values(), key=lambda c: -c.score), erroneous)
-    chosen = _without_repeats(store, ranked, limit)
-    return chosen
+    return _without_repeats(store, ranked, limit, lang)
 
 
 def _documents(
@@ -192,7 +197,9 @@ def _title(title: str, doc_title: str) -> str:
     return title or doc_title
 
 
-def _without_repeats(store: Store, ranked: list[Candidate], limit: int) -> list[Candidate]:
+def _without_repeats(
+    store: Store, ranked: list[Candidate], limit: int, lang: str
+) -> list[Candidate]:
     """The best ``limit`` citations, skipping a page that only repeats the table
     an already cited error code comes from (the code's citation points there)."""
     chosen: list[Candidate] = []
@@ -201,16 +208,16 @@ def _without_repeats(store: Store, ranked: list[Candidate], limit: int) -> list[
         if len(chosen) >= limit:
             break
         if c.kind == "error_code":
-            _fill(store, [c])
+            _fill(store, [c], lang)
             pages.add(c.uri.split("#")[0])
         elif c.uri.split("#")[0] in pages:
             continue
         chosen.append(c)
-    _fill(store, [c for c in chosen if c.kind == "document"])
+    _fill(store, [c for c in chosen if c.kind == "document"], lang)
     return chosen
 
 
-def _fill(store: Store, chosen: list[Candidate]) -> None:
+def _fill(store: Store, chosen: list[Candidate], lang: str) -> None:
     """Fetch texts (and error-code details) for the citations only."""
     sections = [c.id for c in chosen if c.kind == "document"]
     if sections:
@@ -223,18 +230,27 @@ def _fill(store: Store, chosen: list[Candidate]) -> None:
         rows = {r["error"]["id"]: r for r in store.read(eq.BY_IDS, {"ids": error_ids})}
         for c in chosen:
             if c.kind == "error_code" and c.id in rows:
-                _describe_error(c, rows[c.id])
+                _describe_error(c, rows[c.id], lang)
 
 
-def _describe_error(c: Candidate, row: dict[str, object]) -> None:
+def _describe_error(c: Candidate, row: dict[str, object], lang: str) -> None:
+    """Title and text of an error-code citation, in the question's language when
+    the source has it (``*_zh`` fields), else in the other one."""
     e = row["error"]
     assert isinstance(e, dict)
-    name = e.get("name") or ""
-    message = e.get("message") or e.get("message_zh") or ""
-    steps: list[str] = []
-    for sol in row.get("solutions") or []:  # type: ignore[attr-defined]
-        steps += list(sol.get("steps") or [])
-    causes = [x.get("text") for x in row.get("causes") or [] if x.get("text")]  # type: ignore[attr-defined]
+    zh = lang == "zh"
+
+    def pick(d: dict[str, Any], key: str) -> Any:
+        first, second = (f"{key}_zh", key) if zh else (key, f"{key}_zh")
+        return d.get(first) or d.get(second)
+
+    name = str(e.get("name") or "")
+    message = str(pick(e, "message") or "")
+    solutions: list[dict[str, Any]] = list(row.get("solutions") or [])  # type: ignore[call-overload]
+    causes_rows: list[dict[str, Any]] = list(row.get("causes") or [])  # type: ignore[call-overload]
+    # A code described by several sources repeats itself: keep the first of each.
+    steps = list(dict.fromkeys(str(x) for sol in solutions for x in pick(sol, "steps") or []))
+    causes = list(dict.fromkeys(str(pick(x, "text")) for x in causes_rows if pick(x, "text")))
     kind = "" if message else str(e.get("class_name") or "")
     text = "; ".join(x for x in [name, message, kind, *causes] if x)
     if steps:
