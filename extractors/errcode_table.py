@@ -80,8 +80,8 @@ def records_from_table(
     problems: list[str] = []
     class_name: str | None = None
     width = len(table.headers)
-    for n, row in enumerate(table.rows, start=1):
-        loc = f"{where} row {n}"
+    for index, row in enumerate(table.rows):
+        loc = f"{where} {table.location(index)}"
         if len(row) == 1 and width > 1:
             class_name = row[0].strip() or class_name
             continue
@@ -146,28 +146,56 @@ def parse_csv(data: bytes, uri: str, product: str | None = None) -> ParsedSource
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ExtractionError(f"{uri}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    reader = csv.reader(io.StringIO(text))
+    rows: list[list[str]] = []
+    lines: list[int] = []
     try:
-        rows = list(csv.reader(io.StringIO(text)))
+        for row in reader:
+            rows.append(row)
+            lines.append(reader.line_num)  # the line a record ends on
     except csv.Error as exc:
-        raise ExtractionError(f"{uri}: malformed CSV: {exc}") from exc
+        raise ExtractionError(f"{uri}: line {reader.line_num}: malformed CSV: {exc}") from exc
     if not rows:
         raise ExtractionError(f"{uri}: empty CSV file")
-    headers = [h.strip() for h in rows[0]]
     source = ParsedSource(uri=uri, kind="csv", hash=digest(data), title=uri.rsplit("/", 1)[-1])
-    if not is_error_table(headers):
-        if spec_columns(headers) is None:
-            raise ExtractionError(
-                f"{uri}: CSV header {headers!r} is neither an error-code table "
-                "('code' plus 'name', 'message' or 'solution') nor a spec table "
-                "('product', 'parameter', 'value')"
-            )
-        body = [r for r in rows[1:] if any(c.strip() for c in r)]
-        source.specs, source.warnings = spec_records(uri, headers, body)
-        return source
     source.product = product
-    table = Table(headers=headers, rows=[r for r in rows[1:] if any(c.strip() for c in r)],
-                  section_id=None)  # fmt: skip
-    # CSV rows are counted from the header line: row n is line n + 1.
-    records, problems = records_from_table(table, source, "CSV")
-    source.error_codes, source.warnings = records, problems
+    add_rows(source, rows, "CSV", lines, "line")
     return source
+
+
+def add_rows(
+    source: ParsedSource,
+    rows: list[list[str]],
+    where: str,
+    numbers: list[int] | None = None,
+    unit: str = "row",
+) -> None:
+    """Records of one table given as rows (header first): error codes or specs.
+
+    ``numbers`` are the rows' positions in the file, for reports.
+    """
+    uri = source.uri
+    numbers = numbers or list(range(1, len(rows) + 1))
+    headers = [h.strip() for h in rows[0]]
+    kept = [i for i in range(1, len(rows)) if any(c.strip() for c in rows[i])]
+    table = Table(
+        headers=headers,
+        rows=[rows[i] for i in kept],
+        section_id=None,
+        row_numbers=[numbers[i] for i in kept],
+        row_unit=unit,
+    )
+    if is_error_table(headers):
+        records, problems = records_from_table(table, source, where)
+        source.error_codes.extend(records)
+        source.warnings.extend(problems)
+        return
+    if spec_columns(headers) is None:
+        raise ExtractionError(
+            f"{uri}: {where} header {headers!r} is neither an error-code table "
+            "('code' plus 'name', 'message' or 'solution') nor a spec table "
+            "('product', 'parameter', 'value')"
+        )
+    specs, problems = spec_records(uri, table, where)
+    source.specs.extend(specs)
+    source.warnings.extend(problems)

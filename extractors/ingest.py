@@ -35,6 +35,7 @@ from extractors.records import (
 )
 from extractors.segment import search_field
 from extractors.spec_table import SpecRecord
+from extractors.spreadsheet import parse_xlsx
 from graph.queries import concepts as cq
 from graph.queries import documents as dq
 from graph.queries import errorcodes as eq
@@ -42,7 +43,7 @@ from graph.queries import specs as spq
 from graph.store import Store
 
 KINDS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
-         ".csv": "csv"}  # fmt: skip
+         ".csv": "csv", ".xlsx": "xlsx"}  # fmt: skip
 BATCH_FILES = 100
 MAX_MENTIONS = 12  # concepts linked per section, most frequent first
 
@@ -95,6 +96,8 @@ def parse_file(path: Path, data: bytes) -> ParsedSource:
         extract_tables(source)
     elif kind == "csv":
         source = parse_csv(data, uri)
+    elif kind == "xlsx":
+        source = parse_xlsx(data, uri)
     else:
         raise ExtractionError(f"{uri}: unsupported file type {path.suffix or '(none)'}")
     return source
@@ -166,7 +169,7 @@ class Ingestor:
 
     def _write(self, sources: list[ParsedSource], report: IngestReport) -> None:
         now = int(time.time() * 1000)
-        docs = [s for s in sources if s.kind != "csv"]
+        docs = [s for s in sources if s.kind not in ("csv", "xlsx")]
         uris = [s.uri for s in sources]
         st = self.store
         st.write_batch(dq.DELETE_SECTIONS_OF, [{"id": s.doc_id} for s in docs])

@@ -45,6 +45,14 @@ class Table:
     rows: list[list[str]]
     section_id: str | None
     line: int | None = None
+    # Where each row is in its file ("line 7" of a CSV, "row 7" of a sheet);
+    # None numbers the rows of the table from 1.
+    row_numbers: list[int] | None = None
+    row_unit: str = "row"
+
+    def location(self, index: int) -> str:
+        n = self.row_numbers[index] if self.row_numbers else index + 1
+        return f"{self.row_unit} {n}"
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.records import slug
+from extractors.records import Table, slug
 
 _COLUMNS: dict[str, re.Pattern[str]] = {
     "product": re.compile(r"^(product|产品)$", re.I),
@@ -54,15 +54,15 @@ def spec_columns(headers: list[str]) -> dict[str, int] | None:
     return found if required <= found.keys() else None
 
 
-def spec_records(
-    uri: str, headers: list[str], rows: list[list[str]]
-) -> tuple[list[SpecRecord], list[str]]:
+def spec_records(uri: str, table: Table, where: str) -> tuple[list[SpecRecord], list[str]]:
+    headers = table.headers
     cols = spec_columns(headers)
     if cols is None:
-        return [], [f"{uri}: not a spec table"]
+        return [], [f"{uri}: {where}: not a spec table"]
     out: list[SpecRecord] = []
     problems: list[str] = []
-    for n, row in enumerate(rows, start=2):  # line 1 is the header
+    for index, row in enumerate(table.rows):
+        loc = f"{where} {table.location(index)}"
 
         def cell(key: str, row: list[str] = row) -> str | None:
             i = cols.get(key)
@@ -71,7 +71,7 @@ def spec_records(
 
         product, parameter, value = cell("product"), cell("parameter"), cell("value")
         if len(row) != len(headers) or not (product and parameter and value):
-            problems.append(f"{uri}: line {n}: needs product, parameter and value")
+            problems.append(f"{uri}: {loc}: needs product, parameter and value")
             continue
         out.append(
             SpecRecord(
@@ -81,7 +81,7 @@ def spec_records(
                 value=value,
                 unit=cell("unit"),
                 reference=cell("source"),
-                location=f"line {n}",
+                location=loc,
             )
         )
     return out, problems

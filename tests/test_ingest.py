@@ -114,7 +114,7 @@ def test_bad_input_is_reported_and_the_rest_ingested(fresh: FalkorStore, tmp_pat
     failed = dict(first.failed)
     assert "not an HTML document" in failed[str(good / "fake.html")]
     assert "unreadable" in failed[str(good / "gone.html")]
-    assert any("broken.csv" in w and "row 2" in w for w in first.warnings)
+    assert any("broken.csv: CSV line 3: expected 3 cells" in w for w in first.warnings)
     assert any("guide.md" in w and "invalid error code" in w for w in first.warnings)
     codes = {r["code"] for r in fresh.read("MATCH (e:ErrorCode) RETURN e.code AS code")}
     assert codes == {"NDB-1401", "E-1"}
@@ -145,7 +145,7 @@ def test_spec_table_becomes_product_specs(fresh: FalkorStore, tmp_path: Path) ->
     )
     report = Ingestor(fresh, progress=False).run([tmp_path])
     assert report.specs == 2
-    assert any("specs.csv: line 4" in w for w in report.warnings)
+    assert any("specs.csv: CSV line 4: needs product" in w for w in report.warnings)
     rows = fresh.read(
         "MATCH (p:Product)-[:HAS_SPEC]->(s:Spec {parameter: 'max_connections'}) "
         "RETURN p.name AS product, s.number AS n, s.unit AS unit ORDER BY product"
@@ -206,3 +206,36 @@ def _state(pid: int) -> bytes:
         return Path(f"/proc/{pid}/stat").read_bytes().split(b")")[-1][:3]
     except OSError:
         return b"Z"
+
+
+def test_xlsx_error_codes_and_specs(fresh: FalkorStore, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    errors = book.active
+    assert errors is not None
+    errors.title = "错误码"
+    errors.append(["错误码", "名称", "错误信息", "原因", "解决步骤"])
+    errors.append(["NCH-2001", "oom", "内存不足", "maxmemory 太小", "1. 扩容\n2. 设置淘汰策略"])
+    errors.append([None, None, None, None, None])
+    errors.append(["bad code", "x", "y", "z", "w"])
+    specs = book.create_sheet("specs")
+    specs.append(["product", "version", "parameter", "value", "unit"])
+    specs.append(["NimbusCache", 2.5, "max_memory", 512.0, "GB"])
+    notes = book.create_sheet("notes")
+    notes.append(["just", "some", "notes"])
+    book.save(tmp_path / "catalog.xlsx")
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+
+    report = Ingestor(fresh, progress=False).run([tmp_path])
+    assert (report.error_codes, report.specs) == (1, 1)
+    assert "not a readable .xlsx workbook" in dict(report.failed)[str(tmp_path / "broken.xlsx")]
+    assert any("sheet '错误码' row 4: invalid error code" in w for w in report.warnings)
+    assert any("sheet 'notes'" in w for w in report.warnings)
+    row = fresh.read(
+        "MATCH (e:ErrorCode {code: 'NCH-2001'})-[:SOLVED_BY]->(s:Solution) "
+        "RETURN e.message_zh AS m, s.steps_zh AS steps"
+    )
+    assert row == [{"m": "内存不足", "steps": ["扩容", "设置淘汰策略"]}]
+    spec = fresh.read("MATCH (s:Spec) RETURN s.version AS v, s.value AS value, s.number AS n")
+    assert spec == [{"v": "2.5", "value": "512", "n": 512.0}]

@@ -1,0 +1,64 @@
+"""Excel workbooks (.xlsx) of error codes or product specs.
+
+Every worksheet whose first row is a recognised header (an error-code table
+or a spec table, see ``errcode_table``) is read; other sheets are reported as
+warnings and skipped. Cells are read as displayed values (formulas give their
+cached results); whole-number floats are written without ".0".
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from extractors.errcode_table import add_rows
+from extractors.records import ExtractionError, ParsedSource, digest
+
+MAX_ROWS = 200_000  # per sheet; larger exports are split before ingesting
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def parse_xlsx(data: bytes, uri: str) -> ParsedSource:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ExtractionError(f"{uri}: not a readable .xlsx workbook ({exc})") from exc
+    source = ParsedSource(uri=uri, kind="xlsx", hash=digest(data), title=uri.rsplit("/", 1)[-1])
+    tables = 0
+    try:
+        for sheet in book.worksheets:
+            rows: list[list[str]] = []
+            for n, row in enumerate(sheet.iter_rows(values_only=True)):
+                if n >= MAX_ROWS:
+                    source.warnings.append(
+                        f"{uri}: sheet {sheet.title!r}: only the first {MAX_ROWS} rows were read"
+                    )
+                    break
+                rows.append([_cell(v) for v in row])
+            first = next((i for i, r in enumerate(rows) if any(r)), None)
+            if first is None:
+                continue  # an empty sheet
+            numbers = list(range(first + 1, len(rows) + 1))  # Excel's row numbers
+            try:
+                add_rows(source, rows[first:], f"sheet {sheet.title!r}", numbers, "row")
+                tables += 1
+            except ExtractionError as exc:
+                source.warnings.append(str(exc))
+    finally:
+        book.close()
+    if tables == 0:
+        raise ExtractionError(f"{uri}: no sheet holds an error-code or spec table")
+    return source
