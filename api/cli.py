@@ -14,6 +14,7 @@ import dataclasses
 import json
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,8 @@ from graph.errors import GraphError
 from graph.store import Store
 
 if TYPE_CHECKING:
+    from extractors.ingest import IngestReport
+    from extractors.validation import Finding
     from migrations.runner import Status
     from resolvers.types import Answer
 
@@ -137,27 +140,62 @@ def _reason(uri: str, reason: str) -> str:
 def ingest(
     ctx: click.Context, paths: tuple[Path, ...], no_progress: bool, keep_missing: bool
 ) -> None:
-    """Ingest documents (HTML, Markdown) and error-code tables (CSV) into the graph.
+    """Ingest documents (HTML, Markdown), error-code and spec tables (CSV, XLSX).
 
     Unchanged files are skipped; a file that cannot be parsed is reported and
-    the others are still ingested. Exit code 1 only when every file failed.
+    the others are still ingested. Ends with a validation section. Exit code 1
+    only when every file failed.
     """
     from extractors.ingest import Ingestor
+    from extractors.validation import validate
 
     with opened_store(_settings(ctx)) as store:
         report = Ingestor(store, progress=not no_progress).run(
             list(paths), retire_missing=not keep_missing
         )
+        findings = validate(store)
+    _print_report(report, findings)
+    ok = report.new + report.changed + report.unchanged
+    if report.failed and ok == 0:
+        raise click.exceptions.Exit(1)
+    if not report.failed and ok == 0:
+        click.echo("nothing to ingest: no .html, .htm, .md, .markdown, .csv or .xlsx files found")
+
+
+def _print_report(report: IngestReport, findings: list[Finding]) -> None:
     click.echo(report.summary())
     for uri, reason in report.failed:
         click.echo(f"FAILED {uri}: {_reason(uri, reason)}")
     for warning in report.warnings:
         click.echo(f"WARNING {warning}")
-    ok = report.new + report.changed + report.unchanged
-    if report.failed and ok == 0:
-        raise click.exceptions.Exit(1)
-    if not report.failed and ok == 0:
-        click.echo("nothing to ingest: no .html, .htm, .md, .markdown or .csv files found")
+    click.echo("validation:" + ("" if findings else " nothing to report"))
+    for finding in findings:
+        click.echo(f"  {finding.line()}")
+
+
+@main.command()
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option(
+    "--debounce", type=click.IntRange(10, 60_000), default=300, show_default=True,
+    help="Milliseconds to wait for a burst of changes to settle.",
+)  # fmt: skip
+@click.pass_context
+def watch(ctx: click.Context, paths: tuple[Path, ...], debounce: int) -> None:
+    """Ingest DIRs now and again whenever files in them are added, changed or removed."""
+    from extractors.watch import Batch
+    from extractors.watch import watch as run_watch
+
+    def show(batch: Batch) -> None:
+        stamp = time.strftime("%H:%M:%S")
+        click.echo(f"[{stamp}] {batch.events} change(s); graph updated and validated "
+                   f"in {batch.seconds:.2f} s")  # fmt: skip
+        _print_report(batch.report, batch.findings)
+
+    with opened_store(_settings(ctx)) as store:
+        click.echo("watching " + ", ".join(str(p) for p in paths) + " (Ctrl-C stops)")
+        run_watch(store, list(paths), show, debounce_ms=debounce)
 
 
 def _print_answer(answer: Answer) -> None:

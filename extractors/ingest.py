@@ -199,7 +199,9 @@ class Ingestor:
         codes = [(s, e) for s in sources for e in s.error_codes]
         self._write_error_codes(codes, now)
         specs = [(s, sp) for s in sources for sp in s.specs]
-        st.write_batch(spq.UPSERT_SPECS, [self._spec_row(s, sp, now) for s, sp in specs])
+        for s in sources:  # one source at a time, so disagreeing sources see each other
+            if s.specs:
+                st.write_batch(spq.UPSERT_SPECS, [self._spec_row(s, sp, now) for sp in s.specs])
         st.write_batch(
             dq.UPSERT_SOURCES,
             [
