@@ -1,0 +1,184 @@
+"""Tickets, their messages, customers, symptoms and the solutions that closed them.
+
+Shape::
+
+    (:Ticket)-[:HAS_MESSAGE {ordinal}]->(:Message)
+    (:Ticket)-[:RAISED_BY]->(:Customer)            customer:<hash>, no personal data
+    (:Ticket)-[:ABOUT {versions}]->(:Product)
+    (:Ticket)-[:MENTIONS_CODE]->(:ErrorCode)       only codes the graph knows
+    (:Ticket)-[:HAS_SYMPTOM]->(:Symptom)           symptom:<fingerprint> | symptom:code:<code>
+    (:Symptom)-[:OF_CODE]->(:ErrorCode)
+    (:Ticket)-[:RESOLVED_BY]->(:Solution)          solution:ticket:<system>:<id>
+    (:Symptom)-[:RESOLVED_BY {ticket}]->(:Solution)
+
+Symptoms and customers are shared by every ticket that has them; they go
+when the last edge to them goes. Products are shared and never deleted here.
+"""
+
+# Replacing a source: its tickets (and the tickets being written again, which
+# may have moved from another file) go with their messages and solutions.
+SHARED_OF_TICKETS = """
+UNWIND $uris AS u
+MATCH (t:Ticket {source: u})
+OPTIONAL MATCH (t)-[:HAS_SYMPTOM]->(y:Symptom)
+OPTIONAL MATCH (t)-[:RAISED_BY]->(c:Customer)
+RETURN collect(DISTINCT y.id) AS symptoms, collect(DISTINCT c.id) AS customers
+"""
+
+SHARED_OF_IDS = """
+UNWIND $ids AS id
+MATCH (t:Ticket {id: id})
+OPTIONAL MATCH (t)-[:HAS_SYMPTOM]->(y:Symptom)
+OPTIONAL MATCH (t)-[:RAISED_BY]->(c:Customer)
+RETURN collect(DISTINCT y.id) AS symptoms, collect(DISTINCT c.id) AS customers
+"""
+
+DELETE_TICKETS_OF = """
+UNWIND $uris AS u
+MATCH (t:Ticket {source: u})
+OPTIONAL MATCH (t)-[:HAS_MESSAGE]->(m:Message)
+OPTIONAL MATCH (t)-[:RESOLVED_BY]->(s:Solution)
+DETACH DELETE m, s, t
+"""
+
+DELETE_TICKETS_BY_ID = """
+UNWIND $ids AS id
+MATCH (t:Ticket {id: id})
+OPTIONAL MATCH (t)-[:HAS_MESSAGE]->(m:Message)
+OPTIONAL MATCH (t)-[:RESOLVED_BY]->(s:Solution)
+DETACH DELETE m, s, t
+"""
+
+# Leftovers of an earlier failed write (no ticket to hang on).
+DELETE_LOOSE_OF = """
+UNWIND $uris AS u
+MATCH (m:Message {source: u})
+WHERE NOT (m)<-[:HAS_MESSAGE]-(:Ticket)
+DETACH DELETE m
+"""
+
+DELETE_ORPHAN_SYMPTOMS = """
+UNWIND $ids AS id
+MATCH (y:Symptom {id: id})
+WHERE NOT (y)<-[:HAS_SYMPTOM]-() AND NOT (y)-[:RESOLVED_BY]->()
+DETACH DELETE y
+"""
+
+DELETE_ORPHAN_CUSTOMERS = """
+UNWIND $ids AS id
+MATCH (c:Customer {id: id})
+WHERE NOT (c)<-[:RAISED_BY]-()
+DETACH DELETE c
+"""
+
+UPSERT_TICKETS = """
+UNWIND $rows AS r
+MERGE (t:Ticket {id: r.id})
+SET t = r.props
+"""
+
+CREATE_MESSAGES = """
+UNWIND $rows AS r
+MATCH (t:Ticket {id: r.tid})
+CREATE (m:Message)
+SET m = r.props
+CREATE (t)-[:HAS_MESSAGE {ordinal: r.props.ordinal}]->(m)
+"""
+
+LINK_CUSTOMERS = """
+UNWIND $rows AS r
+MATCH (t:Ticket {id: r.tid})
+MERGE (c:Customer {id: r.cid})
+SET c += r.props
+MERGE (t)-[:RAISED_BY]->(c)
+"""
+
+LINK_PRODUCTS = """
+UNWIND $rows AS r
+MATCH (t:Ticket {id: r.tid})
+MERGE (p:Product {id: r.pid})
+ON CREATE SET p.name = r.name, p.source = r.source, p.extractor = r.extractor,
+              p.confidence = r.confidence, p.extracted_at = r.extracted_at
+MERGE (t)-[a:ABOUT]->(p)
+SET a.versions = r.versions, a.source = r.source, a.confidence = r.confidence
+"""
+
+# A code becomes a symptom when it is unambiguous (r.strong) or the graph
+# knows it as an ErrorCode; known codes are linked from ticket and symptom.
+LINK_CODES = """
+UNWIND $rows AS r
+MATCH (t:Ticket {id: r.tid})
+OPTIONAL MATCH (e:ErrorCode {code: r.code})
+WITH t, r, [x IN collect(e) WHERE x.retired_at IS NULL] AS known
+WHERE r.strong OR size(known) > 0
+MERGE (y:Symptom {id: r.sid})
+SET y += r.props
+MERGE (t)-[:HAS_SYMPTOM]->(y)
+WITH t, y, known
+UNWIND known AS e
+MERGE (t)-[:MENTIONS_CODE]->(e)
+MERGE (y)-[:OF_CODE]->(e)
+"""
+
+LINK_TRACES = """
+UNWIND $rows AS r
+MATCH (t:Ticket {id: r.tid})
+MERGE (y:Symptom {id: r.sid})
+SET y += r.props
+MERGE (t)-[h:HAS_SYMPTOM]->(y)
+SET h.count = r.count
+"""
+
+# The solution hangs on the ticket and on every symptom the ticket has, so a
+# later ticket with the same symptom reaches it.
+CREATE_SOLUTIONS = """
+UNWIND $rows AS r
+MATCH (t:Ticket {id: r.tid})
+CREATE (s:Solution)
+SET s = r.props
+CREATE (t)-[:RESOLVED_BY]->(s)
+WITH t, s, r
+MATCH (t)-[:HAS_SYMPTOM]->(y:Symptom)
+MERGE (y)-[:RESOLVED_BY {ticket: r.tid}]->(s)
+"""
+
+# A removed export: its tickets leave search and traversals (retired_at set),
+# and so do the solutions they produced.
+RETIRE_TICKETS_OF = """
+UNWIND $uris AS u
+MATCH (t:Ticket {source: u})
+SET t.retired_at = timestamp()
+REMOVE t.search
+WITH t
+OPTIONAL MATCH (t)-[:RESOLVED_BY]->(s:Solution)
+SET s.retired_at = timestamp()
+"""
+
+TICKET = """
+MATCH (t:Ticket {id: $id})
+OPTIONAL MATCH (t)-[h:HAS_MESSAGE]->(m:Message)
+WITH t, m ORDER BY h.ordinal
+RETURN t {.*} AS ticket, collect(m {.*}) AS messages
+"""
+
+TICKETS = """
+MATCH (t:Ticket)
+WHERE t.retired_at IS NULL
+RETURN t {.id, .key, .system, .subject, .status, .priority, .created_at, .language} AS ticket
+ORDER BY t.created_ms DESC, t.id
+SKIP $skip LIMIT $limit
+"""
+
+# Fixes from other tickets that share a symptom with this one.
+EARLIER_FIXES = """
+MATCH (t:Ticket {id: $id})-[:HAS_SYMPTOM]->(y:Symptom)-[r:RESOLVED_BY]->(s:Solution)
+WHERE r.ticket <> $id
+RETURN DISTINCT s {.id, .text, .steps, .ticket} AS solution, y.id AS symptom, r.ticket AS ticket
+ORDER BY ticket
+"""
+
+FIXES_FOR_SYMPTOMS = """
+UNWIND $ids AS sid
+MATCH (y:Symptom {id: sid})-[r:RESOLVED_BY]->(s:Solution)
+RETURN DISTINCT s {.id, .text, .steps, .ticket} AS solution, y.id AS symptom, r.ticket AS ticket
+"""
