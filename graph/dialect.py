@@ -28,6 +28,13 @@ LABELS = frozenset(
         "Spec",
         "Source",
         "Migration",
+        "Ticket",
+        "Message",
+        "Customer",
+        "Symptom",
+        "Thread",
+        "Question",
+        "Answer",
     }
 )
 
