@@ -173,6 +173,32 @@ def _print_report(report: IngestReport, findings: list[Finding]) -> None:
         click.echo(f"  {finding.line()}")
 
 
+@main.group()
+def logs() -> None:
+    """Log files: mine event templates."""
+
+
+@logs.command("parse")
+@click.argument("logfile", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", required=True,
+    help="Line format in LogPAI notation, e.g. '<Date> <Time> <Level> <Component>: <Content>'.",
+)  # fmt: skip
+@click.option(
+    "--out", "out", required=True, type=click.Path(path_type=Path),
+    help="CSV to write: LineId, the format's fields, EventId, EventTemplate.",
+)  # fmt: skip
+def logs_parse(logfile: Path, fmt: str, out: Path) -> None:
+    """Mine templates from LOGFILE and write one CSV row per line."""
+    from extractors.logs import LogParseError, parse_log
+
+    try:
+        report = parse_log(logfile, fmt, out)
+    except LogParseError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(report.summary())
+
+
 @main.command()
 @click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path)
