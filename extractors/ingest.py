@@ -20,6 +20,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from extractors.community import is_community, parse_community, retire_community, write_community
 from extractors.concepts import ConceptMatcher, load_glossary
 from extractors.errcode_table import extract_tables, parse_csv
 from extractors.html_doc import parse_html
@@ -36,6 +37,7 @@ from extractors.records import (
 from extractors.segment import search_field
 from extractors.spec_table import SpecRecord
 from extractors.spreadsheet import parse_xlsx
+from extractors.tickets import parse_tickets, retire_tickets, write_tickets
 from graph.queries import concepts as cq
 from graph.queries import documents as dq
 from graph.queries import errorcodes as eq
@@ -43,7 +45,10 @@ from graph.queries import specs as spq
 from graph.store import Store
 
 KINDS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
-         ".csv": "csv", ".xlsx": "xlsx"}  # fmt: skip
+         ".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "json",
+         ".ndjson": "json", ".xml": "xml"}  # fmt: skip
+# Kinds whose sources are documents (Document and Section nodes).
+DOCUMENT_KINDS = {"html", "markdown"}
 BATCH_FILES = 100
 MAX_MENTIONS = 12  # concepts linked per section, most frequent first
 
@@ -61,6 +66,8 @@ class IngestReport:
     sections: int = 0
     error_codes: int = 0
     specs: int = 0
+    tickets: int = 0
+    threads: int = 0
     mentions: int = 0
     seconds: float = 0.0
 
@@ -69,7 +76,8 @@ class IngestReport:
             f"new {self.new}, changed {self.changed}, unchanged {self.unchanged}, "
             f"retired {self.retired}, failed {len(self.failed)}, skipped {self.skipped}; "
             f"wrote {self.documents} documents, {self.sections} sections, "
-            f"{self.error_codes} error codes, {self.specs} specs, "
+            f"{self.error_codes} error codes, {self.specs} specs, {self.tickets} tickets, "
+            f"{self.threads} threads, "
             f"{self.mentions} concept links "
             f"in {self.seconds:.1f} s"
         )
@@ -95,12 +103,39 @@ def parse_file(path: Path, data: bytes) -> ParsedSource:
         source = parse_markdown(data, uri)
         extract_tables(source)
     elif kind == "csv":
-        source = parse_csv(data, uri)
+        try:
+            source = parse_csv(data, uri)
+        except ExtractionError as table_error:
+            # Not an error-code or spec table: perhaps a ticket export.
+            source = _tickets(data, uri, table_error)
     elif kind == "xlsx":
         source = parse_xlsx(data, uri)
+    elif kind in ("json", "xml"):
+        if is_community(data):
+            batch = parse_community(data, uri)
+            source = ParsedSource(uri=uri, kind=batch.kind, hash=batch.hash, community=batch)
+            source.warnings = batch.warnings
+        elif kind == "xml":
+            raise ExtractionError(f"{uri}: XML that is not a Stack Exchange posts dump")
+        else:
+            source = _tickets(data, uri, None)
     else:
         raise ExtractionError(f"{uri}: unsupported file type {path.suffix or '(none)'}")
     return source
+
+
+def _tickets(data: bytes, uri: str, table_error: ExtractionError | None) -> ParsedSource:
+    batch = parse_tickets(data, uri)
+    if not batch.records and table_error is not None:
+        raise table_error
+    source = ParsedSource(uri=uri, kind="tickets", hash=batch.hash, tickets=batch)
+    source.warnings = [f"{uri}: {p}" for p in batch.problems]
+    return source
+
+
+def _order(path: Path) -> tuple[int, str]:
+    # A Stack Exchange dump's PostLinks refer to Posts: read them after.
+    return (1 if path.name.lower().startswith("postlinks") else 0, str(path))
 
 
 class Ingestor:
@@ -120,7 +155,10 @@ class Ingestor:
                 continue
             prefix = str(root) + (os.sep if root.is_dir() else "")
             known = dq.sources_under(self.store, prefix if root.is_dir() else str(root))
-            files = [p for p in _files(root) if p.suffix.lower() in KINDS or root.is_file()]
+            files = sorted(
+                (p for p in _files(root) if p.suffix.lower() in KINDS or root.is_file()),
+                key=_order,
+            )
             report.skipped += sum(1 for _ in _files(root)) - len(files) if root.is_dir() else 0
             seen: set[str] = set()
             pending: list[ParsedSource] = []
@@ -161,15 +199,17 @@ class Ingestor:
                     self.store.write(dq.RETIRE_SOURCES, {"uris": gone})
                     self.store.write(dq.RETIRE_ERROR_CODES_OF, {"uris": gone})
                     self.store.write(spq.RETIRE_SPECS_OF, {"uris": gone})
+                    retire_tickets(self.store, gone)
+                    retire_community(self.store, gone)
                     report.retired += len(gone)
-        if report.documents or report.error_codes or report.specs or report.retired:
+        if report.new or report.changed or report.retired:
             self.store.checkpoint()
         report.seconds = time.perf_counter() - started
         return report
 
     def _write(self, sources: list[ParsedSource], report: IngestReport) -> None:
         now = int(time.time() * 1000)
-        docs = [s for s in sources if s.kind not in ("csv", "xlsx")]
+        docs = [s for s in sources if s.kind in DOCUMENT_KINDS]
         uris = [s.uri for s in sources]
         st = self.store
         st.write_batch(dq.DELETE_SECTIONS_OF, [{"id": s.doc_id} for s in docs])
@@ -198,6 +238,13 @@ class Ingestor:
             )  # fmt: skip
         codes = [(s, e) for s in sources for e in s.error_codes]
         self._write_error_codes(codes, now)
+        for s in sources:
+            if s.tickets is not None:
+                report.tickets += write_tickets(st, s.tickets, now).get("tickets", 0)
+            if s.community is not None:
+                report.threads += write_community(st, s.community, self.matcher, now).get(
+                    "threads", 0
+                )
         specs = [(s, sp) for s in sources for sp in s.specs]
         for s in sources:  # one source at a time, so disagreeing sources see each other
             if s.specs:

@@ -93,6 +93,8 @@ class ParsedSource:
     tables: list[Table] = field(default_factory=list)
     error_codes: list[ErrorCodeRecord] = field(default_factory=list)
     specs: list[Any] = field(default_factory=list)  # extractors.spec_table.SpecRecord
+    tickets: Any = None  # extractors.tickets.TicketBatch
+    community: Any = None  # extractors.community.CommunityBatch
     warnings: list[str] = field(default_factory=list)
 
     @property

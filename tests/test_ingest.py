@@ -239,3 +239,21 @@ def test_xlsx_error_codes_and_specs(fresh: FalkorStore, tmp_path: Path) -> None:
     assert row == [{"m": "内存不足", "steps": ["扩容", "设置淘汰策略"]}]
     spec = fresh.read("MATCH (s:Spec) RETURN s.version AS v, s.value AS value, s.number AS n")
     assert spec == [{"v": "2.5", "value": "512", "n": 512.0}]
+
+
+def test_tickets_and_community_exports_go_through_the_ingest(fresh: FalkorStore) -> None:
+    data = Path(__file__).resolve().parent / "data"
+    report = Ingestor(fresh, progress=False).run([data / "tickets", data / "community"])
+    assert report.failed == []
+    assert report.tickets > 0 and report.threads > 0
+    c = counts(fresh)
+    assert c["Ticket"] > 0 and c["Thread"] > 0 and c["Answer"] > 0
+    again = Ingestor(fresh, progress=False).run([data / "tickets", data / "community"])
+    assert (again.new, again.changed, again.tickets, again.threads) == (0, 0, 0, 0)
+    assert counts(fresh) == c
+
+
+def test_csv_that_is_no_known_table_is_refused(fresh: FalkorStore, tmp_path: Path) -> None:
+    (tmp_path / "misc.csv").write_text("a,b,c\n1,2,3\n")
+    report = Ingestor(fresh, progress=False).run([tmp_path])
+    assert "neither an error-code table" in dict(report.failed)[str(tmp_path / "misc.csv")]
