@@ -116,9 +116,12 @@ def _freeze_heap() -> None:
 
 
 def _citation(c: Candidate, qtokens: set[str]) -> Citation:
-    text = c.text if c.kind == "error_code" else snippet(c.text, qtokens)
+    # Pages and threads are long: quote their best passage. Error codes, fixes
+    # and ticket solutions are short facts: quote them whole.
+    long_text = c.kind in ("document", "thread")
+    text = snippet(c.text, qtokens) if long_text else c.text
     return Citation(
-        kind="error_code" if c.kind == "error_code" else "document",
+        kind=c.kind,  # type: ignore[arg-type]
         uri=c.uri, title=c.title, snippet=text[:400], score=round(c.score, 4),
         code=c.code, node_id=c.id,
     )  # fmt: skip

@@ -20,9 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractors.segment import has_cjk, index_tokens
+from extractors.stacktrace import find_traces
+from graph.queries import community as cmq
 from graph.queries import documents as dq
 from graph.queries import errorcodes as eq
 from graph.queries import search as sq
+from graph.queries import tickets as tq
 from graph.store import Store
 from resolvers.lexicon import english_words, expand
 from resolvers.linking import Linked
@@ -38,6 +41,10 @@ W_PAGE = 0.8
 W_SECTION = 0.2
 W_TITLE = 0.35
 W_NEIGHBOUR = 0.15
+W_OTHER = 0.7  # threads and resolved tickets: a little below manual pages
+W_SAME_TRACE = 3.0  # an earlier fix for the very same stack trace
+W_SAME_CODE = 1.2  # an earlier fix for a ticket with the same error code
+OTHER_POOL = 5
 
 _ERROR_CUES = re.compile(
     r"error|fail|violat|denied|invalid|does not exist|not exist|could not|cannot|can't|"
@@ -99,6 +106,7 @@ def retrieve(
     erroneous = looks_like_error(question, linked)
     errors = _errors(terms, linked, tokens, weights, erroneous)
     docs = _documents(store, terms, linked, tokens, weights, errors)
+    docs += _others(terms, tokens, weights) + _fixes(store, question, linked)
     ranked = _interleave(docs, sorted(errors.values(), key=lambda c: -c.score), erroneous)
     return _without_repeats(store, ranked, limit, lang)
 
@@ -153,6 +161,50 @@ def _documents(
                 evidence=["bm25"] + ([extra[sid]] if sid in extra else []),
             )
     return sorted(best.values(), key=lambda c: -c.score)
+
+
+def _others(terms: TermIndex, tokens: list[str], weights: dict[str, float]) -> list[Candidate]:
+    """Community threads and resolved tickets, scored like pages."""
+    ranked = terms.top_others(tokens, weights, OTHER_POOL)
+    if not ranked:
+        return []
+    qset = set(tokens)
+    idf = {t: terms.idf(t) * weights[t] for t in qset}
+    total_idf = sum(idf.values()) or 1.0
+    # Scaled like the best page would be: by the best BM25 that a page of the
+    # manual reaches for the same tokens is unknown here, so by the best of these.
+    top = ranked[0][1] or 1.0
+    out = []
+    for key, bm25 in ranked:
+        meta = terms.other_meta[key]
+        cover = sum(idf[t] for t in meta.title_tokens & qset) / total_idf
+        score = W_OTHER * bm25 / top + W_TITLE * cover
+        out.append(Candidate(meta.kind, key, meta.uri, meta.title, score, doc_id=key,
+                             evidence=["bm25"]))  # fmt: skip
+    return out
+
+
+def _fixes(store: Store, question: str, linked: Linked) -> list[Candidate]:
+    """Earlier fixes for the same symptoms: a pasted stack trace (by fingerprint)
+    or an error code named in the question, through RESOLVED_BY edges."""
+    weights = {f"symptom:{t.fingerprint}": W_SAME_TRACE for t in find_traces(question)}
+    for code in linked.codes:
+        weights.setdefault(f"symptom:code:{code}", W_SAME_CODE)
+    if not weights:
+        return []
+    out: dict[str, Candidate] = {}
+    for row in store.read(tq.FIXES_FOR_SYMPTOMS, {"ids": list(weights)}):
+        sol = row["solution"]
+        score = weights[row["symptom"]]
+        if sol["id"] in out and out[sol["id"]].score >= score:
+            continue
+        steps = list(sol.get("steps") or [])
+        text = " ".join(f"{i}. {s}" for i, s in enumerate(steps, 1)) or str(sol.get("text") or "")
+        out[sol["id"]] = Candidate(
+            "solution", sol["id"], str(row["ticket"]), f"Fix from ticket {row['ticket']}",
+            score, text=text, doc_id=sol["id"], evidence=["same symptom " + row["symptom"]],
+        )  # fmt: skip
+    return list(out.values())
 
 
 def _errors(
@@ -213,12 +265,13 @@ def _without_repeats(
         elif c.uri.split("#")[0] in pages:
             continue
         chosen.append(c)
-    _fill(store, [c for c in chosen if c.kind == "document"], lang)
+    _fill(store, [c for c in chosen if c.kind != "error_code"], lang)
     return chosen
 
 
 def _fill(store: Store, chosen: list[Candidate], lang: str) -> None:
     """Fetch texts (and error-code details) for the citations only."""
+    _fill_others(store, chosen)
     sections = [c.id for c in chosen if c.kind == "document"]
     if sections:
         texts = {r["id"]: r["text"] or "" for r in dq.section_rows(store, sections)}
@@ -231,6 +284,38 @@ def _fill(store: Store, chosen: list[Candidate], lang: str) -> None:
         for c in chosen:
             if c.kind == "error_code" and c.id in rows:
                 _describe_error(c, rows[c.id], lang)
+
+
+def _fill_others(store: Store, chosen: list[Candidate]) -> None:
+    """Threads cite their question and accepted answer; tickets their solution."""
+    for c in chosen:
+        if c.kind == "thread" and not c.text:
+            thread = cmq.thread(store, c.id)
+            if thread is not None:
+                c.text = _thread_text(thread)
+    tickets = [c for c in chosen if c.kind == "ticket" and not c.text]
+    if tickets:
+        rows = store.read(tq.SOLUTIONS_OF_TICKETS, {"ids": [c.id for c in tickets]})
+        by_ticket = {r["ticket"]: r for r in rows}
+        for c in tickets:
+            r = by_ticket.get(c.id)
+            if r is not None:
+                steps = list(r.get("steps") or [])
+                c.text = " ".join(f"{i}. {s}" for i, s in enumerate(steps, 1)) or str(
+                    r.get("text") or ""
+                )
+
+
+def _thread_text(thread: dict[str, Any]) -> str:
+    parts = []
+    question = thread.get("question") or {}
+    if isinstance(question, dict) and question.get("text"):
+        parts.append(str(question["text"]))
+    for answer in thread.get("answers") or []:
+        if isinstance(answer, dict) and answer.get("accepted") and answer.get("text"):
+            parts.append("Accepted answer: " + str(answer["text"]))
+            break
+    return "\n".join(parts)
 
 
 def _describe_error(c: Candidate, row: dict[str, object], lang: str) -> None:

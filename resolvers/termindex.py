@@ -18,8 +18,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from extractors.segment import index_tokens
+from graph.queries import community as cmq
 from graph.queries import documents as dq
 from graph.queries import errorcodes as eq
+from graph.queries import tickets as tq
 from graph.store import Store
 
 K1 = 1.2
@@ -82,6 +84,16 @@ class SectionMeta:
 
 
 @dataclass(frozen=True)
+class OtherMeta:
+    """A community thread or a resolved ticket: what a citation needs."""
+
+    kind: str  # "thread" | "ticket"
+    uri: str
+    title: str
+    title_tokens: frozenset[str]
+
+
+@dataclass(frozen=True)
 class ErrorMeta:
     code: str
     name: str
@@ -97,6 +109,8 @@ class TermIndex:
         self.errors = _Level.build({})
         self.section_meta: dict[str, SectionMeta] = {}
         self.error_meta: dict[str, ErrorMeta] = {}
+        self.others = _Level.build({})
+        self.other_meta: dict[str, OtherMeta] = {}
         self.titled: dict[str, list[str]] = {}
         self.described: dict[str, list[str]] = {}
         self.rebuild()
@@ -132,6 +146,15 @@ class TermIndex:
                 name=name,
                 name_tokens=frozenset(index_tokens(name.replace("_", " "))),
             )
+        other_tf: dict[str, Counter[str]] = {}
+        other_meta: dict[str, OtherMeta] = {}
+        for kind, cypher in (("thread", cmq.SEARCH_FIELDS), ("ticket", tq.RESOLVED_SEARCH_FIELDS)):
+            for r in self.store.read(cypher):
+                other_tf[r["id"]] = Counter(str(r["search"]).split())
+                title = str(r.get("title") or r["id"])
+                # a thread's page when the site is known, else its export file
+                uri = str(r.get("url") or f"{r.get('source') or ''}#{r['id']}")
+                other_meta[r["id"]] = OtherMeta(kind, uri, title, frozenset(index_tokens(title)))
         titled: dict[str, list[str]] = defaultdict(list)
         for r in self.store.read(dq.TITLE_MENTIONS):
             titled[str(r["cid"])].append(str(r["sid"]))
@@ -141,6 +164,7 @@ class TermIndex:
         self.sections = _Level.build(section_tf)
         self.pages = _Level.build(page_tf)
         self.errors = _Level.build(error_tf)
+        self.others, self.other_meta = _Level.build(other_tf), other_meta
         self.section_meta, self.error_meta = meta, error_meta
         self.titled, self.described = dict(titled), dict(described)
         self.version = version
@@ -158,6 +182,15 @@ class TermIndex:
         qset = set(tokens)
         hits = [eid for eid, counts in self.errors.tf.items() if not qset.isdisjoint(counts)]
         scored = sorted(self.errors.score_many(hits, tokens, weights).items(), key=lambda x: -x[1])
+        return scored[:limit]
+
+    def top_others(
+        self, tokens: list[str], weights: dict[str, float], limit: int
+    ) -> list[tuple[str, float]]:
+        """Community threads and resolved tickets by BM25."""
+        qset = set(tokens)
+        hits = [k for k, counts in self.others.tf.items() if not qset.isdisjoint(counts)]
+        scored = sorted(self.others.score_many(hits, tokens, weights).items(), key=lambda x: -x[1])
         return scored[:limit]
 
     def error_ids_for_codes(self, codes: list[str]) -> list[str]:

@@ -162,7 +162,7 @@ ORDER BY ordinal
 SEARCH_FIELDS = """
 MATCH (t:Thread)
 WHERE t.retired_at IS NULL AND t.search IS NOT NULL
-RETURN t.id AS id, t.title AS title, t.url AS url, t.search AS search
+RETURN t.id AS id, t.title AS title, t.url AS url, t.source AS source, t.search AS search
 """
 
 

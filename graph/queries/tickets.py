@@ -182,3 +182,16 @@ UNWIND $ids AS sid
 MATCH (y:Symptom {id: sid})-[r:RESOLVED_BY]->(s:Solution)
 RETURN DISTINCT s {.id, .text, .steps, .ticket} AS solution, y.id AS symptom, r.ticket AS ticket
 """
+
+# Resolved tickets (those with a solution) are knowledge: their text for ranking.
+RESOLVED_SEARCH_FIELDS = """
+MATCH (t:Ticket)-[:RESOLVED_BY]->(s:Solution)
+WHERE t.retired_at IS NULL AND t.search IS NOT NULL
+RETURN t.id AS id, t.subject AS title, t.source AS source, t.search AS search
+"""
+
+SOLUTIONS_OF_TICKETS = """
+UNWIND $ids AS tid
+MATCH (t:Ticket {id: tid})-[:RESOLVED_BY]->(s:Solution)
+RETURN t.id AS ticket, t.subject AS subject, t.source AS source, s.text AS text, s.steps AS steps
+"""
