@@ -199,6 +199,27 @@ def logs_parse(logfile: Path, fmt: str, out: Path) -> None:
     click.echo(report.summary())
 
 
+@logs.command("ingest")
+@click.argument("logfile", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", required=True,
+    help="Line format in LogPAI notation, e.g. '<Date> <Time> <Level> <Component>: <Content>'.",
+)  # fmt: skip
+@click.option("--product", help="Product that wrote the log (links its templates).")
+@click.pass_context
+def logs_ingest(ctx: click.Context, logfile: Path, fmt: str, product: str | None) -> None:
+    """Mine LOGFILE's templates into the graph as LogTemplate nodes."""
+    from extractors.log_graph import ingest_log
+    from extractors.logs import LogParseError
+
+    with opened_store(_settings(ctx)) as store:
+        try:
+            report = ingest_log(store, logfile, fmt, product)
+        except LogParseError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(report.summary())
+
+
 @main.command()
 @click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path)

@@ -35,6 +35,8 @@ LABELS = frozenset(
         "Thread",
         "Question",
         "Answer",
+        "LogTemplate",
+        "Component",
     }
 )
 

@@ -1,0 +1,48 @@
+"""Log templates mined from log files, with their components, products and codes."""
+
+DELETE_TEMPLATES_OF = """
+UNWIND $uris AS u
+MATCH (t:LogTemplate {source: u})
+DETACH DELETE t
+"""
+
+UPSERT_TEMPLATES = """
+UNWIND $rows AS r
+MERGE (t:LogTemplate {id: r.id})
+SET t += r.props
+"""
+
+LINK_COMPONENTS = """
+UNWIND $rows AS r
+MATCH (t:LogTemplate {id: r.tid})
+MERGE (c:Component {id: r.cid})
+ON CREATE SET c.name = r.name
+MERGE (t)-[:FROM_COMPONENT]->(c)
+"""
+
+LINK_PRODUCT = """
+UNWIND $rows AS r
+MATCH (t:LogTemplate {id: r.tid})
+MERGE (p:Product {id: r.pid})
+ON CREATE SET p.name = r.name
+MERGE (t)-[:ABOUT]->(p)
+"""
+
+LINK_CODES = """
+UNWIND $rows AS r
+MATCH (t:LogTemplate {id: r.tid})
+MATCH (e:ErrorCode {code: r.code})
+WHERE e.retired_at IS NULL
+MERGE (t)-[:MENTIONS_CODE]->(e)
+"""
+
+LOG_TEMPLATES = """
+MATCH (t:LogTemplate)
+OPTIONAL MATCH (t)-[:FROM_COMPONENT]->(c:Component)
+OPTIONAL MATCH (t)-[:MENTIONS_CODE]->(e:ErrorCode)
+WITH t, collect(DISTINCT c.name) AS components, collect(DISTINCT e.code) AS codes
+RETURN t {.id, .template, .count, .levels, .example, .source, .product} AS template,
+       components, codes
+ORDER BY template.count DESC, template.id
+SKIP $skip LIMIT $limit
+"""

@@ -1,0 +1,46 @@
+"""Log templates in the graph, linked to components, products and known error codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.ingest import Ingestor
+from extractors.log_graph import ingest_log
+from extractors.logs import LogParseError
+from graph.falkor import FalkorStore
+from graph.queries import logs as q
+from migrations.runner import migrate
+
+FMT = "<Date> <Time> <Level> <Component>: <Content>"
+
+
+def test_templates_become_nodes(clean_store: FalkorStore, tmp_path: Path) -> None:
+    st = clean_store
+    migrate(st)
+    (tmp_path / "codes.csv").write_text("code,name,message\nNDB-1401,deadlock,deadlock detected\n")
+    Ingestor(st, progress=False).run([tmp_path / "codes.csv"])
+    log = tmp_path / "db.log"
+    log.write_text(
+        "2024-01-01 10:00:00 INFO pool: connection 17 opened for app@example.com\n"
+        "2024-01-01 10:00:01 INFO pool: connection 18 opened for ops@example.com\n"
+        "2024-01-01 10:00:02 ERROR lockmgr: NDB-1401 deadlock detected on table t1\n"
+        "2024-01-01 10:00:03 ERROR lockmgr: NDB-1401 deadlock detected on table t2\n"
+    )
+    report = ingest_log(st, log, FMT, product="NimbusDB")
+    assert (report.lines, report.templates, report.components) == (4, 2, 2)
+    rows = st.read(q.LOG_TEMPLATES, {"skip": 0, "limit": 10})
+    by_component = {r["components"][0]: r for r in rows}
+    assert by_component["lockmgr"]["codes"] == ["NDB-1401"]
+    assert by_component["lockmgr"]["template"]["levels"] == ["ERROR"]
+    pool = by_component["pool"]["template"]
+    assert pool["count"] == 2 and "<*>" in pool["template"]
+    assert "@example.com" not in pool["example"]  # personal data masked
+    linked = st.read("MATCH (:LogTemplate)-[:ABOUT]->(p:Product) RETURN DISTINCT p.name AS p")
+    assert linked == [{"p": "NimbusDB"}]
+    again = ingest_log(st, log, FMT, product="NimbusDB")  # replaces, does not duplicate
+    assert again.templates == 2
+    assert len(st.read(q.LOG_TEMPLATES, {"skip": 0, "limit": 10})) == 2
+    with pytest.raises(LogParseError, match="nope.log"):
+        ingest_log(st, tmp_path / "nope.log", FMT)
