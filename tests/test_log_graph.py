@@ -42,5 +42,5 @@ def test_templates_become_nodes(clean_store: FalkorStore, tmp_path: Path) -> Non
     again = ingest_log(st, log, FMT, product="NimbusDB")  # replaces, does not duplicate
     assert again.templates == 2
     assert len(st.read(q.LOG_TEMPLATES, {"skip": 0, "limit": 10})) == 2
-    with pytest.raises(LogParseError, match="nope.log"):
+    with pytest.raises(LogParseError, match=r"nope\.log"):
         ingest_log(st, tmp_path / "nope.log", FMT)
