@@ -174,6 +174,47 @@ def _print_report(report: IngestReport, findings: list[Finding]) -> None:
 
 
 @main.group()
+def merges() -> None:
+    """Product names resolved to another product's node (entity resolution)."""
+
+
+@merges.command("list")
+@click.pass_context
+def merges_list(ctx: click.Context) -> None:
+    """Every recorded merge: the name as a source spelled it, how, and into what."""
+    from graph.queries import concepts as cq
+
+    with opened_store(_settings(ctx)) as store:
+        rows = store.read(cq.ALIASES)
+    if not rows:
+        click.echo("no merges recorded")
+    for r in rows:
+        state = "undone" if r["blocked"] else f"-> {r['product_name']} ({r['product']})"
+        click.echo(f"{r['name']!r} {state} [{r['method']} {r['score']:.0f}] from {r['source']}")
+
+
+@merges.command("undo")
+@click.argument("name")
+@click.pass_context
+def merges_undo(ctx: click.Context, name: str) -> None:
+    """Split NAME off again: its documents and specs move to a product of its own,
+    and it is never merged again."""
+    from extractors.records import slug
+    from extractors.resolution import name_key
+    from graph.queries import concepts as cq
+
+    alias_id = "alias:" + name_key(name)
+    own = "product:" + slug(name)
+    with opened_store(_settings(ctx)) as store:
+        known = {r["name"] for r in store.read(cq.ALIASES)}
+        if name not in known:
+            raise click.ClickException(f"no merge recorded for the name {name!r}")
+        store.write(cq.UNDO_ALIAS, {"id": alias_id, "own": own})
+        store.write(cq.UNDO_ALIAS_SPECS, {"id": alias_id, "own": own})
+    click.echo(f"{name!r} is its own product again ({own})")
+
+
+@main.group()
 def logs() -> None:
     """Log files: mine event templates."""
 

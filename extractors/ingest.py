@@ -32,8 +32,8 @@ from extractors.records import (
     ParsedSource,
     digest,
     short_id,
-    slug,
 )
+from extractors.resolution import ProductResolver, name_key
 from extractors.segment import search_field
 from extractors.spec_table import SpecRecord
 from extractors.spreadsheet import parse_xlsx
@@ -144,6 +144,29 @@ class Ingestor:
         self.progress = progress
         load_glossary(store)
         self.matcher = ConceptMatcher.from_store(store)
+        self.products = ProductResolver(
+            {r["id"]: [r["name"], *(r.get("aliases") or [])] for r in store.read(cq.PRODUCT_NAMES)},
+            {r["name"] for r in store.read(cq.BLOCKED_ALIASES)},
+        )
+
+    def _product(self, name: str, uri: str, report: IngestReport) -> str:
+        """The product id for a name as a source spells it (merges are recorded)."""
+        res = self.products.resolve(name)
+        if res.method == "ambiguous":
+            report.warnings.append(
+                f"{uri}: product name {name!r} is ambiguous between "
+                f"{' and '.join(res.candidates)}; kept as its own product"
+            )
+        if res.merged:
+            self._aliases[name_key(name)] = {
+                "id": "alias:" + name_key(name), "pid": res.product_id,
+                "props": {"name": name, "method": res.method, "score": res.score,
+                          "source": uri, "product_id": res.product_id},
+            }  # fmt: skip
+        elif res.method != "exact":  # a product the graph does not have yet
+            self._new_products.setdefault(res.product_id, name)
+            self.products.learn(name, res.product_id)
+        return res.product_id
 
     def run(self, paths: Sequence[str | Path], retire_missing: bool = True) -> IngestReport:
         started = time.perf_counter()
@@ -225,17 +248,24 @@ class Ingestor:
                 mention_rows.extend(self._mentions(sec.id, sec.title, sec.text))
         st.write_batch(dq.CREATE_SECTIONS, section_rows, batch_size=400)
         st.write_batch(dq.LINK_MENTIONS, mention_rows, batch_size=2000)
-        products = {s.product for s in sources if s.product}
-        if products:
+        self._aliases: dict[str, dict[str, Any]] = {}
+        self._new_products: dict[str, str] = {}
+        pids: dict[str, str] = {}
+        named = [(s.product, s.uri) for s in sources if s.product]
+        named += [(sp.product, s.uri) for s in sources for sp in s.specs]
+        for name, uri in named:
+            if name not in pids:
+                pids[name] = self._product(name, uri, report)
+        if pids:
             st.write_batch(
                 cq.UPSERT_PRODUCTS,
-                [{"id": "product:" + slug(p), "props": {"name": p}} for p in sorted(products)],
+                [{"id": pid, "props": {"name": name}} for pid, name in self._new_products.items()],
             )
+            st.write_batch(cq.RECORD_ALIASES, list(self._aliases.values()))
             st.write_batch(
                 cq.LINK_DOCUMENT_PRODUCT,
-                [{"doc_id": s.doc_id, "pid": "product:" + slug(s.product)} for s in docs
-                 if s.product],
-            )  # fmt: skip
+                [{"doc_id": s.doc_id, "pid": pids[s.product]} for s in docs if s.product],
+            )
         codes = [(s, e) for s in sources for e in s.error_codes]
         self._write_error_codes(codes, now)
         for s in sources:
@@ -248,7 +278,8 @@ class Ingestor:
         specs = [(s, sp) for s in sources for sp in s.specs]
         for s in sources:  # one source at a time, so disagreeing sources see each other
             if s.specs:
-                st.write_batch(spq.UPSERT_SPECS, [self._spec_row(s, sp, now) for sp in s.specs])
+                rows = [self._spec_row(s, sp, now, pids[sp.product]) for sp in s.specs]
+                st.write_batch(spq.UPSERT_SPECS, rows)
         st.write_batch(
             dq.UPSERT_SOURCES,
             [
@@ -291,10 +322,10 @@ class Ingestor:
             },
         }  # fmt: skip
 
-    def _spec_row(self, s: ParsedSource, sp: SpecRecord, now: int) -> dict[str, Any]:
+    def _spec_row(self, s: ParsedSource, sp: SpecRecord, now: int, pid: str) -> dict[str, Any]:
         return {
             "id": sp.id,
-            "pid": "product:" + slug(sp.product),
+            "pid": pid,
             "product": sp.product,
             "props": {
                 "product": sp.product, "version": sp.version, "parameter": sp.parameter,

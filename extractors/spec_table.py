@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.records import Table, slug
+from extractors.resolution import normalize_version
 
 _COLUMNS: dict[str, re.Pattern[str]] = {
     "product": re.compile(r"^(product|产品)$", re.I),
@@ -76,7 +77,7 @@ def spec_records(uri: str, table: Table, where: str) -> tuple[list[SpecRecord], 
         out.append(
             SpecRecord(
                 product=product,
-                version=cell("version"),
+                version=normalize_version(cell("version")) or cell("version"),
                 parameter=parameter,
                 value=value,
                 unit=cell("unit"),

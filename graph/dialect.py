@@ -37,6 +37,7 @@ LABELS = frozenset(
         "Answer",
         "LogTemplate",
         "Component",
+        "Alias",
     }
 )
 

@@ -64,4 +64,4 @@ def test_validation_reports_conflicting_specs(clean_store: FalkorStore, tmp_path
     Ingestor(clean_store, progress=False).run([tmp_path])
     findings = {f.check: f for f in validate(clean_store)}
     assert findings["conflicting specs"].count == 1
-    assert findings["conflicting specs"].sample == ["spec:x:1:max-qps"]
+    assert findings["conflicting specs"].sample == ["spec:x:1.0:max-qps"]

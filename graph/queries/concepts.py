@@ -29,3 +29,56 @@ ALL_PRODUCTS = """
 MATCH (p:Product)
 RETURN p.id AS id, p.name AS name, p.aliases AS aliases
 """
+
+PRODUCT_NAMES = """
+MATCH (p:Product)
+RETURN p.id AS id, p.name AS name, p.aliases AS aliases
+"""
+
+BLOCKED_ALIASES = """
+MATCH (a:Alias {blocked: true})
+RETURN a.name AS name
+"""
+
+# A merge of a differently spelled name into a product, kept so it can be undone.
+RECORD_ALIASES = """
+UNWIND $rows AS r
+MATCH (p:Product {id: r.pid})
+MERGE (a:Alias {id: r.id})
+SET a += r.props, a.blocked = false
+MERGE (a)-[:RESOLVES_TO]->(p)
+"""
+
+ALIASES = """
+MATCH (a:Alias)
+OPTIONAL MATCH (a)-[:RESOLVES_TO]->(p:Product)
+RETURN a.name AS name, a.method AS method, a.score AS score, a.source AS source,
+       a.blocked AS blocked, p.id AS product, p.name AS product_name
+ORDER BY name
+"""
+
+# Undo: the alias stops resolving, and what came in under that name moves to a
+# product of its own.
+UNDO_ALIAS = """
+MATCH (a:Alias {id: $id})
+OPTIONAL MATCH (a)-[r:RESOLVES_TO]->(:Product)
+DELETE r
+SET a.blocked = true
+WITH a
+MERGE (own:Product {id: $own})
+ON CREATE SET own.name = a.name
+WITH a, own
+OPTIONAL MATCH (d:Document {product: a.name})-[about:ABOUT]->(:Product)
+DELETE about
+WITH DISTINCT a, own, d
+WHERE d IS NOT NULL
+MERGE (d)-[:ABOUT]->(own)
+"""
+
+UNDO_ALIAS_SPECS = """
+MATCH (a:Alias {id: $id})
+MATCH (s:Spec {product: a.name})<-[h:HAS_SPEC]-(:Product)
+MATCH (own:Product {id: $own})
+DELETE h
+MERGE (own)-[:HAS_SPEC]->(s)
+"""
