@@ -158,6 +158,31 @@ RETURN a {.id, .text, .votes, .accepted, .author, .created_at, .url} AS answer,
 ORDER BY ordinal
 """
 
+# A page of live threads, newest first (undated last), with question and duplicates.
+THREADS = """
+MATCH (t:Thread)
+WHERE t.retired_at IS NULL
+WITH t
+ORDER BY coalesce(t.created_at, '') DESC, t.id
+SKIP $skip LIMIT $limit
+OPTIONAL MATCH (t)-[:HAS_QUESTION]->(q:Question)
+OPTIONAL MATCH (t)-[:DUPLICATE_OF]->(dup:Thread)
+RETURN t {.id, .site, .key, .platform, .title, .url, .tags, .views, .votes, .lang,
+          .answer_count, .source, .created_at, .retired_at} AS thread,
+       q {.id, .text, .votes, .author, .created_at, .url} AS question,
+       collect(DISTINCT dup.id) AS duplicate_of
+ORDER BY coalesce(thread.created_at, '') DESC, thread.id
+"""
+
+# The answers of several threads (a page of THREADS), in order.
+ANSWERS_OF_THREADS = """
+UNWIND $ids AS tid
+MATCH (t:Thread {id: tid})-[h:HAS_ANSWER]->(a:Answer)
+RETURN tid AS thread, h.ordinal AS ordinal,
+       a {.id, .text, .votes, .accepted, .author, .created_at, .url} AS answer
+ORDER BY thread, ordinal
+"""
+
 # Term statistics for ranking threads.
 SEARCH_FIELDS = """
 MATCH (t:Thread)
@@ -175,3 +200,13 @@ def thread(store: Store, tid: str) -> Row | None:
     answers = store.read(THREAD_ANSWERS, {"id": tid})
     out["answers"] = [{**r["answer"], "ordinal": r["ordinal"]} for r in answers]
     return out
+
+
+def threads(store: Store, skip: int, limit: int) -> list[Row]:
+    """A page of live threads, shaped like ``thread()`` but without concepts and products."""
+    page = store.read(THREADS, {"skip": skip, "limit": limit})
+    answers: dict[str, list[Row]] = {}
+    ids = [r["thread"]["id"] for r in page]
+    for r in store.read(ANSWERS_OF_THREADS, {"ids": ids}) if ids else []:
+        answers.setdefault(r["thread"], []).append({**r["answer"], "ordinal": r["ordinal"]})
+    return [{**r, "answers": answers.get(r["thread"]["id"], [])} for r in page]

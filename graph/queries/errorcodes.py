@@ -79,3 +79,35 @@ RETURN e {.id, .code, .name, .product, .message, .message_zh, .class_name, .uri}
        collect(DISTINCT sol {.steps, .steps_zh}) AS solutions,
        collect(DISTINCT c {.text, .text_zh}) AS causes
 """
+
+# --- the API's error-code list and lookup ----------------------------------------
+
+# A page of live error codes, by code, optionally of one product (any case).
+ERROR_CODES = """
+MATCH (e:ErrorCode)
+WHERE e.retired_at IS NULL AND ($product IS NULL OR toLower(e.product) = toLower($product))
+WITH e
+ORDER BY e.code, e.product, e.id
+SKIP $skip LIMIT $limit
+OPTIONAL MATCH (e)-[:SOLVED_BY]->(sol:Solution)
+OPTIONAL MATCH (e)-[:HAS_CAUSE]->(c:Cause)
+RETURN e {.id, .code, .name, .product, .version, .message, .message_zh, .class_name,
+          .severity, .uri} AS error,
+       collect(DISTINCT sol {.steps, .steps_zh}) AS solutions,
+       collect(DISTINCT c {.text, .text_zh}) AS causes
+ORDER BY error.code, error.product, error.id
+"""
+
+# One code as each product defines it ($codes: the code as given and upper-cased).
+ERROR_CODE = """
+UNWIND $codes AS code
+MATCH (e:ErrorCode {code: code})
+WHERE e.retired_at IS NULL AND ($product IS NULL OR toLower(e.product) = toLower($product))
+OPTIONAL MATCH (e)-[:SOLVED_BY]->(sol:Solution)
+OPTIONAL MATCH (e)-[:HAS_CAUSE]->(c:Cause)
+RETURN e {.id, .code, .name, .product, .version, .message, .message_zh, .class_name,
+          .severity, .uri} AS error,
+       collect(DISTINCT sol {.steps, .steps_zh}) AS solutions,
+       collect(DISTINCT c {.text, .text_zh}) AS causes
+ORDER BY error.product, error.id
+"""

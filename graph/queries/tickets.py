@@ -195,3 +195,24 @@ UNWIND $ids AS tid
 MATCH (t:Ticket {id: tid})-[:RESOLVED_BY]->(s:Solution)
 RETURN t.id AS ticket, t.subject AS subject, t.source AS source, s.text AS text, s.steps AS steps
 """
+
+# --- the API's ticket list and detail ------------------------------------------
+
+# The messages of several tickets (a page of the ticket list), in order.
+MESSAGES_OF_TICKETS = """
+UNWIND $ids AS tid
+MATCH (t:Ticket {id: tid})-[h:HAS_MESSAGE]->(m:Message)
+RETURN tid AS ticket, h.ordinal AS ordinal,
+       m {.id, .ordinal, .role, .author, .body, .created_at, .language} AS message
+ORDER BY ticket, ordinal
+"""
+
+# EARLIER_FIXES for several tickets, without the solutions of retired tickets.
+EARLIER_FIXES_OF_TICKETS = """
+UNWIND $ids AS tid
+MATCH (t:Ticket {id: tid})-[:HAS_SYMPTOM]->(y:Symptom)-[r:RESOLVED_BY]->(s:Solution)
+WHERE r.ticket <> tid AND s.retired_at IS NULL
+RETURN DISTINCT tid AS for_ticket, r.ticket AS ticket, y.id AS symptom,
+       s.text AS text, s.steps AS steps
+ORDER BY for_ticket, ticket, symptom
+"""
