@@ -34,6 +34,7 @@ from extractors.records import (
     short_id,
 )
 from extractors.resolution import ProductResolver, name_key
+from extractors.screenshot import parse_image
 from extractors.segment import search_field
 from extractors.spec_table import SpecRecord
 from extractors.spreadsheet import parse_xlsx
@@ -46,9 +47,10 @@ from graph.store import Store
 
 KINDS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
          ".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "json",
-         ".ndjson": "json", ".xml": "xml"}  # fmt: skip
+         ".ndjson": "json", ".xml": "xml", ".png": "image", ".jpg": "image",
+         ".jpeg": "image"}  # fmt: skip
 # Kinds whose sources are documents (Document and Section nodes).
-DOCUMENT_KINDS = {"html", "markdown"}
+DOCUMENT_KINDS = {"html", "markdown", "image"}
 BATCH_FILES = 100
 MAX_MENTIONS = 12  # concepts linked per section, most frequent first
 
@@ -110,6 +112,8 @@ def parse_file(path: Path, data: bytes) -> ParsedSource:
             source = _tickets(data, uri, table_error)
     elif kind == "xlsx":
         source = parse_xlsx(data, uri)
+    elif kind == "image":
+        source = parse_image(data, uri)
     elif kind in ("json", "xml"):
         if is_community(data):
             batch = parse_community(data, uri)
@@ -268,6 +272,16 @@ class Ingestor:
             )
         codes = [(s, e) for s in sources for e in s.error_codes]
         self._write_error_codes(codes, now)
+        # after the error codes, so a screenshot can show a code of the same batch
+        st.write_batch(
+            dq.LINK_DOCUMENT_CODES,
+            [{"doc_id": s.doc_id, "code": c} for s in docs for c in s.codes],
+        )
+        st.write_batch(
+            dq.LINK_DOCUMENT_SYMPTOMS,
+            [{"doc_id": s.doc_id, "sid": y["id"], "props": {**y, "source": s.uri}}
+             for s in docs for y in s.symptoms],
+        )  # fmt: skip
         for s in sources:
             if s.tickets is not None:
                 report.tickets += write_tickets(st, s.tickets, now).get("tickets", 0)
@@ -302,7 +316,7 @@ class Ingestor:
                 "uri": s.uri, "title": s.title, "lang": s.lang, "hash": s.hash,
                 "kind": s.kind, "product": s.product, "version": s.version,
                 "source": s.uri, "extractor": f"graphdesk.{s.kind}/{EXTRACTOR_VERSION}",
-                "confidence": 1.0, "extracted_at": now,
+                "confidence": s.confidence, "extracted_at": now,
             },
         }  # fmt: skip
 
@@ -318,7 +332,7 @@ class Ingestor:
                 "hash": digest(sec.text),
                 "search": search_field((sec.title, 3), (parents, 2), (sec.text, 1)),
                 "source": s.uri, "extractor": f"graphdesk.{s.kind}/{EXTRACTOR_VERSION}",
-                "confidence": 1.0, "extracted_at": now,
+                "confidence": s.confidence, "extracted_at": now,
             },
         }  # fmt: skip
 

@@ -93,6 +93,9 @@ class ParsedSource:
     tables: list[Table] = field(default_factory=list)
     error_codes: list[ErrorCodeRecord] = field(default_factory=list)
     specs: list[Any] = field(default_factory=list)  # extractors.spec_table.SpecRecord
+    confidence: float = 1.0  # of the extraction as a whole (OCR: mean word confidence)
+    codes: list[str] = field(default_factory=list)  # error codes shown (screenshots)
+    symptoms: list[dict[str, Any]] = field(default_factory=list)  # stack traces (screenshots)
     tickets: Any = None  # extractors.tickets.TicketBatch
     community: Any = None  # extractors.community.CommunityBatch
     warnings: list[str] = field(default_factory=list)

@@ -55,6 +55,24 @@ MATCH (c:Concept {id: r.cid})
 CREATE (s)-[:MENTIONS {count: r.count, in_title: r.in_title}]->(c)
 """
 
+# What a screenshot shows: known error codes, and stack traces as symptoms
+# (shared with tickets, so they reach earlier fixes).
+LINK_DOCUMENT_CODES = """
+UNWIND $rows AS r
+MATCH (d:Document {id: r.doc_id})
+MATCH (e:ErrorCode {code: r.code})
+WHERE e.retired_at IS NULL
+MERGE (d)-[:MENTIONS_CODE]->(e)
+"""
+
+LINK_DOCUMENT_SYMPTOMS = """
+UNWIND $rows AS r
+MATCH (d:Document {id: r.doc_id})
+MERGE (y:Symptom {id: r.sid})
+ON CREATE SET y += r.props
+MERGE (d)-[:HAS_SYMPTOM]->(y)
+"""
+
 # Retired facts stay traceable but leave the search index (no search field)
 # and are skipped by traversals (retired_at set).
 RETIRE_SOURCES = """
