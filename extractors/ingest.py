@@ -24,6 +24,8 @@ from extractors.community import is_community, parse_community, retire_community
 from extractors.concepts import ConceptMatcher, load_glossary
 from extractors.errcode_table import extract_tables, parse_csv
 from extractors.html_doc import parse_html
+from extractors.log_format import check_log_file, parse_format
+from extractors.log_graph import ingest_log
 from extractors.markdown_doc import parse_markdown
 from extractors.records import (
     EXTRACTOR_VERSION,
@@ -42,13 +44,17 @@ from extractors.tickets import parse_tickets, retire_tickets, write_tickets
 from graph.queries import concepts as cq
 from graph.queries import documents as dq
 from graph.queries import errorcodes as eq
+from graph.queries import logs as lq
 from graph.queries import specs as spq
 from graph.store import Store
 
 KINDS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
          ".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "json",
          ".ndjson": "json", ".xml": "xml", ".png": "image", ".jpg": "image",
-         ".jpeg": "image"}  # fmt: skip
+         ".jpeg": "image", ".log": "log"}  # fmt: skip
+# A log file's line format, when no `FILE.log.format` file next to it says
+# otherwise: the whole line is the message (dates and numbers become <*>).
+DEFAULT_LOG_FORMAT = "<Content>"
 # Kinds whose sources are documents (Document and Section nodes).
 DOCUMENT_KINDS = {"html", "markdown", "image"}
 BATCH_FILES = 100
@@ -70,6 +76,7 @@ class IngestReport:
     specs: int = 0
     tickets: int = 0
     threads: int = 0
+    log_templates: int = 0
     mentions: int = 0
     seconds: float = 0.0
 
@@ -79,7 +86,7 @@ class IngestReport:
             f"retired {self.retired}, failed {len(self.failed)}, skipped {self.skipped}; "
             f"wrote {self.documents} documents, {self.sections} sections, "
             f"{self.error_codes} error codes, {self.specs} specs, {self.tickets} tickets, "
-            f"{self.threads} threads, "
+            f"{self.threads} threads, {self.log_templates} log templates, "
             f"{self.mentions} concept links "
             f"in {self.seconds:.1f} s"
         )
@@ -114,6 +121,12 @@ def parse_file(path: Path, data: bytes) -> ParsedSource:
         source = parse_xlsx(data, uri)
     elif kind == "image":
         source = parse_image(data, uri)
+    elif kind == "log":
+        # Mined at write time from the file itself (it can be large); the
+        # format and the file are checked now so a bad one fails on its own.
+        parse_format(_log_format(path))
+        check_log_file(path)
+        source = ParsedSource(uri=uri, kind="log", hash=digest(data), title=path.name)
     elif kind in ("json", "xml"):
         if is_community(data):
             batch = parse_community(data, uri)
@@ -135,6 +148,13 @@ def _tickets(data: bytes, uri: str, table_error: ExtractionError | None) -> Pars
     source = ParsedSource(uri=uri, kind="tickets", hash=batch.hash, tickets=batch)
     source.warnings = [f"{uri}: {p}" for p in batch.problems]
     return source
+
+
+def _log_format(path: Path) -> str:
+    sidecar = path.with_name(path.name + ".format")
+    if sidecar.is_file():
+        return sidecar.read_text(encoding="utf-8").strip() or DEFAULT_LOG_FORMAT
+    return DEFAULT_LOG_FORMAT
 
 
 def _order(path: Path) -> tuple[int, str]:
@@ -226,6 +246,7 @@ class Ingestor:
                     self.store.write(dq.RETIRE_SOURCES, {"uris": gone})
                     self.store.write(dq.RETIRE_ERROR_CODES_OF, {"uris": gone})
                     self.store.write(spq.RETIRE_SPECS_OF, {"uris": gone})
+                    self.store.write(lq.DELETE_TEMPLATES_OF, {"uris": gone})
                     retire_tickets(self.store, gone)
                     retire_community(self.store, gone)
                     report.retired += len(gone)
@@ -283,6 +304,12 @@ class Ingestor:
              for s in docs for y in s.symptoms],
         )  # fmt: skip
         for s in sources:
+            if s.kind == "log":
+                try:
+                    mined = ingest_log(st, s.uri, _log_format(Path(s.uri)))
+                    report.log_templates += mined.templates
+                except ExtractionError as exc:
+                    report.failed.append((s.uri, str(exc)))
             if s.tickets is not None:
                 report.tickets += write_tickets(st, s.tickets, now).get("tickets", 0)
             if s.community is not None:

@@ -44,3 +44,27 @@ def test_templates_become_nodes(clean_store: FalkorStore, tmp_path: Path) -> Non
     assert len(st.read(q.LOG_TEMPLATES, {"skip": 0, "limit": 10})) == 2
     with pytest.raises(LogParseError, match=r"nope\.log"):
         ingest_log(st, tmp_path / "nope.log", FMT)
+
+
+def test_log_files_go_through_graphdesk_ingest(clean_store: FalkorStore, tmp_path: Path) -> None:
+    migrate(clean_store)
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    lines = [
+        f"2024-01-0{i % 9 + 1} 10:00:0{i % 10} INFO pool: connection {i} opened" for i in range(9)
+    ]
+    (logs / "plain.log").write_text("\n".join(lines) + "\n")
+    (logs / "fmt.log").write_text("\n".join(lines) + "\n")
+    (logs / "fmt.log.format").write_text("<Date> <Time> <Level> <Component>: <Content>\n")
+    (logs / "empty.log").write_text("")
+    report = Ingestor(clean_store, progress=False).run([logs])
+    assert set(dict(report.failed)) == {str(logs / "empty.log")}
+    rows = clean_store.read(q.LOG_TEMPLATES, {"skip": 0, "limit": 10})
+    by_source = {Path(r["template"]["source"]).name: r for r in rows}
+    assert by_source["fmt.log"]["template"]["template"] == "connection <*> opened"
+    assert by_source["fmt.log"]["components"] == ["pool"]
+    assert by_source["plain.log"]["template"]["count"] == 9
+    (logs / "plain.log").unlink()
+    Ingestor(clean_store, progress=False).run([logs])
+    left = clean_store.read(q.LOG_TEMPLATES, {"skip": 0, "limit": 10})
+    assert {Path(r["template"]["source"]).name for r in left} == {"fmt.log"}
