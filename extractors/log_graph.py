@@ -4,7 +4,8 @@ The file's templates are mined as by `graphdesk logs parse`; each becomes a
 LogTemplate node (its template, how many lines it covers, the levels seen, an
 example line with personal data masked) linked to the components that log it,
 to the product given, and to the error codes its lines mention. Re-ingesting
-a file replaces its templates.
+a file replaces its templates. Components are one node however a log spells
+them (`DataNode`, `data_node`, `datanode`: case and punctuation ignored).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from extractors.log_format import CONTENT, check_log_file, format_fields, parse_
 from extractors.logs import TemplateMiner
 from extractors.masking import mask
 from extractors.records import EXTRACTOR_VERSION, digest, slug
+from extractors.resolution import name_key
 from extractors.segment import search_field
 from extractors.tickets import error_codes
 from graph.queries import logs as q
@@ -107,7 +109,7 @@ def ingest_log(
             "levels": sorted(agg.levels), "example": agg.example, "product": product,
             "search": search_field((template, 2), (" ".join(sorted(agg.components)), 1)),
             **facts}})  # fmt: skip
-        components += [{"tid": tid, "cid": "component:" + slug(c), "name": c}
+        components += [{"tid": tid, "cid": "component:" + (name_key(c) or slug(c)), "name": c}
                        for c in sorted(agg.components)]  # fmt: skip
         codes += [{"tid": tid, "code": c} for c in sorted(agg.codes)]
     store.write(q.DELETE_TEMPLATES_OF, {"uris": [uri]})
