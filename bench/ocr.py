@@ -36,7 +36,6 @@ import argparse
 import io
 import json
 import os
-import platform
 import random
 import statistics
 import subprocess
@@ -54,6 +53,7 @@ from rapidfuzz.distance import Levenshtein
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.ingest import machine_info as common_machine_info  # noqa: E402
 from extractors.ocr import DEFAULT_LANGUAGES, ocr_image  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -369,21 +369,10 @@ def group(rows: list[dict[str, Any]], key: str) -> dict[str, Any]:
 
 
 def machine_info() -> dict[str, Any]:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     return {
-        "nproc": len(os.sched_getaffinity(0)),
-        "cpu_model": model or platform.processor() or "unknown",
-        "python": platform.python_version(),
+        **common_machine_info(),
         "tesseract": str(pytesseract.get_tesseract_version()),
         "omp_thread_limit": os.environ.get("OMP_THREAD_LIMIT"),
-        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
     }
 
 
