@@ -20,7 +20,8 @@ from typing import Any
 
 from tqdm import tqdm
 
-from extractors.community import is_community, parse_community, retire_community, write_community
+from extractors.community import is_community, parse_community
+from extractors.community_write import retire_community, write_community
 from extractors.concepts import ConceptMatcher, load_glossary
 from extractors.errcode_table import extract_tables, parse_csv
 from extractors.html_doc import parse_html

@@ -14,10 +14,9 @@ from extractors.community import (
     is_community,
     parse_community,
     parse_tags,
-    retire_community,
     site_of,
-    write_community,
 )
+from extractors.community_write import retire_community, write_community
 from extractors.concepts import ConceptMatcher, load_glossary
 from extractors.records import ExtractionError
 from graph.falkor import FalkorStore
