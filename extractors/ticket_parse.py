@@ -1,0 +1,259 @@
+"""Parsing a ticket export: records, their messages, and the problems of bad records.
+
+The field mapping is documented in :mod:`extractors.ticket_presets`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractors.masking import mask
+from extractors.records import ExtractionError, digest, slug
+from extractors.ticket_presets import (
+    PRESETS,
+    RESOLVED_STATUSES,
+    ZENDESK_FIELDS,
+    Mapping,
+    detect_preset,
+)
+from extractors.ticket_rows import _BadRecord, _rows
+from extractors.ticket_values import _first, _list, _ref, _text, _time
+
+
+@dataclass
+class Message:
+    ordinal: int
+    role: str  # customer | agent
+    author_ref: str | None  # hashed
+    body: str  # masked
+    created_at: str | None
+    public: bool | None
+
+
+@dataclass
+class TicketRecord:
+    system: str
+    key: str  # the id in its system
+    subject: str
+    description: str
+    status: str | None
+    priority: str | None
+    created_at: str | None
+    created_ms: int | None
+    customer_id: str | None  # customer:<hash>
+    products: list[str]
+    versions: list[str]
+    tags: list[str]
+    messages: list[Message]
+    resolution: str | None  # masked text of the fix
+    resolution_name: str | None
+    location: str
+
+    @property
+    def id(self) -> str:
+        return f"ticket:{self.system}:{self.key}"
+
+    @property
+    def resolved(self) -> bool:
+        return (self.status or "").strip().lower() in RESOLVED_STATUSES
+
+    @property
+    def parts(self) -> list[str]:
+        """Subject, description and message bodies (the resolution when it is
+        not one of the messages), each a separate text."""
+        parts = [self.subject, self.description, *(m.body for m in self.messages)]
+        if self.resolution and self.resolution not in parts:
+            parts.append(self.resolution)
+        return [p for p in parts if p]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.parts)
+
+
+@dataclass
+class Problem:
+    location: str  # "record 3" (JSON, 0-based index), "line 7" (JSONL, CSV)
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+@dataclass
+class TicketBatch:
+    uri: str
+    hash: str
+    format: str  # json | jsonl | csv
+    preset: str
+    records: list[TicketRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _zendesk_custom(record: dict[str, Any], name: str) -> list[str]:
+    wanted = ZENDESK_FIELDS.get(name, set())
+    out: list[str] = []
+    for cf in record.get("custom_fields") or []:
+        if not isinstance(cf, dict) or cf.get("value") in (None, ""):
+            continue
+        if cf.get("id") in wanted or str(cf.get("name", "")).lower() == name:
+            out.extend(_list(cf["value"]))
+    return out
+
+
+def _messages(raw: Any, mapping: Mapping, system: str, customer_raw: str) -> list[Message]:
+    items = _first(raw, mapping.messages)
+    if items is None:
+        return []
+    if isinstance(items, str):  # a CSV cell: a JSON array, or one Jira comment
+        items = _cell_messages(items)
+    elif isinstance(items, list) and items and all(isinstance(i, str) for i in items):
+        items = [m for cell in items for m in _cell_messages(cell)]
+    if not isinstance(items, list):
+        raise _BadRecord("messages is not a list")
+    out: list[Message] = []
+    for m in items:
+        if not isinstance(m, dict):
+            raise _BadRecord(f"message {len(out)} is not an object")
+        f = mapping.message_fields
+        author = _first(m, f["author"])
+        author_text = _text(author) if author is not None else ""
+        role = _text(_first(m, f["role"])).lower()
+        if role not in ("customer", "agent"):
+            role = "customer" if author_text and author_text == customer_raw else "agent"
+        body = mask(_text(_first(m, f["body"])))
+        if not body:
+            continue
+        public = _first(m, f["public"])
+        out.append(
+            Message(
+                ordinal=len(out),
+                role=role,
+                author_ref=_ref(system, role, author) if author_text else None,
+                body=body,
+                created_at=_text(_first(m, f["created_at"])) or None,
+                public=public if isinstance(public, bool) else None,
+            )
+        )
+    return out
+
+
+_JIRA_CSV_COMMENT = re.compile(r"^(?P<created>[^;]{6,40});(?P<author>[^;]*);(?P<body>.*)$", re.S)
+
+
+def _cell_messages(cell: str) -> list[dict[str, Any]]:
+    cell = cell.strip()
+    if not cell:
+        return []
+    if cell.startswith("["):
+        try:
+            value = json.loads(cell)
+        except json.JSONDecodeError as exc:
+            raise _BadRecord(f"messages cell is not a JSON array: {exc.msg}") from None
+        if isinstance(value, list):
+            return value
+    m = _JIRA_CSV_COMMENT.match(cell)
+    if m:
+        return [{"created": m["created"], "author": {"name": m["author"]}, "body": m["body"]}]
+    return [{"body": cell}]
+
+
+def _record(raw: Any, mapping: Mapping, location: str) -> TicketRecord:
+    if not isinstance(raw, dict):
+        raise _BadRecord(f"expected an object, got {type(raw).__name__}")
+    f = mapping.fields
+    key = _text(_first(raw, f["id"]))
+    if not key:
+        raise _BadRecord("no ticket id (" + " / ".join(f["id"]) + ")")
+    if not re.fullmatch(r"[\w.\-/#]{1,100}", key):
+        raise _BadRecord(f"ticket id {key[:40]!r} is not a plain identifier")
+    system = slug(_text(_first(raw, f.get("system", ())))) if f.get("system") else ""
+    system = system if system != "x" and system else mapping.system
+    customer_raw = _first(raw, f["customer_id"])
+    customer_text = _text(customer_raw) if customer_raw is not None else ""
+    messages = _messages(raw, mapping, system, customer_text)
+    subject = mask(_text(_first(raw, f["subject"])))
+    description = mask(_text(_first(raw, f["description"])))
+    if not description and mapping.name == "zendesk" and messages:
+        description = messages[0].body
+    if not (subject or description or messages):
+        raise _BadRecord("no subject, description or messages")
+    created_at, created_ms = _time(_text(_first(raw, f["created_at"])) or None)
+    products = [mask(p) for p in _list(_first(raw, f["product"]))]
+    versions = [mask(v) for v in _list(_first(raw, f["version"]))]
+    if mapping.name == "zendesk":
+        products += _zendesk_custom(raw, "product")
+        versions += _zendesk_custom(raw, "version")
+    status = _text(_first(raw, f["status"])) or None
+    resolution_raw = mask(_text(_first(raw, f["resolution"])))
+    resolution_name = None
+    resolution: str | None = resolution_raw or None
+    if resolution_raw and len(resolution_raw.split()) <= 2 and mapping.name != "generic":
+        resolution_name, resolution = resolution_raw, None  # a name like "Fixed"
+    if resolution is None and (status or "").lower() in RESOLVED_STATUSES:
+        agent = [m for m in messages if m.role == "agent" and m.public is not False]
+        resolution = agent[-1].body if agent else None
+    return TicketRecord(
+        system=system,
+        key=key,
+        subject=subject,
+        description=description,
+        status=status,
+        priority=_text(_first(raw, f["priority"])) or None,
+        created_at=created_at,
+        created_ms=created_ms,
+        customer_id=_ref(system, "customer", customer_raw) if customer_text else None,
+        products=list(dict.fromkeys(products)),
+        versions=list(dict.fromkeys(versions)),
+        tags=[mask(t) for t in _list(_first(raw, f["tags"]))],
+        messages=messages,
+        resolution=resolution,
+        resolution_name=resolution_name,
+        location=location,
+    )
+
+
+def parse_tickets(
+    data: bytes, uri: str, preset: str | None = None, *, mapping: Mapping | None = None
+) -> TicketBatch:
+    """Parse a ticket export; malformed records become problems, the rest records.
+
+    ``preset`` names one of :data:`PRESETS` (detected from the first records
+    when None); ``mapping`` gives a custom field mapping instead. Raises
+    ExtractionError when the file as a whole cannot be read (not UTF-8, broken
+    JSON document, unknown preset).
+    """
+    if preset is not None and preset not in PRESETS:
+        raise ExtractionError(f"{uri}: unknown ticket preset {preset!r} ({', '.join(PRESETS)})")
+    fmt, rows = _rows(data, uri)
+    items = list(rows)
+    if mapping is None:
+        if preset is None:
+            votes = [detect_preset(r) for _, r in items[:20] if not isinstance(r, _BadRecord)]
+            preset = max(sorted(set(votes)), key=votes.count) if votes else "generic"
+        mapping = PRESETS[preset]
+    preset = mapping.name
+    batch = TicketBatch(uri=uri, hash=digest(data), format=fmt, preset=preset)
+    seen: dict[str, int] = {}
+    for location, raw in items:
+        try:
+            if isinstance(raw, _BadRecord):
+                raise raw
+            rec = _record(raw, mapping, location)
+        except _BadRecord as exc:
+            batch.problems.append(Problem(location, str(exc)))
+            continue
+        if rec.id in seen:
+            earlier = batch.records[seen[rec.id]].location
+            batch.problems.append(
+                Problem(location, f"duplicate ticket id {rec.key} (first at {earlier}); "
+                                  "the later record is kept")
+            )  # fmt: skip
+            batch.records[seen[rec.id]] = rec
+            continue
+        seen[rec.id] = len(batch.records)
+        batch.records.append(rec)
+    return batch

@@ -1,0 +1,88 @@
+"""Values of a raw ticket record: dotted paths, text, lists, times and hashed refs."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from extractors.records import short_id
+from extractors.ticket_rows import _BadRecord
+
+
+def _get(obj: Any, path: str) -> Any:
+    parts = path.split(".")
+    values: list[Any] = [obj]
+    for part in parts:
+        many = part.endswith("[]")
+        key = part[:-2] if many else part
+        nxt: list[Any] = []
+        for v in values:
+            if isinstance(v, dict) and key in v:
+                got = v[key]
+                if many and isinstance(got, list):
+                    nxt.extend(got)
+                elif got is not None:
+                    nxt.append(got)
+        values = nxt
+        if not values:
+            return None
+    many_path = any(p.endswith("[]") for p in parts)
+    return values if many_path else values[0]
+
+
+def _first(obj: Any, paths: tuple[str, ...]) -> Any:
+    for p in paths:
+        v = _get(obj, p)
+        if v not in (None, "", []):
+            return v
+    return None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int | float | bool):
+        return str(value)
+    if isinstance(value, dict):
+        if value.get("type") == "doc":  # Atlassian document format
+            return _adf_text(value).strip()
+        for key in ("name", "value", "text", "body"):
+            if isinstance(value.get(key), str):
+                return str(value[key]).strip()
+    raise _BadRecord(f"expected text, got {type(value).__name__}")
+
+
+def _adf_text(node: Any) -> str:
+    if isinstance(node, dict):
+        if node.get("type") == "text":
+            return str(node.get("text", ""))
+        inner = "".join(_adf_text(c) for c in node.get("content") or [])
+        block = node.get("type") in ("paragraph", "heading", "listItem", "codeBlock")
+        return inner + ("\n" if block else "")
+    return ""
+
+
+def _list(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    items = value if isinstance(value, list) else re.split(r"[,;]", _text(value))
+    out = [_text(v) for v in items]
+    return list(dict.fromkeys(v for v in out if v))
+
+
+def _time(value: str | None) -> tuple[str | None, int | None]:
+    if not value:
+        return None, None
+    try:
+        dt = datetime.fromisoformat(value.replace(" UTC", "+00:00"))
+    except ValueError:
+        return value, None
+    return value, int(dt.timestamp() * 1000)
+
+
+def _ref(system: str, kind: str, raw: Any) -> str | None:
+    value = _text(raw) if raw is not None else ""
+    return f"{kind}:{short_id(system, value.lower())}" if value else None
