@@ -203,15 +203,18 @@ def merges_undo(ctx: click.Context, name: str) -> None:
     from extractors.resolution import name_key
     from graph.queries import concepts as cq
 
-    alias_id = "alias:" + name_key(name)
-    own = "product:" + slug(name)
     with opened_store(_settings(ctx)) as store:
-        known = {r["name"] for r in store.read(cq.ALIASES)}
-        if name not in known:
+        kinds = {r["name"]: r["kind"] for r in store.read(cq.ALIASES)}
+        if name not in kinds:
             raise click.ClickException(f"no merge recorded for the name {name!r}")
-        store.write(cq.UNDO_ALIAS, {"id": alias_id, "own": own})
-        store.write(cq.UNDO_ALIAS_SPECS, {"id": alias_id, "own": own})
-    click.echo(f"{name!r} is its own product again ({own})")
+        if kinds[name] == "component":
+            alias_id, own = "alias:component:" + name_key(name), "component:" + slug(name)
+            store.write(cq.UNDO_COMPONENT_ALIAS, {"id": alias_id, "own": own})
+        else:
+            alias_id, own = "alias:" + name_key(name), "product:" + slug(name)
+            store.write(cq.UNDO_ALIAS, {"id": alias_id, "own": own})
+            store.write(cq.UNDO_ALIAS_SPECS, {"id": alias_id, "own": own})
+    click.echo(f"{name!r} is its own {kinds[name]} again ({own})")
 
 
 @main.group()

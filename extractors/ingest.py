@@ -127,7 +127,7 @@ def parse_file(path: Path, data: bytes) -> ParsedSource:
         # format and the file are checked now so a bad one fails on its own.
         parse_format(_log_format(path))
         check_log_file(path)
-        source = ParsedSource(uri=uri, kind="log", hash=digest(data), title=path.name)
+        source = ParsedSource(uri=uri, kind="log", hash=_source_hash(path, data), title=path.name)
     elif kind in ("json", "xml"):
         if is_community(data):
             batch = parse_community(data, uri)
@@ -151,6 +151,13 @@ def _tickets(data: bytes, uri: str, table_error: ExtractionError | None) -> Pars
     return source
 
 
+def _source_hash(path: Path, data: bytes) -> str:
+    """A log file's content together with the format it is read with."""
+    if KINDS.get(path.suffix.lower()) == "log":
+        return digest(data + b"\x00" + _log_format(path).encode())
+    return digest(data)
+
+
 def _log_format(path: Path) -> str:
     sidecar = path.with_name(path.name + ".format")
     if sidecar.is_file():
@@ -171,7 +178,7 @@ class Ingestor:
         self.matcher = ConceptMatcher.from_store(store)
         self.products = ProductResolver(
             {r["id"]: [r["name"], *(r.get("aliases") or [])] for r in store.read(cq.PRODUCT_NAMES)},
-            {r["name"] for r in store.read(cq.BLOCKED_ALIASES)},
+            {r["name"] for r in store.read(cq.BLOCKED_ALIASES, {"kind": "product"})},
         )
 
     def _product(self, name: str, uri: str, report: IngestReport) -> str:
@@ -186,7 +193,7 @@ class Ingestor:
             self._aliases[name_key(name)] = {
                 "id": "alias:" + name_key(name), "pid": res.product_id,
                 "props": {"name": name, "method": res.method, "score": res.score,
-                          "source": uri, "product_id": res.product_id},
+                          "source": uri, "product_id": res.product_id, "kind": "product"},
             }  # fmt: skip
         elif res.method != "exact":  # a product the graph does not have yet
             self._new_products.setdefault(res.product_id, name)
@@ -219,7 +226,7 @@ class Ingestor:
                 except OSError as exc:
                     report.failed.append((uri, f"unreadable: {exc.strerror or exc}"))
                     continue
-                if known.get(uri) == digest(data):
+                if known.get(uri) == _source_hash(path, data):
                     report.unchanged += 1
                     continue
                 try:

@@ -5,7 +5,8 @@ LogTemplate node (its template, how many lines it covers, the levels seen, an
 example line with personal data masked) linked to the components that log it,
 to the product given, and to the error codes its lines mention. Re-ingesting
 a file replaces its templates. Components are one node however a log spells
-them (`DataNode`, `data_node`, `datanode`: case and punctuation ignored).
+them: case and punctuation are ignored (`DataNode`, `data_node`), and typos
+resolve as product names do (recorded aliases, undone with `graphdesk merges undo`).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from extractors.log_format import CONTENT, check_log_file, format_fields, parse_
 from extractors.logs import TemplateMiner
 from extractors.masking import mask
 from extractors.records import EXTRACTOR_VERSION, digest, slug
-from extractors.resolution import name_key
+from extractors.resolution import EntityResolver, name_key
 from extractors.segment import search_field
 from extractors.tickets import error_codes
+from graph.queries import concepts as cq
 from graph.queries import logs as q
 from graph.store import Store
 
@@ -95,6 +97,25 @@ def ingest_log(
         agg.example = agg.example or s.example
     uri = str(src)
     now = int(time.time() * 1000)
+    resolver = EntityResolver(
+        {r["id"]: [r["name"], *(r.get("aliases") or [])] for r in store.read(cq.COMPONENT_NAMES)},
+        {r["name"] for r in store.read(cq.BLOCKED_ALIASES, {"kind": "component"})},
+        prefix="component:",
+    )
+    aliases: dict[str, dict[str, Any]] = {}
+
+    def resolve(name: str) -> str:
+        res = resolver.resolve(name)
+        if res.merged:
+            aliases[name_key(name)] = {
+                "id": "alias:component:" + name_key(name), "cid": res.product_id,
+                "props": {"name": name, "method": res.method, "score": res.score,
+                          "source": uri, "kind": "component"},
+            }  # fmt: skip
+        elif res.method != "exact":
+            resolver.learn(name, res.product_id)
+        return res.product_id
+
     facts = {"source": uri, "extractor": f"graphdesk.logs/{EXTRACTOR_VERSION}",
              "confidence": 0.9, "extracted_at": now}  # fmt: skip
     rows: list[dict[str, Any]] = []
@@ -107,14 +128,16 @@ def ingest_log(
         rows.append({"id": tid, "props": {
             "event_id": event_id, "template": template, "count": agg.count,
             "levels": sorted(agg.levels), "example": agg.example, "product": product,
+            "component_names": sorted(agg.components),
             "search": search_field((template, 2), (" ".join(sorted(agg.components)), 1)),
             **facts}})  # fmt: skip
-        components += [{"tid": tid, "cid": "component:" + (name_key(c) or slug(c)), "name": c}
+        components += [{"tid": tid, "cid": resolve(c), "name": c}
                        for c in sorted(agg.components)]  # fmt: skip
         codes += [{"tid": tid, "code": c} for c in sorted(agg.codes)]
     store.write(q.DELETE_TEMPLATES_OF, {"uris": [uri]})
     store.write_batch(q.UPSERT_TEMPLATES, rows)
     store.write_batch(q.LINK_COMPONENTS, components)
+    store.write_batch(cq.RECORD_COMPONENT_ALIASES, list(aliases.values()))
     if product:
         store.write_batch(
             q.LINK_PRODUCT,

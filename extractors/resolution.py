@@ -1,4 +1,4 @@
-"""Entity resolution: one product node however a source spells its name.
+"""Entity resolution: one node however a source spells a product's or a component's name.
 
 Names are compared by a normalised key (Unicode NFKC, case folded, spaces,
 dashes and punctuation dropped), first against the names and aliases the
@@ -65,9 +65,16 @@ class Resolution:
         return self.method in ("alias", "fuzzy")
 
 
-class ProductResolver:
-    def __init__(self, products: dict[str, list[str]], blocked: set[str] | None = None) -> None:
-        """``products``: product id -> its name and aliases; ``blocked``: undone aliases."""
+class EntityResolver:
+    def __init__(
+        self,
+        products: dict[str, list[str]],
+        blocked: set[str] | None = None,
+        prefix: str = "product:",
+    ) -> None:
+        """``products``: entity id -> its name and aliases; ``blocked``: undone aliases;
+        ``prefix``: of the id a new entity gets (``product:``, ``component:``)."""
+        self.prefix = prefix
         self._by_key: dict[str, tuple[str, bool]] = {}
         for pid, names in products.items():
             for i, name in enumerate(names):
@@ -78,7 +85,7 @@ class ProductResolver:
 
     def resolve(self, name: str) -> Resolution:
         key = name_key(name)
-        own = "product:" + slug(name)
+        own = self.prefix + slug(name)
         if not key:
             return Resolution(name, own, "new", 0.0)
         if key in self._blocked:
@@ -119,3 +126,6 @@ class ProductResolver:
         if key and key not in self._by_key:
             self._by_key[key] = (product_id, True)
             self._keys.append(key)
+
+
+ProductResolver = EntityResolver  # products were the first entities resolved

@@ -31,7 +31,8 @@ class Batch:
 
 
 def _relevant(change: watchfiles.Change, path: str) -> bool:
-    return Path(path).suffix.lower() in KINDS
+    # a log file's format sidecar changes how the log is read
+    return Path(path).suffix.lower() in KINDS or path.endswith(".log.format")
 
 
 def watch(

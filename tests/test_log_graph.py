@@ -68,3 +68,53 @@ def test_log_files_go_through_graphdesk_ingest(clean_store: FalkorStore, tmp_pat
     Ingestor(clean_store, progress=False).run([logs])
     left = clean_store.read(q.LOG_TEMPLATES, {"skip": 0, "limit": 10})
     assert {Path(r["template"]["source"]).name for r in left} == {"fmt.log"}
+
+
+def test_component_spellings_resolve_and_a_merge_can_be_undone(
+    clean_store: FalkorStore, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from api.cli import main
+
+    st = clean_store
+    migrate(st)
+    first = tmp_path / "a.log"
+    first.write_text("".join(f"2024-01-01 10:00:0{i} INFO DataNode: block {i} stored\n"
+                             for i in range(3)))  # fmt: skip
+    second = tmp_path / "b.log"
+    second.write_text("".join(f"2024-01-01 10:00:0{i} INFO data_node: block {i} read\n"
+                              for i in range(3)))  # fmt: skip
+    third = tmp_path / "c.log"
+    third.write_text("".join(f"2024-01-01 10:00:0{i} INFO DtaaNode: block {i} moved\n"
+                             for i in range(3)))  # fmt: skip
+    for log in (first, second, third):
+        ingest_log(st, log, FMT)
+    comps = st.read("MATCH (c:Component) RETURN c.id AS id")
+    assert comps == [{"id": "component:datanode"}]
+    data_dir = str(st.server.data_dir)
+    listed = CliRunner().invoke(main, ["--data-dir", data_dir, "merges", "list"])
+    assert "'DtaaNode' -> DataNode (component:datanode) [fuzzy" in listed.output
+    undo = CliRunner().invoke(main, ["--data-dir", data_dir, "merges", "undo", "DtaaNode"])
+    assert undo.exit_code == 0, undo.output
+    moved = st.read(
+        "MATCH (t:LogTemplate)-[:FROM_COMPONENT]->(c:Component) "
+        "WHERE t.source ENDS WITH 'c.log' RETURN c.id AS id"
+    )
+    assert moved == [{"id": "component:dtaanode"}]
+
+
+def test_a_changed_format_sidecar_re_reads_the_log(
+    clean_store: FalkorStore, tmp_path: Path
+) -> None:
+    migrate(clean_store)
+    log = tmp_path / "app.log"
+    log.write_text("".join(f"2024-01-01 10:00:0{i} INFO pool: conn {i} open\n" for i in range(4)))
+    first = Ingestor(clean_store, progress=False).run([tmp_path])
+    assert first.log_templates == 1
+    assert Ingestor(clean_store, progress=False).run([tmp_path]).unchanged == 1
+    (tmp_path / "app.log.format").write_text(FMT)
+    again = Ingestor(clean_store, progress=False).run([tmp_path])
+    assert again.changed == 1
+    rows = clean_store.read(q.LOG_TEMPLATES, {"skip": 0, "limit": 5})
+    assert rows[0]["components"] == ["pool"]

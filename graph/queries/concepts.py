@@ -37,7 +37,37 @@ RETURN p.id AS id, p.name AS name, p.aliases AS aliases
 
 BLOCKED_ALIASES = """
 MATCH (a:Alias {blocked: true})
+WHERE coalesce(a.kind, 'product') = $kind
 RETURN a.name AS name
+"""
+
+COMPONENT_NAMES = """
+MATCH (c:Component)
+RETURN c.id AS id, c.name AS name, c.aliases AS aliases
+"""
+
+RECORD_COMPONENT_ALIASES = """
+UNWIND $rows AS r
+MATCH (c:Component {id: r.cid})
+MERGE (a:Alias {id: r.id})
+SET a += r.props, a.blocked = false
+MERGE (a)-[:RESOLVES_TO]->(c)
+"""
+
+# Undo for a component: templates logged under that name move to a component of its own.
+UNDO_COMPONENT_ALIAS = """
+MATCH (a:Alias {id: $id})
+OPTIONAL MATCH (a)-[r:RESOLVES_TO]->(:Component)
+DELETE r
+SET a.blocked = true
+WITH a
+MERGE (own:Component {id: $own})
+ON CREATE SET own.name = a.name
+WITH a, own
+MATCH (t:LogTemplate)-[f:FROM_COMPONENT]->(:Component)
+WHERE a.name IN t.component_names
+DELETE f
+MERGE (t)-[:FROM_COMPONENT]->(own)
 """
 
 # A merge of a differently spelled name into a product, kept so it can be undone.
@@ -51,9 +81,10 @@ MERGE (a)-[:RESOLVES_TO]->(p)
 
 ALIASES = """
 MATCH (a:Alias)
-OPTIONAL MATCH (a)-[:RESOLVES_TO]->(p:Product)
+OPTIONAL MATCH (a)-[:RESOLVES_TO]->(p)
 RETURN a.name AS name, a.method AS method, a.score AS score, a.source AS source,
-       a.blocked AS blocked, p.id AS product, p.name AS product_name
+       a.blocked AS blocked, coalesce(a.kind, 'product') AS kind, p.id AS product,
+       p.name AS product_name
 ORDER BY name
 """
 
