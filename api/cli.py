@@ -166,6 +166,8 @@ def _print_report(report: IngestReport, findings: list[Finding]) -> None:
     click.echo(report.summary())
     for uri, reason in report.failed:
         click.echo(f"FAILED {uri}: {_reason(uri, reason)}")
+    for record in report.failed_records:
+        click.echo(f"FAILED {record}")
     for warning in report.warnings:
         click.echo(f"WARNING {warning}")
     click.echo("validation:" + ("" if findings else " nothing to report"))

@@ -70,6 +70,9 @@ class IngestReport:
     retired: int = 0
     skipped: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # Parts of otherwise ingested files that were skipped, each "<file>: <where>:
+    # <what is wrong>" (a CSV line, a sheet row, a JSON record, an XML line ...).
+    failed_records: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     documents: int = 0
     sections: int = 0
@@ -84,7 +87,8 @@ class IngestReport:
     def summary(self) -> str:
         return (
             f"new {self.new}, changed {self.changed}, unchanged {self.unchanged}, "
-            f"retired {self.retired}, failed {len(self.failed)}, skipped {self.skipped}; "
+            f"retired {self.retired}, failed {len(self.failed)} files and "
+            f"{len(self.failed_records)} records, skipped {self.skipped} other files; "
             f"wrote {self.documents} documents, {self.sections} sections, "
             f"{self.error_codes} error codes, {self.specs} specs, {self.tickets} tickets, "
             f"{self.threads} threads, {self.log_templates} log templates, "
@@ -237,7 +241,7 @@ class Ingestor:
                 except Exception as exc:  # a parser bug must not stop the whole ingest
                     report.failed.append((uri, f"{type(exc).__name__}: {exc}"))
                     continue
-                report.warnings.extend(source.warnings)
+                report.failed_records.extend(source.warnings)
                 if uri in known:
                     report.changed += 1
                 else:

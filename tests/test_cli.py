@@ -69,7 +69,7 @@ def test_ingest_reports_the_broken_file_and_keeps_the_good_one(
 ) -> None:
     assert ingested.exit_code == 0, ingested.output
     out = ingested.output
-    assert "new 1," in out and "failed 1," in out
+    assert "new 1," in out and "failed 1 files and 0 records," in out
     assert "1 error codes" in out
     broken = docs / "broken.html"
     failed = [ln for ln in out.splitlines() if ln.startswith("FAILED ")]

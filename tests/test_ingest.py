@@ -114,8 +114,8 @@ def test_bad_input_is_reported_and_the_rest_ingested(fresh: FalkorStore, tmp_pat
     failed = dict(first.failed)
     assert "not an HTML document" in failed[str(good / "fake.html")]
     assert "unreadable" in failed[str(good / "gone.html")]
-    assert any("broken.csv: CSV line 3: expected 3 cells" in w for w in first.warnings)
-    assert any("guide.md" in w and "invalid error code" in w for w in first.warnings)
+    assert any("broken.csv: CSV line 3: expected 3 cells" in w for w in first.failed_records)
+    assert any("guide.md" in w and "invalid error code" in w for w in first.failed_records)
     codes = {r["code"] for r in fresh.read("MATCH (e:ErrorCode) RETURN e.code AS code")}
     assert codes == {"NDB-1401", "E-1"}
     steps = fresh.read(
@@ -145,7 +145,7 @@ def test_spec_table_becomes_product_specs(fresh: FalkorStore, tmp_path: Path) ->
     )
     report = Ingestor(fresh, progress=False).run([tmp_path])
     assert report.specs == 2
-    assert any("specs.csv: CSV line 4: needs product" in w for w in report.warnings)
+    assert any("specs.csv: CSV line 4: needs product" in w for w in report.failed_records)
     rows = fresh.read(
         "MATCH (p:Product)-[:HAS_SPEC]->(s:Spec {parameter: 'max_connections'}) "
         "RETURN p.name AS product, s.number AS n, s.unit AS unit ORDER BY product"
@@ -230,8 +230,8 @@ def test_xlsx_error_codes_and_specs(fresh: FalkorStore, tmp_path: Path) -> None:
     report = Ingestor(fresh, progress=False).run([tmp_path])
     assert (report.error_codes, report.specs) == (1, 1)
     assert "not a readable .xlsx workbook" in dict(report.failed)[str(tmp_path / "broken.xlsx")]
-    assert any("sheet '错误码' row 4: invalid error code" in w for w in report.warnings)
-    assert any("sheet 'notes'" in w for w in report.warnings)
+    assert any("sheet '错误码' row 4: invalid error code" in w for w in report.failed_records)
+    assert any("sheet 'notes'" in w for w in report.failed_records)
     row = fresh.read(
         "MATCH (e:ErrorCode {code: 'NCH-2001'})-[:SOLVED_BY]->(s:Solution) "
         "RETURN e.message_zh AS m, s.steps_zh AS steps"
