@@ -201,6 +201,7 @@ class Ingestor:
             }  # fmt: skip
         elif res.method != "exact":  # a product the graph does not have yet
             self._new_products.setdefault(res.product_id, name)
+            self._product_sources.setdefault(res.product_id, uri)
             self.products.learn(name, res.product_id)
         return res.product_id
 
@@ -287,6 +288,7 @@ class Ingestor:
         st.write_batch(dq.LINK_MENTIONS, mention_rows, batch_size=2000)
         self._aliases: dict[str, dict[str, Any]] = {}
         self._new_products: dict[str, str] = {}
+        self._product_sources: dict[str, str] = {}
         pids: dict[str, str] = {}
         named = [(s.product, s.uri) for s in sources if s.product]
         named += [(sp.product, s.uri) for s in sources for sp in s.specs]
@@ -296,13 +298,33 @@ class Ingestor:
         if pids:
             st.write_batch(
                 cq.UPSERT_PRODUCTS,
-                [{"id": pid, "props": {"name": name}} for pid, name in self._new_products.items()],
+                [
+                    {
+                        "id": pid,
+                        "props": {
+                            "name": name,
+                            "source": self._product_sources[pid],
+                            "extractor": f"graphdesk.resolution/{EXTRACTOR_VERSION}",
+                            "confidence": 1.0,
+                            "extracted_at": now,
+                        },
+                    }
+                    for pid, name in self._new_products.items()
+                ],
             )
             st.write_batch(cq.RECORD_ALIASES, list(self._aliases.values()))
             st.write_batch(
                 cq.LINK_DOCUMENT_PRODUCT,
                 [{"doc_id": s.doc_id, "pid": pids[s.product]} for s in docs if s.product],
             )
+        # A screenshot names no product in front matter: the products its text shows.
+        shown = [
+            {"doc_id": s.doc_id, "pid": pid}
+            for s in docs
+            if s.kind == "image" and not s.product
+            for pid in self.products.mentioned_in(" ".join(x.text for x in s.sections))
+        ]
+        st.write_batch(cq.LINK_DOCUMENT_PRODUCT, shown)
         codes = [(s, e) for s in sources for e in s.error_codes]
         self._write_error_codes(codes, now)
         # after the error codes, so a screenshot can show a code of the same batch

@@ -120,6 +120,12 @@ class EntityResolver:
         ]
         return found[0] if len(found) == 1 else None
 
+    def mentioned_in(self, text: str, min_len: int = 4) -> list[str]:
+        """Ids of the entities whose name or alias occurs in ``text`` (normalised)."""
+        key = name_key(text)
+        found = [pid for k, (pid, _) in self._by_key.items() if len(k) >= min_len and k in key]
+        return list(dict.fromkeys(found))
+
     def learn(self, name: str, product_id: str) -> None:
         """Later names in the same run resolve against this one too."""
         key = name_key(name)

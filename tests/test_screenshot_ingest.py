@@ -18,6 +18,7 @@ TRACE = [
     '  File "/srv/app/pool.py", line 118, in acquire',
     "    raise PoolExhaustedError(code)",
     "app.errors.PoolExhaustedError: NDB-1001: pool exhausted",
+    "NimbusDB 3.2 connection pool",
 ]
 
 
@@ -29,6 +30,7 @@ def test_screenshot_becomes_a_document_with_code_and_symptom(
     (tmp_path / "codes.csv").write_text(
         "code,name,message\nNDB-1001,too_many_connections,too many connections\n"
     )
+    (tmp_path / "guide.md").write_text("---\nproduct: NimbusDB\n---\n# Guide\n\n## A\n\nText.\n")
     (tmp_path / "terminal.png").write_bytes(png(render(TRACE, font("mono", 14), dark=True)))
     (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
     report = Ingestor(st, progress=False).run([tmp_path])
@@ -46,3 +48,7 @@ def test_screenshot_becomes_a_document_with_code_and_symptom(
         "MATCH (:Document)-[:HAS_SYMPTOM]->(y:Symptom) RETURN y.exception_type AS t, y.kind AS k"
     )
     assert symptom == [{"t": "app.errors.PoolExhaustedError", "k": "stacktrace"}]
+    shown = st.read("MATCH (d:Document {kind: 'image'})-[:ABOUT]->(p:Product) RETURN p.name AS p")
+    assert shown == [{"p": "NimbusDB"}]
+    made = st.read("MATCH (p:Product) RETURN p.source AS s, p.extractor AS e")
+    assert made and all(r["s"] and r["e"] for r in made)

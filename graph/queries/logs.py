@@ -16,7 +16,8 @@ LINK_COMPONENTS = """
 UNWIND $rows AS r
 MATCH (t:LogTemplate {id: r.tid})
 MERGE (c:Component {id: r.cid})
-ON CREATE SET c.name = r.name
+ON CREATE SET c.name = r.name, c.source = t.source, c.extractor = t.extractor,
+              c.confidence = t.confidence, c.extracted_at = t.extracted_at
 MERGE (t)-[:FROM_COMPONENT]->(c)
 """
 
@@ -24,7 +25,8 @@ LINK_PRODUCT = """
 UNWIND $rows AS r
 MATCH (t:LogTemplate {id: r.tid})
 MERGE (p:Product {id: r.pid})
-ON CREATE SET p.name = r.name
+ON CREATE SET p.name = r.name, p.source = t.source, p.extractor = t.extractor,
+              p.confidence = t.confidence, p.extracted_at = t.extracted_at
 MERGE (t)-[:ABOUT]->(p)
 """
 
