@@ -38,7 +38,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -55,6 +54,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ingest import machine_info as common_machine_info  # noqa: E402
 from extractors.ocr import DEFAULT_LANGUAGES, ocr_image  # noqa: E402
+from tests.fonts import FontMissing  # noqa: E402
+from tests.fonts import find_font as shared_find_font  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 SEED = 20260526
@@ -154,38 +155,11 @@ HELDOUT_POOLS: dict[str, list[tuple[str, list[str]]]] = {
 # -- fonts ----------------------------------------------------------------------------------------
 
 
-def _fc_list(pattern: str) -> list[tuple[str, int, str]]:
-    try:
-        out = subprocess.run(
-            ["fc-list", pattern, "--format", "%{file}|%{index}|%{family}\n"],
-            capture_output=True, text=True, check=False, timeout=30,
-        ).stdout  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired):
-        return []
-    rows = []
-    for line in out.splitlines():
-        parts = line.split("|")
-        if len(parts) == 3 and parts[1].isdigit():
-            rows.append((parts[0], int(parts[1]), parts[2]))
-    return rows
-
-
 def find_font(kind: str) -> tuple[str, int]:
-    """A font file and face index: kind is 'sans', 'mono', 'cjk-sans' or 'cjk-mono'."""
-    if kind.startswith("cjk"):
-        mono = kind == "cjk-mono"
-        rows = _fc_list(":lang=zh-cn")
-        best = sorted(rows, key=lambda r: (
-            ("Mono" in r[2]) != mono, "SC" not in r[2] and "CN" not in r[2],
-            "Bold" in r[0], r[0]))  # fmt: skip
-        if best:
-            return best[0][0], best[0][1]
-        raise SystemExit("no Chinese font found: apt-get install fonts-noto-cjk")
-    family = "DejaVu Sans Mono" if kind == "mono" else "DejaVu Sans"
-    for path, index, fam in _fc_list(f"{family}:style=Book"):
-        if fam.split(",")[0] == family:
-            return path, index
-    return find_font("cjk-mono" if kind == "mono" else "cjk-sans")
+    try:
+        return shared_find_font(kind)
+    except FontMissing as exc:
+        raise SystemExit(str(exc)) from None
 
 
 # -- rendering ------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,69 +17,17 @@ from rapidfuzz.distance import Levenshtein
 
 from extractors.ocr import MAX_PIXELS, OcrResult, guess_language, ocr_image, tidy_text
 from extractors.records import ExtractionError
-
-CJK_PACKAGE = "fonts-noto-cjk"
-LATIN_PACKAGE = "fonts-dejavu-core"
-CJK_KNOWN = [
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-]
-
+from tests.fonts import FontMissing, find_font
 
 # -- fonts and rendering --------------------------------------------------------------------------
 
 
-def _fc_list(pattern: str) -> list[tuple[str, int, str]]:
-    try:
-        out = subprocess.run(
-            ["fc-list", pattern, "--format", "%{file}|%{index}|%{family}\n"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=30,
-        ).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        return []
-    rows = []
-    for line in out.splitlines():
-        parts = line.split("|")
-        if len(parts) == 3 and parts[1].isdigit():
-            rows.append((parts[0], int(parts[1]), parts[2]))
-    return rows
-
-
-def _cjk_font(mono: bool) -> tuple[str, int]:
-    rows = _fc_list(":lang=zh-cn")
-    rows.sort(
-        key=lambda r: (("Mono" in r[2]) != mono, "SC" not in r[2], "Bold" in r[0], r[0]),
-    )
-    if rows:
-        return rows[0][0], rows[0][1]
-    for path in CJK_KNOWN:
-        if Path(path).exists():
-            return path, 0
-    pytest.fail(
-        f"no Chinese (zh-cn) font found by fc-list or at {CJK_KNOWN}: "
-        f"install the Debian package {CJK_PACKAGE} (apt-get install {CJK_PACKAGE})"
-    )
-
-
-def _latin_font(mono: bool) -> tuple[str, int]:
-    family = "DejaVu Sans Mono" if mono else "DejaVu Sans"
-    for path, index, fam in _fc_list(f"{family}:style=Book"):
-        if fam.split(",")[0] == family:
-            return path, index
-    known = Path("/usr/share/fonts/truetype/dejavu") / (family.replace(" ", "") + ".ttf")
-    if known.exists():
-        return str(known), 0
-    pytest.fail(f"font {family} not found: install the Debian package {LATIN_PACKAGE}")
-
-
 def font(kind: str, size: int) -> ImageFont.FreeTypeFont:
     """kind: 'sans', 'mono', 'cjk-sans' or 'cjk-mono'."""
-    mono = kind.endswith("mono")
-    path, index = _cjk_font(mono) if kind.startswith("cjk") else _latin_font(mono)
+    try:
+        path, index = find_font(kind)
+    except FontMissing as exc:
+        pytest.fail(str(exc))
     return ImageFont.truetype(path, size, index=index)
 
 
