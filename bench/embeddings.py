@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.eval_qa import hit  # noqa: E402
 from extractors.ingest import Ingestor  # noqa: E402
-from extractors.segment import language  # noqa: E402
+from extractors.text.segment import language  # noqa: E402
 from graph.falkor import FalkorStore  # noqa: E402
 from graph.queries import vectors as vq  # noqa: E402
 from migrations.runner import migrate  # noqa: E402

@@ -20,7 +20,7 @@ from rank_bm25 import BM25Okapi  # noqa: E402
 
 from extractors.html_doc import parse_html  # noqa: E402
 from extractors.ingest import Ingestor  # noqa: E402
-from extractors.segment import index_tokens  # noqa: E402
+from extractors.text.segment import index_tokens  # noqa: E402
 from graph.falkor import FalkorStore  # noqa: E402
 from migrations.runner import migrate  # noqa: E402
 from resolvers.answer import Answerer  # noqa: E402

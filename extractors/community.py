@@ -45,7 +45,7 @@ import lxml.html
 
 from extractors.html_text import html_text, plain_text
 from extractors.records import ExtractionError, digest, slug
-from extractors.segment import language
+from extractors.text.segment import language
 
 PLATFORM_SE = "stackexchange"
 PLATFORM_DISCOURSE = "discourse"

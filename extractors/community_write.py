@@ -6,9 +6,9 @@ import re
 from typing import Any
 
 from extractors.community import CommunityBatch, CommunityThread, Post, thread_id
-from extractors.concepts import ConceptMatcher
 from extractors.records import EXTRACTOR_VERSION, slug
-from extractors.segment import search_field
+from extractors.text.concepts import ConceptMatcher
+from extractors.text.segment import search_field
 from graph.queries import community as cq
 from graph.store import Store
 

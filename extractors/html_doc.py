@@ -15,7 +15,7 @@ import lxml.etree
 import lxml.html
 
 from extractors.records import ExtractionError, ParsedSource, Section, Table, digest
-from extractors.segment import language
+from extractors.text.segment import language
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _SKIP_CLASSES = {"navheader", "navfooter", "toc", "list-of-tables", "list-of-figures"}

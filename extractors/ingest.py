@@ -22,7 +22,6 @@ from tqdm import tqdm
 
 from extractors.community import is_community, parse_community
 from extractors.community_write import retire_community, write_community
-from extractors.concepts import ConceptMatcher, load_glossary
 from extractors.errcode_table import extract_tables, parse_csv
 from extractors.html_doc import parse_html
 from extractors.log_format import check_log_file, parse_format
@@ -38,9 +37,10 @@ from extractors.records import (
 )
 from extractors.resolution import ProductResolver, name_key
 from extractors.screenshot import parse_image
-from extractors.segment import search_field
 from extractors.spec_table import SpecRecord
 from extractors.spreadsheet import parse_xlsx
+from extractors.text.concepts import ConceptMatcher, load_glossary
+from extractors.text.segment import search_field
 from extractors.tickets import parse_tickets, retire_tickets, write_tickets
 from graph.queries import concepts as cq
 from graph.queries import documents as dq

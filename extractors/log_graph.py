@@ -19,10 +19,10 @@ from typing import Any
 
 from extractors.log_format import CONTENT, check_log_file, format_fields, parse_format, read_lines
 from extractors.logs import TemplateMiner
-from extractors.masking import mask
 from extractors.records import EXTRACTOR_VERSION, digest, slug
 from extractors.resolution import EntityResolver, name_key
-from extractors.segment import search_field
+from extractors.text.masking import mask
+from extractors.text.segment import search_field
 from extractors.tickets import error_codes
 from graph.queries import concepts as cq
 from graph.queries import logs as q

@@ -13,8 +13,8 @@ from pathlib import PurePath
 
 from extractors.ocr import ocr_image
 from extractors.records import ParsedSource, Section, digest
-from extractors.stacktrace import find_traces
 from extractors.tickets import error_codes
+from extractors.traces.stacktrace import find_traces
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractors.masking import mask
 from extractors.records import ExtractionError, digest, slug
+from extractors.text.masking import mask
 from extractors.ticket_presets import (
     PRESETS,
     RESOLVED_STATUSES,

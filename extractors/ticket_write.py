@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from extractors.masking import mask
 from extractors.records import EXTRACTOR_VERSION, slug
-from extractors.segment import language, search_field
+from extractors.text.masking import mask
+from extractors.text.segment import language, search_field
 from extractors.ticket_parse import TicketBatch, TicketRecord
 from extractors.ticket_text import TraceLike, error_codes, numbered_steps
 from graph.queries import concepts as cq

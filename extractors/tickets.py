@@ -17,7 +17,7 @@ This module is the entry point; the work is done in:
 - :mod:`extractors.ticket_text` -- error codes, numbered steps, stack-trace shape.
 - :mod:`extractors.ticket_write` -- graph writing: products, rows, write / retire.
 
-Every stored text goes through :func:`extractors.masking.mask` first; names
+Every stored text goes through :func:`extractors.text.masking.mask` first; names
 and e-mail addresses of people are never stored, only hashed ids.
 """
 
@@ -64,7 +64,7 @@ __all__ = [
 # do) switches trace finding off for write_tickets.
 def _trace_finder() -> Callable[[str], list[TraceLike]] | None:
     try:
-        module = importlib.import_module("extractors.stacktrace")
+        module = importlib.import_module("extractors.traces.stacktrace")
     except ImportError:
         return None
     finder: Callable[[str], list[TraceLike]] | None = getattr(module, "find_traces", None)

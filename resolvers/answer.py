@@ -9,7 +9,7 @@ import time
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from extractors.segment import language
+from extractors.text.segment import language
 from graph.store import Store
 from resolvers.cache import AnswerCache, cache_key
 from resolvers.linking import Linker

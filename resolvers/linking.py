@@ -14,8 +14,8 @@ from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
-from extractors.concepts import Concept, ConceptMatcher
-from extractors.segment import EN_STOP, has_cjk
+from extractors.text.concepts import Concept, ConceptMatcher
+from extractors.text.segment import EN_STOP, has_cjk
 from graph.queries import concepts as cq
 from graph.store import Store
 

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractors.segment import has_cjk, index_tokens
-from extractors.stacktrace import find_traces
+from extractors.text.segment import has_cjk, index_tokens
+from extractors.traces.stacktrace import find_traces
 from graph.queries import community as cmq
 from graph.queries import documents as dq
 from graph.queries import errorcodes as eq

@@ -13,7 +13,7 @@ import re
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.prompts import ChatPromptTemplate
 
-from extractors.segment import token_set
+from extractors.text.segment import token_set
 from resolvers.types import Citation
 
 PROMPT = ChatPromptTemplate.from_messages(

@@ -17,7 +17,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from extractors.segment import index_tokens
+from extractors.text.segment import index_tokens
 from graph.queries import community as cmq
 from graph.queries import documents as dq
 from graph.queries import errorcodes as eq

@@ -17,8 +17,8 @@ from extractors.community import (
     site_of,
 )
 from extractors.community_write import retire_community, write_community
-from extractors.concepts import ConceptMatcher, load_glossary
 from extractors.records import ExtractionError
+from extractors.text.concepts import ConceptMatcher, load_glossary
 from graph.falkor import FalkorStore
 from graph.queries import community as cq
 from graph.queries import concepts as conq

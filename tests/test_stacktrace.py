@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from extractors.stacktrace import (
+from extractors.traces.stacktrace import (
     StackTrace,
     find_traces,
     fingerprint,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from extractors.masking import id_card_valid, mask
+from extractors.text.masking import id_card_valid, mask
 from extractors.tickets import (
     error_codes,
     numbered_steps,
@@ -248,7 +248,7 @@ def test_same_trace_in_a_later_ticket_reaches_the_earlier_fix(fresh: FalkorStore
         "RETURN t.id AS t, y.id AS y, y.exception_type AS ex ORDER BY t"
     )
     if not trace:
-        pytest.skip("extractors.stacktrace not available")
+        pytest.skip("extractors.traces.stacktrace not available")
     assert [r["t"] for r in trace] == ["ticket:generic:T-1001", "ticket:generic:T-1002"]
     assert trace[0]["y"] == trace[1]["y"] and trace[0]["ex"].endswith("DeadlockDetected")
     fixes = fresh.read(tq.EARLIER_FIXES, {"id": "ticket:generic:T-1002"})

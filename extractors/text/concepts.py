@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from extractors.records import digest
-from extractors.segment import add_words, has_cjk, raw_tokens
+from extractors.text.segment import add_words, has_cjk, raw_tokens
 from graph.queries import concepts as q
 from graph.queries import documents as dq
 from graph.store import Store
 
-GLOSSARY = Path(__file__).resolve().parent.parent / "migrations" / "data" / "glossary.csv"
+GLOSSARY = Path(__file__).resolve().parents[2] / "migrations" / "data" / "glossary.csv"
 GLOSSARY_SOURCE = "glossary:migrations/data/glossary.csv"
 
 

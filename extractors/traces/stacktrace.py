@@ -27,19 +27,19 @@ stack (log templates are a separate extractor).
 
 from __future__ import annotations
 
-from extractors.trace_at import _parse_at_family
-from extractors.trace_frames import LIBRARY_RULES, LibraryRule, is_app_frame
-from extractors.trace_go import _parse_go
-from extractors.trace_lines import _split_lines
-from extractors.trace_model import (
+from extractors.traces.at import _parse_at_family
+from extractors.traces.frames import LIBRARY_RULES, LibraryRule, is_app_frame
+from extractors.traces.go import _parse_go
+from extractors.traces.lines import _split_lines
+from extractors.traces.model import (
     FINGERPRINT_FRAMES,
     Frame,
     StackTrace,
     fingerprint,
     message_template,
 )
-from extractors.trace_python import _parse_python
-from extractors.trace_rust import _parse_rust
+from extractors.traces.python import _parse_python
+from extractors.traces.rust import _parse_rust
 
 __all__ = [
     "FINGERPRINT_FRAMES",

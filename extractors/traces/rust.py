@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractors.trace_frames import _frame, _split_last, is_app_frame
-from extractors.trace_lines import (
+from extractors.traces.frames import _frame, _split_last, is_app_frame
+from extractors.traces.lines import (
     _build,
     _Level,
     _Line,
     _next_nonblank,
 )
-from extractors.trace_model import Frame, StackTrace
+from extractors.traces.model import Frame, StackTrace
 
 # --- Rust ----------------------------------------------------------------------------
 

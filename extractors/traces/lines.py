@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from extractors.trace_model import Frame, StackTrace, fingerprint, message_template
+from extractors.traces.model import Frame, StackTrace, fingerprint, message_template
 
 _MAX_MESSAGE_LINES: Final = 10  # lines between an exception header and its first frame
 _MAX_FRAME_CHARS: Final = 2000  # longer lines are not frames (and would make regexes slow)

@@ -6,15 +6,15 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from extractors.trace_frames import _frame
-from extractors.trace_lines import (
+from extractors.traces.frames import _frame
+from extractors.traces.lines import (
     _build,
     _indent,
     _Level,
     _Line,
     _next_nonblank,
 )
-from extractors.trace_model import Frame, StackTrace
+from extractors.traces.model import Frame, StackTrace
 
 # --- Python --------------------------------------------------------------------
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractors.trace_frames import _frame, _split_last
-from extractors.trace_lines import (
+from extractors.traces.frames import _frame, _split_last
+from extractors.traces.lines import (
     _MAX_FRAME_CHARS,
     _MAX_MESSAGE_LINES,
     _build,
@@ -16,7 +16,7 @@ from extractors.trace_lines import (
     _Line,
     _next_nonblank,
 )
-from extractors.trace_model import Frame, StackTrace
+from extractors.traces.model import Frame, StackTrace
 
 # --- JVM, Node.js and .NET: a header line, then "at ..." frames ------------------
 

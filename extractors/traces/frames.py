@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from extractors.trace_model import Frame
+from extractors.traces.model import Frame
 
 __all__ = ["LIBRARY_RULES", "LibraryRule", "is_app_frame"]
 

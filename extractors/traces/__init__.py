@@ -1,0 +1,1 @@
+"""Stack traces of several languages: parsing, frames, stable fingerprints."""
