@@ -24,11 +24,11 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from api.context import Context
+from api.graphiql import assets_mount, page_response
 from api.settings import Settings, load_settings
 from extractors.ingest import Ingestor
 from graph.connect import open_store
@@ -36,10 +36,11 @@ from graph.errors import BackendUnavailable, DataDirLocked
 from graph.queries.documents import counts, node_count
 from graph.store import Store
 from migrations.runner import migrate
+from resolvers.context import Context
 from schema import build_schema
 
 if TYPE_CHECKING:
-    from resolvers.answer import Answerer
+    from resolvers.pipeline.answerer import Answerer
 
 log = logging.getLogger("graphdesk.api")
 
@@ -77,8 +78,8 @@ def open_store_waiting(settings: Settings) -> Store:
 
 def build_answerer(store: Store, settings: Settings) -> Answerer:
     # Imported here: LangChain and spaCy load only in commands that answer.
-    from resolvers.answer import Answerer
-    from resolvers.llm import chat_model_from_settings
+    from resolvers.pipeline.answerer import Answerer
+    from resolvers.pipeline.llm import chat_model_from_settings
 
     llm = chat_model_from_settings(settings.llm_key(), settings.llm_base_url, settings.llm_model)
     return Answerer(
@@ -117,6 +118,10 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.runtime = runtime
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # graphdesk's own GraphiQL page and assets (api/graphiql.py), not strawberry's CDN page.
+        return page_response()
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
@@ -126,7 +131,7 @@ class GraphQLApp(GraphQL[Context, None]):
         return Context(
             store=rt.store,
             answerer=rt.answerer,
-            settings=rt.settings,
+            max_question_chars=rt.settings.max_question_chars,
             request=request,
             response=response,
         )
@@ -202,11 +207,14 @@ def create_app(
             return JSONResponse({"status": "ok", "backend": backend, "nodes": nodes})
         return JSONResponse({"status": "unavailable", "backend": backend, "error": error}, 503)
 
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/graphql", GraphQLApp(runtime)),
+    ]
+    if settings.development:
+        routes.append(assets_mount())  # GraphiQL's script, styles and workers
     app = Starlette(
-        routes=[
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/graphql", GraphQLApp(runtime)),
-        ],
+        routes=routes,
         lifespan=lifespan,
     )
     app.state.runtime = runtime

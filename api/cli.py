@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from extractors.ingest import IngestReport
     from extractors.validation import Finding
     from migrations.runner import Status
-    from resolvers.types import Answer
+    from resolvers.pipeline.records import Answer
 
 
 @contextmanager
@@ -323,12 +323,14 @@ def ask(ctx: click.Context, question: str, limit: int, as_json: bool) -> None:
             f"is too long: {len(text)} characters, the limit is {settings.max_question_chars}",
             param_hint="QUESTION",
         )
+    from resolvers.pipeline.errors import BadQuestion
+
     with opened_store(settings) as store:
         answerer = build_answerer(store, settings)
         try:
             answer = answerer.answer(text, limit=limit)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="QUESTION") from None
+        except BadQuestion as exc:
+            raise click.BadParameter(exc.problem, param_hint=exc.argument.upper()) from None
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(answer), ensure_ascii=False, indent=2))
     else:

@@ -55,7 +55,7 @@ from extractors.text.segment import index_tokens  # noqa: E402
 from graph.falkor import FalkorStore  # noqa: E402
 from graph.queries import search  # noqa: E402
 from migrations.runner import migrate  # noqa: E402
-from resolvers.answer import Answerer  # noqa: E402
+from resolvers.pipeline.answerer import Answerer  # noqa: E402
 
 MANUAL = Path("/usr/share/doc/postgresql-doc-15/html")
 DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "pg_dev_questions.jsonl"

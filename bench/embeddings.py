@@ -49,7 +49,7 @@ from extractors.text.segment import language  # noqa: E402
 from graph.falkor import FalkorStore  # noqa: E402
 from graph.queries import vectors as vq  # noqa: E402
 from migrations.runner import migrate  # noqa: E402
-from resolvers.answer import Answerer  # noqa: E402
+from resolvers.pipeline.answerer import Answerer  # noqa: E402
 
 MANUAL = Path("/usr/share/doc/postgresql-doc-15/html")
 QUESTION_SETS = [

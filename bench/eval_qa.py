@@ -23,7 +23,7 @@ from extractors.ingest import Ingestor  # noqa: E402
 from extractors.text.segment import index_tokens  # noqa: E402
 from graph.falkor import FalkorStore  # noqa: E402
 from migrations.runner import migrate  # noqa: E402
-from resolvers.answer import Answerer  # noqa: E402
+from resolvers.pipeline.answerer import Answerer  # noqa: E402
 
 MANUAL = Path("/usr/share/doc/postgresql-doc-15/html")
 QUESTIONS = ROOT.parent / "shared" / "eval" / "pg_dev_questions.jsonl"

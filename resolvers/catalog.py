@@ -8,32 +8,18 @@ thread pool with a fixed number of statements, however long the page.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import strawberry
 from starlette.concurrency import run_in_threadpool
 
-from api.context import Context
 from graph.queries import community as cq
 from graph.queries import errorcodes as eq
 from graph.queries import logs as lq
 from graph.queries import tickets as tq
 from graph.store import Store
 from graph.types import Params, Row
-from schema.error_code import ErrorCode
-from schema.errors import InvalidArgument
-from schema.log_template import LogTemplate
-from schema.thread import Thread
-from schema.ticket import Ticket
+from resolvers.context import Context
+from resolvers.errors import InvalidArgument
 
 MAX_PAGE = 200
-
-LimitArg = Annotated[int, strawberry.argument(description=f"Page size, 1 to {MAX_PAGE}.")]
-OffsetArg = Annotated[int, strawberry.argument(description="Items to skip, 0 or more.")]
-ProductArg = Annotated[
-    str | None,
-    strawberry.argument(description='Only this product\'s codes ("NimbusDB", any case).'),
-]
 
 
 def checked_page(limit: int, offset: int) -> Params:
@@ -97,88 +83,63 @@ def ticket_by_id(store: Store, tid: str) -> Row | None:
     return done[0]
 
 
-async def tickets(
-    info: strawberry.Info[Context, None], limit: LimitArg = 20, offset: OffsetArg = 0
-) -> list[Ticket]:
+async def tickets(context: Context, limit: int, offset: int) -> list[Row]:
     """Live tickets, newest first."""
     page = checked_page(limit, offset)
-    rows = await run_in_threadpool(ticket_page, info.context.store, page)
-    return [Ticket.from_record(r) for r in rows]
+    rows = await run_in_threadpool(ticket_page, context.store, page)
+    return rows
 
 
-async def ticket(
-    info: strawberry.Info[Context, None],
-    ticket_id: Annotated[
-        str, strawberry.argument(name="id", description='Like "ticket:generic:T-1001".')
-    ],
-) -> Ticket | None:
+async def ticket(context: Context, ticket_id: str) -> Row | None:
     """One ticket by id (also a retired one), or null."""
     tid = checked_text("id", ticket_id)
-    row = await run_in_threadpool(ticket_by_id, info.context.store, tid)
-    return Ticket.from_record(row) if row else None
+    row = await run_in_threadpool(ticket_by_id, context.store, tid)
+    return row
 
 
 # --- community threads -------------------------------------------------------------
 
 
-async def threads(
-    info: strawberry.Info[Context, None], limit: LimitArg = 20, offset: OffsetArg = 0
-) -> list[Thread]:
+async def threads(context: Context, limit: int, offset: int) -> list[Row]:
     """Live community threads, newest first."""
     page = checked_page(limit, offset)
-    rows = await run_in_threadpool(cq.threads, info.context.store, page["skip"], page["limit"])
-    return [Thread.from_record(r) for r in rows]
+    rows = await run_in_threadpool(cq.threads, context.store, page["skip"], page["limit"])
+    return rows
 
 
-async def thread(
-    info: strawberry.Info[Context, None],
-    thread_id: Annotated[
-        str, strawberry.argument(name="id", description='Like "thread:dba.stackexchange.com:1".')
-    ],
-) -> Thread | None:
+async def thread(context: Context, thread_id: str) -> Row | None:
     """One thread by id (also a retired one), or null."""
     tid = checked_text("id", thread_id)
-    row = await run_in_threadpool(cq.thread, info.context.store, tid)
-    return Thread.from_record(row) if row else None
+    row = await run_in_threadpool(cq.thread, context.store, tid)
+    return row
 
 
 # --- error codes ---------------------------------------------------------------------
 
 
-async def error_codes(
-    info: strawberry.Info[Context, None],
-    product: ProductArg = None,
-    limit: LimitArg = 20,
-    offset: OffsetArg = 0,
-) -> list[ErrorCode]:
+async def error_codes(context: Context, product: str | None, limit: int, offset: int) -> list[Row]:
     """Live error codes by code, optionally of one product."""
     params = {**checked_page(limit, offset), "product": checked_product(product)}
-    rows = await run_in_threadpool(info.context.store.read, eq.ERROR_CODES, params)
-    return [ErrorCode.from_record(r) for r in rows]
+    rows = await run_in_threadpool(context.store.read, eq.ERROR_CODES, params)
+    return rows
 
 
-async def error_code(
-    info: strawberry.Info[Context, None],
-    code: Annotated[str, strawberry.argument(description='e.g. "NDB-1001", "40P01".')],
-    product: ProductArg = None,
-) -> list[ErrorCode]:
+async def error_code(context: Context, code: str, product: str | None) -> list[Row]:
     """A code as each product defines it (codes repeat across products); empty if unknown."""
     text = checked_text("code", code)
     params = {
         "codes": list(dict.fromkeys([text, text.upper()])),
         "product": checked_product(product),
     }
-    rows = await run_in_threadpool(info.context.store.read, eq.ERROR_CODE, params)
-    return [ErrorCode.from_record(r) for r in rows]
+    rows = await run_in_threadpool(context.store.read, eq.ERROR_CODE, params)
+    return rows
 
 
 # --- log templates ---------------------------------------------------------------------
 
 
-async def log_templates(
-    info: strawberry.Info[Context, None], limit: LimitArg = 20, offset: OffsetArg = 0
-) -> list[LogTemplate]:
+async def log_templates(context: Context, limit: int, offset: int) -> list[Row]:
     """Log templates, most frequent first."""
     page = checked_page(limit, offset)
-    rows = await run_in_threadpool(info.context.store.read, lq.LOG_TEMPLATES, page)
-    return [LogTemplate.from_record(r) for r in rows]
+    rows = await run_in_threadpool(context.store.read, lq.LOG_TEMPLATES, page)
+    return rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import types as records
+from resolvers.pipeline import records
 from schema.citation import Citation
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import types as records
+from resolvers.pipeline import records
 
 
 @strawberry.type(description="A graph fact an answer rests on, traceable to its source.")

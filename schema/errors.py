@@ -18,17 +18,9 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 
-BAD_USER_INPUT = "BAD_USER_INPUT"
+from resolvers.errors import BAD_USER_INPUT, InvalidArgument
 
-
-class InvalidArgument(Exception):
-    """A resolver argument the client must change; the message names both."""
-
-    def __init__(self, argument: str, problem: str) -> None:
-        self.argument = argument
-        self.problem = problem
-        self.extensions = {"code": BAD_USER_INPUT, "argument": argument}
-        super().__init__(f"argument '{argument}': {problem}")
+__all__ = ["BAD_USER_INPUT", "InvalidArgument", "InvalidQuestion", "is_expected"]
 
 
 def is_expected(error: GraphQLError) -> bool:

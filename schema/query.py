@@ -1,31 +1,148 @@
-"""The root Query type; each field's logic is a plain function in ``resolvers/``."""
+"""The root Query type: arguments and result types here, the work in ``resolvers/``.
+
+Each field checks nothing and computes nothing itself: it hands the typed
+context and its arguments to a resolver, which returns plain records, and
+maps them to the GraphQL types with their ``from_record``. So ``resolvers/``
+never imports ``schema/`` (layers point one way).
+"""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
-from resolvers.ask import ask, ask_result
-from resolvers.catalog import (
-    error_code,
-    error_codes,
-    log_templates,
-    thread,
-    threads,
-    ticket,
-    tickets,
-)
-from resolvers.stats import stats
+from resolvers import ask as asking
+from resolvers import catalog
+from resolvers.ask import MAX_LIMIT
+from resolvers.catalog import MAX_PAGE
+from resolvers.context import Context
+from resolvers.errors import InvalidArgument
+from resolvers.stats import stats as graph_stats
+from schema.answer import Answer
+from schema.error_code import ErrorCode
+from schema.errors import InvalidQuestion
+from schema.log_template import LogTemplate
+from schema.stats import Stats
+from schema.thread import Thread
+from schema.ticket import Ticket
+
+Info = strawberry.Info[Context, None]
+QuestionArg = Annotated[
+    str, strawberry.argument(description="The question, in English or Chinese.")
+]
+AskLimitArg = Annotated[
+    int, strawberry.argument(description=f"Most citations to return (1 to {MAX_LIMIT}).")
+]
+LimitArg = Annotated[int, strawberry.argument(description=f"Page size, 1 to {MAX_PAGE}.")]
+OffsetArg = Annotated[int, strawberry.argument(description="Items to skip, 0 or more.")]
+ProductArg = Annotated[
+    str | None,
+    strawberry.argument(description='Only this product\'s codes ("NimbusDB", any case).'),
+]
+
+
+async def ask(info: Info, question: QuestionArg, limit: AskLimitArg = 5) -> Answer:
+    return Answer.from_record(await asking.answer(info.context, question, limit))
+
+
+async def ask_result(
+    info: Info, question: QuestionArg, limit: AskLimitArg = 5
+) -> Annotated[Answer | InvalidQuestion, strawberry.union("AskResult")]:
+    try:
+        return Answer.from_record(await asking.answer(info.context, question, limit))
+    except InvalidArgument as exc:
+        return InvalidQuestion.from_record(exc)
+
+
+async def stats(info: Info) -> Stats:
+    found, backend = await graph_stats(info.context)
+    return Stats.from_record(found, backend)
+
+
+async def tickets(info: Info, limit: LimitArg = 20, offset: OffsetArg = 0) -> list[Ticket]:
+    return [Ticket.from_record(r) for r in await catalog.tickets(info.context, limit, offset)]
+
+
+async def ticket(
+    info: Info,
+    ticket_id: Annotated[
+        str, strawberry.argument(name="id", description='Like "ticket:generic:T-1001".')
+    ],
+) -> Ticket | None:
+    row = await catalog.ticket(info.context, ticket_id)
+    return Ticket.from_record(row) if row else None
+
+
+async def threads(info: Info, limit: LimitArg = 20, offset: OffsetArg = 0) -> list[Thread]:
+    return [Thread.from_record(r) for r in await catalog.threads(info.context, limit, offset)]
+
+
+async def thread(
+    info: Info,
+    thread_id: Annotated[
+        str,
+        strawberry.argument(name="id", description='Like "thread:dba.stackexchange.com:1".'),
+    ],
+) -> Thread | None:
+    row = await catalog.thread(info.context, thread_id)
+    return Thread.from_record(row) if row else None
+
+
+async def error_codes(
+    info: Info, product: ProductArg = None, limit: LimitArg = 20, offset: OffsetArg = 0
+) -> list[ErrorCode]:
+    rows = await catalog.error_codes(info.context, product, limit, offset)
+    return [ErrorCode.from_record(r) for r in rows]
+
+
+async def error_code(
+    info: Info,
+    code: Annotated[str, strawberry.argument(description='e.g. "NDB-1001", "40P01".')],
+    product: ProductArg = None,
+) -> list[ErrorCode]:
+    rows = await catalog.error_code(info.context, code, product)
+    return [ErrorCode.from_record(r) for r in rows]
+
+
+async def log_templates(
+    info: Info, limit: LimitArg = 20, offset: OffsetArg = 0
+) -> list[LogTemplate]:
+    rows = await catalog.log_templates(info.context, limit, offset)
+    return [LogTemplate.from_record(r) for r in rows]
 
 
 @strawberry.type(description="Questions to the support knowledge graph.")
 class Query:
-    ask = strawberry.field(resolver=ask)
-    ask_result = strawberry.field(resolver=ask_result)
-    stats = strawberry.field(resolver=stats)
-    tickets = strawberry.field(resolver=tickets)
-    ticket = strawberry.field(resolver=ticket)
-    threads = strawberry.field(resolver=threads)
-    thread = strawberry.field(resolver=thread)
-    error_codes = strawberry.field(resolver=error_codes)
-    error_code = strawberry.field(resolver=error_code)
-    log_templates = strawberry.field(resolver=log_templates)
+    ask = strawberry.field(
+        resolver=ask,
+        description="Answer a support question from the knowledge graph, with citations.",
+    )
+    ask_result = strawberry.field(
+        resolver=ask_result,
+        description="Like `ask`, but bad input comes back as an `InvalidQuestion` value.",
+    )
+    stats = strawberry.field(
+        resolver=stats, description="Count the graph's nodes per label, and its edges."
+    )
+    tickets = strawberry.field(resolver=tickets, description="Live tickets, newest first.")
+    ticket = strawberry.field(
+        resolver=ticket, description="One ticket by id (also a retired one), or null."
+    )
+    threads = strawberry.field(
+        resolver=threads, description="Live community threads, newest first."
+    )
+    thread = strawberry.field(
+        resolver=thread, description="One thread by id (also a retired one), or null."
+    )
+    error_codes = strawberry.field(
+        resolver=error_codes, description="Live error codes by code, optionally of one product."
+    )
+    error_code = strawberry.field(
+        resolver=error_code,
+        description="A code as each product defines it (codes repeat across products); "
+        "empty if unknown.",
+    )
+    log_templates = strawberry.field(
+        resolver=log_templates, description="Log templates, most frequent first."
+    )

@@ -8,7 +8,8 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from extractors.ingest import Ingestor
 from graph.falkor import FalkorStore
 from migrations.runner import migrate
-from resolvers.answer import Answerer
+from resolvers.pipeline.answerer import Answerer
+from resolvers.pipeline.errors import BadQuestion
 from tests.manual import copy_subset
 
 
@@ -65,9 +66,9 @@ def test_llm_mode_writes_from_the_retrieved_facts(answerer: Answerer) -> None:
 
 
 def test_bad_questions_are_refused_with_the_reason(answerer: Answerer) -> None:
-    with pytest.raises(ValueError, match="question: must not be empty"):
+    with pytest.raises(BadQuestion, match="question: must not be empty"):
         answerer.answer("   ")
-    with pytest.raises(ValueError, match="over the limit"):
+    with pytest.raises(BadQuestion, match="over the limit"):
         answerer.answer("x" * 5000)
 
 

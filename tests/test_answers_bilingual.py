@@ -7,7 +7,7 @@ from pathlib import Path
 from extractors.ingest import Ingestor
 from graph.falkor import FalkorStore
 from migrations.runner import migrate
-from resolvers.answer import Answerer
+from resolvers.pipeline.answerer import Answerer
 
 DEMO_ERRORS = Path(__file__).resolve().parent.parent / "data" / "demo" / "errors"
 

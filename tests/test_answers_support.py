@@ -9,7 +9,7 @@ import pytest
 from extractors.ingest import Ingestor
 from graph.falkor import FalkorStore
 from migrations.runner import migrate
-from resolvers.answer import Answerer
+from resolvers.pipeline.answerer import Answerer
 
 DATA = Path(__file__).resolve().parent / "data"
 

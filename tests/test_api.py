@@ -22,7 +22,8 @@ from api.settings import Settings
 from extractors.ingest import Ingestor
 from graph.falkor import FalkorStore
 from migrations.runner import migrate
-from resolvers.types import Answer, Citation
+from resolvers.pipeline.errors import BadQuestion
+from resolvers.pipeline.records import Answer, Citation
 
 ASK = (
     "query($q:String!){ ask(question:$q){ text mode confidence "
@@ -227,10 +228,10 @@ def test_bad_limit_names_the_argument(store: FalkorStore, corpus: Path, tmp_path
     assert "argument 'limit': must be between 1 and 20, not 0" in body["errors"][0]["message"]
 
 
-def test_pipeline_value_error_is_bad_input(
+def test_pipeline_bad_question_is_bad_input(
     store: FalkorStore, corpus: Path, tmp_path: Path
 ) -> None:
-    stub = StubAnswerer(ValueError("question: 30 characters is over the limit of 20"))
+    stub = StubAnswerer(BadQuestion("question", "30 characters is over the limit of 20"))
     with _stub_client(store, tmp_path, stub, env="production") as c:
         body = c.post("/graphql", json={"query": ASK, "variables": {"q": "why?"}}).json()
     [error] = body["errors"]

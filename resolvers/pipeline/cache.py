@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from resolvers.types import Answer
+from resolvers.pipeline.records import Answer
 
 Key = tuple[str, int]
 

@@ -1,7 +1,7 @@
 """The typed GraphQL context: what every resolver gets as ``info.context``.
 
 Resolvers declare ``info: strawberry.Info[Context, None]`` and reach the
-store, the answer pipeline and the settings through it, never through
+store and the answer pipeline through it, never through
 module globals, so a test can build an app around its own store.
 """
 
@@ -14,17 +14,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
-from api.settings import Settings
 from graph.store import Store
 
 if TYPE_CHECKING:
-    from resolvers.answer import Answerer
+    from resolvers.pipeline.answerer import Answerer
 
 
 @dataclass
 class Context:
     store: Store
     answerer: Answerer
-    settings: Settings
+    max_question_chars: int
     request: Request | WebSocket | None = None
     response: Response | WebSocket | None = None

@@ -14,7 +14,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.prompts import ChatPromptTemplate
 
 from extractors.text.segment import token_set
-from resolvers.types import Citation
+from resolvers.pipeline.records import Citation
 
 PROMPT = ChatPromptTemplate.from_messages(
     [

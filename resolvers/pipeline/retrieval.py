@@ -27,9 +27,9 @@ from graph.queries import errorcodes as eq
 from graph.queries import search as sq
 from graph.queries import tickets as tq
 from graph.store import Store
-from resolvers.lexicon import english_words, expand
-from resolvers.linking import Linked
-from resolvers.termindex import TermIndex
+from resolvers.pipeline.lexicon import english_words, expand
+from resolvers.pipeline.linking import Linked
+from resolvers.pipeline.termindex import TermIndex
 
 SECTION_POOL = 150
 ERROR_POOL = 30

@@ -11,12 +11,13 @@ from langchain_core.language_models.chat_models import BaseChatModel
 
 from extractors.text.segment import language
 from graph.store import Store
-from resolvers.cache import AnswerCache, cache_key
-from resolvers.linking import Linker
-from resolvers.retrieval import Candidate, query_tokens, retrieve
-from resolvers.synthesis import extractive, snippet, with_llm
-from resolvers.termindex import TermIndex
-from resolvers.types import Answer, Citation
+from resolvers.pipeline.cache import AnswerCache, cache_key
+from resolvers.pipeline.errors import BadQuestion
+from resolvers.pipeline.linking import Linker
+from resolvers.pipeline.records import Answer, Citation
+from resolvers.pipeline.retrieval import Candidate, query_tokens, retrieve
+from resolvers.pipeline.synthesis import extractive, snippet, with_llm
+from resolvers.pipeline.termindex import TermIndex
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
@@ -67,14 +68,14 @@ class Answerer:
     def answer(self, question: str, limit: int = 5) -> Answer:
         question = (question or "").strip()
         if not question:
-            raise ValueError("question: must not be empty")
+            raise BadQuestion("question", "must not be empty")
         if len(question) > self.max_question_chars:
-            raise ValueError(
-                f"question: {len(question)} characters is over the limit of "
-                f"{self.max_question_chars}"
+            raise BadQuestion(
+                "question",
+                f"{len(question)} characters is over the limit of {self.max_question_chars}",
             )
         if not 1 <= limit <= 50:
-            raise ValueError(f"limit: must be between 1 and 50, not {limit}")
+            raise BadQuestion("limit", f"must be between 1 and 50, not {limit}")
         self._refresh_if_stale()
         key = cache_key(question, limit)
         cached = self.cache.get(key)
