@@ -180,8 +180,11 @@ class Dialect:
                 assert_never(self.backend)
 
     def fulltext_query(self, tokens: list[str]) -> str:
-        """An OR-query of already segmented tokens, escaped for the backend's parser."""
-        clean = [t for t in dict.fromkeys(tokens) if t]
+        """An OR-query of already segmented tokens, escaped for the backend's parser.
+
+        Only tokens with a letter or digit are terms: a lone ``_`` or an emoji
+        matches nothing in the index and trips the parsers, so it is dropped."""
+        clean = [t for t in dict.fromkeys(tokens) if any(c.isalnum() for c in t)]
         match self.backend:
             case Backend.EMBEDDED:
                 # RediSearch: '|' is OR; escape everything that is not a word char.

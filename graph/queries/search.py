@@ -15,10 +15,11 @@ def sections_cypher(d: Dialect) -> str:
 
 
 def sections(store: Store, tokens: list[str], limit: int) -> list[Row]:
-    if not tokens:
-        return []
     d = store.dialect
-    return store.read(sections_cypher(d), {"q": d.fulltext_query(tokens), "limit": limit})
+    query = d.fulltext_query(tokens)
+    if not query:  # nothing searchable (only punctuation, symbols, emoji)
+        return []
+    return store.read(sections_cypher(d), {"q": query, "limit": limit})
 
 
 def statements(d: Dialect) -> dict[str, str]:
