@@ -6,6 +6,8 @@
 #   make test    dev install, Cypher linter harness, ruff, mypy, pytest
 #   make lint    ruff check, ruff format --check, mypy
 #   make bench   every bench/*.py (results under bench/results/)
+#   make graphiql  rebuild GraphiQL's assets (api/static/graphiql) from web/graphiql
+#   make graphiql-check  rebuild them elsewhere and compare with the committed ones
 #   make clean   caches and build output (never the graph data)
 #
 # Installs are redone only when pyproject.toml changed (stamp files inside .venv).
@@ -17,13 +19,14 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.graphdesk-installed
 DEV_INSTALLED := $(VENV)/.graphdesk-dev-installed
 CYPHER_LINT := tests/cypher-lint
+GRAPHIQL := web/graphiql
 ARGS ?=
 PYTEST_ARGS ?=
 
 # Settings given on the make command line reach the commands like environment ones.
 $(foreach v,$(filter GRAPHDESK_% NEO4J_% XDG_DATA_HOME,$(.VARIABLES)),$(eval export $(v)))
 
-.PHONY: run test lint bench clean install dev
+.PHONY: run test lint bench clean install dev graphiql graphiql-check
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "python3.11 or python3 is needed to create $(VENV)" >&2; exit 1; }
@@ -49,6 +52,20 @@ $(CYPHER_LINT_INSTALLED): $(CYPHER_LINT)/package.json $(CYPHER_LINT)/package-loc
 	touch $@
 endif
 
+# GraphiQL's script, styles and workers are bundled from pinned npm packages and
+# committed, so `make run` needs no Node.js; these targets need Node.js and npm.
+graphiql:
+	npm ci --prefix $(GRAPHIQL) --no-audit --no-fund
+	node $(GRAPHIQL)/build.mjs
+
+graphiql-check:
+	npm ci --prefix $(GRAPHIQL) --no-audit --no-fund
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+		node $(GRAPHIQL)/build.mjs "$$tmp/graphiql" >/dev/null && \
+		diff -rq api/static/graphiql "$$tmp/graphiql" || \
+		{ echo "api/static/graphiql differs from a build of $(GRAPHIQL): run make graphiql" >&2; exit 1; }
+	@echo "api/static/graphiql matches a fresh build of $(GRAPHIQL)"
+
 run: $(INSTALLED)
 	$(BIN)/graphdesk serve $(ARGS)
 
@@ -71,4 +88,5 @@ bench: $(DEV_INSTALLED)
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache bench/results/tmp
 	find . -path ./$(VENV) -prune -o -path ./$(CYPHER_LINT)/node_modules -prune -o \
+		-path ./$(GRAPHIQL)/node_modules -prune -o \
 		-name __pycache__ -type d -print0 | xargs -0 rm -rf
