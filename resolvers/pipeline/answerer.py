@@ -9,20 +9,23 @@ import time
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from extractors.text.segment import language
 from graph.store import Store
 from resolvers.pipeline.cache import AnswerCache, cache_key
+from resolvers.pipeline.compose import compose, passage
 from resolvers.pipeline.errors import BadQuestion
 from resolvers.pipeline.linking import Linker
+from resolvers.pipeline.question import analyse
 from resolvers.pipeline.records import Answer, Citation
-from resolvers.pipeline.retrieval import Candidate, query_tokens, retrieve
-from resolvers.pipeline.synthesis import extractive, snippet, with_llm
+from resolvers.pipeline.retrieval import Candidate, retrieve
+from resolvers.pipeline.synthesis import with_llm
 from resolvers.pipeline.termindex import TermIndex
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
 FRESHNESS_SECONDS = 5.0
 CACHE_SIZE = 1024
+SNIPPET_CHARS = 300
+MAX_SNIPPET_CHARS = 800
 
 
 class Answerer:
@@ -86,11 +89,12 @@ class Answerer:
         return answer
 
     def _answer(self, question: str, limit: int) -> Answer:
-        lang = language(question)
-        linked = self.linker.link(question)
-        candidates = retrieve(self.store, self.terms, question, linked, limit, lang)
-        qtokens = set(query_tokens(question, linked)[0])
+        q = analyse(question, self.linker, self.terms.known_codes)
+        lang = q.language
+        candidates = retrieve(self.store, self.terms, q, limit)
+        qtokens = set(q.tokens)
         citations = [_citation(c, qtokens) for c in candidates]
+        composed = compose(q, candidates)
         confidence = _confidence(candidates)
         if self.llm is not None and citations:
             try:
@@ -98,13 +102,13 @@ class Answerer:
                 mode = "llm"
             except Exception as exc:  # the model is optional: fall back, say so in the log
                 log.warning("LLM synthesis failed, answering extractively: %s", exc)
-                text, mode = extractive(question, citations, lang), "extractive"
+                text, mode = composed, "extractive"
         else:
-            text, mode = extractive(question, citations, lang), "extractive"
+            text, mode = composed, "extractive"
         return Answer(
             question=question, text=text, mode=mode, confidence=confidence,  # type: ignore[arg-type]
             citations=citations, language=lang,
-            entities=linked.codes + [c.id for c in linked.concepts] + linked.products,
+            entities=q.entities,
         )  # fmt: skip
 
 
@@ -120,10 +124,12 @@ def _citation(c: Candidate, qtokens: set[str]) -> Citation:
     # Pages and threads are long: quote their best passage. Error codes, fixes
     # and ticket solutions are short facts: quote them whole.
     long_text = c.kind in ("document", "thread")
-    text = snippet(c.text, qtokens) if long_text else c.text
+    text = " ".join(passage(c.text, qtokens, SNIPPET_CHARS)) if long_text else c.text
+    if len(text) > MAX_SNIPPET_CHARS:  # one enormous sentence: cut at a word
+        text = text[:MAX_SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
     return Citation(
         kind=c.kind,  # type: ignore[arg-type]
-        uri=c.uri, title=c.title, snippet=text[:400], score=round(c.score, 4),
+        uri=c.uri, title=c.title, snippet=text or c.text[:SNIPPET_CHARS], score=round(c.score, 4),
         code=c.code, node_id=c.id,
     )  # fmt: skip
 

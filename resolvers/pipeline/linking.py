@@ -14,30 +14,30 @@ from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
+from extractors.text.codes import find_codes
 from extractors.text.concepts import Concept, ConceptMatcher
 from extractors.text.segment import EN_STOP, has_cjk
 from graph.queries import concepts as cq
 from graph.store import Store
 
-# SQLSTATE-like (5 characters, at least one digit) and vendor codes (NDB-1001).
-_SQLSTATE = re.compile(r"(?<![A-Za-z0-9])([0-9A-Z]{5})(?![A-Za-z0-9])")
-_VENDOR = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2,5}-\d{3,5})(?![A-Za-z0-9])")
 _WORD = re.compile(r"[A-Za-z][A-Za-z_]{4,}")
 
 
 @dataclass
 class Linked:
     codes: list[str] = field(default_factory=list)
+    strong_codes: list[str] = field(default_factory=list)
     concepts: list[Concept] = field(default_factory=list)
     products: list[str] = field(default_factory=list)
 
 
 def code_candidates(text: str) -> list[str]:
-    out = [
-        m.group(1) for m in _SQLSTATE.finditer(text.upper()) if any(c.isdigit() for c in m.group(1))
-    ]
-    out += [m.group(1).upper() for m in _VENDOR.finditer(text)]
-    return list(dict.fromkeys(out))
+    return [m.code for m in find_codes(text)]
+
+
+def strong_codes(text: str) -> list[str]:
+    """Codes whose shape, or a cue word just before them, says they are error codes."""
+    return [m.code for m in find_codes(text) if m.strong]
 
 
 def _nlp() -> tuple[Language, Language]:
@@ -78,7 +78,7 @@ class Linker:
         self._vocab_keys = list(vocab)
 
     def link(self, question: str) -> Linked:
-        linked = Linked(codes=code_candidates(question))
+        linked = Linked(codes=code_candidates(question), strong_codes=strong_codes(question))
         found: dict[str, Concept] = {}
         for m in self.matcher.match(question):
             found.setdefault(m.concept.id, m.concept)

@@ -15,23 +15,20 @@ Only the final citations' texts are fetched from the graph.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractors.text.segment import has_cjk, index_tokens
-from extractors.traces.stacktrace import find_traces
+from extractors.text.segment import language
 from graph.queries import community as cmq
 from graph.queries import documents as dq
 from graph.queries import errorcodes as eq
 from graph.queries import search as sq
 from graph.queries import tickets as tq
 from graph.store import Store
-from resolvers.pipeline.lexicon import english_words, expand
-from resolvers.pipeline.linking import Linked
+from resolvers.pipeline.question import Question
 from resolvers.pipeline.termindex import TermIndex
 
-SECTION_POOL = 150
+SECTION_POOL = 200
 ERROR_POOL = 30
 NEIGHBOURS = 100
 # Fusion weights: BM25 of the whole page and of the section (each scaled to the
@@ -45,15 +42,6 @@ W_OTHER = 0.7  # threads and resolved tickets: a little below manual pages
 W_SAME_TRACE = 3.0  # an earlier fix for the very same stack trace
 W_SAME_CODE = 1.2  # an earlier fix for a ticket with the same error code
 OTHER_POOL = 5
-
-_ERROR_CUES = re.compile(
-    r"error|fail|violat|denied|invalid|does not exist|not exist|could not|cannot|can't|"
-    r"unable|refused|timeout|timed out|out of|too many|exceed|deadlock|conflict|duplicate|"
-    r"abort|ignored|not allowed|fatal|panic|sqlstate|exception|crash|"
-    r"报错|错误|失败|异常|冲突|拒绝|超时|不存在|无法|不能|满了|已满|不足|死锁|提示|崩溃",
-    re.I,
-)
-
 
 # SQLSTATE classes that the SQL standard reserves for success, warnings and
 # "no data": a user reporting an error rarely means one of them.
@@ -72,53 +60,25 @@ class Candidate:
     name: str | None = None
     doc_id: str | None = None
     evidence: list[str] = field(default_factory=list)
+    # error codes: their parts, for composing an answer; steps also for fixes
+    message: str = ""
+    causes: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+    language: str = ""  # of the text quoted, when known ("en", "zh")
 
 
-def looks_like_error(question: str, linked: Linked) -> bool:
-    return bool(linked.codes) or bool(_ERROR_CUES.search(question))
-
-
-def query_tokens(question: str, linked: Linked) -> tuple[list[str], dict[str, float]]:
-    """Tokens to search with, and their weights (concept expansions count a little less)."""
-    weights: dict[str, float] = {}
-    for t in index_tokens(question):
-        weights[t] = 1.0
-    for t in index_tokens(expand(question)):
-        weights.setdefault(t, 1.0)
-    for c in linked.concepts:
-        for t in index_tokens(c.name_en):
-            weights.setdefault(t, 0.8)
-    if has_cjk(question):
-        for t in index_tokens(english_words(question)):
-            weights.setdefault(t, 0.6)
-    return list(weights), weights
-
-
-def retrieve(
-    store: Store,
-    terms: TermIndex,
-    question: str,
-    linked: Linked,
-    limit: int = 5,
-    lang: str = "en",
-) -> list[Candidate]:
-    tokens, weights = query_tokens(question, linked)
-    erroneous = looks_like_error(question, linked)
-    errors = _errors(terms, linked, tokens, weights, erroneous)
-    docs = _documents(store, terms, linked, tokens, weights, errors)
-    docs += _others(terms, tokens, weights) + _fixes(store, question, linked)
-    ranked = _interleave(docs, sorted(errors.values(), key=lambda c: -c.score), erroneous)
-    return _without_repeats(store, ranked, limit, lang)
+def retrieve(store: Store, terms: TermIndex, q: Question, limit: int = 5) -> list[Candidate]:
+    errors = _errors(terms, q)
+    docs = _documents(store, terms, q, errors)
+    docs += _others(terms, q.tokens, q.weights) + _fixes(store, q)
+    ranked = _interleave(docs, sorted(errors.values(), key=lambda c: -c.score), q.erroneous)
+    return _without_repeats(store, ranked, limit, q.language)
 
 
 def _documents(
-    store: Store,
-    terms: TermIndex,
-    linked: Linked,
-    tokens: list[str],
-    weights: dict[str, float],
-    errors: dict[str, Candidate],
+    store: Store, terms: TermIndex, q: Question, errors: dict[str, Candidate]
 ) -> list[Candidate]:
+    linked, tokens, weights = q.linked, q.tokens, q.weights
     scores = {h["id"]: h["score"] for h in sq.sections(store, tokens, SECTION_POOL)}
     extra: dict[str, str] = {}
     for e in errors.values():
@@ -184,11 +144,11 @@ def _others(terms: TermIndex, tokens: list[str], weights: dict[str, float]) -> l
     return out
 
 
-def _fixes(store: Store, question: str, linked: Linked) -> list[Candidate]:
+def _fixes(store: Store, q: Question) -> list[Candidate]:
     """Earlier fixes for the same symptoms: a pasted stack trace (by fingerprint)
     or an error code named in the question, through RESOLVED_BY edges."""
-    weights = {f"symptom:{t.fingerprint}": W_SAME_TRACE for t in find_traces(question)}
-    for code in linked.codes:
+    weights = {f"symptom:{t.fingerprint}": W_SAME_TRACE for t in q.traces}
+    for code in q.codes:
         weights.setdefault(f"symptom:code:{code}", W_SAME_CODE)
     if not weights:
         return []
@@ -203,20 +163,18 @@ def _fixes(store: Store, question: str, linked: Linked) -> list[Candidate]:
         out[sol["id"]] = Candidate(
             "solution", sol["id"], str(row["ticket"]), f"Fix from ticket {row['ticket']}",
             score, text=text, doc_id=sol["id"], evidence=["same symptom " + row["symptom"]],
+            steps=steps,
         )  # fmt: skip
     return list(out.values())
 
 
-def _errors(
-    terms: TermIndex,
-    linked: Linked,
-    tokens: list[str],
-    weights: dict[str, float],
-    erroneous: bool,
-) -> dict[str, Candidate]:
+def _errors(terms: TermIndex, q: Question) -> dict[str, Candidate]:
+    tokens, weights, erroneous = q.tokens, q.weights, q.erroneous
     errors: dict[str, Candidate] = {}
-    for eid in terms.error_ids_for_codes(linked.codes):
+    for eid in terms.error_ids_for_codes(q.codes):
         errors[eid] = _error_candidate(terms, eid, 10.0, "code named in question")
+    if q.unknown_codes and not errors:
+        return errors  # a code the graph does not know is never answered with another one
     ranked = terms.top_errors(tokens, weights, ERROR_POOL)
     if not ranked:
         return errors
@@ -301,6 +259,7 @@ def _fill_others(store: Store, chosen: list[Candidate]) -> None:
             r = by_ticket.get(c.id)
             if r is not None:
                 steps = list(r.get("steps") or [])
+                c.steps = steps
                 c.text = " ".join(f"{i}. {s}" for i, s in enumerate(steps, 1)) or str(
                     r.get("text") or ""
                 )
@@ -344,6 +303,9 @@ def _describe_error(c: Candidate, row: dict[str, object], lang: str) -> None:
     c.title = (f"{product} error {e['code']}" + (f" ({name})" if name else "")).strip()
     c.uri = str(e.get("uri") or "")
     c.text = text
+    c.message, c.causes, c.steps = message or kind, causes, steps
+    has_zh = bool(e.get("message_zh")) or any(sol.get("steps_zh") for sol in solutions)
+    c.language = "zh" if zh and has_zh else language(text)
 
 
 def _interleave(docs: list[Candidate], errors: list[Candidate], erroneous: bool) -> list[Candidate]:

@@ -23,9 +23,11 @@ from graph.queries import documents as dq
 from graph.queries import errorcodes as eq
 from graph.queries import tickets as tq
 from graph.store import Store
+from graph.types import Row
 
 K1 = 1.2
 B = 0.75
+MIN_SHARED_TOKENS = 10
 
 
 @dataclass
@@ -100,6 +102,32 @@ class ErrorMeta:
     name_tokens: frozenset[str]
 
 
+def aggregate_documents(rows: list[Row]) -> frozenset[str]:
+    """Documents that only gather other documents' sections: a manual's
+    single-page edition, a print version. Citing them hides the page a reader
+    wants and crowds out others, so they are left out of ranking. A document
+    is one when most of its substantial sections appear word for word in
+    other documents, spread over several of them (a page that merely shares
+    text with its one single-page copy is the original, and stays)."""
+    holders: dict[str, set[str]] = defaultdict(set)
+    per_doc: dict[str, list[str]] = defaultdict(list)
+    for r in rows:
+        text = str(r["search"] or "")
+        if text.count(" ") < MIN_SHARED_TOKENS:
+            continue
+        holders[text].add(str(r["doc_id"]))
+        per_doc[str(r["doc_id"])].append(text)
+    out = set()
+    for doc, texts in per_doc.items():
+        shared = [t for t in texts if len(holders[t]) > 1]
+        if len(texts) < 5 or len(shared) * 2 < len(texts):
+            continue
+        others = {d for t in shared for d in holders[t]} - {doc}
+        if len(others) >= 3:
+            out.add(doc)
+    return frozenset(out)
+
+
 class TermIndex:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -113,6 +141,9 @@ class TermIndex:
         self.other_meta: dict[str, OtherMeta] = {}
         self.titled: dict[str, list[str]] = {}
         self.described: dict[str, list[str]] = {}
+        self.by_code: dict[str, list[str]] = {}
+        self.known_codes: frozenset[str] = frozenset()
+        self.aggregates: frozenset[str] = frozenset()
         self.rebuild()
 
     def _version(self) -> tuple[object, ...]:
@@ -124,7 +155,11 @@ class TermIndex:
         section_tf: dict[str, Counter[str]] = {}
         page_tf: dict[str, Counter[str]] = {}
         meta: dict[str, SectionMeta] = {}
-        for r in self.store.read(dq.SEARCH_FIELDS):
+        rows = self.store.read(dq.SEARCH_FIELDS)
+        self.aggregates = aggregate_documents(rows)
+        for r in rows:
+            if r["doc_id"] in self.aggregates:
+                continue
             counts = Counter(str(r["search"]).split())
             section_tf[r["id"]] = counts
             page_tf.setdefault(r["doc_id"], Counter()).update(counts)
@@ -166,6 +201,11 @@ class TermIndex:
         self.errors = _Level.build(error_tf)
         self.others, self.other_meta = _Level.build(other_tf), other_meta
         self.section_meta, self.error_meta = meta, error_meta
+        by_code: dict[str, list[str]] = defaultdict(list)
+        for eid, m in error_meta.items():
+            by_code[m.code.upper()].append(eid)
+        self.by_code = dict(by_code)
+        self.known_codes = frozenset(by_code)
         self.titled, self.described = dict(titled), dict(described)
         self.version = version
 
@@ -194,5 +234,4 @@ class TermIndex:
         return scored[:limit]
 
     def error_ids_for_codes(self, codes: list[str]) -> list[str]:
-        wanted = set(codes)
-        return [eid for eid, m in self.error_meta.items() if m.code in wanted]
+        return [eid for code in dict.fromkeys(codes) for eid in self.by_code.get(code.upper(), [])]

@@ -1,0 +1,110 @@
+"""Question analysis: one value that retrieval, ranking and synthesis take in turn.
+
+Everything a later stage needs to know about the question is worked out here,
+once: its language, its search tokens and their weights (the question's own
+words, error-wording expansions, English names of the linked concepts, English
+for everyday Chinese words), the error codes it names (by shape, for any
+vendor), pasted stack traces, the concepts and products it links to, and
+whether it reports a failure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from extractors.text.segment import has_cjk, index_tokens, language
+from extractors.traces.model import StackTrace
+from extractors.traces.stacktrace import find_traces
+from resolvers.pipeline.dictionary import translations
+from resolvers.pipeline.lexicon import english_words, expand
+from resolvers.pipeline.linking import Linked, Linker
+
+# Weights of dictionary translations of a Chinese question's words.
+W_FIRST_SENSE = 0.3
+W_OTHER_SENSE = 0.2
+
+# Words that say something failed, in English and Chinese. A question with one
+# of them (or an error code) is a problem report, so error codes may lead.
+_ERROR_CUES = re.compile(
+    r"error|fail|violat|denied|invalid|does not exist|not exist|could not|cannot|can't|"
+    r"unable|refused|timeout|timed out|out of|too many|exceed|deadlock|conflict|duplicate|"
+    r"abort|ignored|not allowed|fatal|panic|exception|crash|is full|not found|warning|"
+    r"报错|错误|失败|异常|冲突|拒绝|超时|不存在|无法|不能|满了|已满|不足|死锁|提示|崩溃|警告|找不到",
+    re.I,
+)
+_HOWTO_CUES = re.compile(
+    r"\bhow\b|\bsteps?\b|\bconfigure\b|\bset ?up\b|\benable\b|\bdisable\b|\bchange\b|"
+    r"怎么|怎样|如何|步骤|配置|设置|开启|关闭|修改",
+    re.I,
+)
+# A question about one product parameter's value.
+_SPEC_CUES = re.compile(
+    r"\bmaximum\b|\bminimum\b|\bmax\b|\bmin\b|\blimit\b|\bdefault\b|\bhow (many|much|large|long)\b|"
+    r"最大|最小|上限|下限|默认|多少|多大|多长",
+    re.I,
+)
+
+
+@dataclass
+class Question:
+    text: str
+    language: str
+    tokens: list[str]
+    weights: dict[str, float]
+    own_tokens: frozenset[str]  # the question's own words, not expansions
+    codes: list[str] = field(default_factory=list)  # named error codes, normalised
+    strong_codes: list[str] = field(default_factory=list)  # codes by shape alone
+    unknown_codes: list[str] = field(default_factory=list)  # strong codes the graph lacks
+    traces: list[StackTrace] = field(default_factory=list)
+    linked: Linked = field(default_factory=Linked)
+    erroneous: bool = False
+    intent: str = "other"  # "error" | "howto" | "spec" | "other"
+
+    @property
+    def entities(self) -> list[str]:
+        return self.codes + [c.id for c in self.linked.concepts] + self.linked.products
+
+
+def analyse(text: str, linker: Linker, known_codes: Collection[str]) -> Question:
+    linked = linker.link(text)
+    weights: dict[str, float] = {}
+    own = index_tokens(text)
+    for t in own:
+        weights[t] = 1.0
+    for t in index_tokens(expand(text)):
+        weights.setdefault(t, 1.0)
+    for c in linked.concepts:
+        for t in index_tokens(c.name_en):
+            weights.setdefault(t, 0.8)
+    if has_cjk(text):
+        for t in index_tokens(english_words(text)):
+            weights.setdefault(t, 0.6)
+        for word, rank in translations(own).items():
+            for t in index_tokens(word):
+                weights.setdefault(t, W_FIRST_SENSE if rank == 0 else W_OTHER_SENSE)
+    codes = linked.codes
+    erroneous = bool(codes) or bool(_ERROR_CUES.search(text))
+    if erroneous:
+        intent = "error"
+    elif _SPEC_CUES.search(text):
+        intent = "spec"
+    elif _HOWTO_CUES.search(text):
+        intent = "howto"
+    else:
+        intent = "other"
+    return Question(
+        text=text,
+        language=language(text),
+        tokens=list(weights),
+        weights=weights,
+        own_tokens=frozenset(own),
+        codes=codes,
+        strong_codes=list(linked.strong_codes),
+        unknown_codes=[c for c in linked.strong_codes if c.upper() not in known_codes],
+        traces=find_traces(text),
+        linked=linked,
+        erroneous=erroneous,
+        intent=intent,
+    )
