@@ -18,6 +18,10 @@ class Answer:
     confidence: float = strawberry.field(description="0 to 1.")
     language: str = strawberry.field(description='Language of the question, e.g. "en", "zh".')
     citations: list[Citation]
+    needs_human: bool = strawberry.field(
+        description="Confidence is below the documented threshold: the answer says it may "
+        "not know, and a person should take over if it does not help."
+    )
 
     @classmethod
     def from_record(cls, record: records.Answer) -> Answer:
@@ -27,4 +31,5 @@ class Answer:
             confidence=float(record.confidence),
             language=record.language,
             citations=[Citation.from_record(c) for c in record.citations],
+            needs_human=record.needs_human,
         )

@@ -12,6 +12,8 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from graph.store import Store
 from resolvers.pipeline.cache import AnswerCache, cache_key
 from resolvers.pipeline.compose import compose, passage
+from resolvers.pipeline.confidence import THRESHOLD
+from resolvers.pipeline.confidence import confidence as score_confidence
 from resolvers.pipeline.errors import BadQuestion
 from resolvers.pipeline.linking import Linker
 from resolvers.pipeline.question import analyse
@@ -94,8 +96,9 @@ class Answerer:
         candidates = retrieve(self.store, self.terms, q, limit)
         qtokens = set(q.tokens)
         citations = [_citation(c, qtokens) for c in candidates]
-        composed = compose(q, candidates)
-        confidence = _confidence(candidates)
+        confidence = score_confidence(q, candidates, self.terms)
+        confident = confidence >= THRESHOLD
+        composed = compose(q, candidates, confident)
         if self.llm is not None and citations:
             try:
                 text = with_llm(self.llm, question, citations, lang)
@@ -107,7 +110,7 @@ class Answerer:
             text, mode = composed, "extractive"
         return Answer(
             question=question, text=text, mode=mode, confidence=confidence,  # type: ignore[arg-type]
-            citations=citations, language=lang,
+            citations=citations, language=lang, needs_human=not confident,
             entities=q.entities,
         )  # fmt: skip
 
@@ -132,13 +135,3 @@ def _citation(c: Candidate, qtokens: set[str]) -> Citation:
         uri=c.uri, title=c.title, snippet=text or c.text[:SNIPPET_CHARS], score=round(c.score, 4),
         code=c.code, node_id=c.id,
     )  # fmt: skip
-
-
-def _confidence(candidates: list[Candidate]) -> float:
-    """Rough 0-1 confidence: strength of the best candidate and its lead over the next."""
-    if not candidates:
-        return 0.0
-    best = candidates[0].score
-    second = candidates[1].score if len(candidates) > 1 else 0.0
-    raw = min(1.0, best / 2.0) * 0.7 + min(1.0, max(0.0, best - second)) * 0.3
-    return round(max(0.05, min(0.99, raw)), 3)

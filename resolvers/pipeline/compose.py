@@ -46,6 +46,8 @@ FRAME = {
         "fix": "An earlier fix for the same problem [{n}]:",
         "see": "See also: {items}.",
         "other_language": "(quoted from a Chinese source)",
+        "unsure": "The knowledge base may not answer this question. The closest match "
+        "follows; if it does not help, a support engineer can take over.",
     },
     "zh": {
         "none": "没有找到相关资料。请换一种说法，或提供错误码和完整报错信息。",
@@ -57,6 +59,8 @@ FRAME = {
         "fix": "此前同类问题的解决办法 [{n}]：",
         "see": "另见：{items}。",
         "other_language": "（以下引自英文资料）",
+        "unsure": "知识库中可能没有这个问题的答案。下面是最接近的资料；"
+        "如果没有帮助，可以转人工客服处理。",
     },
 }
 
@@ -138,11 +142,18 @@ def passage(text: str, tokens: set[str], limit: int = PASSAGE_CHARS) -> list[str
     return out
 
 
+def _without_contained(items: list[str]) -> list[str]:
+    """Drop an item that another, longer one repeats word for word."""
+    keys = [normalised(x) for x in items]
+    return [x for x, k in zip(items, keys, strict=True)
+            if not any(k != o and k in o for o in keys)]  # fmt: skip
+
+
 def _numbered(items: list[str]) -> list[str]:
     return [f"{i}. {x}" for i, x in enumerate(items, 1)]
 
 
-def compose(q: Question, cited: list[Candidate]) -> str:
+def compose(q: Question, cited: list[Candidate], confident: bool = True) -> str:
     lang = "zh" if q.language == "zh" else "en"
     f = FRAME[lang]
     if q.unknown_codes and not any(c.kind == "error_code" for c in cited):
@@ -150,7 +161,7 @@ def compose(q: Question, cited: list[Candidate]) -> str:
     if not cited:
         return f["none"]
     first = cited[0]
-    lines: list[str] = []
+    lines: list[str] = [] if confident else [f["unsure"]]
     quoted: set[str] = set()
 
     def quote(text: str) -> str | None:
@@ -169,7 +180,7 @@ def compose(q: Question, cited: list[Candidate]) -> str:
             lines.append(f["means"].format(code=label, message=first.message) + " [1]")
         else:
             lines.append(f"{label} [1]")
-        causes = [c for c in first.causes if quote(c)]
+        causes = [c for c in _without_contained(first.causes) if quote(c)]
         if causes:
             lines += [f["causes"], *(f"- {c}" for c in causes)]
         steps = [s for s in first.steps if quote(s)]

@@ -29,3 +29,5 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     language: str = "en"
     entities: list[str] = field(default_factory=list)
+    # confidence is below the documented threshold: say so, suggest a person
+    needs_human: bool = False
