@@ -23,16 +23,19 @@ def answerer(store: FalkorStore, tmp_path_factory: pytest.TempPathFactory) -> An
 
 
 def test_error_code_named_in_question_is_cited_first(answerer: Answerer) -> None:
-    ans = answerer.answer("ERROR: deadlock detected, SQLSTATE 40P01")
+    ans = answerer.answer("our migration fails on its second run with SQLSTATE 42P07")
     first = ans.citations[0]
-    assert (first.kind, first.code) == ("error_code", "40P01")
+    assert (first.kind, first.code) == ("error_code", "42P07")
     assert first.uri.endswith("errcodes-appendix.html#ERRCODES-APPENDIX")
     assert ans.mode == "extractive"
-    assert "40P01" in ans.text
+    assert "42P07" in ans.text
 
 
 def test_error_message_finds_condition_and_page(answerer: Answerer) -> None:
-    ans = answerer.answer("insert on table orders violates foreign key constraint")
+    ans = answerer.answer(
+        'ERROR: update or delete on table "authors" violates foreign key constraint '
+        '"books_author_id_fkey" on table "books"'
+    )
     top3 = ans.citations[:3]
     assert any(c.code == "23503" for c in top3)
     assert any(c.uri.split("#")[0].endswith("ddl-constraints.html") for c in top3)
@@ -40,16 +43,17 @@ def test_error_message_finds_condition_and_page(answerer: Answerer) -> None:
 
 
 def test_chinese_question_reaches_english_pages(answerer: Answerer) -> None:
-    ans = answerer.answer("jsonb字段上应该建什么索引？")
+    ans = answerer.answer("怎么用检查约束保证库存数量不小于零？")
     assert ans.language == "zh"
     pages = [c.uri.split("#")[0].rsplit("/", 1)[-1] for c in ans.citations[:3]]
-    assert "datatype-json.html" in pages or "gin.html" in pages
+    assert "ddl-constraints.html" in pages
     assert ans.text.startswith("根据知识库")
 
 
 def test_citations_are_best_first_and_one_per_page(answerer: Answerer) -> None:
-    ans = answerer.answer("How do I back up a database with pg_dump?")
+    ans = answerer.answer("How do I declare a primary key and a foreign key when creating a table?")
     docs = [c for c in ans.citations if c.kind == "document"]
+    assert len(docs) >= 2
     pages = [c.uri.split("#")[0] for c in docs]
     assert len(pages) == len(set(pages))
     scores = [c.score for c in docs]

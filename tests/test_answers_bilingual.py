@@ -16,7 +16,7 @@ def test_error_code_answer_in_the_question_language(clean_store: FalkorStore) ->
     migrate(clean_store)
     Ingestor(clean_store, progress=False).run([DEMO_ERRORS])
     answerer = Answerer(clean_store)
-    zh = answerer.answer("NDB-1001 连接数满了怎么办？")
+    zh = answerer.answer("NDB-1001 这个报错应该怎么处理？")
     en = answerer.answer("NDB-1001 what should I do?")
     assert zh.citations[0].code == en.citations[0].code == "NDB-1001"
     assert "连接" in zh.citations[0].snippet

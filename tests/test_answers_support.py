@@ -18,7 +18,7 @@ Traceback (most recent call last):
   File "/opt/app/importer.py", line 57, in run
     cur.execute(sql)
 psycopg2.errors.DeadlockDetected: deadlock detected
-DETAIL: Process 9912 waits for ShareLock on transaction 551.
+DETAIL: Process 9912 waits for ExclusiveLock on tuple (3,12) of relation 16402 of database 16384.
 """
 
 

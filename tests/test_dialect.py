@@ -81,13 +81,13 @@ def test_fulltext_call(dialect: Dialect, expected: str) -> None:
 @pytest.mark.parametrize(
     ("dialect", "expected"),
     [
-        (EMBEDDED, "40p01 | max_locks_per_transaction | 死锁"),
-        (NEO4J, "40p01 OR max_locks_per_transaction OR 死锁"),
+        (EMBEDDED, "40p01 | max_lock_slots | 死锁"),
+        (NEO4J, "40p01 OR max_lock_slots OR 死锁"),
     ],
     ids=["embedded", "neo4j"],
 )
 def test_fulltext_query(dialect: Dialect, expected: str) -> None:
-    assert dialect.fulltext_query(["40p01", "max_locks_per_transaction", "死锁"]) == expected
+    assert dialect.fulltext_query(["40p01", "max_lock_slots", "死锁"]) == expected
 
 
 @pytest.mark.parametrize("dialect", [EMBEDDED, NEO4J], ids=["embedded", "neo4j"])
@@ -124,7 +124,7 @@ def test_fulltext_query_escapes_the_query_syntax(dialect: Dialect, expected: str
 
 @pytest.mark.parametrize("dialect", [EMBEDDED, NEO4J], ids=["embedded", "neo4j"])
 def test_fulltext_query_leaves_word_characters_alone(dialect: Dialect) -> None:
-    for token in ["40p01", "max_locks_per_transaction", "死锁", "pg_dump", "v3_0_1", "ÄÖü"]:
+    for token in ["40p01", "max_lock_slots", "死锁", "pg_dump", "v3_0_1", "ÄÖü"]:
         assert dialect.fulltext_query([token]) == token
 
 

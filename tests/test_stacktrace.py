@@ -67,8 +67,8 @@ Caused by: org.hibernate.exception.ConstraintViolationException: could not execu
 \tat org.hibernate.exception.internal.SQLStateConversionDelegate.convert(SQLStateConversionDelegate.java:59)
 \tat com.acme.shop.user.UserRepositoryImpl.insert(UserRepositoryImpl.java:88)
 \t... 5 more
-Caused by: org.postgresql.util.PSQLException: ERROR: duplicate key value violates unique constraint "users_email_key"
-  Detail: Key (email)=(jane.doe@example.com) already exists.
+Caused by: org.postgresql.util.PSQLException: ERROR: duplicate key value violates unique constraint "accounts_username_key"
+  Detail: Key (username)=(m.okafor) already exists.
 \tat org.postgresql.core.v3.QueryExecutorImpl.receiveErrorResponse(QueryExecutorImpl.java:2676)
 \tat org.postgresql.jdbc.PgPreparedStatement.executeUpdate(PgPreparedStatement.java:152)
 \t... 6 more
@@ -256,7 +256,7 @@ def test_java_two_caused_by_levels_root_cause() -> None:
     root = t.root_cause
     assert root.exception_type == "org.postgresql.util.PSQLException"
     assert root.message.startswith("ERROR: duplicate key value violates unique constraint")
-    assert "Detail: Key (email)=(jane.doe@example.com) already exists." in root.message
+    assert "Detail: Key (username)=(m.okafor) already exists." in root.message
     assert root.omitted_frames == 6 and t.caused_by[0].omitted_frames == 5
     assert root.app_frames == []  # only driver frames printed before "... 6 more"
     assert [(f.module_or_class, f.function) for f in t.app_frames] == [

@@ -227,7 +227,7 @@ def test_dialect_ddl_runs(any_store: Store) -> None:
 
 SECTIONS = [
     {"id": "s-deadlock", "search": "sqlstate 40p01 deadlock_detected 死锁 检测"},
-    {"id": "s-locks", "search": "max_locks_per_transaction lock table 锁 参数"},
+    {"id": "s-locks", "search": "max_lock_slots lock table 锁 参数"},
     {"id": "s-conn", "search": "connection refused 连接 拒绝 死锁"},
     {"id": "s-other", "search": "vacuum autovacuum 清理"},
 ]
@@ -249,10 +249,10 @@ def fulltext_store(any_store: Store) -> Store:
     ("tokens", "expected"),
     [
         (["40p01"], {"s-deadlock"}),
-        (["max_locks_per_transaction"], {"s-locks"}),
+        (["max_lock_slots"], {"s-locks"}),
         (["deadlock_detected"], {"s-deadlock"}),
         (["死锁"], {"s-deadlock", "s-conn"}),
-        (["40p01", "max_locks_per_transaction"], {"s-deadlock", "s-locks"}),
+        (["40p01", "max_lock_slots"], {"s-deadlock", "s-locks"}),
         (["清理", "清理", ""], {"s-other"}),
         (["no_such_token"], set()),
         (["a-b", "c++", "x:y", "(p)", 'q"', "w*", "back\\slash", "~z", "@t"], set()),
