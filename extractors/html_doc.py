@@ -4,7 +4,10 @@ lxml's C parser keeps the whole PostgreSQL manual well inside the ingest
 budget (BeautifulSoup's pure-Python parser alone would take ~25 s). The walk
 is one pass in document order: every h1-h6 starts a new section whose anchor
 is the nearest enclosing element id; navigation, tables of contents, scripts
-and styles are skipped.
+and styles are skipped. Each section also keeps its lead (its own first
+paragraphs, not those of a table, list, note or changelog), and the page's
+definition lists and list items are kept as terms with their text, for the
+error-code layouts (``extractors.errcode_layouts``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import re
 import lxml.etree
 import lxml.html
 
-from extractors.records import ExtractionError, ParsedSource, Section, Table, digest
+from extractors.records import Definition, ExtractionError, ParsedSource, Section, Table, digest
 from extractors.text.segment import language
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -23,6 +26,10 @@ _SKIP_TAGS = {"script", "style", "nav", "head", "noscript", "template"}
 _BLOCK = {"p", "div", "li", "dt", "dd", "pre", "tr", "br", "table", "blockquote", "h1", "h2",
           "h3", "h4", "h5", "h6", "section", "article", "ul", "ol", "dl"}  # fmt: skip
 _NUMBERING = re.compile(r"^\s*(?:(?:Chapter|Appendix|Part)\s+)?[0-9A-Z]{1,4}(?:\.[0-9]+)*\.\s+")
+# Permalink marks that generated pages put after a heading ("Title¶"); a "#"
+# only as a link of its own (<a href="#x">#</a>), since "C#" is a title.
+_MARKS = "#¶§\U0001f517"
+_PERMALINK = re.compile(r"\s*[¶§\U0001f517]+$")
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 _BLANKS = re.compile(r"\n\s*\n+")
 _CHARSET = re.compile(rb"""charset=["']?([A-Za-z0-9_\-]+)""", re.I)
@@ -31,7 +38,7 @@ _PRODUCT_HOME = re.compile(r"^(?P<product>.+?)\s+(?P<version>\d+(?:\.\d+)*)\s+Do
 
 def clean_title(text: str) -> str:
     """'5.4.1. Check Constraints' -> 'Check Constraints' (numbering is navigation)."""
-    return _NUMBERING.sub("", " ".join(text.split()))
+    return _PERMALINK.sub("", _NUMBERING.sub("", " ".join(text.split())))
 
 
 def normalise(text: str) -> str:
@@ -55,6 +62,9 @@ class _Walker:
         self.doc_key = doc_key
         self.sections: list[Section] = []
         self.tables: list[Table] = []
+        self.definitions: list[Definition] = []
+        self.lead: list[str] = []
+        self.nested = 0  # depth inside elements whose paragraphs are not a section's lead
         self.stack: list[tuple[int, str]] = []
         self.parts: list[str] = []
         self.title = ""
@@ -63,7 +73,7 @@ class _Walker:
 
     def _flush(self) -> None:
         text = normalise("".join(self.parts))
-        self.parts = []
+        lead, self.parts, self.lead = self.lead, [], []
         if not text:
             return
         ordinal = len(self.sections)
@@ -82,6 +92,7 @@ class _Walker:
                 uri=uri,
                 text=text,
                 lang=language(self.title + " " + text[:2000]),
+                lead=lead,
             )
         )
 
@@ -100,7 +111,7 @@ class _Walker:
         level = _HEADINGS.get(tag)
         if level is not None and not _in_admonition(el):
             self._flush()
-            title = clean_title(el.text_content())
+            title = clean_title(_heading_text(el))
             while self.stack and self.stack[-1][0] >= level:
                 self.stack.pop()
             self.stack.append((level, title))
@@ -111,6 +122,17 @@ class _Walker:
             return
         if tag == "table":
             self.tables.append(_table(el, self.current_section_id()))
+        elif tag == "dl":
+            sid = self.current_section_id()
+            self.definitions.extend(_definitions(el, sid, f"{sid}|dl"))
+        elif tag in ("ul", "ol"):
+            sid = self.current_section_id()
+            self.definitions.extend(_list_items(el, sid, f"{sid}|list@{el.sourceline}"))
+        lead = tag == "p" and not self.nested and len(self.lead) < LEAD_PARAGRAPHS
+        if lead and (para := block_text(el)):
+            self.lead.append(para)
+        aside = tag in _NOT_LEAD or bool(cls & _ADMONITIONS)
+        self.nested += aside
         if tag in _BLOCK:
             self.parts.append("\n")
         if el.text:
@@ -121,9 +143,14 @@ class _Walker:
             self.parts.append("\n")
         if el.tail:
             self.parts.append(el.tail)
+        self.nested -= aside
 
 
 _ADMONITIONS = {"note", "tip", "warning", "caution", "important"}
+# Paragraphs inside these are not a section's lead (its first words about its heading).
+_NOT_LEAD = {"table", "details", "ul", "ol", "dl", "pre", "blockquote", "aside", "figure",
+             "p"}  # fmt: skip
+LEAD_PARAGRAPHS = 3
 
 
 def _in_admonition(el: lxml.html.HtmlElement) -> bool:
@@ -138,6 +165,22 @@ def _in_admonition(el: lxml.html.HtmlElement) -> bool:
     return False
 
 
+def _heading_text(heading: lxml.html.HtmlElement) -> str:
+    """A heading's text without its permalink (<a href="#x">#</a>)."""
+    parts: list[str] = [heading.text or ""]
+    for child in heading:
+        if not isinstance(child.tag, str):
+            parts.append(child.tail or "")
+            continue
+        link = child if child.tag == "a" else child.find("a")
+        mark = link is not None and (link.get("href") or "").startswith("#")
+        if not (mark and child.text_content().strip(" ") and
+                all(c in _MARKS for c in child.text_content().strip())):  # fmt: skip
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def _anchor_for(heading: lxml.html.HtmlElement) -> str | None:
     if heading.get("id"):
         return str(heading.get("id"))
@@ -150,6 +193,55 @@ def _anchor_for(heading: lxml.html.HtmlElement) -> str | None:
             return str(node.get("id"))
         node = node.getparent()
     return None
+
+
+def block_text(el: lxml.html.HtmlElement) -> str:
+    """An element's text with its paragraphs apart (blank lines between blocks)."""
+    parts: list[str] = []
+
+    def visit(node: lxml.html.HtmlElement) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag and tag not in _SKIP_TAGS:
+            block = tag in _BLOCK
+            parts.append("\n" if block else "")
+            parts.append(node.text or "")
+            for child in node:
+                visit(child)
+            parts.append("\n" if block else "")
+        parts.append(node.tail or "")
+
+    parts.append(el.text or "")
+    for child in el:
+        visit(child)
+    return normalise("".join(parts))
+
+
+def _definitions(dl: lxml.html.HtmlElement, section_id: str, group: str) -> list[Definition]:
+    """<dt>/<dd> pairs of one list (several <dt> before one <dd> share it)."""
+    out: list[Definition] = []
+    terms: list[lxml.html.HtmlElement] = []
+    for child in dl:
+        if child.tag == "dt":
+            terms.append(child)
+        elif child.tag == "dd":
+            text = block_text(child)
+            for dt in terms:
+                anchor = dt.get("id") or next(
+                    (str(a.get("id") or a.get("name")) for a in dt.iter("a")
+                     if a.get("id") or a.get("name")), None)  # fmt: skip
+                out.append(Definition(_cell_text(dt), text, section_id, group, anchor))
+            terms = []
+    for dt in terms:  # a term without a definition still counts as an item
+        out.append(Definition(_cell_text(dt), "", section_id, group))
+    return out
+
+
+def _list_items(lst: lxml.html.HtmlElement, section_id: str, group: str) -> list[Definition]:
+    return [
+        Definition("", block_text(li), section_id, group, li.get("id"), kind="list")
+        for li in lst
+        if li.tag == "li"
+    ]
 
 
 def _cell_text(cell: lxml.html.HtmlElement) -> str:
@@ -216,6 +308,7 @@ def parse_html(data: bytes, uri: str, doc_key: str | None = None) -> ParsedSourc
     # A preamble without a heading takes the document title.
     source.sections = walker.sections
     source.tables = walker.tables
+    source.definitions = walker.definitions
     source.lang = language(
         (source.title or "") + " " + " ".join(s.text[:500] for s in walker.sections[:5])
     )

@@ -35,6 +35,9 @@ class Section:
     uri: str
     text: str
     lang: str
+    # The section's own first paragraphs (<p> not inside a table, list, note,
+    # changelog or code block): what a page says first about its heading.
+    lead: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -56,6 +59,19 @@ class Table:
 
 
 @dataclass
+class Definition:
+    """A term and what a page says of it: a <dt>/<dd> pair, or a list item
+    that starts with a term ("CODE (message): explanation")."""
+
+    term: str
+    text: str
+    section_id: str
+    group: str  # items of one list, or the definition lists of one section
+    anchor: str | None = None  # the term's own element id, when it has one
+    kind: str = "definitions"  # definitions | list
+
+
+@dataclass
 class ErrorCodeRecord:
     code: str
     product: str | None
@@ -72,6 +88,12 @@ class ErrorCodeRecord:
     section_id: str | None = None
     uri: str | None = None
     location: str | None = None  # row/line in the source, for reports
+    # Other names of the same code: the number of a symbolic code (ECONNREFUSED
+    # and 111), so a question naming either reaches it.
+    aliases: list[str] = field(default_factory=list)
+    description: str | None = None  # the source's explanation, when a message is given apart
+    layout: str = "table"  # table | sections | definitions | list: how the page gave it
+    confidence: float = 1.0
 
     @property
     def id(self) -> str:
@@ -93,6 +115,7 @@ class ParsedSource:
     tables: list[Table] = field(default_factory=list)
     error_codes: list[ErrorCodeRecord] = field(default_factory=list)
     specs: list[Any] = field(default_factory=list)  # extractors.spec_table.SpecRecord
+    definitions: list[Definition] = field(default_factory=list)
     confidence: float = 1.0  # of the extraction as a whole (OCR: mean word confidence)
     codes: list[str] = field(default_factory=list)  # error codes shown (screenshots)
     symptoms: list[dict[str, Any]] = field(default_factory=list)  # stack traces (screenshots)
