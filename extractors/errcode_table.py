@@ -2,9 +2,18 @@
 
 Columns are recognised by their header in English or Chinese; a row that
 spans the whole table ("Class 08 — Connection Exception") names the class of
-the rows below it. Solution cells hold ordered steps, one per line or
-numbered ("1. ... 2. ..."). Malformed rows are reported with their location
-and skipped; the rest of the table is kept.
+the rows below it.
+
+Tables of symbolic codes and their numbers ("Symbol | Value | Description",
+"Name | Code | Meaning" with EXAMPLE_FAILED and 17) keep the symbol as the
+code and the number as its alias, so a question naming either reaches it. A
+table without a "code" column counts only when most of its names are
+code-shaped, most of its values are numbers, and its codes or its context
+(headers, heading path, page title) say "error" (see extractors.errcode_layouts).
+
+Solution cells hold ordered steps, one per line or numbered ("1. ... 2. ...").
+Malformed rows are reported with their location and skipped; the rest of the
+table is kept.
 """
 
 from __future__ import annotations
@@ -12,17 +21,30 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from extractors.errcode_layouts import ERROR_CUE, MIN_CODES
 from extractors.records import ErrorCodeRecord, ExtractionError, ParsedSource, Table, digest
 from extractors.spec_table import spec_columns, spec_records
+from extractors.text.codes import parse_code
 
 _COLUMNS: dict[str, re.Pattern[str]] = {
     "code": re.compile(
         r"^(error\s*code|err(or)?[\s_]*no|code|sqlstate|错误码|错误代码|代码|编码)$", re.I
     ),
-    "name": re.compile(r"^(condition(\s*name)?|name|symbol|名称|条件名)$", re.I),
+    "name": re.compile(
+        r"^(condition(\s*name)?|name|symbol(ic)?(\s*name)?|constant|macro|名称|条件名|符号|常量)$",
+        re.I,
+    ),
+    "value": re.compile(
+        r"^(value|numeric(\s*(value|code))?|number|num|decimal|hex|数值|值)$", re.I
+    ),
     "message_zh": re.compile(r"^(message_zh|错误信息|报错信息|提示信息)$", re.I),
-    "message": re.compile(r"^(message|error\s*message|description|text|描述|说明)$", re.I),
+    "message": re.compile(
+        r"^(message|error\s*message|description|text|meaning|explanation|描述|说明|含义|解释)$",
+        re.I,
+    ),
     "cause_zh": re.compile(r"^(cause_zh|原因|可能原因)$", re.I),
     "cause": re.compile(r"^(causes?|reason|why)$", re.I),
     "steps_zh": re.compile(r"^(solution_zh|解决方法|解决方案|解决步骤|处理方法|处理步骤)$", re.I),
@@ -52,6 +74,64 @@ def is_error_table(headers: list[str]) -> bool:
     return "code" in cols and len(cols) >= 2
 
 
+_NUMBER_CELL = re.compile(r"^-?\d{1,10}$|^0[xX][0-9a-fA-F]{1,8}$")
+MOSTLY = 0.6  # share of a column's cells that must have a shape
+
+
+@dataclass
+class CodeColumns:
+    code: int  # the column whose cells become ErrorCode.code
+    number: int | None = None  # its number, kept as an alias
+    name: int | None = None
+    # The code column holds symbols and the number column is the table's own
+    # "code": a row whose symbol is not code-shaped keeps its number as the code.
+    number_fallback: bool = False
+
+
+def code_columns(table: Table, context: str = "") -> CodeColumns | None:
+    """Which columns hold the code, its number and its name, or None when the
+    table is not one of error codes (``context``: heading path, page title)."""
+    cols = column_map(table.headers)
+    width = len(table.headers)
+    rows = [r for r in table.rows if len(r) == width]
+
+    def mostly(i: int | None, test: Callable[[str], bool]) -> bool:
+        if i is None:
+            return False
+        cells = [r[i].strip() for r in rows if r[i].strip()]
+        return bool(cells) and sum(map(test, cells)) >= MOSTLY * len(cells)
+
+    code, name, value = cols.get("code"), cols.get("name"), cols.get("value")
+    if code is not None:
+        if len(cols) < 2:
+            return None
+        if name is not None and mostly(code, _is_number) and mostly(name, _is_symbol):
+            return CodeColumns(code=name, number=code, number_fallback=True)
+        if mostly(code, _is_symbol) and mostly(value, _is_number):
+            return CodeColumns(code=code, number=value, name=name)
+        return CodeColumns(code=code, name=name)
+    if name is None or not (mostly(name, _is_symbol) and mostly(value, _is_number)):
+        return None
+    symbols = [m for r in rows if (m := parse_code(r[name])) is not None]
+    strong = sum(m.strong for m in symbols)
+    said = ERROR_CUE.search(" ".join([*table.headers, context])) is not None
+    if len(symbols) >= MIN_CODES and (2 * strong >= len(symbols) or said):
+        return CodeColumns(code=name, number=value)
+    return None
+
+
+def _is_number(cell: str) -> bool:
+    return _NUMBER_CELL.match(cell) is not None
+
+
+def _is_symbol(cell: str) -> bool:
+    return not _is_number(cell) and parse_code(cell) is not None
+
+
+def _norm_number(cell: str) -> str:
+    return "0x" + cell[2:].upper().rjust(8, "0") if cell[:2].lower() == "0x" else cell
+
+
 def split_steps(cell: str) -> list[str]:
     """Ordered steps from one per line, or inline "1. ... 2. ..." numbering.
 
@@ -72,10 +152,11 @@ def split_steps(cell: str) -> list[str]:
 
 
 def records_from_table(
-    table: Table, source: ParsedSource, where: str
+    table: Table, source: ParsedSource, where: str, columns: CodeColumns | None = None
 ) -> tuple[list[ErrorCodeRecord], list[str]]:
     """ErrorCode records and problems (with locations) from one recognised table."""
     cols = column_map(table.headers)
+    columns = columns or CodeColumns(code=cols["code"], name=cols.get("name"))
     records: list[ErrorCodeRecord] = []
     problems: list[str] = []
     class_name: str | None = None
@@ -89,12 +170,20 @@ def records_from_table(
             problems.append(f"{source.uri}: {loc}: expected {width} cells, found {len(row)}")
             continue
 
-        def cell(key: str, row: list[str] = row) -> str | None:
-            i = cols.get(key)
-            value = row[i].strip() if i is not None else ""
-            return value or None
+        def at(i: int | None, row: list[str] = row) -> str | None:
+            return (row[i].strip() or None) if i is not None else None
 
-        code = cell("code")
+        def cell(key: str) -> str | None:
+            return at(cols.get(key))
+
+        code, name, aliases = at(columns.code), at(columns.name), []
+        if (number := at(columns.number)) is not None:
+            symbol = parse_code(code) if code and not _is_number(code) else None
+            if symbol is not None:  # ECONNREFUSED with 111
+                code = symbol.code
+                aliases = [_norm_number(number)] if _is_number(number) else []
+            elif columns.number_fallback:
+                code, name = number, code
         if not code or not _CODE.match(code):
             problems.append(f"{source.uri}: {loc}: invalid error code {code!r}")
             continue
@@ -103,7 +192,7 @@ def records_from_table(
                 code=code,
                 product=cell("product") or source.product,
                 version=cell("version") or source.version,
-                name=cell("name"),
+                name=name,
                 message=cell("message"),
                 message_zh=cell("message_zh"),
                 cause=cell("cause"),
@@ -115,6 +204,7 @@ def records_from_table(
                 section_id=table.section_id,
                 uri=source.sections[0].uri.split("#")[0] if source.sections else source.uri,
                 location=loc,
+                aliases=aliases,
             )
         )
     return records, problems
@@ -122,11 +212,14 @@ def records_from_table(
 
 def extract_tables(source: ParsedSource) -> None:
     """Turn the recognised error tables of a parsed document into records."""
+    paths = {s.id: " ".join(s.heading_path) for s in source.sections}
     for i, table in enumerate(source.tables, start=1):
-        if not is_error_table(table.headers):
+        context = " ".join((paths.get(table.section_id or "", ""), source.title or ""))
+        columns = code_columns(table, context)
+        if columns is None:
             continue
         where = f"table {i}" + (f" (line {table.line})" if table.line else "")
-        records, problems = records_from_table(table, source, where)
+        records, problems = records_from_table(table, source, where, columns)
         if section_uri := _section_uri(source, table.section_id):
             for r in records:
                 r.uri = section_uri
@@ -185,8 +278,8 @@ def add_rows(
         row_numbers=[numbers[i] for i in kept],
         row_unit=unit,
     )
-    if is_error_table(headers):
-        records, problems = records_from_table(table, source, where)
+    if columns := code_columns(table, source.title or ""):
+        records, problems = records_from_table(table, source, where, columns)
         source.error_codes.extend(records)
         source.warnings.extend(problems)
         return

@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from extractors.community import is_community, parse_community
 from extractors.community_write import retire_community, write_community
+from extractors.errcode_layouts import extract_layouts
 from extractors.errcode_table import extract_tables, parse_csv
 from extractors.html_doc import parse_html
 from extractors.log_format import check_log_file, parse_format
@@ -113,9 +114,11 @@ def parse_file(path: Path, data: bytes) -> ParsedSource:
     if kind == "html":
         source = parse_html(data, uri)
         extract_tables(source)
+        extract_layouts(source)
     elif kind == "markdown":
         source = parse_markdown(data, uri)
         extract_tables(source)
+        extract_layouts(source)
     elif kind == "csv":
         try:
             source = parse_csv(data, uri)
@@ -426,10 +429,11 @@ class Ingestor:
             return
         rows, causes, solutions, described = [], [], [], []
         for s, e in codes:
+            layout = "" if e.layout == "table" else f"-{e.layout}"
             facts = {
                 "source": s.uri,
-                "extractor": f"graphdesk.errcode-{s.kind}/{EXTRACTOR_VERSION}",
-                "confidence": 1.0,
+                "extractor": f"graphdesk.errcode-{s.kind}{layout}/{EXTRACTOR_VERSION}",
+                "confidence": e.confidence,
                 "extracted_at": now,
             }
             rows.append({"id": e.id, "props": {**_error_props(e, s), **facts}})
@@ -454,8 +458,10 @@ def _error_props(e: ErrorCodeRecord, s: ParsedSource) -> dict[str, Any]:
     steps = "\n".join(e.steps + e.steps_zh)
     search = search_field(
         (e.code, 3),
+        (" ".join(e.aliases), 3),
         ((e.name or "").replace("_", " "), 3),
         (e.message or "", 2),
+        (e.description or "", 1),
         (e.message_zh or "", 2),
         (e.class_name or "", 1),
         (e.cause or "", 1),
@@ -469,6 +475,8 @@ def _error_props(e: ErrorCodeRecord, s: ParsedSource) -> dict[str, Any]:
         "version": e.version,
         "message": e.message,
         "message_zh": e.message_zh,
+        "description": e.description,
+        "aliases": e.aliases,
         "class_name": e.class_name,
         "severity": e.severity,
         "uri": e.uri or s.uri,

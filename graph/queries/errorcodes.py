@@ -46,10 +46,12 @@ MATCH (s:Section {id: r.sid})
 MERGE (e)-[:DESCRIBED_IN]->(s)
 """
 
+# A code is found by itself or by an alias (the number of a symbolic code:
+# ECONNREFUSED and 111).
 BY_CODES = """
 UNWIND $codes AS code
-MATCH (e:ErrorCode {code: code})
-WHERE e.retired_at IS NULL
+MATCH (e:ErrorCode)
+WHERE (e.code = code OR code IN e.aliases) AND e.retired_at IS NULL
 OPTIONAL MATCH (e)-[:SOLVED_BY]->(sol:Solution)
 OPTIONAL MATCH (e)-[:HAS_CAUSE]->(c:Cause)
 RETURN e {.id, .code, .name, .product, .message, .message_zh, .class_name, .uri} AS error,
@@ -61,7 +63,7 @@ RETURN e {.id, .code, .name, .product, .message, .message_zh, .class_name, .uri}
 SEARCH_FIELDS = """
 MATCH (e:ErrorCode)
 WHERE e.retired_at IS NULL AND e.search IS NOT NULL
-RETURN e.id AS id, e.code AS code, e.name AS name, e.search AS search
+RETURN e.id AS id, e.code AS code, e.name AS name, e.aliases AS aliases, e.search AS search
 """
 
 DESCRIBED = """
@@ -98,11 +100,13 @@ RETURN e {.id, .code, .name, .product, .version, .message, .message_zh, .class_n
 ORDER BY error.code, error.product, error.id
 """
 
-# One code as each product defines it ($codes: the code as given and upper-cased).
+# One code as each product defines it ($codes: the code as given and upper-cased),
+# by the code itself or an alias.
 ERROR_CODE = """
 UNWIND $codes AS code
-MATCH (e:ErrorCode {code: code})
-WHERE e.retired_at IS NULL AND ($product IS NULL OR toLower(e.product) = toLower($product))
+MATCH (e:ErrorCode)
+WHERE (e.code = code OR code IN e.aliases) AND e.retired_at IS NULL
+  AND ($product IS NULL OR toLower(e.product) = toLower($product))
 OPTIONAL MATCH (e)-[:SOLVED_BY]->(sol:Solution)
 OPTIONAL MATCH (e)-[:HAS_CAUSE]->(c:Cause)
 RETURN e {.id, .code, .name, .product, .version, .message, .message_zh, .class_name,
