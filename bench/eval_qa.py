@@ -144,8 +144,8 @@ def evaluate(qs: QuestionSet, show: bool) -> dict[str, Any]:
     return {
         "set": qs.name, "note": qs.note, "tuned": qs.tuned, "manual": str(qs.manual),
         "questions": qs.questions.name,
-        "graphdesk": {lang or "all": metrics(rows, "graphdesk", lang) for lang in (None, "en", "zh")},
-        "bm25": {lang or "all": metrics(rows, "bm25", lang) for lang in (None, "en", "zh")},
+        "graphdesk": {k or "all": metrics(rows, "graphdesk", k) for k in (None, "en", "zh")},
+        "bm25": {k or "all": metrics(rows, "bm25", k) for k in (None, "en", "zh")},
         "rows": rows,
     }  # fmt: skip
 

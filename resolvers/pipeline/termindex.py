@@ -173,7 +173,9 @@ class TermIndex:
             )
         error_tf: dict[str, Counter[str]] = {}
         error_meta: dict[str, ErrorMeta] = {}
+        error_aliases: dict[str, list[str]] = {}
         for r in self.store.read(eq.SEARCH_FIELDS):
+            error_aliases[r["id"]] = [str(a) for a in (r.get("aliases") or []) if a]
             error_tf[r["id"]] = Counter(str(r["search"]).split())
             name = str(r["name"] or "")
             error_meta[r["id"]] = ErrorMeta(
@@ -204,6 +206,10 @@ class TermIndex:
         by_code: dict[str, list[str]] = defaultdict(list)
         for eid, m in error_meta.items():
             by_code[m.code.upper()].append(eid)
+        for eid, aliases in error_aliases.items():  # a symbolic code's number, say
+            for a in aliases:
+                if eid not in by_code[a.upper()]:
+                    by_code[a.upper()].append(eid)
         self.by_code = dict(by_code)
         self.known_codes = frozenset(by_code)
         self.titled, self.described = dict(titled), dict(described)
