@@ -4,21 +4,17 @@ and over the characters that search parsers treat as operators."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractors.ingest import Ingestor
 from extractors.text.segment import index_tokens
 from graph.falkor import FalkorStore
 from graph.queries import search as sq
-from migrations.runner import migrate
 from resolvers.pipeline.answerer import Answerer
 from resolvers.pipeline.errors import BadQuestion
+from tests.demo import demo_answerer
 
-DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 OPERATORS = "_-+|&!(){}[]^\"'~*?:\\/<>=@#$%,.;`"
 
 # Any code point except lone surrogates (not encodable, so no client can send them).
@@ -28,10 +24,7 @@ SYNTAX_TEXT = st.text(st.sampled_from(OPERATORS + " aZ9中_"), min_size=1, max_s
 
 @pytest.fixture(scope="module")
 def answerer(store: FalkorStore) -> Answerer:
-    store.drop_all()
-    migrate(store)
-    Ingestor(store, progress=False).run([DEMO / "docs", DEMO / "errors"])
-    return Answerer(store, cache_size=0)
+    return demo_answerer(store)
 
 
 def _answer_or_bad_question(answerer: Answerer, text: str) -> None:

@@ -5,31 +5,24 @@ cite only the facts given and take planted instructions as data."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import BaseMessage
 
-from extractors.ingest import Ingestor
 from graph.falkor import FalkorStore
 from graph.queries import documents as dq
-from migrations.runner import migrate
 from resolvers.pipeline.answerer import Answerer
 from resolvers.pipeline.compose import normalised, passage, sentences
 from resolvers.pipeline.records import Citation
 from resolvers.pipeline.synthesis import InvalidCitation, checked_citations, with_llm
-
-DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
+from tests.demo import demo_answerer
 
 
 @pytest.fixture(scope="module")
 def answerer(store: FalkorStore) -> Answerer:
-    store.drop_all()
-    migrate(store)
-    Ingestor(store, progress=False).run([DEMO / "docs", DEMO / "errors"])
-    return Answerer(store, cache_size=0)
+    return demo_answerer(store)
 
 
 def test_hard_wrapped_lines_lose_no_words() -> None:
