@@ -241,7 +241,7 @@ def _cjk_tokens(run: str) -> tuple[str, ...]:
     return tuple(jieba.lcut_for_search(run))  # type: ignore[attr-defined]
 
 
-def _pairs(text: str) -> list[tuple[str, str]]:
+def token_pairs(text: str) -> list[tuple[str, str]]:
     """(surface, token) pairs in order: lower-cased surface, stemmed token."""
     out: list[tuple[str, str]] = []
     for m in _TOKEN.finditer(text):
@@ -263,13 +263,13 @@ def _pairs(text: str) -> list[tuple[str, str]]:
 
 def raw_tokens(text: str) -> list[str]:
     """Tokens in order, stems applied, stop words kept (for phrase matching)."""
-    return [tok for _, tok in _pairs(text)]
+    return [tok for _, tok in token_pairs(text)]
 
 
 def index_tokens(text: str) -> list[str]:
     """Tokens for the search field: stop words dropped, snake_case also split."""
     out: list[str] = []
-    for surface, tok in _pairs(text):
+    for surface, tok in token_pairs(text):
         if surface in EN_STOP or surface in ZH_STOP:
             continue
         out.append(tok)

@@ -91,7 +91,7 @@ class Answerer:
         return answer
 
     def _answer(self, question: str, limit: int) -> Answer:
-        q = analyse(question, self.linker, self.terms.known_codes)
+        q = analyse(question, self.linker, self.terms.knows_code)
         lang = q.language
         candidates = retrieve(self.store, self.terms, q, limit)
         qtokens = set(q.tokens)

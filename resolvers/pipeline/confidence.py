@@ -4,29 +4,48 @@ Evidence, for any corpus:
 - an error code named in the question and found in the graph answers it
   exactly; a code of an unmistakable shape that the graph lacks cannot be
   answered at all;
-- otherwise, how much of the question's weight (idf times the token's
-  weight: own words 1, expansions less) the best citation's text covers, and
-  how strong its fused score is. Off-topic questions find some page with
-  some of their words; they rarely find one that covers them.
+- otherwise three signs, combined by a logistic model:
+  * ``score``: the best citation's fused ranking score;
+  * ``reach``: how much of the question's telling words (weighted by how rare
+    they are in everyday language, see ``background.py``) occur anywhere in
+    the corpus. "Joy-Con drift" or "check engine light" are missing from a
+    database manual; ``autovacuum`` is not;
+  * ``specificity``: how much more often than in everyday language the corpus
+    uses the question's words, on average (log10 of the ratio). A question
+    about the product speaks the manual's language; small talk and other
+    domains speak everyday language.
 
-``THRESHOLD`` was chosen on the tuning sets (the Node.js questions against
-the abstain set, with the Node.js manual); ``bench/abstain.py`` reports how
-well it separates on the other manuals.
+The model's weights are fitted by ``bench/fit_confidence.py`` on the tuning
+sets (Node.js and the extra PostgreSQL questions against half of the abstain
+set) and stored in ``data/confidence.json``; ``bench/abstain.py`` reports
+AUROC on the other manuals and the other half. ``THRESHOLD`` is where the
+model says "answerable" and "not answerable" are equally likely.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from collections import Counter
+from functools import lru_cache
+from pathlib import Path
 
+from extractors.text.segment import has_cjk
+from resolvers.pipeline.background import floor, log_frequency
 from resolvers.pipeline.question import Question
 from resolvers.pipeline.retrieval import Candidate
 from resolvers.pipeline.termindex import TermIndex
 
-THRESHOLD = 0.45
+THRESHOLD = 0.5
 EXACT_CODE = 0.95
 UNKNOWN_CODE = 0.1
-W_COVER = 0.6
-W_SCORE = 0.4
+MODEL = Path(__file__).resolve().parent / "data" / "confidence.json"
+FEATURES = ("score", "reach", "specificity")
+MAX_SCORE = 2.0  # a named code's candidate scores 10: no more telling than a strong match
+COMMON = 3.0  # words at least this common (log10 below -3) tell nothing about a domain
+MIN_SPEC_WEIGHT = 0.5  # dictionary senses of Chinese words are too loose to judge by
+_SMOOTH_CORPUS = 1e-9
+_SMOOTH_EVERYDAY = 1e-7
 
 
 def coverage(q: Question, top: Candidate, terms: TermIndex) -> float:
@@ -45,6 +64,40 @@ def coverage(q: Question, top: Candidate, terms: TermIndex) -> float:
     return sum(w for t, w in weight.items() if t in tf) / total
 
 
+def features(q: Question, ranked: list[Candidate], terms: TermIndex) -> dict[str, float]:
+    score = min(MAX_SCORE, ranked[0].score) if ranked else 0.0
+    found = total = 0.0
+    specs: list[float] = []
+    for t in q.tokens:
+        w = q.weights[t]
+        everyday = log_frequency(q.surfaces.get(t, t))
+        telling = min(-floor(), -everyday) - COMMON
+        in_corpus = terms.corpus_count.get(t, 0) / terms.corpus_total
+        if telling > 0:
+            total += w * telling
+            found += w * telling if in_corpus else 0.0
+        if w >= MIN_SPEC_WEIGHT and not has_cjk(t):
+            ratio = (in_corpus + _SMOOTH_CORPUS) / (10**everyday + _SMOOTH_EVERYDAY)
+            specs.append(math.log10(ratio))
+    return {
+        "score": score,
+        "reach": found / total if total else 0.0,
+        "specificity": sum(specs) / len(specs) if specs else math.log10(_SMOOTH_CORPUS),
+    }
+
+
+@lru_cache(maxsize=1)
+def model() -> tuple[dict[str, float], float]:
+    data = json.loads(MODEL.read_text(encoding="utf-8"))
+    return {k: float(data["weights"][k]) for k in FEATURES}, float(data["bias"])
+
+
+def combine(values: dict[str, float]) -> float:
+    weights, bias = model()
+    z = bias + sum(weights[k] * values[k] for k in FEATURES)
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
 def confidence(q: Question, ranked: list[Candidate], terms: TermIndex) -> float:
     if not ranked:
         return 0.0
@@ -53,5 +106,4 @@ def confidence(q: Question, ranked: list[Candidate], terms: TermIndex) -> float:
         return EXACT_CODE
     if q.unknown_codes:
         return UNKNOWN_CODE
-    raw = W_COVER * coverage(q, top, terms) + W_SCORE * min(1.0, top.score / 2.0)
-    return round(max(0.01, min(0.99, raw)), 3)
+    return round(max(0.01, min(0.99, combine(features(q, ranked, terms)))), 3)

@@ -11,10 +11,10 @@ whether it reports a failure.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from extractors.text.segment import has_cjk, index_tokens, language
+from extractors.text.segment import has_cjk, index_tokens, language, token_pairs
 from extractors.traces.model import StackTrace
 from extractors.traces.stacktrace import find_traces
 from resolvers.pipeline.dictionary import translations
@@ -54,9 +54,10 @@ class Question:
     tokens: list[str]
     weights: dict[str, float]
     own_tokens: frozenset[str]  # the question's own words, not expansions
+    surfaces: dict[str, str] = field(default_factory=dict)  # own token -> word as written
     codes: list[str] = field(default_factory=list)  # named error codes, normalised
     strong_codes: list[str] = field(default_factory=list)  # codes by shape alone
-    unknown_codes: list[str] = field(default_factory=list)  # strong codes the graph lacks
+    unknown_codes: list[str] = field(default_factory=list)  # strong codes the graph never names
     traces: list[StackTrace] = field(default_factory=list)
     linked: Linked = field(default_factory=Linked)
     erroneous: bool = False
@@ -67,7 +68,7 @@ class Question:
         return self.codes + [c.id for c in self.linked.concepts] + self.linked.products
 
 
-def analyse(text: str, linker: Linker, known_codes: Collection[str]) -> Question:
+def analyse(text: str, linker: Linker, knows_code: Callable[[str], bool]) -> Question:
     linked = linker.link(text)
     weights: dict[str, float] = {}
     own = index_tokens(text)
@@ -100,9 +101,10 @@ def analyse(text: str, linker: Linker, known_codes: Collection[str]) -> Question
         tokens=list(weights),
         weights=weights,
         own_tokens=frozenset(own),
+        surfaces={tok: surface for surface, tok in reversed(token_pairs(text))},
         codes=codes,
         strong_codes=list(linked.strong_codes),
-        unknown_codes=[c for c in linked.strong_codes if c.upper() not in known_codes],
+        unknown_codes=[c for c in linked.strong_codes if not knows_code(c)],
         traces=find_traces(text),
         linked=linked,
         erroneous=erroneous,

@@ -42,6 +42,9 @@ W_OTHER = 0.7  # threads and resolved tickets: a little below manual pages
 W_SAME_TRACE = 3.0  # an earlier fix for the very same stack trace
 W_SAME_CODE = 1.2  # an earlier fix for a ticket with the same error code
 OTHER_POOL = 5
+# An error code not named in the question leads the answer only when the
+# question says most of its name (idf-weighted) and its text matches well.
+LEAD_ERROR = 1.0
 
 # SQLSTATE classes that the SQL standard reserves for success, warnings and
 # "no data": a user reporting an error rarely means one of them.
@@ -179,12 +182,10 @@ def _errors(terms: TermIndex, q: Question) -> dict[str, Candidate]:
     if not ranked:
         return errors
     top = ranked[0][1] or 1.0
-    qset = set(tokens)
     for eid, bm25 in ranked:
         if eid in errors:
             continue
-        name_tokens = terms.error_meta[eid].name_tokens
-        cover = len(name_tokens & qset) / len(name_tokens) if name_tokens else 0.0
+        cover = terms.name_cover(eid, weights)
         weight = 0.5 * bm25 / top + cover
         if terms.error_meta[eid].code[:2] in _NON_ERROR_CLASSES:
             weight *= 0.8
@@ -315,7 +316,7 @@ def _interleave(docs: list[Candidate], errors: list[Candidate], erroneous: bool)
     errs = [e for e in errors if e.score >= (0.5 if erroneous else 1.5)]
     out: list[Candidate] = []
     names: set[str] = set()
-    if errs:
+    if errs and errs[0].score >= (LEAD_ERROR if erroneous else 1.5):
         first = errs.pop(0)
         out.append(first)
         names.add(first.name or first.id)

@@ -128,6 +128,14 @@ def aggregate_documents(rows: list[Row]) -> frozenset[str]:
     return frozenset(out)
 
 
+def _words_of(name: str, code: str) -> str:
+    """The words that name an error condition: its name, or a symbolic code's
+    own words when it has no other name (``ERR_HTTP_HEADERS_SENT``)."""
+    if name:
+        return name.replace("_", " ")
+    return code.replace("_", " ") if "_" in code else ""
+
+
 class TermIndex:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -144,6 +152,8 @@ class TermIndex:
         self.by_code: dict[str, list[str]] = {}
         self.known_codes: frozenset[str] = frozenset()
         self.aggregates: frozenset[str] = frozenset()
+        self.corpus_count: Counter[str] = Counter()  # every token over every page
+        self.corpus_total = 1
         self.rebuild()
 
     def _version(self) -> tuple[object, ...]:
@@ -177,11 +187,9 @@ class TermIndex:
         for r in self.store.read(eq.SEARCH_FIELDS):
             error_aliases[r["id"]] = [str(a) for a in (r.get("aliases") or []) if a]
             error_tf[r["id"]] = Counter(str(r["search"]).split())
-            name = str(r["name"] or "")
+            name, code = str(r["name"] or ""), str(r["code"])
             error_meta[r["id"]] = ErrorMeta(
-                code=str(r["code"]),
-                name=name,
-                name_tokens=frozenset(index_tokens(name.replace("_", " "))),
+                code=code, name=name, name_tokens=frozenset(index_tokens(_words_of(name, code)))
             )
         other_tf: dict[str, Counter[str]] = {}
         other_meta: dict[str, OtherMeta] = {}
@@ -200,6 +208,10 @@ class TermIndex:
             described[str(r["eid"])].append(str(r["sid"]))
         self.sections = _Level.build(section_tf)
         self.pages = _Level.build(page_tf)
+        corpus: Counter[str] = Counter()
+        for counts in page_tf.values():
+            corpus.update(counts)
+        self.corpus_count, self.corpus_total = corpus, max(1, sum(corpus.values()))
         self.errors = _Level.build(error_tf)
         self.others, self.other_meta = _Level.build(other_tf), other_meta
         self.section_meta, self.error_meta = meta, error_meta
@@ -238,6 +250,25 @@ class TermIndex:
         hits = [k for k, counts in self.others.tf.items() if not qset.isdisjoint(counts)]
         scored = sorted(self.others.score_many(hits, tokens, weights).items(), key=lambda x: -x[1])
         return scored[:limit]
+
+    def name_cover(self, eid: str, weights: dict[str, float]) -> float:
+        """How much of an error condition's name the question says, each word
+        weighted by how rare it is among error codes (so ``invalid`` or a
+        prefix every code shares counts for little) and by how surely the
+        question says it (a dictionary sense of a Chinese word, less)."""
+        words = self.error_meta[eid].name_tokens
+        total = sum(self.errors.idf(t) for t in words)
+        if total <= 0:
+            return 0.0
+        return sum(self.errors.idf(t) * min(1.0, weights.get(t, 0.0)) for t in words) / total
+
+    def knows_code(self, code: str) -> bool:
+        """An error code of the graph (by code or alias), or one its texts
+        mention (a manual page that names a SQLSTATE it has no table for)."""
+        if code.upper() in self.known_codes:
+            return True
+        tokens = index_tokens(code)
+        return bool(tokens) and tokens[0] in self.corpus_count
 
     def error_ids_for_codes(self, codes: list[str]) -> list[str]:
         return [eid for code in dict.fromkeys(codes) for eid in self.by_code.get(code.upper(), [])]
