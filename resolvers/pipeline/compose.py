@@ -19,6 +19,7 @@ answer says so. A code the graph does not know is said to be unknown.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from extractors.text.segment import has_cjk, language, token_set
 from resolvers.pipeline.question import Question
@@ -105,11 +106,19 @@ def is_prose(paragraph: str) -> bool:
 
 def sentences(text: str) -> list[str]:
     """Whole sentences of the prose paragraphs of ``text``, in order."""
-    out: list[str] = []
+    return [s for s, _ in _split(text)]
+
+
+@lru_cache(maxsize=4096)
+def _split(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Sentences with their tokens. Cached: the same sections are cited again
+    and again, and splitting a long one costs more than ranking it."""
+    out: list[tuple[str, frozenset[str]]] = []
     for p in paragraphs(text):
         if is_prose(p):
-            out.extend(s.strip() for s in _SENTENCE_END.split(p) if s.strip())
-    return out
+            parts = (s.strip() for s in _SENTENCE_END.split(p))
+            out.extend((x, frozenset(token_set(x))) for x in parts if x)
+    return tuple(out)
 
 
 def steps_of(text: str) -> list[str]:
@@ -128,10 +137,11 @@ def steps_of(text: str) -> list[str]:
 def passage(text: str, tokens: set[str], limit: int = PASSAGE_CHARS) -> list[str]:
     """The run of consecutive sentences that best answers: it starts at the
     sentence sharing most of the question's tokens and goes on while it fits."""
-    sents = sentences(text)
-    if not sents:
+    split = _split(text)
+    if not split:
         return []
-    best = max(range(len(sents)), key=lambda i: (len(token_set(sents[i]) & tokens), -i))
+    sents = [s for s, _ in split]
+    best = max(range(len(split)), key=lambda i: (len(split[i][1] & tokens), -i))
     out = [sents[best]]
     size = len(sents[best])
     for s in sents[best + 1 :]:

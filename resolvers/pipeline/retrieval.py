@@ -20,7 +20,6 @@ from typing import Any
 
 from extractors.text.segment import language
 from graph.queries import community as cmq
-from graph.queries import documents as dq
 from graph.queries import errorcodes as eq
 from graph.queries import search as sq
 from graph.queries import tickets as tq
@@ -28,7 +27,7 @@ from graph.store import Store
 from resolvers.pipeline.question import Question
 from resolvers.pipeline.termindex import TermIndex
 
-SECTION_POOL = 200
+SECTION_POOL = 50
 ERROR_POOL = 30
 NEIGHBOURS = 100
 # Fusion weights: BM25 of the whole page and of the section (each scaled to the
@@ -75,7 +74,7 @@ def retrieve(store: Store, terms: TermIndex, q: Question, limit: int = 5) -> lis
     docs = _documents(store, terms, q, errors)
     docs += _others(terms, q.tokens, q.weights) + _fixes(store, q)
     ranked = _interleave(docs, sorted(errors.values(), key=lambda c: -c.score), q.erroneous)
-    return _without_repeats(store, ranked, limit, q.language)
+    return _without_repeats(store, terms, ranked, limit, q.language)
 
 
 def _documents(
@@ -209,7 +208,7 @@ def _title(title: str, doc_title: str) -> str:
 
 
 def _without_repeats(
-    store: Store, ranked: list[Candidate], limit: int, lang: str
+    store: Store, terms: TermIndex, ranked: list[Candidate], limit: int, lang: str
 ) -> list[Candidate]:
     """The best ``limit`` citations, skipping a page that only repeats the table
     an already cited error code comes from (the code's citation points there)."""
@@ -219,21 +218,21 @@ def _without_repeats(
         if len(chosen) >= limit:
             break
         if c.kind == "error_code":
-            _fill(store, [c], lang)
+            _fill(store, terms, [c], lang)
             pages.add(c.uri.split("#")[0])
         elif c.uri.split("#")[0] in pages:
             continue
         chosen.append(c)
-    _fill(store, [c for c in chosen if c.kind != "error_code"], lang)
+    _fill(store, terms, [c for c in chosen if c.kind != "error_code"], lang)
     return chosen
 
 
-def _fill(store: Store, chosen: list[Candidate], lang: str) -> None:
+def _fill(store: Store, terms: TermIndex, chosen: list[Candidate], lang: str) -> None:
     """Fetch texts (and error-code details) for the citations only."""
     _fill_others(store, chosen)
     sections = [c.id for c in chosen if c.kind == "document"]
     if sections:
-        texts = {r["id"]: r["text"] or "" for r in dq.section_rows(store, sections)}
+        texts = terms.section_texts(sections)
         for c in chosen:
             if c.kind == "document":
                 c.text = texts.get(c.id, "")

@@ -14,8 +14,10 @@ rebuilt when the graph's sources change.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass
+
+import numpy as np
 
 from extractors.text.segment import index_tokens
 from graph.queries import community as cmq
@@ -28,28 +30,58 @@ from graph.types import Row
 K1 = 1.2
 B = 0.75
 MIN_SHARED_TOKENS = 10
+TEXT_CACHE = 4096  # section texts kept in memory once cited (a few MB)
 
 
-@dataclass
 class _Level:
-    tf: dict[str, Counter[str]]
-    length: dict[str, int]
-    df: Counter[str]
-    avg: float
+    """BM25 over one kind of unit (sections, pages, error codes, threads).
+
+    A term's BM25 weight in a unit, tf (K1 + 1) / (tf + K1 (1 - B + B len/avg)),
+    does not depend on the question, so it is computed once per unit and term
+    and kept per term (a posting list as two numpy arrays). Scoring a question
+    is then one vector add per question token over its posting list."""
+
+    def __init__(self, tf: dict[str, Counter[str]]) -> None:
+        self.tf = tf
+        self.keys = list(tf)
+        self.index = {k: i for i, k in enumerate(self.keys)}
+        self.df: Counter[str] = Counter()
+        self.length = {k: sum(c.values()) for k, c in tf.items()}
+        self.avg = sum(self.length.values()) / max(1, len(self.length))
+        units: dict[str, list[int]] = defaultdict(list)
+        weights: dict[str, list[float]] = defaultdict(list)
+        avg = self.avg or 1.0
+        for i, (key, counts) in enumerate(tf.items()):
+            norm = K1 * (1 - B + B * self.length[key] / avg)
+            for t, f in counts.items():
+                units[t].append(i)
+                weights[t].append(f * (K1 + 1) / (f + norm))
+        self.df.update({t: len(u) for t, u in units.items()})
+        n = len(self.keys)
+        self._idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in self.df.items()}
+        self.postings = {
+            t: (np.asarray(u, dtype=np.int32), np.asarray(weights[t], dtype=np.float64))
+            for t, u in units.items()
+        }
 
     @classmethod
     def build(cls, tf: dict[str, Counter[str]]) -> _Level:
-        df: Counter[str] = Counter()
-        length = {}
-        for key, counts in tf.items():
-            df.update(counts.keys())
-            length[key] = sum(counts.values())
-        avg = sum(length.values()) / max(1, len(length))
-        return cls(tf, length, df, avg)
+        return cls(tf)
 
     def idf(self, token: str) -> float:
-        n, df = len(self.tf), self.df.get(token, 0)
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+        known = self._idf.get(token)
+        if known is not None:
+            return known
+        return math.log(1 + (len(self.keys) + 0.5) / 0.5)  # a token no unit has
+
+    def vector(self, tokens: list[str], weights: dict[str, float]) -> np.ndarray:
+        """BM25 of every unit for the question, in ``self.keys`` order."""
+        out = np.zeros(len(self.keys))
+        for t in dict.fromkeys(tokens):
+            posting = self.postings.get(t)
+            if posting is not None:
+                out[posting[0]] += weights.get(t, 1.0) * self.idf(t) * posting[1]
+        return out
 
     def score(self, key: str, tokens: list[str], weights: dict[str, float]) -> float:
         return self.score_many([key], tokens, weights)[key]
@@ -57,23 +89,20 @@ class _Level:
     def score_many(
         self, keys: list[str], tokens: list[str], weights: dict[str, float]
     ) -> dict[str, float]:
-        """BM25 of each key; the query's idf weights are computed once."""
-        wq = [(t, weights.get(t, 1.0) * self.idf(t)) for t in tokens if t in self.df]
-        avg = self.avg or 1.0
-        out: dict[str, float] = {}
-        for key in keys:
-            counts = self.tf.get(key)
-            if counts is None:
-                out[key] = 0.0
-                continue
-            norm = K1 * (1 - B + B * self.length[key] / avg)
-            total = 0.0
-            for t, w in wq:
-                f = counts.get(t)
-                if f:
-                    total += w * f * (K1 + 1) / (f + norm)
-            out[key] = total
-        return out
+        """BM25 of each key (0 for a key this level does not hold)."""
+        v = self.vector(tokens, weights)
+        return {k: float(v[i]) if (i := self.index.get(k)) is not None else 0.0 for k in keys}
+
+    def top(
+        self, tokens: list[str], weights: dict[str, float], limit: int
+    ) -> list[tuple[str, float]]:
+        """The ``limit`` best units that share a token with the question."""
+        v = self.vector(tokens, weights)
+        hits = np.flatnonzero(v > 0)
+        if len(hits) > limit:
+            hits = hits[np.argpartition(-v[hits], limit)[:limit]]
+        ranked = sorted(((self.keys[i], float(v[i])) for i in hits), key=lambda x: -x[1])
+        return ranked[:limit]
 
 
 @dataclass(frozen=True)
@@ -154,6 +183,7 @@ class TermIndex:
         self.aggregates: frozenset[str] = frozenset()
         self.corpus_count: Counter[str] = Counter()  # every token over every page
         self.corpus_total = 1
+        self._texts: OrderedDict[str, str] = OrderedDict()
         self.rebuild()
 
     def _version(self) -> tuple[object, ...]:
@@ -237,19 +267,13 @@ class TermIndex:
         self, tokens: list[str], weights: dict[str, float], limit: int
     ) -> list[tuple[str, float]]:
         """Error codes by BM25 over their codes, names, messages and causes."""
-        qset = set(tokens)
-        hits = [eid for eid, counts in self.errors.tf.items() if not qset.isdisjoint(counts)]
-        scored = sorted(self.errors.score_many(hits, tokens, weights).items(), key=lambda x: -x[1])
-        return scored[:limit]
+        return self.errors.top(tokens, weights, limit)
 
     def top_others(
         self, tokens: list[str], weights: dict[str, float], limit: int
     ) -> list[tuple[str, float]]:
         """Community threads and resolved tickets by BM25."""
-        qset = set(tokens)
-        hits = [k for k, counts in self.others.tf.items() if not qset.isdisjoint(counts)]
-        scored = sorted(self.others.score_many(hits, tokens, weights).items(), key=lambda x: -x[1])
-        return scored[:limit]
+        return self.others.top(tokens, weights, limit)
 
     def name_cover(self, eid: str, weights: dict[str, float]) -> float:
         """How much of an error condition's name the question says, each word
@@ -261,6 +285,20 @@ class TermIndex:
         if total <= 0:
             return 0.0
         return sum(self.errors.idf(t) * min(1.0, weights.get(t, 0.0)) for t in words) / total
+
+    def section_texts(self, ids: list[str]) -> dict[str, str]:
+        """Texts of sections, from memory when cited before (this index is
+        rebuilt whenever the graph's sources change, and the cache with it)."""
+        missing = [sid for sid in ids if sid not in self._texts]
+        if missing:
+            for r in dq.section_rows(self.store, missing):
+                self._texts[str(r["id"])] = str(r["text"] or "")
+            while len(self._texts) > TEXT_CACHE:
+                self._texts.popitem(last=False)
+        for sid in ids:
+            if sid in self._texts:
+                self._texts.move_to_end(sid)
+        return {sid: self._texts[sid] for sid in ids if sid in self._texts}
 
     def knows_code(self, code: str) -> bool:
         """An error code of the graph (by code or alias), or one its texts
