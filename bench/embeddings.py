@@ -87,9 +87,9 @@ FUSIONS = {
         "cross-lingual reach is weakest); (a) unchanged for the others"
     ),
     "wrrf": (
-        f"weighted RRF, k={RRF_K}, dense weight {DENSE_WEIGHT:g}: a dense page outside (a)'s "
-        f"list scores below all of (a)'s {ANSWER_LIMIT}, so dense only reorders (a) "
-        "and appends"
+        f"weighted RRF, k={RRF_K}, dense weight {DENSE_WEIGHT:g}: a page only dense finds "
+        f"scores below every page (a) cites (at most {ANSWER_LIMIT}), so dense only reorders "
+        "(a)'s pages and appends its own after them"
     ),
 }
 RETRIEVERS = ["answerer", "dense", *FUSIONS]
@@ -500,18 +500,19 @@ def passes(g: dict[str, float | None]) -> bool:
     return (g["all"] or 0.0) >= GAIN_POINTS and min(langs, default=0.0) >= 0
 
 
+def choice_key(tuning: dict[str, Any], fusion: str) -> tuple[float, float]:
+    """Overall gain on the tuning set, then the worst per-language gain."""
+    g = gains(tuning, fusion)
+    langs = [v for k, v in g.items() if k != "all" and v is not None]
+    return (g["all"] or 0.0, min(langs, default=0.0))
+
+
 def choose(tuning: dict[str, Any] | None) -> str | None:
     """The fusion with the best overall gain on the tuning set; ties go to the
     smaller worst per-language loss, then to FUSIONS' order (simplest first)."""
     if tuning is None:
         return None
-
-    def key(i_f: tuple[int, str]) -> tuple[float, float, int]:
-        g = gains(tuning, i_f[1])
-        langs = [v for k, v in g.items() if k != "all" and v is not None]
-        return (g["all"] or 0.0, min(langs, default=0.0), -i_f[0])
-
-    return max(enumerate(FUSIONS), key=key)[1]
+    return max(FUSIONS, key=lambda f: (*choice_key(tuning, f), -list(FUSIONS).index(f)))
 
 
 def judge(
@@ -526,6 +527,13 @@ def judge(
     return {
         "chosen_fusion": chosen,
         "chosen_on": TUNING_SET if chosen else None,
+        # fusions as good as the chosen one on the tuning set (then FUSIONS' order decided)
+        "tied_on_tuning_set": [
+            f
+            for f in FUSIONS
+            if chosen
+            and choice_key(results[TUNING_SET], f) == choice_key(results[TUNING_SET], chosen)
+        ],
         "out_of_sample_sets": held,
         "out_of_sample_gain_points": held_gains,
         "pays": pays,
@@ -666,8 +674,15 @@ def markdown(out: dict[str, Any]) -> str:
         "",
         *[
             f"Chosen for {k}: `{j['chosen_fusion']}` (chosen on {j['chosen_on']}: best overall "
-            "gain, ties to the smaller language loss, then the simplest). Post hoc, for reading "
-            "only: fusions that would have passed out of sample: "
+            "gain, ties to the smaller language loss, then the simplest"
+            + (
+                f"; {', '.join(f'`{f}`' for f in j['tied_on_tuning_set'])} tied on "
+                f"{j['chosen_on']}, so that order decided"
+                if len(j.get("tied_on_tuning_set", [])) > 1
+                else ""
+            )
+            + "). Post hoc, for reading only (not a choice): fusions that would have passed "
+            "out of sample: "
             + (
                 ", ".join(
                     f for f, ok in j["post_hoc_any_fusion_passes_out_of_sample"].items() if ok
