@@ -111,6 +111,23 @@ EN_STOP = frozenset(
         "use",
         "using",
         "used",
+        # what is left of a contraction once the apostrophe splits it (don't -> don, t)
+        "don",
+        "doesn",
+        "didn",
+        "isn",
+        "aren",
+        "wasn",
+        "weren",
+        "won",
+        "wouldn",
+        "shouldn",
+        "couldn",
+        "haven",
+        "hasn",
+        "t",
+        "ll",
+        "ve",
     ]
 )
 ZH_STOP = frozenset(

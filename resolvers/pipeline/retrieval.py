@@ -82,6 +82,11 @@ def _documents(
 ) -> list[Candidate]:
     linked, tokens, weights = q.linked, q.tokens, q.weights
     scores = {h["id"]: h["score"] for h in sq.sections(store, tokens, SECTION_POOL)}
+    # The graph's full-text index weighs every token alike; the question's
+    # weights (own words over dictionary senses of Chinese words) pick more.
+    section_bm25 = terms.sections.vector(tokens, weights)
+    for sid, bm25 in terms.sections.top_of(section_bm25, SECTION_POOL):
+        scores.setdefault(sid, bm25)
     extra: dict[str, str] = {}
     for e in errors.values():
         if e.score >= 1.0:
@@ -96,7 +101,7 @@ def _documents(
     qset = set(tokens)
     idf = {t: terms.idf(t) * weights[t] for t in qset}
     total_idf = sum(idf.values()) or 1.0
-    sec_scores = terms.sections.score_many(candidates, tokens, weights)
+    sec_scores = terms.sections.pick(section_bm25, candidates)
     doc_ids = list({terms.section_meta[sid].doc_id for sid in candidates})
     page_scores = terms.pages.score_many(doc_ids, tokens, weights)
     top_sec = max(sec_scores.values()) or 1.0

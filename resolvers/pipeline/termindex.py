@@ -90,14 +90,19 @@ class _Level:
         self, keys: list[str], tokens: list[str], weights: dict[str, float]
     ) -> dict[str, float]:
         """BM25 of each key (0 for a key this level does not hold)."""
-        v = self.vector(tokens, weights)
+        return self.pick(self.vector(tokens, weights), keys)
+
+    def pick(self, v: np.ndarray, keys: list[str]) -> dict[str, float]:
+        """The scores of ``keys`` in a vector from ``vector``."""
         return {k: float(v[i]) if (i := self.index.get(k)) is not None else 0.0 for k in keys}
 
     def top(
         self, tokens: list[str], weights: dict[str, float], limit: int
     ) -> list[tuple[str, float]]:
         """The ``limit`` best units that share a token with the question."""
-        v = self.vector(tokens, weights)
+        return self.top_of(self.vector(tokens, weights), limit)
+
+    def top_of(self, v: np.ndarray, limit: int) -> list[tuple[str, float]]:
         hits = np.flatnonzero(v > 0)
         if len(hits) > limit:
             hits = hits[np.argpartition(-v[hits], limit)[:limit]]
