@@ -1,9 +1,14 @@
 """Candidate facts for a question: full-text search plus graph traversal, fused.
 
 Sources of candidates, each with its own evidence:
-- full-text over sections with the question's tokens, expanded with the
-  English names of linked concepts (so a Chinese question reaches English
-  pages) and with the error-phrase lexicon;
+- full-text search over the sections' search fields with the question's
+  tokens, expanded with the English names of linked concepts (so a Chinese
+  question reaches English pages), dictionary senses and the error-phrase
+  lexicon. It runs over the term index this process holds of the graph's
+  search fields (``termindex.py``), not through the backend's full-text
+  index: that index weighs a dictionary sense of a Chinese word like the
+  question's own words, scores differently on each backend, and costs a round
+  trip; on the tuning sets it added no candidate the weighted search missed;
 - error codes named in the question, and error codes ranked by BM25 over
   their names, messages and causes, with a bonus when the question covers
   the whole condition name;
@@ -21,7 +26,6 @@ from typing import Any
 from extractors.text.segment import language
 from graph.queries import community as cmq
 from graph.queries import errorcodes as eq
-from graph.queries import search as sq
 from graph.queries import tickets as tq
 from graph.store import Store
 from resolvers.pipeline.question import Question
@@ -81,12 +85,8 @@ def _documents(
     store: Store, terms: TermIndex, q: Question, errors: dict[str, Candidate]
 ) -> list[Candidate]:
     linked, tokens, weights = q.linked, q.tokens, q.weights
-    scores = {h["id"]: h["score"] for h in sq.sections(store, tokens, SECTION_POOL)}
-    # The graph's full-text index weighs every token alike; the question's
-    # weights (own words over dictionary senses of Chinese words) pick more.
     section_bm25 = terms.sections.vector(tokens, weights)
-    for sid, bm25 in terms.sections.top_of(section_bm25, SECTION_POOL):
-        scores.setdefault(sid, bm25)
+    scores = dict(terms.sections.top_of(section_bm25, SECTION_POOL))
     extra: dict[str, str] = {}
     for e in errors.values():
         if e.score >= 1.0:

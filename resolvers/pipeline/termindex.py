@@ -1,14 +1,16 @@
-"""In-memory ranking statistics over the graph, for fused ranking.
+"""In-memory full-text index over the graph's search fields, for fused ranking.
 
-The graph's full-text index picks the candidates; this index scores them
-the same way on both backends (their own scorers differ: TF-IDF in
-RediSearch, BM25 in Lucene), at two levels: a section, and the whole page it
-belongs to (support questions are usually answered by a page). It also keeps
-what every answer needs about a candidate (uri, titles) and the small graph
-neighbourhoods used for ranking (sections whose title names a concept,
-sections that describe an error code), so one answer costs a full-text
-query plus one fetch of the cited texts. Built from the graph at start and
-rebuilt when the graph's sources change.
+Built from the sections' search fields (the same segmented text the
+backend's full-text index holds), it finds and scores candidates with the
+question's token weights, the same way on both backends (their own scorers
+differ, TF-IDF in RediSearch and BM25 in Lucene, and neither takes weights),
+at two levels: a section, and the whole page it belongs to (support
+questions are usually answered by a page). It also keeps what every answer
+needs about a candidate (uri, titles), the small graph neighbourhoods used
+for ranking (sections whose title names a concept, sections that describe an
+error code) and the texts of sections once cited, so an answer usually costs
+no round trip to the graph at all. Built from the graph at start and rebuilt
+when the graph's sources change.
 """
 
 from __future__ import annotations
