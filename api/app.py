@@ -82,12 +82,14 @@ def build_answerer(store: Store, settings: Settings) -> Answerer:
     from resolvers.pipeline.llm import chat_model_from_settings
 
     llm = chat_model_from_settings(settings.llm_key(), settings.llm_base_url, settings.llm_model)
-    return Answerer(
+    answerer = Answerer(
         store,
         llm=llm,
         max_question_chars=settings.max_question_chars,
         cache_size=settings.answer_cache_size,
     )
+    answerer.warm_up()
+    return answerer
 
 
 def seed_demo_corpus(store: Store, demo_dir: Path = DEMO_DIR) -> bool:

@@ -45,6 +45,16 @@ class Answerer:
         self.cache = AnswerCache(cache_size)
         _freeze_heap()
 
+    def warm_up(self) -> None:
+        """Load what the first question of each language would otherwise load
+        while a client waits (jieba's dictionary, the Chinese-English and
+        everyday-frequency tables, spaCy's tokenizers): about a second, once
+        per process, before the service takes requests."""
+        for text in ("How do I configure this?", "这个怎么配置？"):  # no LLM call
+            q = analyse(text, self.linker, self.terms.knows_code)
+            ranked = retrieve(self.store, self.terms, q, 1)
+            compose(q, ranked, score_confidence(q, ranked, self.terms) >= THRESHOLD)
+
     def _refresh_if_stale(self) -> None:
         """Another process (``graphdesk ingest``) may have changed the graph: look
         at most every few seconds, with one small query, and reload if so."""
