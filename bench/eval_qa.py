@@ -57,6 +57,8 @@ SETS = [
                 "PostgreSQL 15, questions written here"),
     QuestionSet("nodejs", QUESTIONS / "nodejs_questions.jsonl",
                 Path("/usr/share/doc/nodejs/api"), True, "Node.js 18 API docs (tuning set)"),
+    QuestionSet("sqlite", QUESTIONS / "sqlite_questions.jsonl", Path("/usr/share/doc/sqlite3"),
+                True, "SQLite 3.40 docs (second tuning set, with result codes)"),
     QuestionSet("python", QUESTIONS / "python_questions.jsonl",
                 Path("/usr/share/doc/python3.11/html"), False,
                 "Python 3.11 docs (held out: not tuned on)"),

@@ -17,7 +17,15 @@ import re
 import lxml.etree
 import lxml.html
 
-from extractors.records import Definition, ExtractionError, ParsedSource, Section, Table, digest
+from extractors.records import (
+    ROW_SEPARATOR,
+    Definition,
+    ExtractionError,
+    ParsedSource,
+    Section,
+    Table,
+    digest,
+)
 from extractors.text.segment import language
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -117,6 +125,13 @@ class _Walker:
             self.stack.append((level, title))
             self.title = title
             self.anchor = _anchor_for(el)
+            if el.tail:
+                self.parts.append(el.tail)
+            return
+        if tag == "tr" and (row := _row_line(el)):
+            # One line per table row, cells apart, so a value stays beside its
+            # label and a reader (or an answer) can tell the columns apart.
+            self.parts.append("\n" + row + "\n")
             if el.tail:
                 self.parts.append(el.tail)
             return
@@ -246,6 +261,11 @@ def _list_items(lst: lxml.html.HtmlElement, section_id: str, group: str) -> list
 
 def _cell_text(cell: lxml.html.HtmlElement) -> str:
     return " ".join(cell.text_content().split())
+
+
+def _row_line(tr: lxml.html.HtmlElement) -> str:
+    cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
+    return ROW_SEPARATOR.join(_cell_text(c) for c in cells) if cells else ""
 
 
 def _table(el: lxml.html.HtmlElement, section_id: str) -> Table:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 EXTRACTOR_VERSION = "1"
+# Between the cells of a table row in a section's text (one row a line).
+ROW_SEPARATOR = " | "
 
 
 def digest(data: bytes | str) -> str:

@@ -14,7 +14,7 @@ from langchain_core.messages import BaseMessage
 from graph.falkor import FalkorStore
 from graph.queries import documents as dq
 from resolvers.pipeline.answerer import Answerer
-from resolvers.pipeline.compose import normalised, passage, sentences
+from resolvers.pipeline.compose import normalised, passage, sentences, table_row, tables
 from resolvers.pipeline.records import Citation
 from resolvers.pipeline.synthesis import InvalidCitation, checked_citations, with_llm
 from tests.demo import demo_answerer
@@ -136,3 +136,29 @@ def test_planted_instruction_is_passed_as_data() -> None:
     body = str(human.content)
     assert body.count("</facts>") == 1  # the document cannot close the data block
     assert body.index("PWNED") < body.index("</facts>")
+
+
+def test_table_rows_keep_their_cells_apart() -> None:
+    from extractors.html_doc import parse_html
+
+    html = (
+        b"<html><body><h1>Quotas</h1><table><tr><th>Quota</th><th>Free</th><th>Pro</th></tr>"
+        b"<tr><td>Projects per account</td><td>3</td><td>50</td></tr>"
+        b"<tr><td>Upload size</td><td>10 MB</td><td>2 GB</td></tr></table></body></html>"
+    )
+    text = parse_html(html, "quotas.html").sections[0].text
+    assert "Upload size | 10 MB | 2 GB" in text
+    assert tables(text) == [
+        [["Quota", "Free", "Pro"], ["Projects per account", "3", "50"],
+         ["Upload size", "10 MB", "2 GB"]]
+    ]  # fmt: skip
+    assert not any("|" in s for s in sentences(text))  # rows are not prose
+    row = table_row(text, {"upload": 1.0, "size": 1.0, "largest": 1.0})
+    assert row is not None and row[1] == "Upload size: 10 MB (Free), 2 GB (Pro)"
+    assert table_row(text, {"invoice": 1.0}) is None
+
+
+def test_a_spec_question_gets_the_value_with_its_unit(answerer: Answerer) -> None:
+    ans = answerer.answer("What is the maximum storage of a cluster?")
+    first = ans.text.splitlines()[0]
+    assert "TiB" in first and "(3.2)" in first, ans.text

@@ -21,12 +21,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from extractors.records import ROW_SEPARATOR
 from extractors.text.segment import has_cjk, language, token_set
 from resolvers.pipeline.question import Question
 from resolvers.pipeline.retrieval import Candidate
 
 PASSAGE_CHARS = 700  # one passage: enough for a paragraph, short enough to read
 MAX_SEE_ALSO = 3
+SPEC_PAGES = 3  # a spec question's value is looked for in the tables of this many pages
 SCAN_CHARS = 20000
 
 _PARAGRAPH = re.compile(r"\n\s*\n")
@@ -97,7 +99,9 @@ def paragraphs(text: str) -> list[str]:
 
 
 def is_prose(paragraph: str) -> bool:
-    """Sentences, not a code example: enough words, few code symbols."""
+    """Sentences, not a code example or a table row: enough words, few code symbols."""
+    if ROW_SEPARATOR in paragraph:
+        return False
     words = paragraph.split()
     if not (len(words) >= 4 or has_cjk(paragraph)) or _CODE_START.match(paragraph):
         return False
@@ -152,6 +156,53 @@ def passage(text: str, tokens: set[str], limit: int = PASSAGE_CHARS) -> list[str
     return out
 
 
+def tables(text: str) -> list[list[list[str]]]:
+    """The tables of a section's text (one row a line, cells apart), each a
+    list of rows of cells, the header row first."""
+    out: list[list[list[str]]] = []
+    current: list[list[str]] = []
+    for block in _PARAGRAPH.split(text[:SCAN_CHARS]):
+        line = block.strip()
+        cells = line.split(ROW_SEPARATOR) if ROW_SEPARATOR in line and "\n" not in line else []
+        if cells and (not current or len(cells) == len(current[0])):
+            current.append([c.strip() for c in cells])
+            continue
+        if len(current) >= 2:
+            out.append(current)
+        current = [[c.strip() for c in cells]] if cells else []
+    if len(current) >= 2:
+        out.append(current)
+    return out
+
+
+def _spec_row(q: Question, cited: list[Candidate]) -> tuple[str, int] | None:
+    """The best table row among the first cited pages, and its citation number."""
+    best: tuple[float, str, int] | None = None
+    for i, c in enumerate(cited[:SPEC_PAGES], 1):
+        if c.kind == "document":
+            row = table_row(c.text, q.weights)
+            if row and (best is None or row[0] > best[0]):
+                best = (row[0], row[1], i)
+    return (best[1], best[2]) if best else None
+
+
+def table_row(text: str, weights: dict[str, float]) -> tuple[float, str] | None:
+    """The table row that says most of the question, with its column headers
+    ("max_connections per node: 5000 (3.1), 8000 (3.2)"), and how much of the
+    question it says. None when no row shares a word of the question's own weight."""
+    best: tuple[float, str] | None = None
+    for table in tables(text):
+        header = table[0]
+        for row in table[1:]:
+            score = sum(weights.get(t, 0.0) for t in token_set(" ".join(row)))
+            if score >= 1.0 and (best is None or score > best[0]):
+                values = [
+                    f"{v} ({h})" if h else v for h, v in zip(header[1:], row[1:], strict=True)
+                ]
+                best = (score, f"{row[0]}: {', '.join(values)}")
+    return best
+
+
 def _without_contained(items: list[str]) -> list[str]:
     """Drop an item that another, longer one repeats word for word."""
     keys = [normalised(x) for x in items]
@@ -201,6 +252,9 @@ def compose(q: Question, cited: list[Candidate], confident: bool = True) -> str:
         lines += _numbered([s for s in first.steps if quote(s)])
     else:
         tokens = set(q.tokens)
+        found = _spec_row(q, cited) if q.intent == "spec" else None
+        if found and quote(found[0]):  # a parameter's value, with its column headers
+            lines.append(f"{found[0]} [{found[1]}]")
         body = [s for s in passage(first.text, tokens) if quote(s)]
         if body:
             lines.append(" ".join(body) + " [1]")
