@@ -191,6 +191,8 @@ def _errors(terms: TermIndex, q: Question) -> dict[str, Candidate]:
             continue
         cover = terms.name_cover(eid, weights)
         weight = 0.5 * bm25 / top + cover
+        if not terms.name_is_said(eid, weights):
+            weight = min(weight, LEAD_ERROR - 0.01)  # may rank among pages, never lead
         if terms.error_meta[eid].code[:2] in _NON_ERROR_CLASSES:
             weight *= 0.8
         if not erroneous:

@@ -32,6 +32,9 @@ from graph.types import Row
 K1 = 1.2
 B = 0.75
 MIN_SHARED_TOKENS = 10
+SHARED_PREFIX = 4  # a word in a quarter of all codes is their common prefix, not a name
+RARE_IN_CORPUS = 100
+SAID = 0.3  # a word's weight in the question: its own words, or a first dictionary sense  # a word in under 1% of the sections is rare in the corpus
 TEXT_CACHE = 4096  # section texts kept in memory once cited (a few MB)
 
 
@@ -281,6 +284,24 @@ class TermIndex:
     ) -> list[tuple[str, float]]:
         """Community threads and resolved tickets by BM25."""
         return self.others.top(tokens, weights, limit)
+
+    def name_is_said(self, eid: str, weights: dict[str, float]) -> bool:
+        """Whether the question says an error condition's name, not just one of
+        its everyday words: two of its telling words (those most codes do not
+        share, unlike a vendor prefix), or its only telling word when that word
+        is rare in the corpus (``busy`` may name a code; ``row`` is on every page)."""
+        words = self.error_meta[eid].name_tokens
+        n_codes = max(1, len(self.errors.keys))
+        telling = [t for t in words if self.errors.df.get(t, 0) * SHARED_PREFIX < n_codes]
+        said = [t for t in telling if weights.get(t, 0.0) >= SAID]
+        if len(said) >= 2:
+            return True
+        n_sections = max(1, len(self.sections.keys))
+        return (
+            len(telling) == 1
+            and len(said) == 1
+            and self.sections.df.get(said[0], 0) * RARE_IN_CORPUS < n_sections
+        )
 
     def name_cover(self, eid: str, weights: dict[str, float]) -> float:
         """How much of an error condition's name the question says, each word
