@@ -32,7 +32,7 @@ from resolvers.pipeline.confidence import FEATURES, MODEL, features  # noqa: E40
 from resolvers.pipeline.question import analyse  # noqa: E402
 from resolvers.pipeline.retrieval import retrieve  # noqa: E402
 
-FIT_SETS = ("nodejs", "pg_extra")
+FIT_SETS = ("nodejs", "pg_extra", "sqlite")
 RIDGE = 1e-2
 
 
