@@ -46,6 +46,12 @@ class ErrorCode:
     class_name: str | None
     severity: str | None
     uri: str | None = strawberry.field(description="Where the code is documented.")
+    description: str | None = strawberry.field(
+        description="What the documentation says beyond the message, when it says more."
+    )
+    aliases: list[str] = strawberry.field(
+        description="Other names of the same code, e.g. a symbolic code's number."
+    )
     causes: list[ErrorCause]
     solutions: list[ErrorSolution]
 
@@ -65,6 +71,8 @@ class ErrorCode:
             class_name=e.get("class_name"),
             severity=e.get("severity"),
             uri=e.get("uri"),
+            description=e.get("description"),
+            aliases=[str(a) for a in e.get("aliases") or []],
             causes=[ErrorCause.from_record(c) for c in row.get("causes") or [] if _given(c)],
             solutions=[
                 ErrorSolution.from_record(s) for s in row.get("solutions") or [] if _given(s)

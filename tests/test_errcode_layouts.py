@@ -340,3 +340,23 @@ def test_layout_codes_in_the_graph(fresh: FalkorStore, tmp_path: Path) -> None:
     hits = fresh.read(eq.SEARCH_FIELDS)
     refused = next(r for r in hits if r["code"] == "ECONNREFUSED")
     assert refused["aliases"] == ["111"] and "111" in refused["search"].split()
+
+
+def test_layout_codes_through_graphql(fresh: FalkorStore, tmp_path: Path) -> None:
+    import asyncio
+
+    from resolvers.context import Context
+    from resolvers.pipeline.answerer import Answerer
+    from schema import build_schema
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "errno.html").write_bytes(page(DEFINITIONS, "quill.errno"))
+    Ingestor(fresh, progress=False).run([docs])
+    ctx = Context(store=fresh, answerer=Answerer(fresh, cache_size=0), max_question_chars=2000,
+                  request=None, response=None)  # type: ignore[arg-type]  # fmt: skip
+    query = '{ errorCode(code: "111") { code aliases description message } }'
+    result = asyncio.run(build_schema(mask_errors=False).execute(query, context_value=ctx))
+    assert result.errors is None, result.errors
+    [got] = result.data["errorCode"]  # type: ignore[index]
+    assert got["code"] == "ECONNREFUSED" and got["aliases"] == ["111"] and got["message"]

@@ -94,7 +94,7 @@ SKIP $skip LIMIT $limit
 OPTIONAL MATCH (e)-[:SOLVED_BY]->(sol:Solution)
 OPTIONAL MATCH (e)-[:HAS_CAUSE]->(c:Cause)
 RETURN e {.id, .code, .name, .product, .version, .message, .message_zh, .class_name,
-          .severity, .uri} AS error,
+          .severity, .uri, .description, .aliases} AS error,
        collect(DISTINCT sol {.steps, .steps_zh}) AS solutions,
        collect(DISTINCT c {.text, .text_zh}) AS causes
 ORDER BY error.code, error.product, error.id
@@ -110,7 +110,7 @@ WHERE (e.code = code OR code IN e.aliases) AND e.retired_at IS NULL
 OPTIONAL MATCH (e)-[:SOLVED_BY]->(sol:Solution)
 OPTIONAL MATCH (e)-[:HAS_CAUSE]->(c:Cause)
 RETURN e {.id, .code, .name, .product, .version, .message, .message_zh, .class_name,
-          .severity, .uri} AS error,
+          .severity, .uri, .description, .aliases} AS error,
        collect(DISTINCT sol {.steps, .steps_zh}) AS solutions,
        collect(DISTINCT c {.text, .text_zh}) AS causes
 ORDER BY error.product, error.id

@@ -33,8 +33,8 @@ K1 = 1.2
 B = 0.75
 MIN_SHARED_TOKENS = 10
 SHARED_PREFIX = 4  # a word in a quarter of all codes is their common prefix, not a name
-RARE_IN_CORPUS = 100
-SAID = 0.3  # a word's weight in the question: its own words, or a first dictionary sense  # a word in under 1% of the sections is rare in the corpus
+RARE_IN_CORPUS = 100  # a word in under 1% of the sections is rare in the corpus
+SAID = 0.3  # a word's weight in the question: its own words, or a first dictionary sense
 TEXT_CACHE = 4096  # section texts kept in memory once cited (a few MB)
 
 
