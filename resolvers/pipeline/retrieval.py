@@ -25,7 +25,6 @@ from typing import Any
 
 from extractors.text.segment import language
 from graph.queries import community as cmq
-from graph.queries import errorcodes as eq
 from graph.queries import tickets as tq
 from graph.store import Store
 from resolvers.pipeline.question import Question
@@ -245,7 +244,7 @@ def _fill(store: Store, terms: TermIndex, chosen: list[Candidate], lang: str) ->
                 c.text = texts.get(c.id, "")
     error_ids = [c.id for c in chosen if c.kind == "error_code"]
     if error_ids:
-        rows = {r["error"]["id"]: r for r in store.read(eq.BY_IDS, {"ids": error_ids})}
+        rows = terms.error_rows(error_ids)
         for c in chosen:
             if c.kind == "error_code" and c.id in rows:
                 _describe_error(c, rows[c.id], lang)

@@ -194,6 +194,7 @@ class TermIndex:
         self.corpus_count: Counter[str] = Counter()  # every token over every page
         self.corpus_total = 1
         self._texts: OrderedDict[str, str] = OrderedDict()
+        self._errors: dict[str, Row] = {}
         self.rebuild()
 
     def _version(self) -> tuple[object, ...]:
@@ -327,6 +328,15 @@ class TermIndex:
             if sid in self._texts:
                 self._texts.move_to_end(sid)
         return {sid: self._texts[sid] for sid in ids if sid in self._texts}
+
+    def error_rows(self, ids: list[str]) -> dict[str, Row]:
+        """Error codes with their causes and solutions, from memory once cited
+        (there are at most a few thousand; rebuilt with this index)."""
+        missing = [eid for eid in ids if eid not in self._errors]
+        if missing:
+            for r in self.store.read(eq.BY_IDS, {"ids": missing}):
+                self._errors[str(r["error"]["id"])] = r
+        return {eid: self._errors[eid] for eid in ids if eid in self._errors}
 
     def knows_code(self, code: str) -> bool:
         """An error code of the graph (by code or alias), or one its texts
