@@ -31,7 +31,10 @@ from graph.types import Row
 
 K1 = 1.2
 B = 0.75
-MIN_SHARED_TOKENS = 10
+MIN_SHARED_TOKENS = 30
+# a section text on at least this many pages, and this share of them, is site chrome
+BOILERPLATE_MIN_PAGES = 10
+BOILERPLATE_SHARE = 0.05
 SHARED_PREFIX = 4  # a word in a quarter of all codes is their common prefix, not a name
 RARE_IN_CORPUS = 100  # a word in under 1% of the sections is rare in the corpus
 SAID = 0.3  # a word's weight in the question: its own words, or a first dictionary sense
@@ -154,17 +157,36 @@ def aggregate_documents(rows: list[Row]) -> frozenset[str]:
         text = str(r["search"] or "")
         if text.count(" ") < MIN_SHARED_TOKENS:
             continue
-        holders[text].add(str(r["doc_id"]))
-        per_doc[str(r["doc_id"])].append(text)
+        # the text's own digest: the search field also holds the titles, which
+        # an edition that gathers other pages words differently
+        key = str(r.get("hash") or text)
+        holders[key].add(str(r["doc_id"]))
+        per_doc[str(r["doc_id"])].append(key)
     out = set()
     for doc, texts in per_doc.items():
         shared = [t for t in texts if len(holders[t]) > 1]
         if len(texts) < 5 or len(shared) * 2 < len(texts):
             continue
-        others = {d for t in shared for d in holders[t]} - {doc}
-        if len(others) >= 3:
+        others = Counter(d for t in shared for d in holders[t] if d != doc)
+        # gathered from several pages, not copied from one (a page and its
+        # single-page edition share nearly everything with each other only)
+        if len(others) >= 3 and others.most_common(1)[0][1] * 2 < len(shared):
             out.add(doc)
     return frozenset(out)
+
+
+def boilerplate_sections(rows: list[Row]) -> frozenset[str]:
+    """Sections whose very text recurs on many pages: a site's navigation bar,
+    a footer, a banner. Ranking them (and counting their words towards every
+    page) only adds noise, so they are left out of ranking, for any site."""
+    docs: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r.get("hash"):
+            docs[str(r["hash"])].add(str(r["doc_id"]))
+    n_docs = len({str(r["doc_id"]) for r in rows})
+    many = max(BOILERPLATE_MIN_PAGES, n_docs * BOILERPLATE_SHARE)
+    repeated = {h for h, d in docs.items() if len(d) >= many}
+    return frozenset(str(r["id"]) for r in rows if r.get("hash") in repeated)
 
 
 def _words_of(name: str, code: str) -> str:
@@ -207,6 +229,8 @@ class TermIndex:
         page_tf: dict[str, Counter[str]] = {}
         meta: dict[str, SectionMeta] = {}
         rows = self.store.read(dq.SEARCH_FIELDS)
+        boilerplate = boilerplate_sections(rows)
+        rows = [r for r in rows if r["id"] not in boilerplate]
         self.aggregates = aggregate_documents(rows)
         for r in rows:
             if r["doc_id"] in self.aggregates:
