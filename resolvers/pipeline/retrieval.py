@@ -96,8 +96,11 @@ def _documents(
 ) -> list[Candidate]:
     linked, tokens, weights = q.linked, q.tokens, q.weights
     section_bm25 = terms.sections.vector(tokens, weights)
-    tokens, weights = _feedback(terms, section_bm25, tokens, weights)
-    section_bm25 = terms.sections.vector(tokens, weights)
+    added = _feedback(terms, section_bm25, weights)
+    if added:  # BM25 adds up over tokens: score the new ones only
+        section_bm25 = section_bm25 + terms.sections.vector(list(added), added)
+        weights = {**weights, **added}
+        tokens = list(weights)
     scores = dict(terms.sections.top_of(section_bm25, SECTION_POOL))
     extra: dict[str, str] = {}
     for e in errors.values():
@@ -142,30 +145,21 @@ def _documents(
     return sorted(best.values(), key=lambda c: -c.score)
 
 
-def _feedback(
-    terms: TermIndex, bm25: np.ndarray, tokens: list[str], weights: dict[str, float]
-) -> tuple[list[str], dict[str, float]]:
+def _feedback(terms: TermIndex, bm25: np.ndarray, weights: dict[str, float]) -> dict[str, float]:
     """Pseudo-relevance feedback: words the best-matching sections share, added
     with a small weight (the corpus's own co-occurrence, for any vendor)."""
     top = terms.sections.top_of(bm25, PRF_DOCS)
     if not top:
-        return tokens, weights
+        return {}
     best = top[0][1] or 1.0
     mass: dict[str, float] = {}
     for sid, score in top:
-        counts = terms.sections.tf[sid]
-        total = sum(counts.values()) or 1
-        for t, f in counts.items():
+        for t, w in terms.telling_terms(sid):
             if t not in weights:
-                mass[t] = mass.get(t, 0.0) + (score / best) * f / total * terms.sections.idf(t)
+                mass[t] = mass.get(t, 0.0) + (score / best) * w
     picked = sorted(mass.items(), key=lambda x: -x[1])[:PRF_TERMS]
-    if not picked:
-        return tokens, weights
-    top_mass = picked[0][1] or 1.0
-    new = dict(weights)
-    for t, m in picked:
-        new[t] = PRF_WEIGHT * m / top_mass
-    return list(new), new
+    top_mass = picked[0][1] if picked and picked[0][1] > 0 else 1.0
+    return {t: PRF_WEIGHT * m / top_mass for t, m in picked}
 
 
 def _others(terms: TermIndex, tokens: list[str], weights: dict[str, float]) -> list[Candidate]:

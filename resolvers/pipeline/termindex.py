@@ -38,6 +38,7 @@ BOILERPLATE_SHARE = 0.05
 SHARED_PREFIX = 4  # a word in a quarter of all codes is their common prefix, not a name
 RARE_IN_CORPUS = 100  # a word in under 1% of the sections is rare in the corpus
 SAID = 0.3  # a word's weight in the question: its own words, or a first dictionary sense
+TELLING_TERMS = 20  # words kept per section for feedback
 TEXT_CACHE = 4096  # section texts kept in memory once cited (a few MB)
 
 
@@ -217,6 +218,7 @@ class TermIndex:
         self.corpus_total = 1
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._errors: dict[str, Row] = {}
+        self._telling: dict[str, list[tuple[str, float]]] = {}
         self.rebuild()
 
     def _version(self) -> tuple[object, ...]:
@@ -361,6 +363,18 @@ class TermIndex:
             for r in self.store.read(eq.BY_IDS, {"ids": missing}):
                 self._errors[str(r["error"]["id"])] = r
         return {eid: self._errors[eid] for eid in ids if eid in self._errors}
+
+    def telling_terms(self, sid: str) -> list[tuple[str, float]]:
+        """A section's most telling words (share of its words times idf), for
+        feedback; worked out once per section, when first asked for."""
+        found = self._telling.get(sid)
+        if found is None:
+            counts = self.sections.tf.get(sid) or Counter()
+            total = sum(counts.values()) or 1
+            scored = ((t, f / total * self.sections.idf(t)) for t, f in counts.items())
+            found = sorted(scored, key=lambda x: -x[1])[:TELLING_TERMS]
+            self._telling[sid] = found
+        return found
 
     def knows_code(self, code: str) -> bool:
         """An error code of the graph (by code or alias), or one its texts
