@@ -159,10 +159,12 @@ def _tickets(data: bytes, uri: str, table_error: ExtractionError | None) -> Pars
 
 
 def _source_hash(path: Path, data: bytes) -> str:
-    """A log file's content together with the format it is read with."""
+    """A file's content with the extractors' version (a new version re-reads
+    every file once), and for a log file the format it is read with."""
+    tag = b"\x00" + EXTRACTOR_VERSION.encode()
     if KINDS.get(path.suffix.lower()) == "log":
-        return digest(data + b"\x00" + _log_format(path).encode())
-    return digest(data)
+        return digest(data + b"\x00" + _log_format(path).encode() + tag)
+    return digest(data + tag)
 
 
 def _log_format(path: Path) -> str:
@@ -245,6 +247,7 @@ class Ingestor:
                 except Exception as exc:  # a parser bug must not stop the whole ingest
                     report.failed.append((uri, f"{type(exc).__name__}: {exc}"))
                     continue
+                source.hash = _source_hash(path, data)  # what the next ingest compares
                 report.failed_records.extend(source.warnings)
                 if uri in known:
                     report.changed += 1

@@ -12,7 +12,7 @@ from extractors.errcode_layouts import extract_layouts, split_term
 from extractors.errcode_table import extract_tables
 from extractors.html_doc import parse_html
 from extractors.ingest import Ingestor
-from extractors.records import ErrorCodeRecord, ParsedSource
+from extractors.records import EXTRACTOR_VERSION, ErrorCodeRecord, ParsedSource
 from graph.falkor import FalkorStore
 from graph.queries import errorcodes as eq
 from migrations.runner import migrate
@@ -332,7 +332,7 @@ def test_layout_codes_in_the_graph(fresh: FalkorStore, tmp_path: Path) -> None:
             "product": "Quillstone",
             "message": "Disk quota exceeded",
             "description": "The spool directory reached its quota.",
-            "extractor": "graphdesk.errcode-markdown-sections/1",
+            "extractor": f"graphdesk.errcode-markdown-sections/{EXTRACTOR_VERSION}",
             "confidence": 0.9,
             "title": "QST-2001: Disk quota exceeded",
         }
