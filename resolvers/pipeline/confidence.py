@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,22 +45,6 @@ COMMON = 3.0  # words at least this common (log10 below -3) tell nothing about a
 MIN_SPEC_WEIGHT = 0.5  # dictionary senses of Chinese words are too loose to judge by
 _SMOOTH_CORPUS = 1e-9
 _SMOOTH_EVERYDAY = 1e-7
-
-
-def coverage(q: Question, top: Candidate, terms: TermIndex) -> float:
-    """Share of the question's idf-weighted tokens that the top citation contains."""
-    tf: Counter[str] | dict[str, int]
-    if top.kind == "document" and top.doc_id:
-        tf = terms.pages.tf.get(top.doc_id, {})
-    elif top.kind == "error_code":
-        tf = terms.errors.tf.get(top.id, {})
-    else:
-        tf = terms.others.tf.get(top.id, {})
-    weight = {t: q.weights[t] * terms.idf(t) for t in q.tokens}
-    total = sum(weight.values())
-    if total <= 0:
-        return 0.0
-    return sum(w for t, w in weight.items() if t in tf) / total
 
 
 def features(q: Question, ranked: list[Candidate], terms: TermIndex) -> dict[str, float]:

@@ -73,10 +73,6 @@ class _Level:
             for t, u in units.items()
         }
 
-    @classmethod
-    def build(cls, tf: dict[str, Counter[str]]) -> _Level:
-        return cls(tf)
-
     def idf(self, token: str) -> float:
         known = self._idf.get(token)
         if known is not None:
@@ -91,9 +87,6 @@ class _Level:
             if posting is not None:
                 out[posting[0]] += weights.get(t, 1.0) * self.idf(t) * posting[1]
         return out
-
-    def score(self, key: str, tokens: list[str], weights: dict[str, float]) -> float:
-        return self.score_many([key], tokens, weights)[key]
 
     def score_many(
         self, keys: list[str], tokens: list[str], weights: dict[str, float]
@@ -202,12 +195,12 @@ class TermIndex:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.version: tuple[object, ...] = ()
-        self.sections = _Level.build({})
-        self.pages = _Level.build({})
-        self.errors = _Level.build({})
+        self.sections = _Level({})
+        self.pages = _Level({})
+        self.errors = _Level({})
         self.section_meta: dict[str, SectionMeta] = {}
         self.error_meta: dict[str, ErrorMeta] = {}
-        self.others = _Level.build({})
+        self.others = _Level({})
         self.other_meta: dict[str, OtherMeta] = {}
         self.titled: dict[str, list[str]] = {}
         self.described: dict[str, list[str]] = {}
@@ -273,14 +266,14 @@ class TermIndex:
         described: dict[str, list[str]] = defaultdict(list)
         for r in self.store.read(eq.DESCRIBED):
             described[str(r["eid"])].append(str(r["sid"]))
-        self.sections = _Level.build(section_tf)
-        self.pages = _Level.build(page_tf)
+        self.sections = _Level(section_tf)
+        self.pages = _Level(page_tf)
         corpus: Counter[str] = Counter()
         for counts in page_tf.values():
             corpus.update(counts)
         self.corpus_count, self.corpus_total = corpus, max(1, sum(corpus.values()))
-        self.errors = _Level.build(error_tf)
-        self.others, self.other_meta = _Level.build(other_tf), other_meta
+        self.errors = _Level(error_tf)
+        self.others, self.other_meta = _Level(other_tf), other_meta
         self.section_meta, self.error_meta = meta, error_meta
         by_code: dict[str, list[str]] = defaultdict(list)
         for eid, m in error_meta.items():
