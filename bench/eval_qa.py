@@ -60,10 +60,16 @@ SETS = [
     QuestionSet("sqlite", QUESTIONS / "sqlite_questions.jsonl", Path("/usr/share/doc/sqlite3"),
                 True, "SQLite 3.40 docs (second tuning set, with result codes)"),
     QuestionSet("python", QUESTIONS / "python_questions.jsonl",
-                Path("/usr/share/doc/python3.11/html"), False,
-                "Python 3.11 docs (held out: not tuned on)"),
-    QuestionSet("git", QUESTIONS / "git_questions.jsonl", Path("/usr/share/doc/git-doc"), False,
-                "Git 2.39 docs (held out: not tuned on)"),
+                Path("/usr/share/doc/python3.11/html"), True,
+                "Python 3.11 docs (third tuning set since session 4)"),
+    QuestionSet("git", QUESTIONS / "git_questions.jsonl", Path("/usr/share/doc/git-doc"), True,
+                "Git 2.39 docs (fourth tuning set since session 4)"),
+    QuestionSet("apache", QUESTIONS / "apache_questions.jsonl",
+                Path("/usr/share/doc/apache2-doc/manual/en"), False,
+                "Apache HTTP Server 2.4 manual (held out: written in session 4, never tuned on)"),
+    QuestionSet("cmake", QUESTIONS / "cmake_questions.jsonl",
+                Path("/usr/share/doc/cmake-data/html"), False,
+                "CMake 3.25 manual (held out: written in session 4, never tuned on)"),
 ]  # fmt: skip
 
 Cited = tuple[str, str | None, str]

@@ -12,6 +12,7 @@ error-code layouts (``extractors.errcode_layouts``).
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import lxml.etree
@@ -75,34 +76,73 @@ class _Walker:
         self.nested = 0  # depth inside elements whose paragraphs are not a section's lead
         self.stack: list[tuple[int, str]] = []
         self.parts: list[str] = []
+        # where <dt> entries start in ``parts``: (index, term, anchor)
+        self.marks: list[tuple[int, str, str | None]] = []
         self.title = ""
         self.anchor: str | None = None
         self.seen_anchors: set[str] = set()
 
     def _flush(self) -> None:
-        text = normalise("".join(self.parts))
-        lead, self.parts, self.lead = self.lead, [], []
+        parts, marks, lead = self.parts, self.marks, self.lead
+        self.parts, self.marks, self.lead = [], [], []
+        text = normalise("".join(parts))
         if not text:
             return
+        if len(text) <= LONG_SECTION or not marks:
+            self._emit(self.title, self.anchor, [t for _, t in self.stack], text, lead)
+            return
+        # A long section that is a list of entries (configuration variables,
+        # command options, API functions as <dt>/<dd>): each entry is a unit
+        # of its own, titled by its term, so a question about one entry finds
+        # it and an answer quotes it, not the whole list. Entries too short to
+        # stand alone stay with the one before.
+        path = [t for _, t in self.stack]
+        pieces: list[tuple[str, str | None, list[str], str]] = []
+        bounds = [(0, self.title, self.anchor), *marks, (len(parts), "", None)]
+        for (start, title, anchor), (end, _, _) in itertools.pairwise(bounds):
+            piece = normalise("".join(parts[start:end]))
+            if not piece:
+                continue
+            if not pieces:
+                # the first piece keeps the section's id, which its tables and
+                # definitions already name
+                pieces.append((title, self.anchor, path + ([title] if start else []), piece))
+            elif len(piece) < MIN_ENTRY:
+                t, a, pth, prev = pieces[-1]
+                pieces[-1] = (t, a, pth, prev + "\n" + piece)
+            else:
+                pieces.append((title, anchor, [*path, title], piece))
+        for i, (title, anchor, pth, piece) in enumerate(pieces):
+            self._emit(title, anchor, pth, piece, lead if i == 0 else [])
+
+    def _emit(
+        self, title: str, anchor: str | None, path: list[str], text: str, lead: list[str]
+    ) -> None:
         ordinal = len(self.sections)
-        anchor = self.anchor if self.anchor and self.anchor not in self.seen_anchors else None
+        anchor = anchor if anchor and anchor not in self.seen_anchors else None
         if anchor:
             self.seen_anchors.add(anchor)
         sid = f"{self.doc_key}#{anchor}" if anchor else f"{self.doc_key}#s{ordinal}"
-        uri = f"{self.uri}#{anchor}" if anchor else self.uri
+        uri = f"{self.uri}#{anchor}" if anchor else self._parent_uri()
         self.sections.append(
             Section(
                 id=sid,
                 ordinal=ordinal,
-                title=self.title,
-                heading_path=[t for _, t in self.stack],
+                title=title,
+                heading_path=path,
                 anchor=anchor,
                 uri=uri,
                 text=text,
-                lang=language(self.title + " " + text[:2000]),
+                lang=language(title + " " + text[:2000]),
                 lead=lead,
             )
         )
+
+    def _parent_uri(self) -> str:
+        """An entry without an anchor of its own links to its section's."""
+        if self.anchor and self.anchor in self.seen_anchors:
+            return f"{self.uri}#{self.anchor}"
+        return self.uri
 
     def current_section_id(self) -> str:
         ordinal = len(self.sections)
@@ -137,6 +177,8 @@ class _Walker:
             return
         if tag == "table":
             self.tables.append(_table(el, self.current_section_id()))
+        elif tag == "dt" and (term := _term_title(el)):
+            self.marks.append((len(self.parts), term, _own_anchor(el)))
         elif tag == "dl":
             sid = self.current_section_id()
             self.definitions.extend(_definitions(el, sid, f"{sid}|dl"))
@@ -166,6 +208,28 @@ _ADMONITIONS = {"note", "tip", "warning", "caution", "important"}
 _NOT_LEAD = {"table", "details", "ul", "ol", "dl", "pre", "blockquote", "aside", "figure",
              "p"}  # fmt: skip
 LEAD_PARAGRAPHS = 3
+# A section longer than this (characters) that holds <dt> entries is split at
+# them; an entry shorter than MIN_ENTRY stays with the one before it.
+LONG_SECTION = 3000
+MIN_ENTRY = 80
+TERM_CHARS = 120
+
+
+def _term_title(dt: lxml.html.HtmlElement) -> str:
+    """A <dt>'s first line, as the title of its entry."""
+    text = normalise(block_text(dt))
+    first = text.split("\n", 1)[0].strip()
+    return first[:TERM_CHARS].rstrip(" " + _MARKS)
+
+
+def _own_anchor(el: lxml.html.HtmlElement) -> str | None:
+    """The element's id, or the first id or name inside it."""
+    if el.get("id"):
+        return str(el.get("id"))
+    for a in el.iter():
+        if isinstance(a.tag, str) and (a.get("id") or a.get("name")):
+            return str(a.get("id") or a.get("name"))
+    return None
 
 
 def _in_admonition(el: lxml.html.HtmlElement) -> bool:

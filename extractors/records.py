@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Part of every source's hash: raising it re-extracts every file on the next
-# ingest (2: table rows kept as one line each, cells apart).
-EXTRACTOR_VERSION = "2"
+# ingest (2: table rows kept as one line each, cells apart; 3: long lists of
+# <dt> entries split into one section per entry).
+EXTRACTOR_VERSION = "3"
 # Between the cells of a table row in a section's text (one row a line).
 ROW_SEPARATOR = " | "
 
