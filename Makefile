@@ -3,7 +3,11 @@
 #   make run     create .venv if needed, install graphdesk, serve the API
 #                (settings from GRAPHDESK_* / NEO4J_* variables, in the environment
 #                or on the command line: make run GRAPHDESK_PORT=9000 ARGS=--no-demo)
-#   make test    dev install, Cypher linter harness, ruff, mypy, pytest
+#   make test    dev install, Cypher linter harness, Neo4j test server, ruff, mypy,
+#                pytest (on the embedded graph and on a real Neo4j server)
+#   make neo4j-server  build the Neo4j Community server the tests start (Maven, Java 17)
+#   make neo4j   run that server in the foreground for `GRAPHDESK_GRAPH=neo4j make run`
+#                (bolt://127.0.0.1:$(NEO4J_PORT), no auth, data under data/neo4j/)
 #   make lint    ruff check, ruff format --check, mypy
 #   make bench   every bench/*.py (results under bench/results/)
 #   make graphiql  rebuild GraphiQL's assets (api/static/graphiql) from web/graphiql
@@ -20,13 +24,16 @@ INSTALLED := $(VENV)/.graphdesk-installed
 DEV_INSTALLED := $(VENV)/.graphdesk-dev-installed
 CYPHER_LINT := tests/cypher-lint
 GRAPHIQL := web/graphiql
+NEO4J_SERVER := tests/neo4j-server
+NEO4J_SERVER_JAR := $(NEO4J_SERVER)/target/neo4j-server-1.jar
+NEO4J_PORT ?= 7687
 ARGS ?=
 PYTEST_ARGS ?=
 
 # Settings given on the make command line reach the commands like environment ones.
 $(foreach v,$(filter GRAPHDESK_% NEO4J_% XDG_DATA_HOME,$(.VARIABLES)),$(eval export $(v)))
 
-.PHONY: run test lint bench clean install dev graphiql graphiql-check
+.PHONY: run test lint bench clean install dev graphiql graphiql-check neo4j-server neo4j
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "python3.11 or python3 is needed to create $(VENV)" >&2; exit 1; }
@@ -52,6 +59,18 @@ $(CYPHER_LINT_INSTALLED): $(CYPHER_LINT)/package.json $(CYPHER_LINT)/package-loc
 	touch $@
 endif
 
+# A Neo4j Community server from Maven Central (version pinned in its pom.xml):
+# its jars under target/lib, the launcher in target/.
+$(NEO4J_SERVER_JAR): $(NEO4J_SERVER)/pom.xml $(wildcard $(NEO4J_SERVER)/src/main/java/graphdesk/*.java)
+	mvn -q -B -f $(NEO4J_SERVER)/pom.xml package
+	touch $@
+
+neo4j-server: $(NEO4J_SERVER_JAR)
+
+neo4j: $(NEO4J_SERVER_JAR)
+	mkdir -p data/neo4j
+	java -cp "$(NEO4J_SERVER_JAR):$(NEO4J_SERVER)/target/lib/*" graphdesk.Neo4jServer data/neo4j $(NEO4J_PORT)
+
 # GraphiQL's script, styles and workers are bundled from pinned npm packages and
 # committed, so `make run` needs no Node.js; these targets need Node.js and npm.
 graphiql:
@@ -69,10 +88,10 @@ graphiql-check:
 run: $(INSTALLED)
 	$(BIN)/graphdesk serve $(ARGS)
 
-test: $(DEV_INSTALLED) $(CYPHER_LINT_INSTALLED)
+test: $(DEV_INSTALLED) $(CYPHER_LINT_INSTALLED) $(NEO4J_SERVER_JAR)
 	$(BIN)/ruff check
 	$(BIN)/mypy
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	GRAPHDESK_REQUIRE_NEO4J=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(DEV_INSTALLED)
 	$(BIN)/ruff check
@@ -86,7 +105,7 @@ bench: $(DEV_INSTALLED)
 	done
 
 clean:
-	rm -rf build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache bench/results/tmp
+	rm -rf build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache bench/results/tmp $(NEO4J_SERVER)/target
 	find . -path ./$(VENV) -prune -o -path ./$(CYPHER_LINT)/node_modules -prune -o \
 		-path ./$(GRAPHIQL)/node_modules -prune -o \
 		-name __pycache__ -type d -print0 | xargs -0 rm -rf

@@ -1,9 +1,18 @@
-"""Shared fixtures: the real embedded graph for the session, Neo4j when configured."""
+"""Shared fixtures: the real embedded graph and a real Neo4j server for the session.
+
+Neo4j is the server ``NEO4J_URI`` names, or else a Neo4j Community server this
+session starts from ``tests/neo4j-server`` (built by ``make neo4j-server``), on a
+free port with its data under a temporary directory. Without either, the
+Neo4j parameters are skipped, unless GRAPHDESK_REQUIRE_NEO4J=1 (``make test``
+sets it), when they fail: CI never passes by skipping a backend.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +21,10 @@ import pytest
 
 from graph.falkor import FalkorStore
 from graph.store import Store
+from migrations.runner import migrate
+
+NEO4J_SERVER = Path(__file__).resolve().parent / "neo4j-server" / "target"
+NEO4J_START_SECONDS = 120
 
 
 @pytest.fixture(scope="session")
@@ -35,15 +48,58 @@ def clean_store(store: FalkorStore) -> FalkorStore:
     return store
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _no_neo4j(why: str) -> None:
+    if os.environ.get("GRAPHDESK_REQUIRE_NEO4J") == "1":
+        pytest.fail(f"Neo4j is required (GRAPHDESK_REQUIRE_NEO4J=1) but {why}")
+    pytest.skip(why)
+
+
 @pytest.fixture(scope="session")
-def neo4j_store() -> Iterator[Store]:
-    uri = os.environ.get("NEO4J_URI")
-    if not uri:
-        pytest.skip("NEO4J_URI not set")
+def neo4j_uri() -> Iterator[str]:
+    if uri := os.environ.get("NEO4J_URI"):
+        yield uri
+        return
+    jar = NEO4J_SERVER / "neo4j-server-1.jar"
+    java = shutil.which("java")
+    if not jar.is_file() or java is None:
+        _no_neo4j("NEO4J_URI is not set and tests/neo4j-server is not built (make neo4j-server)")
+    data = Path(tempfile.mkdtemp(prefix="gdneo4j"))
+    port = _free_port()
+    cp = f"{jar}{os.pathsep}{NEO4J_SERVER / 'lib' / '*'}"
+    log = (data / "server.log").open("w")
+    proc = subprocess.Popen(
+        [str(java), "-Xmx1g", "-cp", cp, "graphdesk.Neo4jServer", str(data / "db"), str(port)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()  # printed once the database is available
+        if not line.startswith("bolt://"):
+            _no_neo4j(f"the Neo4j server did not start: see {data / 'server.log'}")
+        yield line
+    finally:
+        if proc.stdin is not None:
+            proc.stdin.close()  # the launcher shuts the database down when stdin closes
+        try:
+            proc.wait(timeout=NEO4J_START_SECONDS)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def neo4j_store(neo4j_uri: str) -> Iterator[Store]:
     from graph.neo4j_store import Neo4jStore
 
     s = Neo4jStore(
-        uri,
+        neo4j_uri,
         os.environ.get("NEO4J_USER", "neo4j"),
         os.environ.get("NEO4J_PASSWORD", ""),
         os.environ.get("NEO4J_DATABASE", "neo4j"),
@@ -54,10 +110,27 @@ def neo4j_store() -> Iterator[Store]:
 
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def any_store(request: pytest.FixtureRequest) -> Store:
-    """The contract runs on the embedded graph always, and on Neo4j when NEO4J_URI is set."""
+    """An empty graph on each backend in turn: the embedded graph, then Neo4j."""
     if request.param == "embedded":
         s: Store = request.getfixturevalue("clean_store")
         return s
     s = request.getfixturevalue("neo4j_store")
     s.drop_all()
+    return s
+
+
+@pytest.fixture
+def fresh(any_store: Store) -> Store:
+    """An empty, migrated graph on each backend in turn."""
+    migrate(any_store)
+    return any_store
+
+
+@pytest.fixture(scope="module", params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def backend(request: pytest.FixtureRequest) -> Store:
+    """One backend's graph for a whole module (each in turn), emptied and migrated."""
+    name = "store" if request.param == "embedded" else "neo4j_store"
+    s: Store = request.getfixturevalue(name)
+    s.drop_all()
+    migrate(s)
     return s

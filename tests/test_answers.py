@@ -6,20 +6,17 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from extractors.ingest import Ingestor
-from graph.falkor import FalkorStore
-from migrations.runner import migrate
+from graph.store import Store
 from resolvers.pipeline.answerer import Answerer
 from resolvers.pipeline.errors import BadQuestion
 from tests.manual import copy_subset
 
 
 @pytest.fixture(scope="module")
-def answerer(store: FalkorStore, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    store.drop_all()
-    migrate(store)
+def answerer(backend: Store, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
     docs = copy_subset(tmp_path_factory.mktemp("manual"))
-    Ingestor(store, progress=False).run([docs])
-    return Answerer(store)
+    Ingestor(backend, progress=False).run([docs])
+    return Answerer(backend)
 
 
 def test_error_code_named_in_question_is_cited_first(answerer: Answerer) -> None:

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from extractors.ingest import Ingestor
-from graph.falkor import FalkorStore
-from migrations.runner import migrate
+from graph.store import Store
 from resolvers.pipeline.answerer import Answerer
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -23,12 +22,10 @@ DETAIL: Process 9912 waits for ExclusiveLock on tuple (3,12) of relation 16402 o
 
 
 @pytest.fixture(scope="module")
-def answerer(store: FalkorStore) -> Answerer:
-    store.drop_all()
-    migrate(store)
-    report = Ingestor(store, progress=False).run([DATA / "tickets", DATA / "community"])
+def answerer(backend: Store) -> Answerer:
+    report = Ingestor(backend, progress=False).run([DATA / "tickets", DATA / "community"])
     assert report.failed == []
-    return Answerer(store)
+    return Answerer(backend)
 
 
 def test_same_stack_trace_reaches_the_earlier_fix(answerer: Answerer) -> None:

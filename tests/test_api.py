@@ -21,7 +21,7 @@ from api.app import create_app
 from api.settings import Settings
 from extractors.ingest import Ingestor
 from graph.falkor import FalkorStore
-from migrations.runner import migrate
+from graph.store import Store
 from resolvers.pipeline.errors import BadQuestion
 from resolvers.pipeline.records import Answer, Citation
 
@@ -82,14 +82,12 @@ class StubAnswerer:
 
 
 @pytest.fixture(scope="module")
-def corpus(store: FalkorStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def corpus(backend: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A fresh graph holding two small documents, one with an error-code table."""
-    store.drop_all()
-    migrate(store)
     root = tmp_path_factory.mktemp("corpus")
     (root / "limits.md").write_text(GUIDE_MD, encoding="utf-8")
     (root / "backups.html").write_text(BACKUP_HTML, encoding="utf-8")
-    report = Ingestor(store, progress=False).run([root])
+    report = Ingestor(backend, progress=False).run([root])
     assert not report.failed, report.failed
     assert report.error_codes == 2
     yield root
@@ -100,15 +98,15 @@ def _settings(tmp_path: Path, **values: Any) -> Settings:
 
 
 @pytest.fixture
-def client(store: FalkorStore, corpus: Path, tmp_path: Path) -> Iterator[TestClient]:
+def client(backend: Store, corpus: Path, tmp_path: Path) -> Iterator[TestClient]:
     """The app with the real answer pipeline (development: errors unmasked, GraphiQL on)."""
-    app = create_app(_settings(tmp_path), store=store, seed_demo=False)
+    app = create_app(_settings(tmp_path), store=backend, seed_demo=False)
     with TestClient(app) as c:
         yield c
 
 
 def _stub_client(
-    store: FalkorStore, tmp_path: Path, answerer: StubAnswerer, **settings: Any
+    store: Store, tmp_path: Path, answerer: StubAnswerer, **settings: Any
 ) -> TestClient:
     app = create_app(
         _settings(tmp_path, **settings), store=store, answerer=answerer, seed_demo=False
@@ -147,12 +145,12 @@ def test_ask_cites_a_document(client: TestClient) -> None:
     assert any("backups.html" in u for u in uris), uris
 
 
-def test_stats_counts_nodes_per_label(client: TestClient) -> None:
+def test_stats_counts_nodes_per_label(client: TestClient, backend: Store) -> None:
     resp = client.post(
         "/graphql", json={"query": "{ stats { backend nodes edges labels { label count } } }"}
     )
     stats = resp.json()["data"]["stats"]
-    assert stats["backend"] == "embedded"
+    assert stats["backend"] == backend.dialect.backend.value
     per_label = {lc["label"]: lc["count"] for lc in stats["labels"]}
     assert per_label["Document"] == 2
     assert per_label["ErrorCode"] == 2
@@ -160,15 +158,13 @@ def test_stats_counts_nodes_per_label(client: TestClient) -> None:
     assert stats["edges"] > 0
 
 
-def test_healthz_reports_backend_and_nodes(
-    store: FalkorStore, corpus: Path, tmp_path: Path
-) -> None:
-    with _stub_client(store, tmp_path, StubAnswerer()) as c:
+def test_healthz_reports_backend_and_nodes(backend: Store, corpus: Path, tmp_path: Path) -> None:
+    with _stub_client(backend, tmp_path, StubAnswerer()) as c:
         resp = c.get("/healthz")
     assert resp.status_code == 200
     body = resp.json()
     assert body["status"] == "ok"
-    assert body["backend"] == "embedded"
+    assert body["backend"] == backend.dialect.backend.value
     assert body["nodes"] > 0
 
 
@@ -185,17 +181,17 @@ class _DeadStore:
 
 
 def test_healthz_is_503_when_the_store_does_not_answer(
-    store: FalkorStore, corpus: Path, tmp_path: Path
+    backend: Store, corpus: Path, tmp_path: Path
 ) -> None:
-    app = create_app(_settings(tmp_path), store=store, answerer=StubAnswerer(), seed_demo=False)
+    app = create_app(_settings(tmp_path), store=backend, answerer=StubAnswerer(), seed_demo=False)
     with TestClient(app) as c:
-        app.state.runtime.store = _DeadStore(store)  # the database dies after start-up
+        app.state.runtime.store = _DeadStore(backend)  # the database dies after start-up
         resp = c.get("/healthz")
-        app.state.runtime.store = store
+        app.state.runtime.store = backend
     assert resp.status_code == 503
     body = resp.json()
     assert body["status"] == "unavailable"
-    assert body["backend"] == "embedded"
+    assert body["backend"] == backend.dialect.backend.value
     assert "connection refused" in body["error"]
 
 
@@ -204,10 +200,10 @@ def test_healthz_is_503_when_the_store_does_not_answer(
     [("", "is empty"), ("   \n\t ", "is empty"), ("x" * 61, "is too long: 61 characters")],
 )
 def test_bad_question_is_a_graphql_error_naming_the_argument(
-    store: FalkorStore, corpus: Path, tmp_path: Path, question: str, problem: str
+    backend: Store, corpus: Path, tmp_path: Path, question: str, problem: str
 ) -> None:
     stub = StubAnswerer()
-    with _stub_client(store, tmp_path, stub, max_question_chars=60, env="production") as c:
+    with _stub_client(backend, tmp_path, stub, max_question_chars=60, env="production") as c:
         resp = c.post("/graphql", json={"query": ASK, "variables": {"q": question}})
     assert resp.status_code == 200
     body = resp.json()
@@ -221,18 +217,16 @@ def test_bad_question_is_a_graphql_error_naming_the_argument(
     assert stub.questions == []  # refused before any work
 
 
-def test_bad_limit_names_the_argument(store: FalkorStore, corpus: Path, tmp_path: Path) -> None:
+def test_bad_limit_names_the_argument(backend: Store, corpus: Path, tmp_path: Path) -> None:
     query = '{ ask(question: "backups", limit: 0) { text } }'
-    with _stub_client(store, tmp_path, StubAnswerer()) as c:
+    with _stub_client(backend, tmp_path, StubAnswerer()) as c:
         body = c.post("/graphql", json={"query": query}).json()
     assert "argument 'limit': must be between 1 and 20, not 0" in body["errors"][0]["message"]
 
 
-def test_pipeline_bad_question_is_bad_input(
-    store: FalkorStore, corpus: Path, tmp_path: Path
-) -> None:
+def test_pipeline_bad_question_is_bad_input(backend: Store, corpus: Path, tmp_path: Path) -> None:
     stub = StubAnswerer(BadQuestion("question", "30 characters is over the limit of 20"))
-    with _stub_client(store, tmp_path, stub, env="production") as c:
+    with _stub_client(backend, tmp_path, stub, env="production") as c:
         body = c.post("/graphql", json={"query": ASK, "variables": {"q": "why?"}}).json()
     [error] = body["errors"]
     assert error["message"] == "argument 'question': 30 characters is over the limit of 20"
@@ -240,13 +234,13 @@ def test_pipeline_bad_question_is_bad_input(
 
 
 def test_ask_result_returns_invalid_question_as_data(
-    store: FalkorStore, corpus: Path, tmp_path: Path
+    backend: Store, corpus: Path, tmp_path: Path
 ) -> None:
     query = (
         "query($q:String!){ askResult(question:$q){ __typename "
         "... on InvalidQuestion { message argument } ... on Answer { text } } }"
     )
-    with _stub_client(store, tmp_path, StubAnswerer()) as c:
+    with _stub_client(backend, tmp_path, StubAnswerer()) as c:
         bad = c.post("/graphql", json={"query": query, "variables": {"q": " "}}).json()
         good = c.post("/graphql", json={"query": query, "variables": {"q": "hi"}}).json()
     assert bad["data"]["askResult"]["__typename"] == "InvalidQuestion"
@@ -256,38 +250,38 @@ def test_ask_result_returns_invalid_question_as_data(
 
 
 def test_unexpected_errors_are_masked_in_production(
-    store: FalkorStore, corpus: Path, tmp_path: Path
+    backend: Store, corpus: Path, tmp_path: Path
 ) -> None:
     stub = StubAnswerer(RuntimeError("secret internals at /srv/db"))
-    with _stub_client(store, tmp_path, stub, env="production") as c:
+    with _stub_client(backend, tmp_path, stub, env="production") as c:
         body = c.post("/graphql", json={"query": ASK, "variables": {"q": "why?"}}).json()
     assert body["errors"][0]["message"] == "Unexpected error."
     assert "secret internals" not in str(body)
 
 
 def test_unexpected_errors_are_shown_in_development(
-    store: FalkorStore, corpus: Path, tmp_path: Path
+    backend: Store, corpus: Path, tmp_path: Path
 ) -> None:
     stub = StubAnswerer(RuntimeError("boom in the pipeline"))
-    with _stub_client(store, tmp_path, stub, env="development") as c:
+    with _stub_client(backend, tmp_path, stub, env="development") as c:
         body = c.post("/graphql", json={"query": ASK, "variables": {"q": "why?"}}).json()
     assert body["errors"][0]["message"] == "boom in the pipeline"
 
 
 def test_query_mistakes_are_not_masked_in_production(
-    store: FalkorStore, corpus: Path, tmp_path: Path
+    backend: Store, corpus: Path, tmp_path: Path
 ) -> None:
-    with _stub_client(store, tmp_path, StubAnswerer(), env="production") as c:
+    with _stub_client(backend, tmp_path, StubAnswerer(), env="production") as c:
         body = c.post("/graphql", json={"query": "{ ask { nosuchfield } }"}).json()
     messages = " ".join(e["message"] for e in body["errors"])
     assert "nosuchfield" in messages
 
 
-def test_graphiql_only_in_development(store: FalkorStore, corpus: Path, tmp_path: Path) -> None:
+def test_graphiql_only_in_development(backend: Store, corpus: Path, tmp_path: Path) -> None:
     html = {"Accept": "text/html"}
-    with _stub_client(store, tmp_path, StubAnswerer(), env="development") as c:
+    with _stub_client(backend, tmp_path, StubAnswerer(), env="development") as c:
         dev = c.get("/graphql", headers=html)
-    with _stub_client(store, tmp_path, StubAnswerer(), env="production") as c:
+    with _stub_client(backend, tmp_path, StubAnswerer(), env="production") as c:
         prod = c.get("/graphql", headers=html)
         api = c.post("/graphql", json={"query": "{ stats { nodes } }"})
     assert dev.status_code == 200

@@ -18,8 +18,7 @@ from api.app import create_app
 from api.settings import Settings
 from extractors.ingest import Ingestor
 from extractors.log_graph import ingest_log
-from graph.falkor import FalkorStore
-from migrations.runner import migrate
+from graph.store import Store
 
 ROOT = Path(__file__).parent.parent
 LOG_FORMAT = "<Date> <Time> <Level> <Component>: <Content>"
@@ -57,22 +56,20 @@ class _NoAnswers:
 
 
 @pytest.fixture(scope="module")
-def client(store: FalkorStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    store.drop_all()
-    migrate(store)
+def client(backend: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     data = [ROOT / "data/demo/errors", ROOT / "tests/data/tickets", ROOT / "tests/data/community"]
-    report = Ingestor(store, progress=False).run(data)  # codes first: tickets link to them
+    report = Ingestor(backend, progress=False).run(data)  # codes first: tickets link to them
     assert not report.failed, report.failed
     assert (report.tickets, report.error_codes) == (10, 120)
     root = tmp_path_factory.mktemp("catalog")
     bare = root / "bare" / "codes.csv"  # a code with neither cause nor solution
     bare.parent.mkdir()
     bare.write_text("code,name,product,message\nQKA-4242,too_many_connections,Quokka,full\n")
-    assert Ingestor(store, progress=False).run([bare]).error_codes == 1
+    assert Ingestor(backend, progress=False).run([bare]).error_codes == 1
     log = root / "nimbus.log"
     log.write_text(LOG, encoding="utf-8")
-    assert ingest_log(store, log, LOG_FORMAT, product="NimbusDB").templates == 2
-    app = create_app(Settings(data_dir=root), store=store, answerer=_NoAnswers(), seed_demo=False)
+    assert ingest_log(backend, log, LOG_FORMAT, product="NimbusDB").templates == 2
+    app = create_app(Settings(data_dir=root), store=backend, answerer=_NoAnswers(), seed_demo=False)
     with TestClient(app) as c:
         yield c
 

@@ -22,7 +22,7 @@ from extractors.text.concepts import ConceptMatcher, load_glossary
 from graph.falkor import FalkorStore
 from graph.queries import community as cq
 from graph.queries import concepts as conq
-from migrations.runner import migrate
+from graph.store import Store
 
 DATA = Path(__file__).parent / "data" / "community"
 SE = DATA / "dba.stackexchange.com"
@@ -32,13 +32,7 @@ T4 = "thread:dba.stackexchange.com:4"
 
 
 @pytest.fixture
-def fresh(clean_store: FalkorStore) -> FalkorStore:
-    migrate(clean_store)
-    return clean_store
-
-
-@pytest.fixture
-def matcher(fresh: FalkorStore) -> ConceptMatcher:
+def matcher(fresh: Store) -> ConceptMatcher:
     load_glossary(fresh)
     return ConceptMatcher.from_store(fresh)
 
@@ -181,7 +175,7 @@ def test_discourse_topic_and_topic_list() -> None:
 
 
 def test_write_stack_exchange_with_duplicates_concepts_and_products(
-    fresh: FalkorStore, matcher: ConceptMatcher
+    fresh: Store, matcher: ConceptMatcher
 ) -> None:
     fresh.write(conq.UPSERT_PRODUCTS, {"rows": [
         {"id": "product:postgresql", "props": {"name": "PostgreSQL"}}]})  # fmt: skip
@@ -229,7 +223,7 @@ def test_write_stack_exchange_with_duplicates_concepts_and_products(
     assert [h["id"] for h in hits] == [T1]
 
 
-def test_post_links_file_written_after_the_posts(fresh: FalkorStore) -> None:
+def test_post_links_file_written_after_the_posts(fresh: Store) -> None:
     write_community(fresh, parse(SE / "Posts.xml"), None, NOW)
     counts = write_community(fresh, parse(SE / "PostLinks.xml"), None, NOW)
     assert counts["duplicates"] == 1
@@ -242,7 +236,7 @@ def test_post_links_file_written_after_the_posts(fresh: FalkorStore) -> None:
     assert count(fresh, n) == 1
 
 
-def test_write_discourse(fresh: FalkorStore, matcher: ConceptMatcher) -> None:
+def test_write_discourse(fresh: Store, matcher: ConceptMatcher) -> None:
     batch = parse(DATA / "discourse" / "t-1234.json")
     counts = write_community(fresh, batch, matcher, NOW)
     assert counts["threads"] == 1 and counts["answers"] == 2 and counts["accepted"] == 1
@@ -253,7 +247,7 @@ def test_write_discourse(fresh: FalkorStore, matcher: ConceptMatcher) -> None:
     assert t["products"] == []  # no Product nodes: tags never create one
 
 
-def test_rewriting_a_source_replaces_exactly_its_facts(fresh: FalkorStore, tmp_path: Path) -> None:
+def test_rewriting_a_source_replaces_exactly_its_facts(fresh: Store, tmp_path: Path) -> None:
     folder = tmp_path / "dba.stackexchange.com"
     folder.mkdir()
     shutil.copy(SE / "Posts.xml", folder / "Posts.xml")
@@ -296,7 +290,7 @@ def test_sniffing_the_export_kind() -> None:
     assert len(parse_community(bom, "/x/f/t.json").threads) == 1
 
 
-def test_products_by_tag_with_version_and_by_title(fresh: FalkorStore) -> None:
+def test_products_by_tag_with_version_and_by_title(fresh: Store) -> None:
     fresh.write(conq.UPSERT_PRODUCTS, {"rows": [
         {"id": "product:postgresql", "props": {"name": "PostgreSQL", "aliases": ["pg"]}},
         {"id": "product:pgbouncer", "props": {"name": "PgBouncer"}},

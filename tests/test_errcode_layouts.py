@@ -13,9 +13,8 @@ from extractors.errcode_table import extract_tables
 from extractors.html_doc import parse_html
 from extractors.ingest import Ingestor
 from extractors.records import EXTRACTOR_VERSION, ErrorCodeRecord, ParsedSource
-from graph.falkor import FalkorStore
 from graph.queries import errorcodes as eq
-from migrations.runner import migrate
+from graph.store import Store
 
 
 def page(body: str, title: str = "Quillstone manual") -> bytes:
@@ -299,13 +298,7 @@ def test_split_term_rejects_prose() -> None:
 # --- through the ingest, into the graph -------------------------------------------
 
 
-@pytest.fixture
-def fresh(clean_store: FalkorStore) -> FalkorStore:
-    migrate(clean_store)
-    return clean_store
-
-
-def test_layout_codes_in_the_graph(fresh: FalkorStore, tmp_path: Path) -> None:
+def test_layout_codes_in_the_graph(fresh: Store, tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "errno.html").write_bytes(page(DEFINITIONS, "quill.errno"))
@@ -342,7 +335,7 @@ def test_layout_codes_in_the_graph(fresh: FalkorStore, tmp_path: Path) -> None:
     assert refused["aliases"] == ["111"] and "111" in refused["search"].split()
 
 
-def test_layout_codes_through_graphql(fresh: FalkorStore, tmp_path: Path) -> None:
+def test_layout_codes_through_graphql(fresh: Store, tmp_path: Path) -> None:
     import asyncio
 
     from resolvers.context import Context

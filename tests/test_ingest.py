@@ -9,17 +9,12 @@ import pytest
 from extractors.ingest import Ingestor
 from graph.falkor import FalkorStore
 from graph.queries.documents import counts
+from graph.store import Store
 from migrations.runner import migrate
 from tests.manual import PAGES, copy_subset
 
 
-@pytest.fixture
-def fresh(clean_store: FalkorStore) -> FalkorStore:
-    migrate(clean_store)
-    return clean_store
-
-
-def test_manual_subset_with_all_sqlstate_codes(fresh: FalkorStore, tmp_path: Path) -> None:
+def test_manual_subset_with_all_sqlstate_codes(fresh: Store, tmp_path: Path) -> None:
     docs = copy_subset(tmp_path / "html")
     report = Ingestor(fresh, progress=False).run([docs])
     assert report.failed == []
@@ -50,7 +45,7 @@ def test_manual_subset_with_all_sqlstate_codes(fresh: FalkorStore, tmp_path: Pat
     assert linked[0]["n"] > 0
 
 
-def test_reingest_unchanged_writes_nothing(fresh: FalkorStore, tmp_path: Path) -> None:
+def test_reingest_unchanged_writes_nothing(fresh: Store, tmp_path: Path) -> None:
     docs = copy_subset(tmp_path / "html")
     Ingestor(fresh, progress=False).run([docs])
     before = counts(fresh)
@@ -60,7 +55,7 @@ def test_reingest_unchanged_writes_nothing(fresh: FalkorStore, tmp_path: Path) -
     assert counts(fresh) == before
 
 
-def test_changed_page_replaces_only_its_sections(fresh: FalkorStore, tmp_path: Path) -> None:
+def test_changed_page_replaces_only_its_sections(fresh: Store, tmp_path: Path) -> None:
     docs = copy_subset(tmp_path / "html")
     Ingestor(fresh, progress=False).run([docs])
     other = fresh.read(
@@ -83,7 +78,7 @@ def test_changed_page_replaces_only_its_sections(fresh: FalkorStore, tmp_path: P
     )
 
 
-def test_removed_page_is_retired(fresh: FalkorStore, tmp_path: Path) -> None:
+def test_removed_page_is_retired(fresh: Store, tmp_path: Path) -> None:
     docs = copy_subset(tmp_path / "html")
     Ingestor(fresh, progress=False).run([docs])
     (docs / "disk-full.html").unlink()
@@ -96,7 +91,7 @@ def test_removed_page_is_retired(fresh: FalkorStore, tmp_path: Path) -> None:
     assert rows and all(r["d"] and r["s"] and r["search"] is None for r in rows)
 
 
-def test_bad_input_is_reported_and_the_rest_ingested(fresh: FalkorStore, tmp_path: Path) -> None:
+def test_bad_input_is_reported_and_the_rest_ingested(fresh: Store, tmp_path: Path) -> None:
     good = tmp_path / "in"
     good.mkdir()
     (good / "guide.md").write_text(
@@ -131,12 +126,12 @@ def test_bad_input_is_reported_and_the_rest_ingested(fresh: FalkorStore, tmp_pat
     )
 
 
-def test_missing_path_is_reported(fresh: FalkorStore, tmp_path: Path) -> None:
+def test_missing_path_is_reported(fresh: Store, tmp_path: Path) -> None:
     report = Ingestor(fresh, progress=False).run([tmp_path / "nope"])
     assert report.failed == [(str(tmp_path / "nope"), "no such file or directory")]
 
 
-def test_spec_table_becomes_product_specs(fresh: FalkorStore, tmp_path: Path) -> None:
+def test_spec_table_becomes_product_specs(fresh: Store, tmp_path: Path) -> None:
     (tmp_path / "specs.csv").write_text(
         "product,version,parameter,value,unit,source\n"
         "NimbusDB,3.2,max_connections,8000,connections,datasheet\n"
@@ -156,7 +151,7 @@ def test_spec_table_becomes_product_specs(fresh: FalkorStore, tmp_path: Path) ->
     ]
 
 
-def test_demo_corpus_ingests_cleanly(fresh: FalkorStore) -> None:
+def test_demo_corpus_ingests_cleanly(fresh: Store) -> None:
     demo = Path(__file__).resolve().parent.parent / "data" / "demo"
     report = Ingestor(fresh, progress=False).run([demo])
     assert report.failed == []
@@ -208,7 +203,7 @@ def _state(pid: int) -> bytes:
         return b"Z"
 
 
-def test_xlsx_error_codes_and_specs(fresh: FalkorStore, tmp_path: Path) -> None:
+def test_xlsx_error_codes_and_specs(fresh: Store, tmp_path: Path) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -241,7 +236,7 @@ def test_xlsx_error_codes_and_specs(fresh: FalkorStore, tmp_path: Path) -> None:
     assert spec == [{"v": "2.5", "value": "512", "n": 512.0}]
 
 
-def test_tickets_and_community_exports_go_through_the_ingest(fresh: FalkorStore) -> None:
+def test_tickets_and_community_exports_go_through_the_ingest(fresh: Store) -> None:
     data = Path(__file__).resolve().parent / "data"
     report = Ingestor(fresh, progress=False).run([data / "tickets", data / "community"])
     assert report.failed == []
@@ -253,7 +248,7 @@ def test_tickets_and_community_exports_go_through_the_ingest(fresh: FalkorStore)
     assert counts(fresh) == c
 
 
-def test_csv_that_is_no_known_table_is_refused(fresh: FalkorStore, tmp_path: Path) -> None:
+def test_csv_that_is_no_known_table_is_refused(fresh: Store, tmp_path: Path) -> None:
     (tmp_path / "misc.csv").write_text("a,b,c\n1,2,3\n")
     report = Ingestor(fresh, progress=False).run([tmp_path])
     assert "neither an error-code table" in dict(report.failed)[str(tmp_path / "misc.csv")]

@@ -18,16 +18,10 @@ from extractors.tickets import (
 )
 from graph.falkor import FalkorStore
 from graph.queries import tickets as tq
-from migrations.runner import migrate
+from graph.store import Store
 
 DATA = Path(__file__).parent / "data" / "tickets"
 NOW = 1_700_000_000_000
-
-
-@pytest.fixture
-def fresh(clean_store: FalkorStore) -> FalkorStore:
-    migrate(clean_store)
-    return clean_store
 
 
 def _parse(name: str, preset: str | None = None) -> Any:
@@ -163,7 +157,7 @@ def test_unknown_preset_and_broken_file_are_errors() -> None:
 # --- the graph ----------------------------------------------------------------
 
 
-def test_write_tickets_masks_everything_and_links(fresh: FalkorStore) -> None:
+def test_write_tickets_masks_everything_and_links(fresh: Store) -> None:
     fresh.write(
         "CREATE (:Product {id: 'product:postgresql', name: 'PostgreSQL', "
         "aliases: ['PG', 'Postgres']})"
@@ -242,7 +236,7 @@ def test_write_tickets_masks_everything_and_links(fresh: FalkorStore) -> None:
     assert {"id": "ticket:generic:T-1001"} in hits
 
 
-def test_same_trace_in_a_later_ticket_reaches_the_earlier_fix(fresh: FalkorStore) -> None:
+def test_same_trace_in_a_later_ticket_reaches_the_earlier_fix(fresh: Store) -> None:
     write_tickets(fresh, _parse("generic.json"), NOW)
     trace = fresh.read(
         "MATCH (t:Ticket)-[:HAS_SYMPTOM]->(y:Symptom {kind: 'stacktrace'}) "
@@ -258,7 +252,7 @@ def test_same_trace_in_a_later_ticket_reaches_the_earlier_fix(fresh: FalkorStore
     assert fixes[0]["solution"]["steps"][0] == "Order the updates by primary key."
 
 
-def test_rewriting_a_source_replaces_exactly_its_facts(fresh: FalkorStore, tmp_path: Path) -> None:
+def test_rewriting_a_source_replaces_exactly_its_facts(fresh: Store, tmp_path: Path) -> None:
     path = tmp_path / "export.jsonl"
     rows = [
         {"id": "R1", "subject": "Crash NDB-1001", "description": "x", "status": "solved",
@@ -309,7 +303,7 @@ def test_rewriting_a_source_replaces_exactly_its_facts(fresh: FalkorStore, tmp_p
 
 
 def test_works_without_the_stacktrace_extractor(
-    fresh: FalkorStore, monkeypatch: pytest.MonkeyPatch
+    fresh: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import extractors.tickets as tickets
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from spacy.language import Language
@@ -21,6 +22,7 @@ from graph.queries import concepts as cq
 from graph.store import Store
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z_]{4,}")
+MISSPELT_CACHE = 65536  # words; a few MB
 
 
 @dataclass
@@ -76,6 +78,14 @@ class Linker:
                     vocab.setdefault(name.lower(), c.id)
         self._vocab = vocab
         self._vocab_keys = list(vocab)
+        # a word's nearest concept name, once per word: questions share most of
+        # their words, and the fuzzy scan over every name is the costly part
+        self._misspelt = lru_cache(maxsize=MISSPELT_CACHE)(self._nearest)
+
+    def _nearest(self, word: str) -> str | None:
+        """The concept whose one-word name ``word`` misspells, if any."""
+        hit = process.extractOne(word, self._vocab_keys, scorer=fuzz.ratio, score_cutoff=88)
+        return self._vocab[hit[0]] if hit is not None and hit[0] != word else None
 
     def link(self, question: str) -> Linked:
         linked = Linked(codes=code_candidates(question), strong_codes=strong_codes(question))
@@ -97,9 +107,8 @@ class Linker:
                 w = word.lower()
                 if w in EN_STOP or w in self._vocab:
                     continue
-                hit = process.extractOne(w, self._vocab_keys, scorer=fuzz.ratio, score_cutoff=88)
-                if hit is not None and hit[0] != w:
-                    cid = self._vocab[hit[0]]
+                cid = self._misspelt(w)
+                if cid is not None:
                     found.setdefault(cid, self.matcher.concepts[cid])
         linked.concepts = list(found.values())
         low = question.lower()
