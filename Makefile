@@ -6,8 +6,9 @@
 #   make test    dev install, Cypher linter harness, Neo4j test server, ruff, mypy,
 #                pytest (on the embedded graph and on a real Neo4j server)
 #   make neo4j-server  build the Neo4j Community server the tests start (Maven, Java 17)
-#   make neo4j   run that server in the foreground for `GRAPHDESK_GRAPH=neo4j make run`
-#                (bolt://127.0.0.1:$(NEO4J_PORT), no auth, data under data/neo4j/)
+#   make neo4j   run a Neo4j Community server in the foreground for
+#                `GRAPHDESK_GRAPH=neo4j make run`: bolt://127.0.0.1:7687, Neo4j Browser
+#                at http://127.0.0.1:7474/browser/, no auth, data under data/neo4j/
 #   make lint    ruff check, ruff format --check, mypy
 #   make bench   every bench/*.py (results under bench/results/)
 #   make graphiql  rebuild GraphiQL's assets (api/static/graphiql) from web/graphiql
@@ -27,6 +28,8 @@ GRAPHIQL := web/graphiql
 NEO4J_SERVER := tests/neo4j-server
 NEO4J_SERVER_JAR := $(NEO4J_SERVER)/target/neo4j-server-1.jar
 NEO4J_PORT ?= 7687
+NEO4J_HTTP_PORT ?= 7474
+NEO4J_HOME ?= data/neo4j
 ARGS ?=
 PYTEST_ARGS ?=
 
@@ -67,9 +70,16 @@ $(NEO4J_SERVER_JAR): $(NEO4J_SERVER)/pom.xml $(wildcard $(NEO4J_SERVER)/src/main
 
 neo4j-server: $(NEO4J_SERVER_JAR)
 
+# Loopback only and no authentication: a development server, never a production one.
 neo4j: $(NEO4J_SERVER_JAR)
-	mkdir -p data/neo4j
-	java -cp "$(NEO4J_SERVER_JAR):$(NEO4J_SERVER)/target/lib/*" graphdesk.Neo4jServer data/neo4j $(NEO4J_PORT)
+	mkdir -p $(NEO4J_HOME)/conf
+	printf '%s\n' 'dbms.security.auth_enabled=false' 'server.default_listen_address=127.0.0.1' \
+		'server.bolt.listen_address=127.0.0.1:$(NEO4J_PORT)' \
+		'server.bolt.advertised_address=127.0.0.1:$(NEO4J_PORT)' \
+		'server.http.listen_address=127.0.0.1:$(NEO4J_HTTP_PORT)' \
+		'server.https.enabled=false' > $(NEO4J_HOME)/conf/neo4j.conf
+	java -cp "$(NEO4J_SERVER)/target/lib/*" org.neo4j.server.CommunityEntryPoint \
+		--home-dir=$(NEO4J_HOME) --config-dir=$(NEO4J_HOME)/conf
 
 # GraphiQL's script, styles and workers are bundled from pinned npm packages and
 # committed, so `make run` needs no Node.js; these targets need Node.js and npm.
