@@ -59,6 +59,7 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="graphdesk", prog_name="graphdesk")
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),

@@ -154,3 +154,11 @@ def test_production_refuses_placeholder_secrets(data_dir: Path) -> None:
     assert result.exit_code == 1
     assert "GRAPHDESK_LLM_API_KEY" in result.output
     assert "changeme" not in result.output
+
+
+def test_version_prints_the_installed_version() -> None:
+    from importlib.metadata import version
+
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"graphdesk, version {version('graphdesk')}"
