@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from api.graphiql import assets_mount, page_response
 from api.settings import Settings, load_settings
 from extractors.ingest import Ingestor
 from graph.connect import open_store
-from graph.errors import BackendUnavailable, DataDirLocked
+from graph.errors import BackendUnavailable
 from graph.queries.documents import counts, node_count
 from graph.store import Store
 from migrations.runner import migrate
@@ -60,20 +59,7 @@ class Runtime:
 
 def open_store_waiting(settings: Settings) -> Store:
     """Open the configured store; a Neo4j server that is still starting is waited for."""
-    config = settings.graph_config()
-    deadline = time.monotonic() + (settings.store_wait_seconds if config.backend == "neo4j" else 0)
-    delay = 0.5
-    while True:
-        try:
-            return open_store(config)
-        except DataDirLocked:
-            raise
-        except BackendUnavailable as exc:
-            if time.monotonic() + delay > deadline:
-                raise
-            log.warning("graph store not ready (%s); retrying in %.1f s", exc, delay)
-            time.sleep(delay)
-            delay = min(delay * 2, 5.0)
+    return open_store(settings.graph_config(), settings.store_wait_seconds)
 
 
 def build_answerer(store: Store, settings: Settings) -> Answerer:

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeGuard
+from typing import Any
 
 import strawberry
 
 from graph.types import Row
-
-
-def _given(row: Row | None) -> TypeGuard[Row]:
-    """FalkorDB projects a missing (OPTIONAL MATCH) node as a map of nulls; Neo4j as null."""
-    return row is not None and any(v is not None for v in row.values())
 
 
 @strawberry.type(description="Why an error code occurs, as one source describes it.")
@@ -73,8 +68,6 @@ class ErrorCode:
             uri=e.get("uri"),
             description=e.get("description"),
             aliases=[str(a) for a in e.get("aliases") or []],
-            causes=[ErrorCause.from_record(c) for c in row.get("causes") or [] if _given(c)],
-            solutions=[
-                ErrorSolution.from_record(s) for s in row.get("solutions") or [] if _given(s)
-            ],
+            causes=[ErrorCause.from_record(c) for c in row.get("causes") or []],
+            solutions=[ErrorSolution.from_record(s) for s in row.get("solutions") or []],
         )

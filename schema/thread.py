@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeGuard
+from typing import Any
 
 import strawberry
 
 from graph.types import Row
-
-
-def _given(row: Row | None) -> TypeGuard[Row]:
-    """FalkorDB projects a missing (OPTIONAL MATCH) node as a map of nulls; Neo4j as null."""
-    return row is not None and any(v is not None for v in row.values())
 
 
 @strawberry.type(description="The question that opens a thread.")
@@ -72,7 +67,7 @@ class Thread:
             views=int(views) if views is not None else None,
             votes=int(t.get("votes") or 0),
             created_at=t.get("created_at"),
-            question=ThreadQuestion.from_record(question) if _given(question) else None,
+            question=ThreadQuestion.from_record(question) if question else None,
             answers=[ThreadAnswer.from_record(a) for a in row.get("answers") or []],
             duplicate_of=list(row.get("duplicate_of") or []),
         )

@@ -144,7 +144,8 @@ OPTIONAL MATCH (t)-[:MENTIONS]->(c:Concept)
 OPTIONAL MATCH (t)-[:ABOUT]->(p:Product)
 RETURN t {.id, .site, .key, .platform, .title, .url, .tags, .views, .votes, .lang,
           .answer_count, .source, .created_at, .retired_at} AS thread,
-       q {.id, .text, .votes, .author, .created_at, .url} AS question,
+       CASE WHEN q IS NULL THEN NULL
+            ELSE q {.id, .text, .votes, .author, .created_at, .url} END AS question,
        acc.id AS accepted,
        collect(DISTINCT dup.id) AS duplicate_of,
        collect(DISTINCT c.id) AS concepts,
@@ -169,7 +170,8 @@ OPTIONAL MATCH (t)-[:HAS_QUESTION]->(q:Question)
 OPTIONAL MATCH (t)-[:DUPLICATE_OF]->(dup:Thread)
 RETURN t {.id, .site, .key, .platform, .title, .url, .tags, .views, .votes, .lang,
           .answer_count, .source, .created_at, .retired_at} AS thread,
-       q {.id, .text, .votes, .author, .created_at, .url} AS question,
+       CASE WHEN q IS NULL THEN NULL
+            ELSE q {.id, .text, .votes, .author, .created_at, .url} END AS question,
        collect(DISTINCT dup.id) AS duplicate_of
 ORDER BY coalesce(thread.created_at, '') DESC, thread.id
 """

@@ -55,8 +55,9 @@ WHERE (e.code = code OR code IN e.aliases) AND e.retired_at IS NULL
 OPTIONAL MATCH (e)-[:SOLVED_BY]->(sol:Solution)
 OPTIONAL MATCH (e)-[:HAS_CAUSE]->(c:Cause)
 RETURN e {.id, .code, .name, .product, .message, .message_zh, .class_name, .uri} AS error,
-       collect(DISTINCT sol {.steps, .steps_zh}) AS solutions,
-       collect(DISTINCT c {.text, .text_zh}) AS causes
+       collect(DISTINCT CASE WHEN sol IS NULL THEN NULL
+                             ELSE sol {.steps, .steps_zh} END) AS solutions,
+       collect(DISTINCT CASE WHEN c IS NULL THEN NULL ELSE c {.text, .text_zh} END) AS causes
 """
 
 # Term statistics for ranking error codes (a few thousand at most).
@@ -78,8 +79,9 @@ MATCH (e:ErrorCode {id: id})
 OPTIONAL MATCH (e)-[:SOLVED_BY]->(sol:Solution)
 OPTIONAL MATCH (e)-[:HAS_CAUSE]->(c:Cause)
 RETURN e {.id, .code, .name, .product, .message, .message_zh, .class_name, .uri} AS error,
-       collect(DISTINCT sol {.steps, .steps_zh}) AS solutions,
-       collect(DISTINCT c {.text, .text_zh}) AS causes
+       collect(DISTINCT CASE WHEN sol IS NULL THEN NULL
+                             ELSE sol {.steps, .steps_zh} END) AS solutions,
+       collect(DISTINCT CASE WHEN c IS NULL THEN NULL ELSE c {.text, .text_zh} END) AS causes
 """
 
 # --- the API's error-code list and lookup ----------------------------------------
@@ -95,8 +97,9 @@ OPTIONAL MATCH (e)-[:SOLVED_BY]->(sol:Solution)
 OPTIONAL MATCH (e)-[:HAS_CAUSE]->(c:Cause)
 RETURN e {.id, .code, .name, .product, .version, .message, .message_zh, .class_name,
           .severity, .uri, .description, .aliases} AS error,
-       collect(DISTINCT sol {.steps, .steps_zh}) AS solutions,
-       collect(DISTINCT c {.text, .text_zh}) AS causes
+       collect(DISTINCT CASE WHEN sol IS NULL THEN NULL
+                             ELSE sol {.steps, .steps_zh} END) AS solutions,
+       collect(DISTINCT CASE WHEN c IS NULL THEN NULL ELSE c {.text, .text_zh} END) AS causes
 ORDER BY error.code, error.product, error.id
 """
 
@@ -111,7 +114,8 @@ OPTIONAL MATCH (e)-[:SOLVED_BY]->(sol:Solution)
 OPTIONAL MATCH (e)-[:HAS_CAUSE]->(c:Cause)
 RETURN e {.id, .code, .name, .product, .version, .message, .message_zh, .class_name,
           .severity, .uri, .description, .aliases} AS error,
-       collect(DISTINCT sol {.steps, .steps_zh}) AS solutions,
-       collect(DISTINCT c {.text, .text_zh}) AS causes
+       collect(DISTINCT CASE WHEN sol IS NULL THEN NULL
+                             ELSE sol {.steps, .steps_zh} END) AS solutions,
+       collect(DISTINCT CASE WHEN c IS NULL THEN NULL ELSE c {.text, .text_zh} END) AS causes
 ORDER BY error.product, error.id
 """
