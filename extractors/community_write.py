@@ -66,8 +66,8 @@ def write_community(
             about.append({"tid": t.id, "pid": pid, "edge": edge})
 
     st.write_batch(cq.UPSERT_THREADS, threads, batch_size=400)
-    st.write_batch(cq.CREATE_QUESTIONS, questions, batch_size=400)
-    st.write_batch(cq.CREATE_ANSWERS, answers, batch_size=400)
+    st.write_batch(cq.UPSERT_QUESTIONS, questions, batch_size=400)
+    st.write_batch(cq.UPSERT_ANSWERS, answers, batch_size=400)
     st.write_batch(cq.LINK_ACCEPTED, accepted)
     st.write_batch(cq.LINK_MENTIONS, mentions, batch_size=2000)
     st.write_batch(cq.LINK_PRODUCTS, about)

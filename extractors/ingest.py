@@ -290,7 +290,7 @@ class Ingestor:
             for sec in s.sections:
                 section_rows.append(self._section_row(s, sec, now))
                 mention_rows.extend(self._mentions(sec.id, sec.title, sec.text))
-        st.write_batch(dq.CREATE_SECTIONS, section_rows, batch_size=400)
+        st.write_batch(dq.UPSERT_SECTIONS, section_rows, batch_size=400)
         st.write_batch(dq.LINK_MENTIONS, mention_rows, batch_size=2000)
         self._aliases: dict[str, dict[str, Any]] = {}
         self._new_products: dict[str, str] = {}
@@ -452,8 +452,8 @@ class Ingestor:
                 described.append({"eid": e.id, "sid": e.section_id})
         st = self.store
         st.write_batch(eq.UPSERT_ERROR_CODES, rows)
-        st.write_batch(eq.CREATE_CAUSES, causes)
-        st.write_batch(eq.CREATE_SOLUTIONS, solutions)
+        st.write_batch(eq.UPSERT_CAUSES, causes)
+        st.write_batch(eq.UPSERT_SOLUTIONS, solutions)
         st.write_batch(eq.LINK_DESCRIBED_IN, described)
 
 

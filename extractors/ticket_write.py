@@ -145,12 +145,12 @@ def write_ticket_batch(
                 "language": language(t.resolution), **_facts(uri, now_ms, 0.8)}})  # fmt: skip
 
     store.write_batch(tq.UPSERT_TICKETS, tickets, batch_size=200)
-    store.write_batch(tq.CREATE_MESSAGES, messages, batch_size=500)
+    store.write_batch(tq.UPSERT_MESSAGES, messages, batch_size=500)
     store.write_batch(tq.LINK_CUSTOMERS, custs)
     store.write_batch(tq.LINK_PRODUCTS, prods)
     store.write_batch(tq.LINK_CODES, codes)
     store.write_batch(tq.LINK_TRACES, trace_rows)
-    store.write_batch(tq.CREATE_SOLUTIONS, solutions)
+    store.write_batch(tq.UPSERT_SOLUTIONS, solutions)
     if symptoms:
         store.write(tq.DELETE_ORPHAN_SYMPTOMS, {"ids": symptoms})
     if customers:

@@ -11,7 +11,7 @@ from typing import Any
 import redis
 from falkordb import FalkorDB
 
-from graph.dialect import Backend, Dialect
+from graph.dialect import Backend, Dialect, checked_label
 from graph.embedded import EmbeddedServer, Fsync
 from graph.errors import BackendUnavailable, ConstraintViolation, QueryFailed
 from graph.store import Transaction, batches, plain_params, rows_from
@@ -140,6 +140,62 @@ class FalkorStore:
             self.server.recover()
             with suppress(redis.ResponseError):
                 self._graph.delete()
+
+    def require_unique(self, label: str, timeout: float = 600.0) -> None:
+        """A FalkorDB unique constraint (it needs an exact-match index on ``id``).
+
+        The server builds a constraint in the background and marks it FAILED
+        when existing nodes break it; a failed one is dropped again, so a
+        repaired graph can retry.
+        """
+        label = checked_label(label)
+        self.write("RETURN 0")  # the graph must exist before a constraint can
+        indexed = self.read(
+            "CALL db.indexes() YIELD label, properties WHERE label = $label RETURN properties",
+            {"label": label},
+        )
+        if not any("id" in (r["properties"] or []) for r in indexed):
+            self.write(f"CREATE INDEX FOR (n:{label}) ON (n.id)")
+        deadline = time.monotonic() + timeout
+        created = False
+        while True:
+            status = self._unique_status(label)
+            if status == "OPERATIONAL":
+                return
+            if status == "FAILED":
+                self._call_constraint("DROP", label)
+                if created:
+                    raise ConstraintViolation(
+                        f"{label} nodes share ids, so ids cannot be made unique; "
+                        "run `graphdesk doctor --repair`, then migrate again"
+                    )
+                status = None
+            if status is None:
+                self._call_constraint("CREATE", label)
+                created = True
+            if time.monotonic() > deadline:
+                raise BackendUnavailable(f"FalkorDB: constraint on {label}.id not built in time")
+            time.sleep(0.02)
+
+    def _unique_status(self, label: str) -> str | None:
+        rows = self.read(
+            "CALL db.constraints() YIELD type, label, properties, entitytype, status "
+            "WHERE type = 'UNIQUE' AND label = $label AND properties = ['id'] "
+            "AND entitytype = 'NODE' RETURN status",
+            {"label": label},
+        )
+        return str(rows[0]["status"]) if rows else None
+
+    def _call_constraint(self, action: str, label: str) -> None:
+        try:
+            self._db.connection.execute_command(
+                "GRAPH.CONSTRAINT", action, self.graph_name, "UNIQUE", "NODE", label,
+                "PROPERTIES", 1, "id",
+            )  # fmt: skip
+        except redis.ResponseError as exc:
+            raise QueryFailed(f"GRAPH.CONSTRAINT {action} UNIQUE {label}.id: {exc}") from exc
+        except (redis.RedisError, OSError) as exc:
+            raise BackendUnavailable(f"FalkorDB at {self.server.socket_path}: {exc}") from exc
 
     def close(self) -> None:
         with suppress(redis.RedisError, OSError):

@@ -10,7 +10,7 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j import exceptions as nx
 
-from graph.dialect import Backend, Dialect
+from graph.dialect import Backend, Dialect, checked_label
 from graph.errors import BackendUnavailable, ConstraintViolation, QueryFailed
 from graph.store import Transaction, batches, plain, plain_params
 from graph.types import Params, Row
@@ -116,7 +116,40 @@ class Neo4jStore:
         """Neo4j manages its own transaction log: nothing to do."""
 
     def drop_all(self) -> None:
-        self.write("MATCH (n) DETACH DELETE n")
+        """Every node and relationship, in batches (one transaction for a large
+        graph would hold it all in memory), then the constraints and indexes, as
+        deleting a FalkorDB graph does."""
+        self.write("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+        for row in self.read("SHOW CONSTRAINTS YIELD name RETURN name"):
+            self.write(f"DROP CONSTRAINT `{row['name']}` IF EXISTS")
+        # The two token-lookup indexes belong to the database, not to graphdesk.
+        for row in self.read("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name"):
+            self.write(f"DROP INDEX `{row['name']}` IF EXISTS")
+
+    def require_unique(self, label: str) -> None:
+        label = checked_label(label)
+        # A plain range index on the same property blocks the constraint, which
+        # brings its own index.
+        plain_index = self.read(
+            "SHOW INDEXES YIELD name, type, labelsOrTypes, properties, owningConstraint "
+            "WHERE type = 'RANGE' AND labelsOrTypes = [$label] AND properties = ['id'] "
+            "AND owningConstraint IS NULL RETURN name",
+            {"label": label},
+        )
+        for row in plain_index:
+            self.write(f"DROP INDEX `{row['name']}` IF EXISTS")
+        try:
+            self.write(
+                f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS "
+                f"FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+            )
+        except QueryFailed as exc:
+            if "ConstraintCreationFailed" not in str(exc) and "duplicate" not in str(exc).lower():
+                raise
+            raise ConstraintViolation(
+                f"{label} nodes share ids, so ids cannot be made unique; "
+                "run `graphdesk doctor --repair`, then migrate again"
+            ) from exc
 
     def close(self) -> None:
         self._driver.close()

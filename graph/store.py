@@ -45,6 +45,14 @@ class Store(Protocol):
         """Delete every node and relationship (tests and `graphdesk reset`)."""
         ...
 
+    def require_unique(self, label: str) -> None:
+        """Make ``id`` unique among ``label`` nodes, enforced by the database.
+
+        Idempotent. Raises ConstraintViolation naming the label when nodes
+        already share an id (``graphdesk doctor --repair`` mends that).
+        """
+        ...
+
     def wait_for_indexes(self) -> None:
         """Block until indexes created over existing data are populated."""
         ...

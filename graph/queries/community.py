@@ -58,21 +58,21 @@ MERGE (t:Thread {id: r.id})
 SET t += r.props, t.stale = null, t.retired_at = null
 """
 
-CREATE_QUESTIONS = """
+UPSERT_QUESTIONS = """
 UNWIND $rows AS r
 MATCH (t:Thread {id: r.tid})
 MERGE (q:Question {id: r.props.id})
 SET q = r.props
-CREATE (t)-[h:HAS_QUESTION]->(q)
+MERGE (t)-[h:HAS_QUESTION]->(q)
 SET h = r.edge
 """
 
-CREATE_ANSWERS = """
+UPSERT_ANSWERS = """
 UNWIND $rows AS r
 MATCH (t:Thread {id: r.tid})
 MERGE (a:Answer {id: r.props.id})
 SET a = r.props
-CREATE (t)-[h:HAS_ANSWER]->(a)
+MERGE (t)-[h:HAS_ANSWER]->(a)
 SET h = r.edge
 """
 
@@ -80,7 +80,7 @@ LINK_ACCEPTED = """
 UNWIND $rows AS r
 MATCH (t:Thread {id: r.tid})
 MATCH (a:Answer {id: r.aid})
-CREATE (t)-[h:ACCEPTED_ANSWER]->(a)
+MERGE (t)-[h:ACCEPTED_ANSWER]->(a)
 SET h = r.edge
 """
 
@@ -88,7 +88,7 @@ LINK_MENTIONS = """
 UNWIND $rows AS r
 MATCH (t:Thread {id: r.tid})
 MATCH (c:Concept {id: r.cid})
-CREATE (t)-[m:MENTIONS]->(c)
+MERGE (t)-[m:MENTIONS]->(c)
 SET m = r.edge
 """
 

@@ -40,19 +40,20 @@ MERGE (d:Document {id: r.id})
 SET d += r.props, d.retired_at = null
 """
 
-CREATE_SECTIONS = """
+UPSERT_SECTIONS = """
 UNWIND $rows AS r
 MATCH (d:Document {id: r.doc_id})
-CREATE (s:Section)
+MERGE (s:Section {id: r.props.id})
 SET s = r.props
-CREATE (d)-[:HAS_SECTION]->(s)
+MERGE (d)-[:HAS_SECTION]->(s)
 """
 
 LINK_MENTIONS = """
 UNWIND $rows AS r
 MATCH (s:Section {id: r.sid})
 MATCH (c:Concept {id: r.cid})
-CREATE (s)-[:MENTIONS {count: r.count, in_title: r.in_title}]->(c)
+MERGE (s)-[m:MENTIONS]->(c)
+SET m.count = r.count, m.in_title = r.in_title
 """
 
 # What a screenshot shows: known error codes, and stack traces as symptoms

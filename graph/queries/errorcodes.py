@@ -23,20 +23,20 @@ MERGE (e:ErrorCode {id: r.id})
 SET e += r.props, e.retired_at = null
 """
 
-CREATE_CAUSES = """
+UPSERT_CAUSES = """
 UNWIND $rows AS r
 MATCH (e:ErrorCode {id: r.eid})
-CREATE (c:Cause)
+MERGE (c:Cause {id: r.props.id})
 SET c = r.props
-CREATE (e)-[:HAS_CAUSE]->(c)
+MERGE (e)-[:HAS_CAUSE]->(c)
 """
 
-CREATE_SOLUTIONS = """
+UPSERT_SOLUTIONS = """
 UNWIND $rows AS r
 MATCH (e:ErrorCode {id: r.eid})
-CREATE (s:Solution)
+MERGE (s:Solution {id: r.props.id})
 SET s = r.props
-CREATE (e)-[:SOLVED_BY]->(s)
+MERGE (e)-[:SOLVED_BY]->(s)
 """
 
 LINK_DESCRIBED_IN = """

@@ -77,12 +77,13 @@ MERGE (t:Ticket {id: r.id})
 SET t = r.props
 """
 
-CREATE_MESSAGES = """
+UPSERT_MESSAGES = """
 UNWIND $rows AS r
 MATCH (t:Ticket {id: r.tid})
-CREATE (m:Message)
+MERGE (m:Message {id: r.props.id})
 SET m = r.props
-CREATE (t)-[:HAS_MESSAGE {ordinal: r.props.ordinal}]->(m)
+MERGE (t)-[h:HAS_MESSAGE]->(m)
+SET h.ordinal = r.props.ordinal
 """
 
 LINK_CUSTOMERS = """
@@ -131,12 +132,12 @@ SET h.count = r.count
 
 # The solution hangs on the ticket and on every symptom the ticket has, so a
 # later ticket with the same symptom reaches it.
-CREATE_SOLUTIONS = """
+UPSERT_SOLUTIONS = """
 UNWIND $rows AS r
 MATCH (t:Ticket {id: r.tid})
-CREATE (s:Solution)
+MERGE (s:Solution {id: r.props.id})
 SET s = r.props
-CREATE (t)-[:RESOLVED_BY]->(s)
+MERGE (t)-[:RESOLVED_BY]->(s)
 WITH t, s, r
 MATCH (t)-[:HAS_SYMPTOM]->(y:Symptom)
 MERGE (y)-[:RESOLVED_BY {ticket: r.tid}]->(s)
