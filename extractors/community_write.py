@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from extractors.community import CommunityBatch, CommunityThread, Post, thread_id
@@ -11,15 +12,23 @@ from extractors.text.concepts import ConceptMatcher
 from extractors.text.segment import search_field
 from graph.queries import community as cq
 from graph.store import Store
+from graph.types import Params
 
 MAX_MENTIONS = 12  # concepts linked per thread, most frequent first
 _VERSION_TAIL = re.compile(r"-v?\d+(?:[.-]\d+)*$")
 
 
 def write_community(
-    store: Store, batch: CommunityBatch, matcher: ConceptMatcher | None, now_ms: int
+    store: Store,
+    batch: CommunityBatch,
+    matcher: ConceptMatcher | None,
+    now_ms: int,
+    extra: Sequence[tuple[str, Params]] = (),
 ) -> dict[str, int]:
-    """Replace the facts of ``batch.uri`` in the graph with the batch's; returns counts."""
+    """Replace the facts of ``batch.uri`` in the graph with the batch's; returns counts.
+
+    ``extra`` statements (the Source record) commit in the same transaction.
+    """
     uri = batch.uri
     facts = {
         "source": uri,
@@ -28,14 +37,6 @@ def write_community(
     }
     ids = [{"id": t.id} for t in batch.threads]
     st = store
-    st.write(cq.MARK_STALE_THREADS, {"uri": uri})
-    st.write(cq.DELETE_QUESTIONS_OF, {"uri": uri})
-    st.write(cq.DELETE_ANSWERS_OF, {"uri": uri})
-    st.write(cq.DELETE_SOURCE_EDGES, {"uri": uri})
-    st.write(cq.DELETE_DUPLICATES_OF, {"uri": uri})
-    st.write_batch(cq.DELETE_THREAD_POSTS, ids)
-    st.write_batch(cq.DELETE_THREAD_EDGES, ids)
-
     threads, questions, answers, accepted, mentions, about = [], [], [], [], [], []
     products = _ProductNames(st)
     for t in batch.threads:
@@ -65,23 +66,36 @@ def write_community(
                     "confidence": 0.9 if via == "tag" else 0.7}  # fmt: skip
             about.append({"tid": t.id, "pid": pid, "edge": edge})
 
-    st.write_batch(cq.UPSERT_THREADS, threads, batch_size=400)
-    st.write_batch(cq.UPSERT_QUESTIONS, questions, batch_size=400)
-    st.write_batch(cq.UPSERT_ANSWERS, answers, batch_size=400)
-    st.write_batch(cq.LINK_ACCEPTED, accepted)
-    st.write_batch(cq.LINK_MENTIONS, mentions, batch_size=2000)
-    st.write_batch(cq.LINK_PRODUCTS, about)
-    linked = 0
     links = [
         {"a": thread_id(lk.site, lk.key), "b": thread_id(lk.site, lk.target),
          "edge": {**facts, "confidence": 1.0, "location": lk.location}}
         for lk in batch.links if lk.key != lk.target
     ]  # fmt: skip
-    for start in range(0, len(links), 1000):
-        rows = st.write(cq.LINK_DUPLICATES, {"rows": links[start : start + 1000]})
-        linked += int(rows[0]["n"]) if rows else 0
-    st.write(cq.DELETE_STALE_POSTS, {"uri": uri})
-    removed = st.write(cq.DELETE_STALE_THREADS, {"uri": uri})
+    # One transaction: the source is wholly the old threads or wholly the new.
+    with st.transaction() as tx:
+        tx.run(cq.MARK_STALE_THREADS, {"uri": uri})
+        tx.run(cq.DELETE_QUESTIONS_OF, {"uri": uri})
+        tx.run(cq.DELETE_ANSWERS_OF, {"uri": uri})
+        tx.run(cq.DELETE_SOURCE_EDGES, {"uri": uri})
+        tx.run(cq.DELETE_DUPLICATES_OF, {"uri": uri})
+        tx.run_batch(cq.DELETE_THREAD_POSTS, ids)
+        tx.run_batch(cq.DELETE_THREAD_EDGES, ids)
+        tx.run_batch(cq.UPSERT_THREADS, threads, batch_size=400)
+        tx.run_batch(cq.UPSERT_QUESTIONS, questions, batch_size=400)
+        tx.run_batch(cq.UPSERT_ANSWERS, answers, batch_size=400)
+        tx.run_batch(cq.LINK_ACCEPTED, accepted)
+        tx.run_batch(cq.LINK_MENTIONS, mentions, batch_size=2000)
+        tx.run_batch(cq.LINK_PRODUCTS, about)
+        linked_parts = [
+            tx.run(cq.LINK_DUPLICATES, {"rows": links[start : start + 1000]})
+            for start in range(0, len(links), 1000)
+        ]
+        tx.run(cq.DELETE_STALE_POSTS, {"uri": uri})
+        removed_part = tx.run(cq.DELETE_STALE_THREADS, {"uri": uri})
+        for cypher, params in extra:
+            tx.run(cypher, params)
+    linked = sum(int(p.rows[0]["n"]) if p.rows else 0 for p in linked_parts)
+    removed = removed_part.rows
     return {
         "threads": len(threads),
         "questions": len(questions),

@@ -21,7 +21,7 @@ from typing import Any
 from tqdm import tqdm
 
 from extractors.community import is_community, parse_community
-from extractors.community_write import retire_community, write_community
+from extractors.community_write import write_community
 from extractors.errcode_layouts import extract_layouts
 from extractors.errcode_table import extract_tables, parse_csv
 from extractors.html_doc import parse_html
@@ -42,13 +42,15 @@ from extractors.spec_table import SpecRecord
 from extractors.spreadsheet import parse_xlsx
 from extractors.text.concepts import ConceptMatcher, load_glossary
 from extractors.text.segment import search_field
-from extractors.tickets import parse_tickets, retire_tickets, write_tickets
+from extractors.tickets import parse_tickets, write_tickets
+from graph.queries import community as comq
 from graph.queries import concepts as cq
 from graph.queries import documents as dq
 from graph.queries import errorcodes as eq
 from graph.queries import logs as lq
 from graph.queries import specs as spq
-from graph.store import Store
+from graph.queries import tickets as tq
+from graph.store import Store, Transaction
 
 KINDS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
          ".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "json",
@@ -60,6 +62,15 @@ DEFAULT_LOG_FORMAT = "<Content>"
 # Kinds whose sources are documents (Document and Section nodes).
 DOCUMENT_KINDS = {"html", "markdown", "image"}
 BATCH_FILES = 100
+# A removed source's facts leave search together (each statement reads $uris).
+RETIREMENT = (
+    dq.RETIRE_SOURCES,
+    dq.RETIRE_ERROR_CODES_OF,
+    spq.RETIRE_SPECS_OF,
+    lq.DELETE_TEMPLATES_OF,
+    tq.RETIRE_TICKETS_OF,
+    comq.RETIRE_THREADS_OF,
+)
 MAX_MENTIONS = 12  # concepts linked per section, most frequent first
 
 
@@ -262,12 +273,9 @@ class Ingestor:
             if retire_missing and root.is_dir():
                 gone = sorted(set(known) - seen)
                 if gone:
-                    self.store.write(dq.RETIRE_SOURCES, {"uris": gone})
-                    self.store.write(dq.RETIRE_ERROR_CODES_OF, {"uris": gone})
-                    self.store.write(spq.RETIRE_SPECS_OF, {"uris": gone})
-                    self.store.write(lq.DELETE_TEMPLATES_OF, {"uris": gone})
-                    retire_tickets(self.store, gone)
-                    retire_community(self.store, gone)
+                    with self.store.transaction() as tx:  # retired together or not at all
+                        for cypher in RETIREMENT:
+                            tx.run(cypher, {"uris": gone})
                     report.retired += len(gone)
         if report.new or report.changed or report.retired:
             self.store.checkpoint()
@@ -275,23 +283,54 @@ class Ingestor:
         return report
 
     def _write(self, sources: list[ParsedSource], report: IngestReport) -> None:
+        """Replace the facts of a batch of sources, each source all-or-nothing.
+
+        Documents, error-code and spec tables commit in one transaction with
+        their Source records (the hash the next ingest compares), so a killed
+        ingest leaves each of them wholly old or wholly new and redoes them
+        next time; tickets, community dumps and logs, whose writers read the
+        graph first, commit one source per transaction the same way.
+        """
         now = int(time.time() * 1000)
+        records = [s for s in sources if _is_record_source(s)]
+        plain = [s for s in sources if not _is_record_source(s)]
+        if plain:
+            with self.store.transaction() as tx:
+                self._write_plain(tx, plain, report, now)
+                tx.run_batch(dq.UPSERT_SOURCES, [_source_row(s, now) for s in plain])
+        for s in records:
+            extra = [(dq.UPSERT_SOURCES, {"rows": [_source_row(s, now)]})]
+            if s.kind == "log":
+                try:
+                    mined = ingest_log(self.store, s.uri, _log_format(Path(s.uri)), extra=extra)
+                    report.log_templates += mined.templates
+                except ExtractionError as exc:
+                    report.failed.append((s.uri, str(exc)))
+            elif s.tickets is not None:
+                written = write_tickets(self.store, s.tickets, now, extra)
+                report.tickets += written.get("tickets", 0)
+            elif s.community is not None:
+                threads = write_community(self.store, s.community, self.matcher, now, extra)
+                report.threads += threads.get("threads", 0)
+
+    def _write_plain(
+        self, tx: Transaction, sources: list[ParsedSource], report: IngestReport, now: int
+    ) -> None:
         docs = [s for s in sources if s.kind in DOCUMENT_KINDS]
         uris = [s.uri for s in sources]
-        st = self.store
-        st.write_batch(dq.DELETE_SECTIONS_OF, [{"id": s.doc_id} for s in docs])
-        st.write(eq.DELETE_FACTS_OF, {"uris": uris})
-        st.write(eq.DELETE_ERROR_CODES_OF, {"uris": uris})
-        st.write(spq.DELETE_SPECS_OF, {"uris": uris})
-        st.write_batch(dq.UPSERT_DOCUMENTS, [self._doc_row(s, now) for s in docs])
+        tx.run_batch(dq.DELETE_SECTIONS_OF, [{"id": s.doc_id} for s in docs])
+        tx.run(eq.DELETE_FACTS_OF, {"uris": uris})
+        tx.run(eq.DELETE_ERROR_CODES_OF, {"uris": uris})
+        tx.run(spq.DELETE_SPECS_OF, {"uris": uris})
+        tx.run_batch(dq.UPSERT_DOCUMENTS, [self._doc_row(s, now) for s in docs])
         section_rows: list[dict[str, Any]] = []
         mention_rows: list[dict[str, Any]] = []
         for s in docs:
             for sec in s.sections:
                 section_rows.append(self._section_row(s, sec, now))
                 mention_rows.extend(self._mentions(sec.id, sec.title, sec.text))
-        st.write_batch(dq.UPSERT_SECTIONS, section_rows, batch_size=400)
-        st.write_batch(dq.LINK_MENTIONS, mention_rows, batch_size=2000)
+        tx.run_batch(dq.UPSERT_SECTIONS, section_rows, batch_size=400)
+        tx.run_batch(dq.LINK_MENTIONS, mention_rows, batch_size=2000)
         self._aliases: dict[str, dict[str, Any]] = {}
         self._new_products: dict[str, str] = {}
         self._product_sources: dict[str, str] = {}
@@ -302,7 +341,7 @@ class Ingestor:
             if name not in pids:
                 pids[name] = self._product(name, uri, report)
         if pids:
-            st.write_batch(
+            tx.run_batch(
                 cq.UPSERT_PRODUCTS,
                 [
                     {
@@ -318,8 +357,8 @@ class Ingestor:
                     for pid, name in self._new_products.items()
                 ],
             )
-            st.write_batch(cq.RECORD_ALIASES, list(self._aliases.values()))
-            st.write_batch(
+            tx.run_batch(cq.RECORD_ALIASES, list(self._aliases.values()))
+            tx.run_batch(
                 cq.LINK_DOCUMENT_PRODUCT,
                 [{"doc_id": s.doc_id, "pid": pids[s.product]} for s in docs if s.product],
             )
@@ -330,46 +369,24 @@ class Ingestor:
             if s.kind == "image" and not s.product
             for pid in self.products.mentioned_in(" ".join(x.text for x in s.sections))
         ]
-        st.write_batch(cq.LINK_DOCUMENT_PRODUCT, shown)
+        tx.run_batch(cq.LINK_DOCUMENT_PRODUCT, shown)
         codes = [(s, e) for s in sources for e in s.error_codes]
-        self._write_error_codes(codes, now)
+        self._write_error_codes(tx, codes, now)
         # after the error codes, so a screenshot can show a code of the same batch
-        st.write_batch(
+        tx.run_batch(
             dq.LINK_DOCUMENT_CODES,
             [{"doc_id": s.doc_id, "code": c} for s in docs for c in s.codes],
         )
-        st.write_batch(
+        tx.run_batch(
             dq.LINK_DOCUMENT_SYMPTOMS,
             [{"doc_id": s.doc_id, "sid": y["id"], "props": {**y, "source": s.uri}}
              for s in docs for y in s.symptoms],
         )  # fmt: skip
-        for s in sources:
-            if s.kind == "log":
-                try:
-                    mined = ingest_log(st, s.uri, _log_format(Path(s.uri)))
-                    report.log_templates += mined.templates
-                except ExtractionError as exc:
-                    report.failed.append((s.uri, str(exc)))
-            if s.tickets is not None:
-                report.tickets += write_tickets(st, s.tickets, now).get("tickets", 0)
-            if s.community is not None:
-                report.threads += write_community(st, s.community, self.matcher, now).get(
-                    "threads", 0
-                )
         specs = [(s, sp) for s in sources for sp in s.specs]
         for s in sources:  # one source at a time, so disagreeing sources see each other
             if s.specs:
                 rows = [self._spec_row(s, sp, now, pids[sp.product]) for sp in s.specs]
-                st.write_batch(spq.UPSERT_SPECS, rows)
-        st.write_batch(
-            dq.UPSERT_SOURCES,
-            [
-                {"id": s.uri, "props": {"uri": s.uri, "hash": s.hash, "kind": s.kind,
-                                        "extractor": f"graphdesk.{s.kind}/{EXTRACTOR_VERSION}",
-                                        "extracted_at": now, "last_error": None}}
-                for s in sources
-            ],
-        )  # fmt: skip
+                tx.run_batch(spq.UPSERT_SPECS, rows)
         report.documents += len(docs)
         report.sections += len(section_rows)
         report.error_codes += len(codes)
@@ -426,7 +443,7 @@ class Ingestor:
         ]
 
     def _write_error_codes(
-        self, codes: list[tuple[ParsedSource, ErrorCodeRecord]], now: int
+        self, tx: Transaction, codes: list[tuple[ParsedSource, ErrorCodeRecord]], now: int
     ) -> None:
         if not codes:
             return
@@ -450,11 +467,21 @@ class Ingestor:
                 solutions.append({"eid": e.id, "props": {**steps, **facts}})
             if e.section_id:
                 described.append({"eid": e.id, "sid": e.section_id})
-        st = self.store
-        st.write_batch(eq.UPSERT_ERROR_CODES, rows)
-        st.write_batch(eq.UPSERT_CAUSES, causes)
-        st.write_batch(eq.UPSERT_SOLUTIONS, solutions)
-        st.write_batch(eq.LINK_DESCRIBED_IN, described)
+        tx.run_batch(eq.UPSERT_ERROR_CODES, rows)
+        tx.run_batch(eq.UPSERT_CAUSES, causes)
+        tx.run_batch(eq.UPSERT_SOLUTIONS, solutions)
+        tx.run_batch(eq.LINK_DESCRIBED_IN, described)
+
+
+def _is_record_source(s: ParsedSource) -> bool:
+    return s.kind == "log" or s.tickets is not None or s.community is not None
+
+
+def _source_row(s: ParsedSource, now: int) -> dict[str, Any]:
+    return {"id": s.uri, "props": {
+        "uri": s.uri, "hash": s.hash, "kind": s.kind,
+        "extractor": f"graphdesk.{s.kind}/{EXTRACTOR_VERSION}",
+        "extracted_at": now, "last_error": None}}  # fmt: skip
 
 
 def _error_props(e: ErrorCodeRecord, s: ParsedSource) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from extractors.tickets import error_codes
 from graph.queries import concepts as cq
 from graph.queries import logs as q
 from graph.store import Store
+from graph.types import Params
 
 
 @dataclass
@@ -55,8 +57,14 @@ class LogIngestReport:
 
 
 def ingest_log(
-    store: Store, path: str | Path, fmt: str, product: str | None = None
+    store: Store,
+    path: str | Path,
+    fmt: str,
+    product: str | None = None,
+    extra: Sequence[tuple[str, Params]] = (),
 ) -> LogIngestReport:
+    """Mine a log file's templates into the graph, replacing the file's earlier
+    ones; ``extra`` statements (the Source record) commit in the same transaction."""
     start = time.perf_counter()
     src = Path(path).resolve()
     pattern = parse_format(fmt)
@@ -134,16 +142,23 @@ def ingest_log(
         components += [{"tid": tid, "cid": resolve(c), "name": c}
                        for c in sorted(agg.components)]  # fmt: skip
         codes += [{"tid": tid, "code": c} for c in sorted(agg.codes)]
-    store.write(q.DELETE_TEMPLATES_OF, {"uris": [uri]})
-    store.write_batch(q.UPSERT_TEMPLATES, rows)
-    store.write_batch(q.LINK_COMPONENTS, components)
-    store.write_batch(cq.RECORD_COMPONENT_ALIASES, list(aliases.values()))
-    if product:
-        store.write_batch(
-            q.LINK_PRODUCT,
-            [{"tid": r["id"], "pid": "product:" + slug(product), "name": product} for r in rows],
-        )
-    store.write_batch(q.LINK_CODES, codes)
+    # One transaction: the file is wholly its old templates or wholly its new.
+    with store.transaction() as tx:
+        tx.run(q.DELETE_TEMPLATES_OF, {"uris": [uri]})
+        tx.run_batch(q.UPSERT_TEMPLATES, rows)
+        tx.run_batch(q.LINK_COMPONENTS, components)
+        tx.run_batch(cq.RECORD_COMPONENT_ALIASES, list(aliases.values()))
+        if product:
+            tx.run_batch(
+                q.LINK_PRODUCT,
+                [
+                    {"tid": r["id"], "pid": "product:" + slug(product), "name": product}
+                    for r in rows
+                ],
+            )
+        tx.run_batch(q.LINK_CODES, codes)
+        for cypher, params in extra:
+            tx.run(cypher, params)
     return LogIngestReport(
         uri, lines, len(rows), len({c["cid"] for c in components}), len(codes),
         time.perf_counter() - start,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from extractors.records import EXTRACTOR_VERSION, slug
@@ -14,6 +14,7 @@ from extractors.ticket_text import TraceLike, error_codes, numbered_steps
 from graph.queries import concepts as cq
 from graph.queries import tickets as tq
 from graph.store import Store
+from graph.types import Params
 
 EXTRACTOR = f"graphdesk.tickets/{EXTRACTOR_VERSION}"
 
@@ -77,14 +78,19 @@ def _ticket_row(t: TicketRecord, uri: str, now_ms: int) -> dict[str, Any]:
 
 
 def write_ticket_batch(
-    store: Store, batch: TicketBatch, now_ms: int, traces: Callable[[str], list[TraceLike]]
+    store: Store,
+    batch: TicketBatch,
+    now_ms: int,
+    traces: Callable[[str], list[TraceLike]],
+    extra: Sequence[tuple[str, Params]] = (),
 ) -> dict[str, int]:
     """Replace the facts of ``batch.uri`` with the batch's tickets; returns counts.
 
     Facts of other sources are not touched, except that a ticket id written
     here moves to this source (the id is the ticket's, not the file's).
     ``traces`` finds the stack traces of one text (the entry point,
-    :func:`extractors.tickets.write_tickets`, passes its own).
+    :func:`extractors.tickets.write_tickets`, passes its own). ``extra``
+    statements (the Source record) commit in the same transaction.
     """
     uri = batch.uri
     ids = [t.id for t in batch.records]
@@ -92,11 +98,6 @@ def write_ticket_batch(
     shared += store.read(tq.SHARED_OF_IDS, {"ids": ids}) if ids else []
     symptoms = sorted({s for r in shared for s in r["symptoms"] or []})
     customers = sorted({c for r in shared for c in r["customers"] or []})
-    store.write(tq.DELETE_TICKETS_OF, {"uris": [uri]})
-    if ids:
-        store.write(tq.DELETE_TICKETS_BY_ID, {"ids": ids})
-    store.write(tq.DELETE_LOOSE_OF, {"uris": [uri]})
-
     products = _Products(store.read(cq.ALL_PRODUCTS))
     tickets, messages, custs, prods, codes, trace_rows, solutions = [], [], [], [], [], [], []
     for t in batch.records:
@@ -144,17 +145,26 @@ def write_ticket_batch(
                 "text": t.resolution, "steps": numbered_steps(t.resolution),
                 "language": language(t.resolution), **_facts(uri, now_ms, 0.8)}})  # fmt: skip
 
-    store.write_batch(tq.UPSERT_TICKETS, tickets, batch_size=200)
-    store.write_batch(tq.UPSERT_MESSAGES, messages, batch_size=500)
-    store.write_batch(tq.LINK_CUSTOMERS, custs)
-    store.write_batch(tq.LINK_PRODUCTS, prods)
-    store.write_batch(tq.LINK_CODES, codes)
-    store.write_batch(tq.LINK_TRACES, trace_rows)
-    store.write_batch(tq.UPSERT_SOLUTIONS, solutions)
-    if symptoms:
-        store.write(tq.DELETE_ORPHAN_SYMPTOMS, {"ids": symptoms})
-    if customers:
-        store.write(tq.DELETE_ORPHAN_CUSTOMERS, {"ids": customers})
+    # One transaction: the source is wholly the old tickets or wholly the new.
+    with store.transaction() as tx:
+        tx.run(tq.DELETE_TICKETS_OF, {"uris": [uri]})
+        if ids:
+            tx.run(tq.DELETE_TICKETS_BY_ID, {"ids": ids})
+        tx.run(tq.DELETE_LOOSE_OF, {"uris": [uri]})
+
+        tx.run_batch(tq.UPSERT_TICKETS, tickets, batch_size=200)
+        tx.run_batch(tq.UPSERT_MESSAGES, messages, batch_size=500)
+        tx.run_batch(tq.LINK_CUSTOMERS, custs)
+        tx.run_batch(tq.LINK_PRODUCTS, prods)
+        tx.run_batch(tq.LINK_CODES, codes)
+        tx.run_batch(tq.LINK_TRACES, trace_rows)
+        tx.run_batch(tq.UPSERT_SOLUTIONS, solutions)
+        if symptoms:
+            tx.run(tq.DELETE_ORPHAN_SYMPTOMS, {"ids": symptoms})
+        if customers:
+            tx.run(tq.DELETE_ORPHAN_CUSTOMERS, {"ids": customers})
+        for cypher, params in extra:
+            tx.run(cypher, params)
     return {
         "tickets": len(tickets),
         "messages": len(messages),

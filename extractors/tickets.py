@@ -24,7 +24,7 @@ and e-mail addresses of people are never stored, only hashed ids.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from extractors.ticket_parse import Message, Problem, TicketBatch, TicketRecord, parse_tickets
 from extractors.ticket_presets import (
@@ -37,6 +37,7 @@ from extractors.ticket_presets import (
 from extractors.ticket_text import TraceLike, error_codes, numbered_steps
 from extractors.ticket_write import EXTRACTOR, retire_tickets, write_ticket_batch
 from graph.store import Store
+from graph.types import Params
 
 __all__ = [
     "EXTRACTOR",
@@ -82,10 +83,12 @@ def traces(text: str) -> list[TraceLike]:
         return []
 
 
-def write_tickets(store: Store, batch: TicketBatch, now_ms: int) -> dict[str, int]:
+def write_tickets(
+    store: Store, batch: TicketBatch, now_ms: int, extra: Sequence[tuple[str, Params]] = ()
+) -> dict[str, int]:
     """Replace the facts of ``batch.uri`` with the batch's tickets; returns counts.
 
     Facts of other sources are not touched, except that a ticket id written
     here moves to this source (the id is the ticket's, not the file's).
     """
-    return write_ticket_batch(store, batch, now_ms, traces)
+    return write_ticket_batch(store, batch, now_ms, traces, extra)

@@ -10,11 +10,13 @@ from typing import Any
 
 import redis
 from falkordb import FalkorDB
+from falkordb.helpers import stringify_param_value
+from falkordb.query_result import QueryResult
 
 from graph.dialect import Backend, Dialect, checked_label
 from graph.embedded import EmbeddedServer, Fsync
 from graph.errors import BackendUnavailable, ConstraintViolation, QueryFailed
-from graph.store import Transaction, batches, plain_params, rows_from
+from graph.store import Queue, Transaction, batches, plain_params, rows_from
 from graph.types import Params, Row
 
 GRAPH_NAME = "graphdesk"
@@ -38,6 +40,7 @@ class FalkorStore:
             self.server.stop()
             raise BackendUnavailable(f"FalkorDB at {self.server.socket_path}: {exc}") from exc
         self.graph_name = graph_name
+        self._checked: set[str] = set()  # statement texts GRAPH.EXPLAIN accepted
         self.wait_for_indexes()
 
     def wait_for_indexes(self, timeout: float = 120.0) -> None:
@@ -108,8 +111,67 @@ class FalkorStore:
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        # Each FalkorDB statement is atomic; there is no multi-statement commit.
-        yield _AutoCommit(self)
+        """One MULTI/EXEC block: Redis runs it without interleaving any other
+        client, a client killed before EXEC leaves nothing, and a server killed
+        while the block reaches the append-only file has the incomplete block
+        reverted when the file is loaded (``aof-load-truncated``).
+
+        Redis cannot undo a block whose statement fails at run time, so every
+        statement's syntax is checked (GRAPH.EXPLAIN, once per text) before the
+        block is sent; what remains is a run-time failure (a broken constraint,
+        no memory), reported as QueryFailed saying the others were applied.
+        """
+        queue = Queue()
+        yield queue
+        if queue.statements:
+            self._commit(queue)
+
+    def _explained(self, cypher: str, args: Params) -> None:
+        if cypher in self._checked:
+            return
+        header = f"CYPHER {_params_header(args)} " if args else ""
+        try:
+            self._db.connection.execute_command("GRAPH.EXPLAIN", self.graph_name, header + cypher)
+        except redis.ResponseError as exc:
+            raise QueryFailed(f"{exc}\n-- in: {cypher[:300]}") from exc
+        self._checked.add(cypher)
+
+    def _exec(self, queue: Queue) -> list[Any]:
+        pipe = self._db.connection.pipeline(transaction=True)
+        for cypher, args, _ in queue.statements:
+            header = f"CYPHER {_params_header(args)} " if args else ""
+            pipe.execute_command(QUERY, self.graph_name, header + cypher, "--compact")
+        return list(pipe.execute(raise_on_error=False))
+
+    def _commit(self, queue: Queue) -> None:
+        try:
+            self.write("RETURN 0")  # GRAPH.EXPLAIN needs the graph to exist
+            for cypher, args, _ in queue.statements:
+                self._explained(cypher, args)
+            try:
+                replies = self._exec(queue)
+            except (redis.ConnectionError, OSError):
+                # As for one statement: the block is made of deletes and MERGEs
+                # on stable ids, so sending it again after a lost reply is harmless.
+                self.server.recover()
+                self.wait_for_indexes()
+                replies = self._exec(queue)
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            raise BackendUnavailable(f"FalkorDB at {self.server.socket_path}: {exc}") from exc
+        failed: list[str] = []
+        for (cypher, _, pending), reply in zip(queue.statements, replies, strict=True):
+            if isinstance(reply, Exception):
+                failed.append(f"{reply}\n-- in: {cypher[:300]}")
+                continue
+            result = QueryResult(self._graph, reply)
+            header = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
+            pending.resolve(rows_from(header, result.result_set))
+        if failed:
+            kind = ConstraintViolation if "constraint" in failed[0].lower() else QueryFailed
+            raise kind(
+                f"{len(failed)} of {len(queue.statements)} statements of a transaction failed "
+                f"(FalkorDB applied the others): {failed[0]}"
+            )
 
     def checkpoint(self, timeout: float = 120.0) -> None:
         """Compact the append-only file after a large write, so a restart loads an
@@ -203,9 +265,9 @@ class FalkorStore:
         self.server.stop()
 
 
-class _AutoCommit:
-    def __init__(self, store: FalkorStore) -> None:
-        self._store = store
+QUERY = "GRAPH.QUERY"
 
-    def run(self, cypher: str, params: Params | None = None) -> list[Row]:
-        return self._store.write(cypher, params)
+
+def _params_header(args: Params) -> str:
+    # The client's own encoding of parameters (as Graph.query sends them).
+    return " ".join(f"`{k}`={stringify_param_value(v)}" for k, v in args.items())

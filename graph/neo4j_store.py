@@ -12,7 +12,7 @@ from neo4j import exceptions as nx
 
 from graph.dialect import Backend, Dialect, checked_label
 from graph.errors import BackendUnavailable, ConstraintViolation, QueryFailed
-from graph.store import Transaction, batches, plain, plain_params
+from graph.store import Queue, Transaction, batches, plain, plain_params
 from graph.types import Params, Row
 
 
@@ -36,19 +36,39 @@ def _translate(exc: Exception, cypher: str | None = None) -> NoReturn:
     where = f"\n-- in: {cypher[:300]}" if cypher else ""
     if isinstance(exc, nx.ConstraintError):
         raise ConstraintViolation(f"{exc}{where}") from exc
-    if isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired):
+    if isinstance(exc, nx.DriverError):  # unreachable, expired, timed out
         raise BackendUnavailable(str(exc)) from exc
     raise QueryFailed(f"{exc}{where}") from exc
 
 
 _SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
 
+# Cypher 5 statements (CALL {} IN TRANSACTIONS, SHOW INDEXES, IF NOT EXISTS):
+# Neo4j 5 and its calendar-versioned successors (2025.01 and later).
+OLDEST_MAJOR = 5
+
 
 class Neo4jStore:
+    """Managed transactions as the driver advises: every call retried on
+    transient errors for up to ``retry_seconds``; one bookmark manager for the
+    whole store, so a read after a write (in any later request this process
+    serves) sees that write, also on a cluster; every statement carries a
+    server-side ``timeout``.
+    """
+
     dialect = Dialect(Backend.NEO4J)
 
-    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+    def __init__(
+        self,
+        uri: str,
+        user: str,
+        password: str,
+        database: str = "neo4j",
+        timeout: float = 60.0,
+        retry_seconds: float = 30.0,
+    ) -> None:
         self.database = database
+        self.timeout = timeout
         scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
         if scheme not in _SCHEMES:
             # The driver would also take http(s):// (a preview Query API that needs
@@ -65,49 +85,94 @@ class Neo4jStore:
                 notifications_disabled_classifications=[
                     neo4j.NotificationDisabledClassification.UNRECOGNIZED
                 ],
+                max_transaction_retry_time=retry_seconds,
+                connection_timeout=min(timeout, 30.0),
+                connection_acquisition_timeout=timeout,
             )
         except (nx.DriverError, ValueError) as exc:
             raise BackendUnavailable(f"Neo4j at {uri}: {exc}") from exc
+        self._bookmarks = self._driver.execute_query_bookmark_manager
         try:
             self._driver.verify_connectivity()
+            self._check_version(uri)
         except (nx.DriverError, nx.Neo4jError, ValueError, OSError) as exc:
             self._driver.close()
             raise BackendUnavailable(f"Neo4j at {uri}: {exc}") from exc
+        except BackendUnavailable:
+            self._driver.close()
+            raise
 
-    def _run(self, cypher: str, params: Params | None, access: str) -> list[Row]:
+    def _check_version(self, uri: str) -> None:
+        rows = self.read("CALL dbms.components() YIELD name, versions RETURN versions[0] AS v")
+        version = str(rows[0]["v"]) if rows else "unknown"
+        major = version.split(".", 1)[0]
+        if not major.isdigit() or int(major) < OLDEST_MAJOR:
+            raise BackendUnavailable(
+                f"Neo4j at {uri} is version {version}; graphdesk needs Neo4j "
+                f"{OLDEST_MAJOR} or later"
+            )
+        self.server_version = version
+
+    def _query(self, cypher: str) -> neo4j.Query:
+        return neo4j.Query(cypher, timeout=self.timeout)
+
+    def _run(self, cypher: str, params: Params | None, routing: neo4j.RoutingControl) -> list[Row]:
         args = plain_params(params)
         try:
-            with self._driver.session(database=self.database, default_access_mode=access) as s:
-                result = s.run(cypher, args)
-                return _rows(list(result))
-        except (nx.Neo4jError, nx.ServiceUnavailable, nx.SessionExpired) as exc:
+            records, _, _ = self._driver.execute_query(
+                self._query(cypher),
+                args,
+                database_=self.database,
+                routing_=routing,
+                bookmark_manager_=self._bookmarks,
+            )
+        except (nx.Neo4jError, nx.DriverError) as exc:
             _translate(exc, cypher)
+        return _rows(records)
 
     def read(self, cypher: str, params: Params | None = None) -> list[Row]:
-        return self._run(cypher, params, neo4j.READ_ACCESS)
+        return self._run(cypher, params, neo4j.RoutingControl.READ)
 
     def write(self, cypher: str, params: Params | None = None) -> list[Row]:
-        return self._run(cypher, params, neo4j.WRITE_ACCESS)
+        return self._run(cypher, params, neo4j.RoutingControl.WRITE)
 
     def write_batch(self, cypher: str, rows: Sequence[Row], batch_size: int = 500) -> int:
-        sent = 0
-        with self.transaction() as tx:
-            for chunk in batches(rows, batch_size):
-                tx.run(cypher, {"rows": list(chunk)})
-                sent += len(chunk)
-        return sent
+        """One transaction per batch (not one for all: a large write would be
+        held in the server's memory whole); ``transaction()`` when atomic."""
+        for chunk in batches(rows, batch_size):
+            self.write(cypher, {"rows": list(chunk)})
+        return len(rows)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
+        queue = Queue()
+        yield queue
+        if not queue.statements:
+            return
+
+        def work(tx: neo4j.ManagedTransaction) -> list[list[Row]]:
+            # Re-run whole on a retry: nothing of a failed attempt was committed.
+            return [_rows(list(tx.run(c, a))) for c, a, _ in queue.statements]
+
         try:
-            with (
-                self._driver.session(database=self.database) as session,
-                session.begin_transaction() as tx,
-            ):
-                yield _Tx(tx)
-                tx.commit()
-        except (nx.Neo4jError, nx.ServiceUnavailable, nx.SessionExpired) as exc:
+            with self._driver.session(
+                database=self.database, bookmark_manager=self._bookmarks
+            ) as session:
+                results = session.execute_write(neo4j.unit_of_work(timeout=self.timeout)(work))
+        except (nx.Neo4jError, nx.DriverError) as exc:
             _translate(exc)
+        for (_, _, pending), rows in zip(queue.statements, results, strict=True):
+            pending.resolve(rows)
+
+    def _auto_commit(self, cypher: str) -> None:
+        """For CALL { } IN TRANSACTIONS, which only an auto-commit statement may run."""
+        try:
+            with self._driver.session(
+                database=self.database, bookmark_manager=self._bookmarks
+            ) as session:
+                session.run(self._query(cypher)).consume()
+        except (nx.Neo4jError, nx.DriverError) as exc:
+            _translate(exc, cypher)
 
     def wait_for_indexes(self, timeout: int = 300) -> None:
         self.write("CALL db.awaitIndexes($timeout)", {"timeout": timeout})
@@ -119,7 +184,7 @@ class Neo4jStore:
         """Every node and relationship, in batches (one transaction for a large
         graph would hold it all in memory), then the constraints and indexes, as
         deleting a FalkorDB graph does."""
-        self.write("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+        self._auto_commit("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
         for row in self.read("SHOW CONSTRAINTS YIELD name RETURN name"):
             self.write(f"DROP CONSTRAINT `{row['name']}` IF EXISTS")
         # The two token-lookup indexes belong to the database, not to graphdesk.
@@ -153,15 +218,3 @@ class Neo4jStore:
 
     def close(self) -> None:
         self._driver.close()
-
-
-class _Tx:
-    def __init__(self, tx: neo4j.Transaction) -> None:
-        self._tx = tx
-
-    def run(self, cypher: str, params: Params | None = None) -> list[Row]:
-        args = plain_params(params)
-        try:
-            return _rows(list(self._tx.run(cypher, args)))
-        except (nx.Neo4jError, nx.ServiceUnavailable, nx.SessionExpired) as exc:
-            _translate(exc, cypher)

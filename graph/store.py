@@ -13,8 +13,49 @@ from graph.errors import QueryFailed
 from graph.types import Params, Row
 
 
+class Pending:
+    """The rows of a statement inside a transaction, there once it has committed."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self) -> None:
+        self._rows: list[Row] | None = None
+
+    @property
+    def rows(self) -> list[Row]:
+        if self._rows is None:
+            raise RuntimeError("a transaction's rows exist only after it has committed")
+        return self._rows
+
+    def resolve(self, rows: list[Row]) -> None:
+        self._rows = rows
+
+
 class Transaction(Protocol):
-    def run(self, cypher: str, params: Params | None = None) -> list[Row]: ...
+    """Statements queued to commit together when the ``with`` block ends."""
+
+    def run(self, cypher: str, params: Params | None = None) -> Pending: ...
+
+    def run_batch(self, cypher: str, rows: Sequence[Row], batch_size: int = 500) -> int:
+        """Queue ``cypher`` (which reads ``$rows``) once per batch; returns rows queued."""
+        ...
+
+
+class Queue:
+    """The statements of one transaction, checked and kept until commit."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, Params, Pending]] = []
+
+    def run(self, cypher: str, params: Params | None = None) -> Pending:
+        pending = Pending()
+        self.statements.append((cypher, plain_params(params), pending))
+        return pending
+
+    def run_batch(self, cypher: str, rows: Sequence[Row], batch_size: int = 500) -> int:
+        for chunk in batches(rows, batch_size):
+            self.run(cypher, {"rows": list(chunk)})
+        return len(rows)
 
 
 class Store(Protocol):
@@ -34,10 +75,15 @@ class Store(Protocol):
         ...
 
     def transaction(self) -> AbstractContextManager[Transaction]:
-        """Statements run inside commit together on Neo4j.
+        """Write statements that become visible together, or not at all.
 
-        FalkorDB has no multi-statement transactions: every statement is atomic
-        on its own, and statements inside run one after another.
+        Statements are queued and sent when the block ends without an error
+        (an error inside the block sends nothing); their rows are read from
+        ``Pending.rows`` afterwards. Neo4j: one managed write transaction,
+        retried on transient errors. FalkorDB: one MULTI/EXEC block, which no
+        other client interleaves with and which the append-only file replays
+        whole or not at all (see graph/falkor.py for the one difference).
+        Reads inside the block see the graph as it was before it.
         """
         ...
 

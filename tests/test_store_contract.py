@@ -86,27 +86,47 @@ def test_write_batch_of_nothing(any_store: Store) -> None:
 def test_transaction_runs_several_statements(any_store: Store) -> None:
     with any_store.transaction() as tx:
         tx.run("CREATE (:Document {id: $id, title: 'Manual'})", {"id": "d-1"})
-        tx.run("CREATE (:Section {id: $id, title: 'Locks'})", {"id": "s-1"})
+        tx.run_batch(
+            "UNWIND $rows AS r CREATE (:Section {id: r.id, title: r.t})",
+            [{"id": "s-1", "t": "Locks"}, {"id": "s-2", "t": "Vacuum"}],
+            batch_size=1,
+        )
         linked = tx.run(
             "MATCH (d:Document {id: $d}), (s:Section {id: $s}) "
             "MERGE (d)-[:HAS_SECTION]->(s) RETURN d.id AS d, s.id AS s",
             {"d": "d-1", "s": "s-1"},
         )
-    assert linked == [{"d": "d-1", "s": "s-1"}]
+        with pytest.raises(RuntimeError):
+            _ = linked.rows  # nothing is sent before the block ends
+        # reads inside the block see the graph as it was
+        assert any_store.read("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
+    assert linked.rows == [{"d": "d-1", "s": "s-1"}]
     rows = any_store.read(
         "MATCH (d:Document)-[:HAS_SECTION]->(s:Section) RETURN d.id AS d, s.title AS t"
     )
     assert rows == [{"d": "d-1", "t": "Locks"}]
+    assert _count(any_store) == 2
 
 
-def test_failed_statement_in_transaction(any_store: Store) -> None:
+def test_failed_statement_in_transaction_applies_nothing(any_store: Store) -> None:
     with pytest.raises(QueryFailed), any_store.transaction() as tx:
         tx.run("CREATE (:Section {id: 'before'})")
         tx.run("MATCH (n:Section RETURN n")
-    # Neo4j rolls the whole transaction back; FalkorDB has no multi-statement
-    # transactions, so the statement before the failure stays (see Store.transaction).
-    expected = {Backend.NEO4J: 0, Backend.EMBEDDED: 1}[any_store.dialect.backend]
-    assert _count(any_store) == expected
+    assert _count(any_store) == 0
+
+
+def test_error_inside_a_transaction_block_sends_nothing(any_store: Store) -> None:
+    with pytest.raises(KeyError), any_store.transaction() as tx:
+        tx.run("CREATE (:Section {id: 'before'})")
+        raise KeyError("the caller failed half-way")
+    assert _count(any_store) == 0
+
+
+def test_bad_parameter_in_a_transaction_is_refused_when_queued(any_store: Store) -> None:
+    with pytest.raises(QueryFailed, match=r"\$when"), any_store.transaction() as tx:
+        tx.run("CREATE (:Section {id: 'a'})")
+        tx.run("CREATE (:Section {id: 'b', t: $when})", {"when": dt.datetime.now()})
+    assert _count(any_store) == 0
 
 
 PLAIN_VALUES: list[tuple[str, object, object]] = [
