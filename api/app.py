@@ -2,8 +2,14 @@
 
 Start-up (the lifespan) waits for the store, migrates, seeds the demo corpus
 into an empty graph, then builds the answer pipeline; shutdown closes the
-store. A store or answerer handed to ``create_app`` belongs to the caller
-(tests share one store across apps): it is migrated and used, never closed.
+store. Migrating and seeding are writes: when there is anything to do they
+run under the data directory's write lock (graph/writelock.py), and the
+"graph has no Document" check is repeated under it, so two servers starting
+together on an empty directory seed the demo once. A graph that needs
+neither takes no lock, so serving never waits for a running ingest or watch.
+
+A store or answerer handed to ``create_app`` belongs to the caller (tests
+share one store across apps): it is migrated and used, never closed.
 
 Start-up work runs before the server accepts connections, so it may block;
 request handlers never do: blocking store calls go to the thread pool.
@@ -34,7 +40,8 @@ from graph.connect import open_store
 from graph.errors import BackendUnavailable
 from graph.queries.documents import counts, node_count
 from graph.store import Store
-from migrations.runner import migrate
+from graph.writelock import Holder, current_command, write_lock
+from migrations.runner import Migration, info, migrate
 from resolvers.context import Context
 from schema import build_schema
 
@@ -78,12 +85,18 @@ def build_answerer(store: Store, settings: Settings) -> Answerer:
     return answerer
 
 
+def _has_documents(store: Store) -> bool:
+    return counts(store).get("Document", 0) > 0
+
+
 def seed_demo_corpus(store: Store, demo_dir: Path = DEMO_DIR) -> bool:
     """Ingest the bundled demo corpus when the graph holds no Document yet.
 
-    Returns whether anything was ingested (the answerer must then refresh).
+    The caller holds the write lock (``start_graph`` does), so the check and the
+    seeding are one step for every other writer of the directory. Returns
+    whether anything was ingested (the answerer must then refresh).
     """
-    if counts(store).get("Document", 0) > 0:
+    if _has_documents(store):
         return False
     if not demo_dir.is_dir():
         log.warning("no demo corpus at %s; starting with an empty graph", demo_dir)
@@ -129,13 +142,37 @@ def _node_count(store: Store) -> int:
     return node_count(store)
 
 
+def _waiting(holder: Holder) -> None:
+    log.warning("waiting for the write lock of the data directory, held by %s", holder.describe())
+
+
+def start_graph(store: Store, settings: Settings, seed_demo: bool) -> tuple[list[Migration], bool]:
+    """Migrate, and seed the demo into a graph without documents.
+
+    Returns the migrations applied and whether the demo was seeded. Looks
+    first without the lock (the usual case: nothing to do, nothing to wait
+    for), then does the work under the write lock, where both checks are
+    made again because another process may have done it meanwhile.
+    """
+    pending = any(not status.applied for status in info(store))
+    if not pending and not (seed_demo and not _has_documents(store)):
+        return [], False
+    with write_lock(
+        settings.data_dir,
+        command=current_command() + " (start-up: migrate and seed)",
+        timeout=settings.lock_timeout,
+        on_wait=_waiting,
+    ):
+        applied = migrate(store)
+        seeded = seed_demo_corpus(store) if seed_demo else False
+    return applied, seeded
+
+
 def prepare_graph(settings: Settings, seed_demo: bool = True) -> None:
     """Migrate and seed once, before several worker processes start serving."""
     st = open_store_waiting(settings)
     try:
-        migrate(st)
-        if seed_demo:
-            seed_demo_corpus(st)
+        start_graph(st, settings, seed_demo)
     finally:
         st.close()
 
@@ -159,10 +196,9 @@ def create_app(
         own = store is None
         st = open_store_waiting(settings) if store is None else store
         try:
-            applied = migrate(st)
+            applied, seeded = start_graph(st, settings, seed_demo)
             if applied:
                 log.info("applied migrations: %s", ", ".join(m.id for m in applied))
-            seeded = seed_demo_corpus(st) if seed_demo else False
             if answerer is None:
                 ans = build_answerer(st, settings)
             else:

@@ -1,4 +1,4 @@
-"""The ``graphdesk`` command: serve, ingest, ask, migrate.
+"""The ``graphdesk`` command: serve, ingest, ask, migrate, doctor ...
 
 Every command loads the settings (``GRAPHDESK_*``, ``GRAPHDESK_CONFIG``; the
 global ``--data-dir`` wins over ``GRAPHDESK_DATA_DIR``), opens the store,
@@ -6,25 +6,38 @@ and closes it on the way out, also after an error or Ctrl-C. Expected
 failures (bad configuration, an unreachable or locked store, a bad question)
 end with a one-line message and exit code 1 (2 for bad arguments), no
 traceback.
+
+Commands that write the graph (ingest, watch, logs ingest, merges undo,
+migrate, doctor --repair) hold the data directory's write lock
+(graph/writelock.py) from before the store opens until it is closed, so the
+migration they run is covered too. A second writer says once on stderr whom
+it waits for; ``--no-wait`` or ``--lock-timeout`` (GRAPHDESK_LOCK_TIMEOUT)
+make it give up with exit code 1 instead. Commands that only read (ask,
+stats, merges list, migrate --info/--validate, doctor) refuse a data
+directory that does not exist rather than start an empty graph there.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import logging
 import os
+import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from api.settings import ConfigError, Settings, load_settings
+from graph.datadir import missing_data_dir
 from graph.errors import GraphError
 from graph.store import Store
+from graph.writelock import Holder, write_lock
 
 if TYPE_CHECKING:
     from extractors.ingest import IngestReport
@@ -34,10 +47,23 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def opened_store(settings: Settings, migrated: bool = True) -> Iterator[Store]:
+def opened_store(
+    settings: Settings, migrated: bool = True, reading: bool = False
+) -> Iterator[Store]:
+    """The configured store, open for the ``with`` block.
+
+    ``reading``: the command only reads, so a data directory that does not
+    exist is an error (opening it would create an empty graph to read from).
+    """
     from api.app import open_store_waiting
     from migrations.runner import migrate
 
+    if reading and (missing := missing_data_dir(settings.graph_config())) is not None:
+        raise click.ClickException(
+            f"data directory {missing} does not exist (from --data-dir, GRAPHDESK_DATA_DIR "
+            "or the default); this command only reads, so it does not create one: "
+            "check the path, or ingest into it first"
+        )
     try:
         store = open_store_waiting(settings)
     except GraphError as exc:
@@ -56,6 +82,57 @@ def _settings(ctx: click.Context) -> Settings:
     settings = ctx.find_object(Settings)
     assert settings is not None, "the graphdesk group loads the settings"
     return settings
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def lock_options(command: F) -> F:
+    """``--no-wait`` and ``--lock-timeout`` for a command that writes the graph."""
+    command = click.option(
+        "--lock-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+        help="Wait at most this long for another writer of the data directory "
+             "(default GRAPHDESK_LOCK_TIMEOUT, or as long as it takes).",
+    )(command)  # fmt: skip
+    command = click.option(
+        "--no-wait", is_flag=True,
+        help="Refuse at once when another process is writing the data directory.",
+    )(command)  # fmt: skip
+    return command
+
+
+def _lock_timeout(settings: Settings, no_wait: bool, lock_timeout: float | None) -> float | None:
+    if no_wait:
+        return 0.0
+    return lock_timeout if lock_timeout is not None else settings.lock_timeout
+
+
+def _say_waiting(data_dir: Path) -> Callable[[Holder], None]:
+    def say(holder: Holder) -> None:
+        click.echo(
+            f"waiting for the write lock of {data_dir}, held by {holder.describe()} "
+            "(--no-wait or --lock-timeout to give up)",
+            err=True,
+        )
+
+    return say
+
+
+@contextmanager
+def writing(
+    settings: Settings, no_wait: bool = False, lock_timeout: float | None = None
+) -> Iterator[None]:
+    """Hold the data directory's write lock (waiting as the options say)."""
+    data_dir = settings.data_dir.expanduser()
+    try:
+        with write_lock(
+            data_dir,
+            timeout=_lock_timeout(settings, no_wait, lock_timeout),
+            on_wait=_say_waiting(data_dir),
+        ):
+            yield
+    except GraphError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,16 +163,32 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
     type=click.IntRange(1, 32),
     help="Worker processes (default GRAPHDESK_WORKERS or 1); they share one graph.",
 )
+@lock_options
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str | None, port: int | None, no_demo: bool, workers: int | None
+    ctx: click.Context,
+    host: str | None,
+    port: int | None,
+    no_demo: bool,
+    workers: int | None,
+    no_wait: bool,
+    lock_timeout: float | None,
 ) -> None:
-    """Serve the GraphQL API (the graph store opens at start-up)."""
+    """Serve the GraphQL API (the graph store opens at start-up).
+
+    The URL is printed once the server listens on it: a port that is taken is
+    an error at once. Seeding the demo into an empty graph takes the write lock
+    (the lock options apply to that wait).
+    """
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from api.app import create_app, prepare_graph
 
     settings = _settings(ctx)
+    settings = settings.model_copy(
+        update={"lock_timeout": _lock_timeout(settings, no_wait, lock_timeout)}
+    )
     # uvicorn configures its own loggers; graphdesk's start-up messages need a handler too.
     logging.basicConfig(level=logging.WARNING, format="%(levelname)-8s %(name)s: %(message)s")
     logging.getLogger("graphdesk").setLevel(logging.INFO)
@@ -103,17 +196,35 @@ def serve(
     port = port or settings.port
     shown = f"[{host}]" if ":" in host else host
     ide = " (GraphiQL in the browser)" if settings.development else ""
-    click.echo(f"graphdesk serving http://{shown}:{port}/graphql{ide}")
+
+    def announce() -> None:
+        click.echo(f"graphdesk serving http://{shown}:{port}/graphql{ide}")
+
+    # Bound here, before any start-up work, so a taken port fails fast and clearly.
+    sock = _bind(host, port, shown)
     workers = workers or settings.workers
     if workers == 1:
         app = create_app(settings, seed_demo=not no_demo)
-        uvicorn.run(app, host=host, port=port, workers=1, log_level="info", lifespan="on")
+        config = uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="on")
+        server = _announcing_server(config, announce)
+        try:
+            server.run(sockets=[sock])
+        except KeyboardInterrupt:
+            pass
+        finally:
+            sock.close()
+        if not server.started:
+            raise click.ClickException("graphdesk did not start: see the errors above")
         return
     # Several processes: migrate and seed here once, then each worker opens the
     # same graph (the embedded server is shared through its data directory).
-    prepare_graph(settings, seed_demo=not no_demo)
+    try:
+        prepare_graph(settings, seed_demo=not no_demo)
+    except GraphError as exc:
+        sock.close()
+        raise click.ClickException(str(exc)) from None
     os.environ["GRAPHDESK_DATA_DIR"] = str(settings.data_dir)
-    uvicorn.run(
+    config = uvicorn.Config(
         "api.app:app_from_env",
         factory=True,
         host=host,
@@ -122,6 +233,46 @@ def serve(
         log_level="info",
         lifespan="on",
     )
+    # Listening from here on: a client connecting now waits in the backlog
+    # until a worker has started and accepts it, so the URL is true already.
+    sock.listen(config.backlog)
+    announce()
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+
+
+def _bind(host: str, port: int, shown: str) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            reason = "the port is already in use (is another graphdesk serving there?)"
+        else:
+            reason = exc.strerror or str(exc)
+        raise click.ClickException(f"cannot listen on {shown}:{port}: {reason}") from None
+    sock.set_inheritable(True)  # the worker processes serve on it
+    return sock
+
+
+def _announcing_server(config: Any, announce: Callable[[], None]) -> Any:
+    """uvicorn's server, which calls ``announce`` once start-up is done and it listens."""
+    import uvicorn  # only `serve` needs it
+
+    class AnnouncingServer(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started and not self.should_exit:
+                announce()
+
+    return AnnouncingServer(config)
 
 
 def _reason(uri: str, reason: str) -> str:
@@ -137,9 +288,15 @@ def _reason(uri: str, reason: str) -> str:
     is_flag=True,
     help="Keep facts of files that disappeared from an ingested directory (default: retire them).",
 )
+@lock_options
 @click.pass_context
 def ingest(
-    ctx: click.Context, paths: tuple[Path, ...], no_progress: bool, keep_missing: bool
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    no_progress: bool,
+    keep_missing: bool,
+    no_wait: bool,
+    lock_timeout: float | None,
 ) -> None:
     """Ingest documents (HTML, Markdown), error-code and spec tables (CSV, XLSX).
 
@@ -150,7 +307,8 @@ def ingest(
     from extractors.ingest import Ingestor
     from extractors.validation import validate
 
-    with opened_store(_settings(ctx)) as store:
+    settings = _settings(ctx)
+    with writing(settings, no_wait, lock_timeout), opened_store(settings) as store:
         report = Ingestor(store, progress=not no_progress).run(
             list(paths), retire_missing=not keep_missing
         )
@@ -187,7 +345,7 @@ def merges_list(ctx: click.Context) -> None:
     """Every recorded merge: the name as a source spelled it, how, and into what."""
     from graph.queries import concepts as cq
 
-    with opened_store(_settings(ctx)) as store:
+    with opened_store(_settings(ctx), reading=True) as store:
         rows = store.read(cq.ALIASES)
     if not rows:
         click.echo("no merges recorded")
@@ -198,15 +356,17 @@ def merges_list(ctx: click.Context) -> None:
 
 @merges.command("undo")
 @click.argument("name")
+@lock_options
 @click.pass_context
-def merges_undo(ctx: click.Context, name: str) -> None:
+def merges_undo(ctx: click.Context, name: str, no_wait: bool, lock_timeout: float | None) -> None:
     """Split NAME off again: its documents and specs move to a product of its own,
     and it is never merged again."""
     from extractors.records import slug
     from extractors.resolution import name_key
     from graph.queries import concepts as cq
 
-    with opened_store(_settings(ctx)) as store:
+    settings = _settings(ctx)
+    with writing(settings, no_wait, lock_timeout), opened_store(settings) as store:
         kinds = {r["name"]: r["kind"] for r in store.read(cq.ALIASES)}
         if name not in kinds:
             raise click.ClickException(f"no merge recorded for the name {name!r}")
@@ -253,13 +413,22 @@ def logs_parse(logfile: Path, fmt: str, out: Path) -> None:
     help="Line format in LogPAI notation, e.g. '<Date> <Time> <Level> <Component>: <Content>'.",
 )  # fmt: skip
 @click.option("--product", help="Product that wrote the log (links its templates).")
+@lock_options
 @click.pass_context
-def logs_ingest(ctx: click.Context, logfile: Path, fmt: str, product: str | None) -> None:
+def logs_ingest(
+    ctx: click.Context,
+    logfile: Path,
+    fmt: str,
+    product: str | None,
+    no_wait: bool,
+    lock_timeout: float | None,
+) -> None:
     """Mine LOGFILE's templates into the graph as LogTemplate nodes."""
     from extractors.log_graph import ingest_log
     from extractors.logs import LogParseError
 
-    with opened_store(_settings(ctx)) as store:
+    settings = _settings(ctx)
+    with writing(settings, no_wait, lock_timeout), opened_store(settings) as store:
         try:
             report = ingest_log(store, logfile, fmt, product)
         except LogParseError as exc:
@@ -275,9 +444,19 @@ def logs_ingest(ctx: click.Context, logfile: Path, fmt: str, product: str | None
     "--debounce", type=click.IntRange(10, 60_000), default=300, show_default=True,
     help="Milliseconds to wait for a burst of changes to settle.",
 )  # fmt: skip
+@lock_options
 @click.pass_context
-def watch(ctx: click.Context, paths: tuple[Path, ...], debounce: int) -> None:
-    """Ingest DIRs now and again whenever files in them are added, changed or removed."""
+def watch(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    debounce: int,
+    no_wait: bool,
+    lock_timeout: float | None,
+) -> None:
+    """Ingest DIRs now and again whenever files in them are added, changed or removed.
+
+    Holds the data directory's write lock until it stops: other writers wait.
+    """
     from extractors.watch import Batch
     from extractors.watch import watch as run_watch
 
@@ -287,7 +466,8 @@ def watch(ctx: click.Context, paths: tuple[Path, ...], debounce: int) -> None:
                    f"in {batch.seconds:.2f} s")  # fmt: skip
         _print_report(batch.report, batch.findings)
 
-    with opened_store(_settings(ctx)) as store:
+    settings = _settings(ctx)
+    with writing(settings, no_wait, lock_timeout), opened_store(settings) as store:
         click.echo("watching " + ", ".join(str(p) for p in paths) + " (Ctrl-C stops)")
         run_watch(store, list(paths), show, debounce_ms=debounce)
 
@@ -326,7 +506,7 @@ def ask(ctx: click.Context, question: str, limit: int, as_json: bool) -> None:
         )
     from resolvers.pipeline.errors import BadQuestion
 
-    with opened_store(settings) as store:
+    with opened_store(settings, reading=True) as store:
         answerer = build_answerer(store, settings)
         try:
             answer = answerer.answer(text, limit=limit)
@@ -342,18 +522,26 @@ def ask(ctx: click.Context, question: str, limit: int, as_json: bool) -> None:
 @click.option("--info", "show_info", is_flag=True, help="Show each migration's state; apply none.")
 @click.option("--validate", "check", is_flag=True,
               help="Check applied migrations against their files; exit 1 on problems.")  # fmt: skip
+@lock_options
 @click.pass_context
-def migrate_cmd(ctx: click.Context, show_info: bool, check: bool) -> None:
+def migrate_cmd(
+    ctx: click.Context, show_info: bool, check: bool, no_wait: bool, lock_timeout: float | None
+) -> None:
     """Apply pending graph migrations in order (or inspect them)."""
     from migrations import runner
 
-    with opened_store(_settings(ctx), migrated=False) as store:
-        if not show_info and not check:
+    settings = _settings(ctx)
+    if not show_info and not check:
+        with (
+            writing(settings, no_wait, lock_timeout),
+            opened_store(settings, migrated=False) as store,
+        ):
             applied = runner.migrate(store)
-            for m in applied:
-                click.echo(f"applied {m.id} {m.description}")
-            click.echo("schema is up to date" + (f" ({len(applied)} applied)" if applied else ""))
-            return
+        for m in applied:
+            click.echo(f"applied {m.id} {m.description}")
+        click.echo("schema is up to date" + (f" ({len(applied)} applied)" if applied else ""))
+        return
+    with opened_store(settings, migrated=False, reading=True) as store:
         problems = runner.validate(store) if check else []
         if show_info:
             _print_info(runner.info(store))
@@ -372,6 +560,72 @@ def _print_info(statuses: list[Status]) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for r in rows:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
+
+
+@main.command()
+@click.pass_context
+def stats(ctx: click.Context) -> None:
+    """Count the graph's nodes by label, and its edges (without migrating)."""
+    from graph.queries.documents import counts
+
+    # Counting needs no index, and a graph a migration refuses can still be counted.
+    with opened_store(_settings(ctx), migrated=False, reading=True) as store:
+        found = counts(store)
+    edges = found.pop("edges", 0)
+    width = max([len(label) for label in found] + [len("edges")])
+    for label, n in sorted(found.items()):
+        click.echo(f"{label.ljust(width)}  {n}")
+    click.echo(f"{'edges'.ljust(width)}  {edges}")
+
+
+@main.command()
+@click.option("--repair", is_flag=True, help="Mend what is found (takes the write lock).")
+@lock_options
+@click.pass_context
+def doctor(ctx: click.Context, repair: bool, no_wait: bool, lock_timeout: float | None) -> None:
+    """Check the graph's consistency; exit 1 when there are problems.
+
+    Looks for duplicate ids, parallel duplicate edges, documents without a
+    source, sections without a document and edges to retired facts. Runs
+    without migrating first, so a graph that a migration refuses can be
+    repaired before it.
+    """
+    from graph import doctor as gd
+    from graph.writelock import holder
+
+    settings = _settings(ctx)
+    if not repair:
+        with opened_store(settings, migrated=False, reading=True) as store:
+            found = gd.examine(store)
+        if (busy := holder(settings.data_dir)) is not None:
+            click.echo(f"note: {busy.describe()} is writing the graph now; "
+                       "what it has half written may show below")  # fmt: skip
+        for line in found.lines():
+            click.echo(line)
+        if not found.clean:
+            click.echo("run `graphdesk doctor --repair` to mend these")
+            raise click.exceptions.Exit(1)
+        click.echo("the graph is consistent")
+        return
+    with writing(settings, no_wait, lock_timeout), opened_store(settings, migrated=False) as store:
+        found = gd.examine(store)
+        for line in found.lines():
+            click.echo(line)
+        if found.clean:
+            click.echo("the graph is consistent; nothing to repair")
+            return
+        done = gd.repair(store, found)
+        after = gd.examine(store)
+    click.echo("repaired:")
+    for line in done.lines():
+        click.echo(f"  {line}")
+    if not after.clean:
+        click.echo("still found after the repair:")
+        for line in after.lines():
+            if line.startswith("PROBLEM"):
+                click.echo(f"  {line}")
+        raise click.exceptions.Exit(1)
+    click.echo("the graph is consistent now")
 
 
 if __name__ == "__main__":

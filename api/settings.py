@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=32)
     # How long start-up waits for a Neo4j server that is not up yet.
     store_wait_seconds: float = Field(default=30.0, ge=0)
+    # How long a writer waits for another writer's lock on the data directory
+    # (unset: as long as it takes; 0: refuse at once).
+    lock_timeout: float | None = Field(default=None, ge=0)
 
     neo4j_uri: str | None = Field(
         default=None, validation_alias=AliasChoices("NEO4J_URI", "neo4j_uri")
