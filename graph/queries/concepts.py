@@ -1,4 +1,8 @@
-"""Concepts (bilingual technical terms) and products."""
+"""Concepts (bilingual technical terms) and products.
+
+Name lists come back ordered by id: matchers and resolvers break ties in the
+order they learn names, and that must not depend on the database's storage order.
+"""
 
 UPSERT_CONCEPTS = """
 UNWIND $rows AS r
@@ -10,6 +14,7 @@ ALL_CONCEPTS = """
 MATCH (c:Concept)
 RETURN c.id AS id, c.name_en AS name_en, c.name_zh AS name_zh,
        c.aliases_en AS aliases_en, c.aliases_zh AS aliases_zh, c.domain AS domain
+ORDER BY id
 """
 
 UPSERT_PRODUCTS = """
@@ -28,11 +33,13 @@ MERGE (d)-[:ABOUT]->(p)
 ALL_PRODUCTS = """
 MATCH (p:Product)
 RETURN p.id AS id, p.name AS name, p.aliases AS aliases
+ORDER BY id
 """
 
 PRODUCT_NAMES = """
 MATCH (p:Product)
 RETURN p.id AS id, p.name AS name, p.aliases AS aliases
+ORDER BY id
 """
 
 BLOCKED_ALIASES = """
@@ -44,6 +51,7 @@ RETURN a.name AS name
 COMPONENT_NAMES = """
 MATCH (c:Component)
 RETURN c.id AS id, c.name AS name, c.aliases AS aliases
+ORDER BY id
 """
 
 RECORD_COMPONENT_ALIASES = """
