@@ -46,6 +46,8 @@ _SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+s
 # Cypher 5 statements (CALL {} IN TRANSACTIONS, SHOW INDEXES, IF NOT EXISTS):
 # Neo4j 5 and its calendar-versioned successors (2025.01 and later).
 OLDEST_MAJOR = 5
+DELETE_BATCH = 10_000
+DELETE_SOME = "MATCH (n) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS deleted"
 
 
 class Neo4jStore:
@@ -164,16 +166,6 @@ class Neo4jStore:
         for (_, _, pending), rows in zip(queue.statements, results, strict=True):
             pending.resolve(rows)
 
-    def _auto_commit(self, cypher: str) -> None:
-        """For CALL { } IN TRANSACTIONS, which only an auto-commit statement may run."""
-        try:
-            with self._driver.session(
-                database=self.database, bookmark_manager=self._bookmarks
-            ) as session:
-                session.run(self._query(cypher)).consume()
-        except (nx.Neo4jError, nx.DriverError) as exc:
-            _translate(exc, cypher)
-
     def wait_for_indexes(self, timeout: int = 300) -> None:
         self.write("CALL db.awaitIndexes($timeout)", {"timeout": timeout})
 
@@ -184,7 +176,8 @@ class Neo4jStore:
         """Every node and relationship, in batches (one transaction for a large
         graph would hold it all in memory), then the constraints and indexes, as
         deleting a FalkorDB graph does."""
-        self._auto_commit("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+        while self.write(DELETE_SOME, {"n": DELETE_BATCH})[0]["deleted"]:
+            pass
         for row in self.read("SHOW CONSTRAINTS YIELD name RETURN name"):
             self.write(f"DROP CONSTRAINT `{row['name']}` IF EXISTS")
         # The two token-lookup indexes belong to the database, not to graphdesk.

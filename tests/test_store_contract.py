@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from graph.dialect import Backend
 from graph.errors import ConstraintViolation, QueryFailed
 from graph.store import Store
 
