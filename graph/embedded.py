@@ -54,6 +54,8 @@ LOGFILE = "falkordb.log"
 # How long a second process waits for a locked directory's server to answer
 # when its owner is not (re)starting it.
 REUSE_GRACE = 0.5
+# How long it waits while that owner shuts its server down (stop() allows 15 s).
+STOP_GRACE = 30.0
 
 _registry_lock = threading.RLock()
 # Servers this process owns, by database directory.
@@ -147,6 +149,8 @@ class EmbeddedServer:
         atexit.unregister(self.stop)
         if self._owner_pid != os.getpid():
             return  # a forked child: the server belongs to the parent
+        # Processes reusing this server wait for the lock instead of giving up.
+        self._note(f"stopping {os.getpid()}")
         client = self._client(timeout=10)
         with contextlib.suppress(redis.RedisError, OSError):
             client.shutdown(nosave=True)  # the AOF is the persistence; no RDB snapshot
@@ -214,8 +218,17 @@ class EmbeddedServer:
                 self._pid = self._server_pid()
                 self._raise_fsync()
                 return
-            holder, starting = self._lock_holder()
-            limit = self.start_timeout if starting or state == "loading" else REUSE_GRACE
+            if state == "down" and self._lock_free():
+                # Its owner stopped the server and let go: this process takes over.
+                self._attach()
+                return
+            holder, phase = self._lock_holder()
+            if phase == "starting" or state == "loading":
+                limit = self.start_timeout
+            elif phase == "stopping":
+                limit = STOP_GRACE
+            else:
+                limit = REUSE_GRACE
             if time.monotonic() - begun > limit:
                 who = f"process {holder}" if holder else "another graphdesk process"
                 raise DataDirLocked(
@@ -379,18 +392,28 @@ class EmbeddedServer:
         except OSError:
             return False
 
-    def _lock_holder(self) -> tuple[int | None, bool]:
-        """(pid of the lock's holder, whether it is (re)starting the server)."""
+    def _lock_holder(self) -> tuple[int | None, str]:
+        """(pid of the lock's holder, "starting" or "stopping" while it is alive
+        and (re)starting or shutting down the server, else "")."""
         try:
             words = self.lock_path.read_text().split()
         except OSError:
-            return None, False
-        starting = bool(words) and words[0] == "starting"
+            return None, ""
+        phase = words[0] if len(words) > 1 and words[0] in ("starting", "stopping") else ""
         try:
             pid = int(words[-1])
         except (IndexError, ValueError):
-            return None, False
-        return pid, starting and _alive(pid)
+            return None, ""
+        return pid, phase if phase and _alive(pid) else ""
+
+    def _lock_free(self) -> bool:
+        with open(self.lock_path, "a+") as probe:
+            try:
+                fcntl.flock(probe.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            fcntl.flock(probe.fileno(), fcntl.LOCK_UN)
+            return True
 
     def _note(self, text: str) -> None:
         """Record in the lock file who holds it and whether it is starting."""

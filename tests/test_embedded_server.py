@@ -334,6 +334,22 @@ def test_reusing_process_takes_over_when_the_owner_exits(
     assert servers_on(data_dir) == {s.server.pid}
 
 
+def test_statements_while_the_owner_shuts_down_wait_and_take_over(
+    data_dir: Path, stores: Callable[..., FalkorStore], children: Callable[..., Child]
+) -> None:
+    child = graphdesk_child(children, data_dir, 15)
+    report = child.message()
+    s = stores(data_dir)
+    assert count(s) == 15
+    child.proceed()  # the owner stops its server while this process keeps reading
+    seen = []
+    while child.proc.poll() is None:
+        seen.append(count(s))  # never DataDirLocked: it waits for the lock, then owns
+    seen.append(count(s))
+    assert set(seen) == {15}
+    assert s.server.owner is True and s.server.pid != report["server"]
+
+
 def test_two_processes_starting_at_once_share_one_server(
     data_dir: Path, children: Callable[..., Child]
 ) -> None:
