@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=32)
     # How long start-up waits for a Neo4j server that is not up yet.
     store_wait_seconds: float = Field(default=30.0, ge=0)
+    # Every store call ends within these (a stalled server is an error, and
+    # /healthz says so): reads and short calls, and writes (an ingest batch).
+    store_timeout: float = Field(default=30.0, gt=0)
+    store_write_timeout: float = Field(default=600.0, gt=0)
     # How long a writer waits for another writer's lock on the data directory
     # (unset: as long as it takes; 0: refuse at once).
     lock_timeout: float | None = Field(default=None, ge=0)
@@ -147,6 +151,8 @@ class Settings(BaseSettings):
             neo4j_user=self.neo4j_user,
             neo4j_password=(self.neo4j_password.get_secret_value() if self.neo4j_password else ""),
             neo4j_database=self.neo4j_database,
+            timeout=self.store_timeout,
+            write_timeout=self.store_write_timeout,
         )
 
 

@@ -24,6 +24,8 @@ class GraphConfig:
     neo4j_user: str = "neo4j"
     neo4j_password: str = ""
     neo4j_database: str = "neo4j"
+    timeout: float = 30.0  # seconds: reads and short calls
+    write_timeout: float = 600.0  # seconds: writes
 
 
 def open_store(config: GraphConfig, wait_seconds: float = 0.0) -> Store:
@@ -55,8 +57,18 @@ def _open(config: GraphConfig) -> Store:
         if not config.neo4j_uri:
             raise BackendUnavailable("GRAPHDESK_GRAPH=neo4j needs NEO4J_URI")
         return Neo4jStore(
-            config.neo4j_uri, config.neo4j_user, config.neo4j_password, config.neo4j_database
+            config.neo4j_uri,
+            config.neo4j_user,
+            config.neo4j_password,
+            config.neo4j_database,
+            timeout=config.timeout,
+            write_timeout=config.write_timeout,
         )
     from graph.falkor import FalkorStore
 
-    return FalkorStore(config.data_dir, appendfsync=config.appendfsync)
+    return FalkorStore(
+        config.data_dir,
+        appendfsync=config.appendfsync,
+        timeout=config.timeout,
+        write_timeout=config.write_timeout,
+    )

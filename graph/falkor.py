@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -12,6 +13,8 @@ import redis
 from falkordb import FalkorDB
 from falkordb.helpers import stringify_param_value
 from falkordb.query_result import QueryResult
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from graph.dialect import Backend, Dialect, checked_label
 from graph.embedded import EmbeddedServer, Fsync
@@ -20,6 +23,8 @@ from graph.store import Queue, Transaction, batches, plain_params, rows_from
 from graph.types import Params, Row
 
 GRAPH_NAME = "graphdesk"
+
+log = logging.getLogger(__name__)
 
 
 class FalkorStore:
@@ -30,12 +35,29 @@ class FalkorStore:
         data_dir: Path,
         appendfsync: Fsync = "everysec",
         graph_name: str = GRAPH_NAME,
+        timeout: float = 30.0,
+        write_timeout: float = 600.0,
     ) -> None:
+        """``timeout`` bounds every read (and every short call) and
+        ``write_timeout`` every write, so a stalled server is an error in
+        bounded time; a large ingest batch may legitimately take minutes."""
         self.server = EmbeddedServer(Path(data_dir), appendfsync=appendfsync)
         self.server.start()
+        self.timeout = timeout
         try:
-            self._db = FalkorDB(unix_socket_path=str(self.server.socket_path), max_connections=64)
+            # No retries inside the client: this adapter decides when a
+            # statement is sent again (once, after making sure a server runs).
+            socket = str(self.server.socket_path)
+            self._db = FalkorDB(
+                unix_socket_path=socket, max_connections=64, socket_timeout=timeout,
+                retry=Retry(NoBackoff(), 0),
+            )  # fmt: skip
+            self._writer = FalkorDB(
+                unix_socket_path=socket, max_connections=16, socket_timeout=write_timeout,
+                retry=Retry(NoBackoff(), 0),
+            )  # fmt: skip
             self._graph = self._db.select_graph(graph_name)
+            self._wgraph = self._writer.select_graph(graph_name)
         except (redis.RedisError, OSError) as exc:
             self.server.stop()
             raise BackendUnavailable(f"FalkorDB at {self.server.socket_path}: {exc}") from exc
@@ -63,16 +85,17 @@ class FalkorStore:
 
     def _query(self, cypher: str, params: Params, readonly: bool) -> Any:
         if not readonly:
-            return self._graph.query(cypher, params)
+            return self._wgraph.query(cypher, params)
         try:
-            return self._graph.ro_query(cypher, params)
+            # also bounded on the server: a runaway read is stopped there
+            return self._graph.ro_query(cypher, params, timeout=int(self.timeout * 1000))
         except redis.ResponseError as exc:
             if "empty key" not in str(exc):
                 raise
             # GRAPH.RO_QUERY refuses a graph that does not exist yet (a fresh
             # directory, or after drop_all); a trivial query creates it empty.
-            self._graph.query("RETURN 0")
-            return self._graph.ro_query(cypher, params)
+            self._wgraph.query("RETURN 0")
+            return self._graph.ro_query(cypher, params, timeout=int(self.timeout * 1000))
 
     def _run(self, cypher: str, params: Params | None, readonly: bool) -> list[Row]:
         args = plain_params(params)
@@ -137,7 +160,7 @@ class FalkorStore:
         self._checked.add(cypher)
 
     def _exec(self, queue: Queue) -> list[Any]:
-        pipe = self._db.connection.pipeline(transaction=True)
+        pipe = self._writer.connection.pipeline(transaction=True)
         for cypher, args, _ in queue.statements:
             header = f"CYPHER {_params_header(args)} " if args else ""
             pipe.execute_command(QUERY, self.graph_name, header + cypher, "--compact")
@@ -175,8 +198,13 @@ class FalkorStore:
 
     def checkpoint(self, timeout: float = 120.0) -> None:
         """Compact the append-only file after a large write, so a restart loads an
-        RDB-format base instead of replaying every Cypher write."""
-        conn = self._db.connection
+        RDB-format base instead of replaying every Cypher write.
+
+        Only an optimisation: everything written is already in the append-only
+        file, so a compaction that fails (the server died or stalls) is logged,
+        a dead server is started again, and the caller's work still succeeded.
+        """
+        conn = self._writer.connection
         try:
             if conn.info("persistence").get("aof_rewrite_in_progress"):
                 return
@@ -189,19 +217,25 @@ class FalkorStore:
                 ):
                     return
                 time.sleep(0.05)
-        except redis.RedisError as exc:
-            raise BackendUnavailable(f"FalkorDB compaction failed: {exc}") from exc
+        except (redis.RedisError, OSError) as exc:
+            log.warning(
+                "compaction of %s did not finish (%s); nothing written is lost, and the "
+                "server compacts the file on its own later",
+                self.server.socket_path, exc,
+            )  # fmt: skip
+            with suppress(BackendUnavailable):
+                self.server.recover()
 
     def drop_all(self) -> None:
         """Delete the whole graph, its indexes included (tests and `graphdesk reset`)."""
         try:
-            self._graph.delete()
+            self._wgraph.delete()
         except redis.ResponseError:
             pass  # graph did not exist yet
         except (redis.ConnectionError, OSError):
             self.server.recover()
             with suppress(redis.ResponseError):
-                self._graph.delete()
+                self._wgraph.delete()
 
     def require_unique(self, label: str, timeout: float = 600.0) -> None:
         """A FalkorDB unique constraint (it needs an exact-match index on ``id``).
@@ -262,6 +296,7 @@ class FalkorStore:
     def close(self) -> None:
         with suppress(redis.RedisError, OSError):
             self._db.connection.close()
+            self._writer.connection.close()
         self.server.stop()
 
 

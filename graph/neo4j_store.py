@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase
@@ -41,6 +43,8 @@ def _translate(exc: Exception, cypher: str | None = None) -> NoReturn:
     raise QueryFailed(f"{exc}{where}") from exc
 
 
+T = TypeVar("T")
+
 _SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
 
 # Cypher 5 statements (CALL {} IN TRANSACTIONS, SHOW INDEXES, IF NOT EXISTS):
@@ -66,11 +70,13 @@ class Neo4jStore:
         user: str,
         password: str,
         database: str = "neo4j",
-        timeout: float = 60.0,
+        timeout: float = 30.0,
+        write_timeout: float = 600.0,
         retry_seconds: float = 30.0,
     ) -> None:
         self.database = database
         self.timeout = timeout
+        self.write_timeout = write_timeout
         scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
         if scheme not in _SCHEMES:
             # The driver would also take http(s):// (a preview Query API that needs
@@ -94,6 +100,7 @@ class Neo4jStore:
         except (nx.DriverError, ValueError) as exc:
             raise BackendUnavailable(f"Neo4j at {uri}: {exc}") from exc
         self._bookmarks = self._driver.execute_query_bookmark_manager
+        self._calls = ThreadPoolExecutor(max_workers=16, thread_name_prefix="neo4j-call")
         try:
             self._driver.verify_connectivity()
             self._check_version(uri)
@@ -115,19 +122,45 @@ class Neo4jStore:
             )
         self.server_version = version
 
-    def _query(self, cypher: str) -> neo4j.Query:
-        return neo4j.Query(cypher, timeout=self.timeout)
+    def _query(self, cypher: str, timeout: float) -> neo4j.Query:
+        return neo4j.Query(cypher, timeout=timeout)
+
+    def _bounded(self, call: Callable[[], T], timeout: float, what: str) -> T:
+        """``call()`` within ``timeout`` seconds of the caller's time.
+
+        The driver notices a server that stalls mid-reply only after the
+        server's own keep-alive hint (two minutes by default), so the call runs
+        on a worker thread and the caller gets BackendUnavailable at the
+        deadline; the abandoned call ends when the driver gives up. A write
+        that times out may still commit, which is harmless: writes are
+        idempotent.
+        """
+        future = self._calls.submit(call)
+        try:
+            return future.result(timeout=timeout)
+        except FutureTimeout:
+            future.cancel()
+            raise BackendUnavailable(
+                f"Neo4j did not answer within {timeout:g} s ({what}); the server may be "
+                "stalled or overloaded"
+            ) from None
 
     def _run(self, cypher: str, params: Params | None, routing: neo4j.RoutingControl) -> list[Row]:
         args = plain_params(params)
-        try:
+        timeout = self.write_timeout if routing == neo4j.RoutingControl.WRITE else self.timeout
+
+        def call() -> list[neo4j.Record]:
             records, _, _ = self._driver.execute_query(
-                self._query(cypher),
+                self._query(cypher, timeout),
                 args,
                 database_=self.database,
                 routing_=routing,
                 bookmark_manager_=self._bookmarks,
             )
+            return records
+
+        try:
+            records = self._bounded(call, timeout, cypher.strip().split("\n", 1)[0][:80])
         except (nx.Neo4jError, nx.DriverError) as exc:
             _translate(exc, cypher)
         return _rows(records)
@@ -156,11 +189,16 @@ class Neo4jStore:
             # Re-run whole on a retry: nothing of a failed attempt was committed.
             return [_rows(list(tx.run(c, a))) for c, a, _ in queue.statements]
 
-        try:
+        def call() -> list[list[Row]]:
             with self._driver.session(
                 database=self.database, bookmark_manager=self._bookmarks
             ) as session:
-                results = session.execute_write(neo4j.unit_of_work(timeout=self.timeout)(work))
+                return session.execute_write(neo4j.unit_of_work(timeout=self.write_timeout)(work))
+
+        try:
+            results = self._bounded(
+                call, self.write_timeout, f"a transaction of {len(queue.statements)} statements"
+            )
         except (nx.Neo4jError, nx.DriverError) as exc:
             _translate(exc)
         for (_, _, pending), rows in zip(queue.statements, results, strict=True):
@@ -210,4 +248,5 @@ class Neo4jStore:
             ) from exc
 
     def close(self) -> None:
+        self._calls.shutdown(wait=False, cancel_futures=True)
         self._driver.close()

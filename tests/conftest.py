@@ -60,6 +60,18 @@ def _no_neo4j(why: str) -> None:
     pytest.skip(why)
 
 
+# The Neo4j server process the session started (none when NEO4J_URI names one).
+_NEO4J_PIDS: list[int] = []
+
+
+@pytest.fixture(scope="session")
+def neo4j_pid(neo4j_uri: str) -> int:
+    """The pid of the session's own Neo4j server, for tests that stall it."""
+    if not _NEO4J_PIDS:
+        pytest.skip("NEO4J_URI names a server this session did not start")
+    return _NEO4J_PIDS[-1]
+
+
 @pytest.fixture(scope="session")
 def neo4j_uri() -> Iterator[str]:
     if uri := os.environ.get("NEO4J_URI"):
@@ -77,6 +89,7 @@ def neo4j_uri() -> Iterator[str]:
         [str(java), "-Xmx1g", "-cp", cp, "graphdesk.Neo4jServer", str(data / "db"), str(port)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True,
     )  # fmt: skip
+    _NEO4J_PIDS.append(proc.pid)
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline().strip()  # printed once the database is available
