@@ -294,6 +294,20 @@ def test_owner_restarts_a_crashed_server_on_the_next_statement(
     assert servers_on(data_dir) == {s.server.pid}
 
 
+def test_compaction_after_the_server_died_is_not_a_failure(
+    data_dir: Path, stores: Callable[..., FalkorStore]
+) -> None:
+    s = stores(data_dir, "always")
+    s.write(CREATE, {"rows": rows(20)})
+    killed = s.server.pid
+    assert killed is not None
+    os.kill(killed, signal.SIGKILL)
+    assert wait_gone(killed)
+    s.checkpoint()  # logged, the server started again; the writes were already kept
+    assert count(s) == 20
+    assert s.server.pid not in (None, killed)
+
+
 # -- the lock ---------------------------------------------------------------
 
 
