@@ -8,8 +8,9 @@ duplicates fails here with a message that points at ``graphdesk doctor --repair`
 from graph.dialect import LABELS
 from graph.store import Store
 
-# Migration nodes are keyed by version, not id.
-UNIQUE = sorted(LABELS - {"Migration"})
+# Migration nodes too: their id is "V" and the version, so two processes
+# migrating one Neo4j database at once cannot record a migration twice.
+UNIQUE = sorted(LABELS)
 
 
 def apply(store: Store) -> None:

@@ -16,7 +16,10 @@ import httpx
 import pytest
 
 from graph.errors import GraphError
+from graph.queries.documents import counts
+from graph.store import Store
 from graph.writelock import WriteLockTimeout, holder, lock_path, write_lock
+from migrations.runner import migrate
 from tests.conftest import _free_port
 from tests.manual import MANUAL, PAGES
 from tests.test_embedded_server import servers_on
@@ -229,3 +232,43 @@ def test_two_serves_on_an_empty_directory_seed_the_demo_once(
     assert stats(data_dir) == once
     code, out, err = finished(graphdesk(data_dir, "doctor"))
     assert code == 0, out + err
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("locked", [True, False], ids=["one-data-dir", "no-shared-lock"])
+def test_two_ingests_at_once_on_neo4j_write_what_one_writes(
+    neo4j_uri: str,
+    neo4j_store: Store,
+    locked: bool,
+    data_dir: Path,
+    other_dir: Path,
+    tmp_path: Path,
+) -> None:
+    """On Neo4j the lock serialises writers of one machine; writers that do not
+    share it (``no-shared-lock``) still cannot double anything: ids are unique
+    in the database and every write is a MERGE in a transaction."""
+    docs = _corpus(tmp_path / "docs")
+    env = {**CLEAN_ENV, "GRAPHDESK_GRAPH": "neo4j", "NEO4J_URI": neo4j_uri}
+
+    def ingest(where: Path) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "--data-dir", str(where), "ingest",
+             "--no-progress", str(docs)],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        )  # fmt: skip
+
+    neo4j_store.drop_all()
+    code, out, err = finished(ingest(data_dir))
+    assert code == 0, out + err
+    once = counts(neo4j_store)
+    neo4j_store.drop_all()
+    migrate(neo4j_store)
+    procs = [ingest(data_dir), ingest(data_dir if locked else other_dir)]
+    for code, out, err in [finished(p) for p in procs]:
+        assert code == 0, out + err
+    assert counts(neo4j_store) == once
+    doctor = subprocess.run(
+        [sys.executable, "-m", "api.cli", "--data-dir", str(data_dir), "doctor"],
+        env=env, capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
