@@ -68,9 +68,8 @@ class Dialect:
         label = checked_label(label)
         match self.backend:
             case Backend.EMBEDDED:
-                # FalkorDB serialises writes and graphdesk writes with MERGE on id,
-                # so an exact-match index gives the lookup speed; uniqueness follows
-                # from MERGE.
+                # The exact-match index a FalkorDB unique constraint needs; the
+                # constraint itself is not Cypher (Store.require_unique, V0006).
                 return f"CREATE INDEX FOR (n:{label}) ON (n.id)"
             case Backend.NEO4J:
                 return (
