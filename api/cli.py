@@ -288,6 +288,11 @@ def _reason(uri: str, reason: str) -> str:
     is_flag=True,
     help="Keep facts of files that disappeared from an ingested directory (default: retire them).",
 )
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    help="Exit 0 when some files or records failed but others were ingested.",
+)
 @lock_options
 @click.pass_context
 def ingest(
@@ -295,14 +300,18 @@ def ingest(
     paths: tuple[Path, ...],
     no_progress: bool,
     keep_missing: bool,
+    allow_partial: bool,
     no_wait: bool,
     lock_timeout: float | None,
 ) -> None:
-    """Ingest documents (HTML, Markdown), error-code and spec tables (CSV, XLSX).
+    """Ingest documents (HTML, Markdown), error-code and spec tables (CSV, XLSX),
+    ticket exports, community dumps, screenshots and log files.
 
     Unchanged files are skipped; a file that cannot be parsed is reported and
     the others are still ingested. Ends with a validation section. Exit code 1
-    only when every file failed.
+    when any file or record failed (records that failed before are reported
+    again while their file is unchanged); with --allow-partial, only when
+    every file failed.
     """
     from extractors.ingest import Ingestor
     from extractors.validation import validate
@@ -316,6 +325,13 @@ def ingest(
     _print_report(report, findings)
     ok = report.new + report.changed + report.unchanged
     if report.failed and ok == 0:
+        raise click.exceptions.Exit(1)
+    if (report.failed or report.failed_records) and not allow_partial:
+        click.echo(
+            f"exit 1: {len(report.failed)} files and {len(report.failed_records)} records "
+            "failed; the rest is ingested (--allow-partial exits 0 for that)",
+            err=True,
+        )
         raise click.exceptions.Exit(1)
     if not report.failed and ok == 0:
         click.echo("nothing to ingest: no .html, .htm, .md, .markdown, .csv or .xlsx files found")

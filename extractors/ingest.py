@@ -62,6 +62,8 @@ DEFAULT_LOG_FORMAT = "<Content>"
 # Kinds whose sources are documents (Document and Section nodes).
 DOCUMENT_KINDS = {"html", "markdown", "image"}
 BATCH_FILES = 100
+# Record failures kept on a Source to report again while the file is unchanged.
+MAX_KEPT_PROBLEMS = 200
 # A removed source's facts leave search together (each statement reads $uris).
 RETIREMENT = (
     dq.RETIRE_SOURCES,
@@ -109,11 +111,14 @@ class IngestReport:
         )
 
 
-def _files(root: Path) -> Iterable[Path]:
+def _files(root: Path, unreadable: list[OSError] | None = None) -> Iterable[Path]:
+    """Every file under ``root``; directories that cannot be listed go to
+    ``unreadable`` (their files are not gone, only out of reach)."""
     if root.is_file():
         yield root
         return
-    for dirpath, dirnames, filenames in os.walk(root):
+    errors = unreadable.append if unreadable is not None else None
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors):
         dirnames.sort()
         for name in sorted(filenames):
             yield Path(dirpath) / name
@@ -143,7 +148,7 @@ def parse_file(path: Path, data: bytes) -> ParsedSource:
     elif kind == "log":
         # Mined at write time from the file itself (it can be large); the
         # format and the file are checked now so a bad one fails on its own.
-        parse_format(_log_format(path))
+        _check_format_matches(path, data, _log_format(path))
         check_log_file(path)
         source = ParsedSource(uri=uri, kind="log", hash=_source_hash(path, data), title=path.name)
     elif kind in ("json", "xml"):
@@ -174,15 +179,44 @@ def _source_hash(path: Path, data: bytes) -> str:
     every file once), and for a log file the format it is read with."""
     tag = b"\x00" + EXTRACTOR_VERSION.encode()
     if KINDS.get(path.suffix.lower()) == "log":
-        return digest(data + b"\x00" + _log_format(path).encode() + tag)
+        try:
+            fmt = _log_format(path)
+        except ExtractionError as exc:
+            fmt = str(exc)  # a broken sidecar is reported when the file is parsed
+        return digest(data + b"\x00" + fmt.encode() + tag)
     return digest(data + tag)
 
 
 def _log_format(path: Path) -> str:
+    """The line format from ``FILE.log.format``, else the whole line is the
+    message. A sidecar that is there but empty or unreadable is an error, not
+    a silent fall-back."""
     sidecar = path.with_name(path.name + ".format")
-    if sidecar.is_file():
-        return sidecar.read_text(encoding="utf-8").strip() or DEFAULT_LOG_FORMAT
-    return DEFAULT_LOG_FORMAT
+    if not sidecar.exists():
+        return DEFAULT_LOG_FORMAT
+    try:
+        fmt = sidecar.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeError) as exc:
+        raise ExtractionError(
+            f"{path}: its format file {sidecar.name} cannot be read: {exc}"
+        ) from None
+    if not fmt:
+        raise ExtractionError(f"{path}: its format file {sidecar.name} is empty")
+    return fmt
+
+
+def _check_format_matches(path: Path, data: bytes, fmt: str, sample: int = 200) -> None:
+    """A sidecar format that matches none of the first lines is wrong for the file."""
+    if fmt == DEFAULT_LOG_FORMAT:
+        return
+    pattern = parse_format(fmt)
+    lines = [ln for ln in data[: 1 << 20].decode("utf-8", "replace").splitlines() if ln.strip()]
+    lines = lines[:sample]
+    if lines and not any(pattern.match(ln) for ln in lines):
+        raise ExtractionError(
+            f"{path}: the format in {path.name}.format ({fmt!r}) matches none of the "
+            f"first {len(lines)} lines"
+        )
 
 
 def _order(path: Path) -> tuple[int, str]:
@@ -230,12 +264,19 @@ class Ingestor:
                 report.failed.append((str(raw), "no such file or directory"))
                 continue
             prefix = str(root) + (os.sep if root.is_dir() else "")
-            known = dq.sources_under(self.store, prefix if root.is_dir() else str(root))
-            files = sorted(
-                (p for p in _files(root) if p.suffix.lower() in KINDS or root.is_file()),
-                key=_order,
-            )
-            report.skipped += sum(1 for _ in _files(root)) - len(files) if root.is_dir() else 0
+            under = prefix if root.is_dir() else str(root)
+            known = dq.sources_under(self.store, under)
+            problems = dq.source_problems(self.store, under)
+            unreadable: list[OSError] = []
+            every = list(_files(root, unreadable))
+            files = sorted((p for p in every if p.suffix.lower() in KINDS or root.is_file()),
+                           key=_order)  # fmt: skip
+            report.skipped += len(every) - len(files) if root.is_dir() else 0
+            out_of_reach = [str(e.filename) for e in unreadable]
+            for err in unreadable:
+                report.failed.append(
+                    (str(err.filename), f"unreadable directory: {err.strerror or err}")
+                )
             seen: set[str] = set()
             pending: list[ParsedSource] = []
             bar = tqdm(files, desc=f"ingest {root.name}", unit="file", disable=not self.progress)
@@ -249,6 +290,7 @@ class Ingestor:
                     continue
                 if known.get(uri) == _source_hash(path, data):
                     report.unchanged += 1
+                    report.failed_records.extend(problems.get(uri, []))  # still not fixed
                     continue
                 try:
                     source = parse_file(path, data)
@@ -271,7 +313,11 @@ class Ingestor:
             if pending:
                 self._write(pending, report)
             if retire_missing and root.is_dir():
-                gone = sorted(set(known) - seen)
+                # A file under a directory that could not be read is not gone.
+                gone = sorted(
+                    u for u in set(known) - seen
+                    if not any(u.startswith(d.rstrip(os.sep) + os.sep) for d in out_of_reach)
+                )  # fmt: skip
                 if gone:
                     with self.store.transaction() as tx:  # retired together or not at all
                         for cypher in RETIREMENT:
@@ -481,7 +527,8 @@ def _source_row(s: ParsedSource, now: int) -> dict[str, Any]:
     return {"id": s.uri, "props": {
         "uri": s.uri, "hash": s.hash, "kind": s.kind,
         "extractor": f"graphdesk.{s.kind}/{EXTRACTOR_VERSION}",
-        "extracted_at": now, "last_error": None}}  # fmt: skip
+        "extracted_at": now, "last_error": None,
+        "problems": s.warnings[:MAX_KEPT_PROBLEMS] or None}}  # fmt: skip
 
 
 def _error_props(e: ErrorCodeRecord, s: ParsedSource) -> dict[str, Any]:

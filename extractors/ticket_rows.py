@@ -31,9 +31,18 @@ def _rows(data: bytes, uri: str) -> tuple[str, Iterator[tuple[str, Any]]]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        if stripped.startswith("{") and "\n" in stripped.strip():
+        if "\n" in stripped.strip() and _one_value(stripped.splitlines()[0]):
             return "jsonl", _jsonl_rows(text)  # JSON Lines in a .json file
-        raise ExtractionError(f"{uri}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+        # One document, broken: one error where it breaks (a pretty-printed
+        # document cut short is not a file of broken lines).
+        cut = (
+            " (the file ends before the JSON does: truncated?)"
+            if exc.pos >= len(text.rstrip())
+            else ""
+        )
+        raise ExtractionError(
+            f"{uri}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{cut}"
+        ) from None
     if isinstance(doc, dict):
         for key in ("tickets", "issues", "results", "data"):
             if isinstance(doc.get(key), list):
@@ -44,6 +53,14 @@ def _rows(data: bytes, uri: str) -> tuple[str, Iterator[tuple[str, Any]]]:
     if not isinstance(doc, list):
         raise ExtractionError(f"{uri}: expected a list of tickets or {{'tickets': [...]}}")
     return "json", ((f"record {i}", r) for i, r in enumerate(doc))
+
+
+def _one_value(line: str) -> bool:
+    """Whether a line is a whole JSON object on its own (as in JSON Lines)."""
+    try:
+        return isinstance(json.loads(line), dict)
+    except json.JSONDecodeError:
+        return False
 
 
 def _jsonl_rows(text: str) -> Iterator[tuple[str, Any]]:

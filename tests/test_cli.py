@@ -67,8 +67,10 @@ def ingested(data_dir: Path, docs: Path) -> Result:
 def test_ingest_reports_the_broken_file_and_keeps_the_good_one(
     ingested: Result, docs: Path
 ) -> None:
-    assert ingested.exit_code == 0, ingested.output
+    # a failed file makes the exit code 1; the good file is ingested anyway
+    assert ingested.exit_code == 1, ingested.output
     out = ingested.output
+    assert "exit 1: 1 files and 0 records failed" in out
     assert "new 1," in out and "failed 1 files and 0 records," in out
     assert "1 error codes" in out
     broken = docs / "broken.html"
@@ -80,6 +82,14 @@ def test_ingest_again_skips_unchanged_files(ingested: Result, data_dir: Path, do
     result = run(data_dir, "ingest", "--no-progress", str(docs / "guide.md"))
     assert result.exit_code == 0, result.output
     assert "unchanged 1," in result.output
+
+
+def test_allow_partial_accepts_a_partly_failed_ingest(
+    ingested: Result, data_dir: Path, docs: Path
+) -> None:
+    result = run(data_dir, "ingest", "--no-progress", "--allow-partial", str(docs))
+    assert result.exit_code == 0, result.output
+    assert "FAILED" in result.output and "unchanged 1," in result.output
 
 
 def test_ingest_exits_1_when_every_file_failed(

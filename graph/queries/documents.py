@@ -11,6 +11,14 @@ WHERE s.uri STARTS WITH $prefix AND s.retired_at IS NULL
 RETURN s.uri AS uri, s.hash AS hash, s.kind AS kind
 """
 
+# Record failures a source had when it was last written, reported again on
+# every ingest that finds it unchanged, until the file is fixed.
+SOURCE_PROBLEMS = """
+MATCH (s:Source)
+WHERE s.uri STARTS WITH $prefix AND s.retired_at IS NULL AND s.problems IS NOT NULL
+RETURN s.uri AS uri, s.problems AS problems
+"""
+
 SOURCE_HASH = """
 MATCH (s:Source {id: $id})
 RETURN s.hash AS hash
@@ -115,6 +123,13 @@ RETURN count(r) AS n
 
 def sources_under(store: Store, prefix: str) -> dict[str, str]:
     return {r["uri"]: r["hash"] for r in store.read(SOURCES_UNDER, {"prefix": prefix})}
+
+
+def source_problems(store: Store, prefix: str) -> dict[str, list[str]]:
+    return {
+        r["uri"]: [str(p) for p in r["problems"] or []]
+        for r in store.read(SOURCE_PROBLEMS, {"prefix": prefix})
+    }
 
 
 def counts(store: Store) -> dict[str, int]:

@@ -1,0 +1,105 @@
+"""Bad input to an ingest: each failure is reported, named and kept reported
+until fixed, and never costs facts already stored."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from extractors.ingest import Ingestor
+from graph.store import Store
+
+PAGE = "# Relay {n}\n\nThe relay {n} forwards frames to the standby broker.\n"
+
+
+def _live_documents(store: Store) -> set[str]:
+    rows = store.read("MATCH (d:Document) WHERE d.retired_at IS NULL RETURN d.source AS s")
+    return {Path(r["s"]).name for r in rows}
+
+
+def test_truncated_json_export_is_one_error_with_line_and_column(
+    fresh: Store, tmp_path: Path
+) -> None:
+    tickets = {"tickets": [{"id": f"T-{i}", "subject": f"Relay {i} drops frames",
+                            "description": "frames are lost", "status": "open"}
+                           for i in range(5)]}  # fmt: skip
+    text = json.dumps(tickets, indent=2)
+    (tmp_path / "export.json").write_text(text[: len(text) // 2], encoding="utf-8")
+    report = Ingestor(fresh, progress=False).run([tmp_path])
+    assert report.new == 0 and report.tickets == 0 and not report.failed_records
+    [(uri, reason)] = report.failed
+    assert uri.endswith("export.json")
+    assert "invalid JSON at line" in reason and "column" in reason and "truncated" in reason
+
+
+@pytest.mark.parametrize(
+    ("sidecar", "problem"),
+    [("", "is empty"), ("<Date> <Time> [<Level>] <Content>", "matches none of the first")],
+)
+def test_a_broken_log_format_sidecar_is_an_error(
+    fresh: Store, tmp_path: Path, sidecar: str, problem: str
+) -> None:
+    log = tmp_path / "relay.log"
+    log.write_text("relay 1 up\nrelay 2 down: frame lost\n", encoding="utf-8")
+    (tmp_path / "relay.log.format").write_text(sidecar, encoding="utf-8")
+    report = Ingestor(fresh, progress=False).run([tmp_path])
+    [(uri, reason)] = report.failed
+    assert uri == str(log) and problem in reason
+    assert report.log_templates == 0
+
+
+def test_failed_records_stay_reported_until_fixed(fresh: Store, tmp_path: Path) -> None:
+    export = tmp_path / "tickets.jsonl"
+    good = json.dumps({"id": "T-1", "subject": "Relay drops frames", "status": "open"})
+    export.write_text(good + "\n{not json\n", encoding="utf-8")
+    first = Ingestor(fresh, progress=False).run([tmp_path])
+    assert first.tickets == 1 and len(first.failed_records) == 1
+    again = Ingestor(fresh, progress=False).run([tmp_path])
+    assert again.unchanged == 1
+    assert again.failed_records == first.failed_records  # not fixed: still reported
+    export.write_text(good + "\n", encoding="utf-8")
+    fixed = Ingestor(fresh, progress=False).run([tmp_path])
+    assert fixed.changed == 1 and fixed.failed_records == []
+    assert Ingestor(fresh, progress=False).run([tmp_path]).failed_records == []
+
+
+@pytest.fixture
+def unreadable(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Path]]:
+    """Directories that cannot be listed: by their mode for an ordinary user;
+    root reads any mode, so for root listing them fails as it would."""
+    blocked: list[Path] = []
+    if os.geteuid() == 0:
+        scandir = os.scandir
+
+        def refusing(path: object = ".") -> object:
+            if any(Path(str(path)) == b for b in blocked):
+                raise PermissionError(13, "Permission denied", str(path))
+            return scandir(path)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "scandir", refusing)
+    yield blocked
+    for b in blocked:
+        b.chmod(0o755)
+
+
+def test_an_unreadable_directory_is_a_failure_never_a_retirement(
+    fresh: Store, tmp_path: Path, unreadable: list[Path]
+) -> None:
+    sub = tmp_path / "private"
+    sub.mkdir()
+    for n in range(2):
+        (sub / f"relay-{n}.md").write_text(PAGE.format(n=n), encoding="utf-8")
+    (tmp_path / "relay-top.md").write_text(PAGE.format(n=9), encoding="utf-8")
+    assert Ingestor(fresh, progress=False).run([tmp_path]).new == 3
+    sub.chmod(0)
+    unreadable.append(sub)
+    report = Ingestor(fresh, progress=False).run([tmp_path])
+    assert report.retired == 0
+    assert [(uri, reason.split(":")[0]) for uri, reason in report.failed] == [
+        (str(sub), "unreadable directory")
+    ]
+    assert _live_documents(fresh) == {"relay-0.md", "relay-1.md", "relay-top.md"}
