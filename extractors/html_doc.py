@@ -356,6 +356,10 @@ def _table(el: lxml.html.HtmlElement, section_id: str) -> Table:
     return Table(headers=headers, rows=rows, section_id=section_id, line=el.sourceline)
 
 
+# libxml2's nesting limit for documents parsed without XML_PARSE_HUGE.
+MAX_HTML_DEPTH = 256
+
+
 def parse_html(data: bytes, uri: str, doc_key: str | None = None) -> ParsedSource:
     """Parse HTML bytes; raises ExtractionError naming ``uri`` when it is not HTML."""
     if not looks_like_html(data):
@@ -368,6 +372,13 @@ def parse_html(data: bytes, uri: str, doc_key: str | None = None) -> ParsedSourc
         root: lxml.html.HtmlElement = lxml.html.fromstring(data, parser=parser)
     except (lxml.etree.ParserError, ValueError, LookupError) as exc:
         raise ExtractionError(f"{uri}: unparsable HTML: {exc}") from exc
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        # libxml2 drops whatever lies deeper than its limit (256 elements), which
+        # no real page reaches: refuse the file rather than keep part of it.
+        raise ExtractionError(
+            f"{uri}: HTML nested deeper than {MAX_HTML_DEPTH} elements (the parser's "
+            "limit); the text below that depth would be lost"
+        )
     source = ParsedSource(uri=uri, kind="html", hash=digest(data))
     title_el = root.find(".//title")
     source.title = clean_title(title_el.text_content()) if title_el is not None else None

@@ -49,7 +49,10 @@ def _rows(data: bytes, uri: str) -> tuple[str, Iterator[tuple[str, Any]]]:
                 doc = doc[key]
                 break
         else:
-            doc = [doc]  # a single ticket / issue
+            # one ticket: wrapped as Zendesk's API returns it ({"ticket": {...}}),
+            # or the object itself (a Jira issue)
+            single = doc.get("ticket")
+            doc = [single if isinstance(single, dict) else doc]
     if not isinstance(doc, list):
         raise ExtractionError(f"{uri}: expected a list of tickets or {{'tickets': [...]}}")
     return "json", ((f"record {i}", r) for i, r in enumerate(doc))

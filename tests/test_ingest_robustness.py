@@ -103,3 +103,26 @@ def test_an_unreadable_directory_is_a_failure_never_a_retirement(
         (str(sub), "unreadable directory")
     ]
     assert _live_documents(fresh) == {"relay-0.md", "relay-1.md", "relay-top.md"}
+
+
+def test_html_nested_beyond_the_parser_limit_is_refused(fresh: Store, tmp_path: Path) -> None:
+    deep = "<html><body><h1>Relay</h1>" + "<div>" * 5000 + "frames" + "</div>" * 5000
+    (tmp_path / "deep.html").write_text(deep + "</body></html>", encoding="utf-8")
+    (tmp_path / "fine.html").write_text(
+        "<html><body><h1>Relay</h1><div><p>frames are forwarded</p></div></body></html>",
+        encoding="utf-8",
+    )
+    report = Ingestor(fresh, progress=False).run([tmp_path])
+    [(uri, reason)] = report.failed
+    assert uri.endswith("deep.html") and "nested deeper than 256 elements" in reason
+    assert report.new == 1
+
+
+def test_a_single_zendesk_ticket_export_is_read(fresh: Store, tmp_path: Path) -> None:
+    ticket = {"ticket": {"id": 35436, "subject": "Relay drops frames after upgrade",
+                         "description": "Since 2.1 every relay drops frames.",
+                         "status": "open", "created_at": "2026-01-01T00:00:00Z"}}  # fmt: skip
+    (tmp_path / "ticket.json").write_text(json.dumps(ticket), encoding="utf-8")
+    report = Ingestor(fresh, progress=False).run([tmp_path])
+    assert not report.failed and not report.failed_records
+    assert report.tickets == 1
