@@ -19,6 +19,12 @@ from extractors.errcode_table import add_rows
 from extractors.records import ExtractionError, ParsedSource, digest
 
 MAX_ROWS = 200_000  # per sheet; larger exports are split before ingesting
+# A workbook is a zip: what it unpacks to is what parsing costs in memory, and a
+# 1 MB file can unpack to gigabytes. Real error-code and spec workbooks unpack
+# to a few megabytes.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_COLUMNS = 1_000  # Excel allows 16,384; a table of codes or specs has dozens
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 
 
 def _cell(value: object) -> str:
@@ -31,7 +37,21 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
+def _check_unpacked(data: bytes, uri: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ExtractionError(f"{uri}: not a readable .xlsx workbook ({exc})") from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ExtractionError(
+            f"{uri}: the workbook unpacks to {unpacked / 2**20:,.0f} MiB, over the limit of "
+            f"{MAX_UNPACKED_BYTES / 2**20:,.0f} MiB; split it or export the table as CSV"
+        )
+
+
 def parse_xlsx(data: bytes, uri: str) -> ParsedSource:
+    _check_unpacked(data, uri)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -41,13 +61,30 @@ def parse_xlsx(data: bytes, uri: str) -> ParsedSource:
     try:
         for sheet in book.worksheets:
             rows: list[list[str]] = []
-            for n, row in enumerate(sheet.iter_rows(values_only=True)):
+            width = sheet.max_column or 0  # from the sheet's declared dimension
+            if width > MAX_COLUMNS:
+                source.warnings.append(
+                    f"{uri}: sheet {sheet.title!r} declares {width:,} columns, over the "
+                    f"limit of {MAX_COLUMNS:,}; the sheet was not read"
+                )
+                continue
+            long_cells = 0
+            for n, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)):
                 if n >= MAX_ROWS:
                     source.warnings.append(
                         f"{uri}: sheet {sheet.title!r}: only the first {MAX_ROWS} rows were read"
                     )
                     break
-                rows.append([_cell(v) for v in row])
+                cells = [_cell(v) for v in row]
+                if any(len(c) > MAX_CELL_CHARS for c in cells):
+                    long_cells += 1
+                    cells = [c[:MAX_CELL_CHARS] for c in cells]
+                rows.append(cells)
+            if long_cells:
+                source.warnings.append(
+                    f"{uri}: sheet {sheet.title!r}: {long_cells} rows had cells longer than "
+                    f"{MAX_CELL_CHARS:,} characters (Excel's limit); they were cut there"
+                )
             first = next((i for i, r in enumerate(rows) if any(r)), None)
             if first is None:
                 continue  # an empty sheet
@@ -60,5 +97,8 @@ def parse_xlsx(data: bytes, uri: str) -> ParsedSource:
     finally:
         book.close()
     if tables == 0:
-        raise ExtractionError(f"{uri}: no sheet holds an error-code or spec table")
+        why = "; ".join(w.removeprefix(f"{uri}: ") for w in source.warnings)
+        raise ExtractionError(
+            f"{uri}: no sheet holds an error-code or spec table" + (f" ({why})" if why else "")
+        )
     return source

@@ -126,3 +126,56 @@ def test_a_single_zendesk_ticket_export_is_read(fresh: Store, tmp_path: Path) ->
     report = Ingestor(fresh, progress=False).run([tmp_path])
     assert not report.failed and not report.failed_records
     assert report.tickets == 1
+
+
+def _workbook(path: Path, rows: list[list[object]]) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+HEADER: list[object] = ["code", "message", "solution"]
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused(fresh: Store, tmp_path: Path) -> None:
+    """One cell of 300 MiB in a file of well under a megabyte."""
+    import zipfile
+
+    from extractors.spreadsheet import MAX_UNPACKED_BYTES
+
+    plain = tmp_path / "plain.xlsx"
+    _workbook(plain, [HEADER, ["RL-1", "relay down", "1. restart the relay"]])
+    bomb = tmp_path / "codes.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            if not item.filename.startswith("xl/worksheets/sheet"):
+                out.writestr(item, src.read(item))
+                continue
+            with out.open(item.filename, "w", force_zip64=True) as fh:
+                fh.write(
+                    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                    b'2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+                )
+                chunk = b"a" * (1 << 20)
+                for _ in range(MAX_UNPACKED_BYTES // len(chunk) + 100):
+                    fh.write(chunk)
+                fh.write(b"</t></is></c></row></sheetData></worksheet>")
+    plain.unlink()
+    assert bomb.stat().st_size < 2 * 2**20
+    report = Ingestor(fresh, progress=False).run([tmp_path])
+    [(uri, reason)] = report.failed
+    assert uri == str(bomb) and "over the limit of 200 MiB" in reason
+
+
+def test_a_sheet_wider_than_the_limit_is_skipped_and_said(fresh: Store, tmp_path: Path) -> None:
+    wide = [*HEADER, *([""] * 1500), "x"]
+    _workbook(tmp_path / "wide.xlsx", [wide, ["RL-1", "relay down", "1. restart"]])
+    report = Ingestor(fresh, progress=False).run([tmp_path])
+    [(uri, reason)] = report.failed  # its only sheet was not read
+    assert uri.endswith("wide.xlsx") and "no sheet holds" in reason
+    assert "columns, over the limit of 1,000" in reason
