@@ -115,6 +115,11 @@ class ConceptMatcher:
                 if has_cjk(name) and len(name) >= 2:
                     zh.setdefault(name, c.id)
         self._max_n = max((len(k) for k in self._en), default=1)
+        # The longest name starting with each first token: most tokens start
+        # none, so most positions cost one lookup instead of max_n.
+        self._longest: dict[str, int] = {}
+        for k in self._en:
+            self._longest[k[0]] = max(self._longest.get(k[0], 0), len(k))
         self._zh = zh
         names = sorted(zh, key=len, reverse=True)
         self._zh_re = re.compile("|".join(map(re.escape, names))) if names else None
@@ -140,8 +145,13 @@ class ConceptMatcher:
     def match_tokens(self, tokens: list[str]) -> list[Match]:
         out: list[Match] = []
         i = 0
+        longest = self._longest
         while i < len(tokens):
-            for n in range(min(self._max_n, len(tokens) - i), 0, -1):
+            first = longest.get(tokens[i])
+            if first is None:
+                i += 1
+                continue
+            for n in range(min(first, len(tokens) - i), 0, -1):
                 cid = self._en.get(tuple(tokens[i : i + n]))
                 if cid is not None:
                     out.append(Match(self.concepts[cid], " ".join(tokens[i : i + n]), i))
