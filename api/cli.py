@@ -396,6 +396,48 @@ def merges_undo(ctx: click.Context, name: str, no_wait: bool, lock_timeout: floa
     click.echo(f"{name!r} is its own {kinds[name]} again ({own})")
 
 
+@main.command()
+@click.argument("images", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per image, per line.")
+@click.option("--lang", default=None, help="Tesseract languages (default chi_sim+eng), e.g. 'eng'.")
+def ocr(images: tuple[Path, ...], as_json: bool, lang: str | None) -> None:
+    """Read the text of screenshots as an ingest would, and show what was read.
+
+    Prints the text, the error codes found in it and the language; with
+    --json also each line's confidence and box. Needs no graph. Exit code 1
+    when any image could not be read (the others are still printed).
+    """
+    from extractors.ocr import DEFAULT_LANGUAGES, ocr_image
+    from extractors.records import ExtractionError
+    from extractors.ticket_text import error_codes
+
+    failed = 0
+    for path in images:
+        try:
+            result = ocr_image(path, lang or DEFAULT_LANGUAGES)
+        except ExtractionError as exc:
+            failed += 1
+            click.echo(f"FAILED {exc}", err=True)
+            continue
+        codes = [code for code, _strong in error_codes(result.text)]
+        if as_json:
+            click.echo(json.dumps({
+                "image": str(path), "text": result.text, "codes": codes,
+                "language": result.language_guess,
+                "confidence": result.mean_confidence,
+                "width": result.width, "height": result.height, "steps": result.steps,
+                "lines": [{"text": ln.text, "confidence": round(ln.confidence, 4),
+                           "box": [ln.left, ln.top, ln.width, ln.height]}
+                          for ln in result.lines],
+            }, ensure_ascii=False))  # fmt: skip
+            continue
+        click.echo(f"== {path} ({result.language_guess}, confidence {result.mean_confidence:.2f})")
+        click.echo(result.text or "(no text recognised)")
+        click.echo("codes: " + (", ".join(codes) if codes else "none"))
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
 @main.group()
 def logs() -> None:
     """Log files: mine event templates."""

@@ -8,6 +8,7 @@ without a Chinese font the Chinese tests fail and say which package to install.
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -275,3 +276,29 @@ def test_tesseract_not_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 def test_bytes_are_named_in_errors() -> None:
     with pytest.raises(ExtractionError, match=r"<9 bytes>: not an image"):
         ocr_image(b"not a png")
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def test_graphdesk_ocr_prints_what_was_read(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from api.cli import main
+
+    img = tmp_path / "dialog.png"
+    render(["psql: ERROR 53300: too many clients", "Retry after closing idle sessions."],
+           font("sans", 22), frame=True).save(img)  # fmt: skip
+    not_image = tmp_path / "notes.png"
+    not_image.write_text("not an image", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["ocr", "--json", str(not_image), str(img)])
+    assert result.exit_code == 1  # one image failed; the other is still read
+    assert f"FAILED {not_image}" in result.output
+    [line] = [ln for ln in result.output.splitlines() if ln.startswith("{")]
+    read = json.loads(line)
+    assert read["image"] == str(img) and "53300" in read["codes"]
+    assert "too many clients" in read["text"] and read["language"] == "en"
+    assert len(read["lines"]) == 2 and all(0 < ln["confidence"] <= 1 for ln in read["lines"])
+    plain = runner.invoke(main, ["ocr", str(img)])
+    assert plain.exit_code == 0 and "codes: 53300" in plain.output
