@@ -48,22 +48,23 @@ def _dir(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
 
 
-@pytest.fixture
-def data_dir() -> Iterator[Path]:
-    path = _dir("gdl")
+def _scratch(prefix: str) -> Iterator[Path]:
+    """A data directory, its server (if one started) and files gone afterwards."""
+    path = _dir(prefix)
     yield path
     for pid in servers_on(path):
         os.kill(pid, signal.SIGKILL)
     shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    yield from _scratch("gdl")
 
 
 @pytest.fixture
 def other_dir() -> Iterator[Path]:
-    path = _dir("gdm")
-    yield path
-    for pid in servers_on(path):
-        os.kill(pid, signal.SIGKILL)
-    shutil.rmtree(path, ignore_errors=True)
+    yield from _scratch("gdm")
 
 
 @pytest.fixture
