@@ -318,9 +318,9 @@ def ingest(
 
     settings = _settings(ctx)
     with writing(settings, no_wait, lock_timeout), opened_store(settings) as store:
-        report = Ingestor(store, progress=not no_progress).run(
-            list(paths), retire_missing=not keep_missing
-        )
+        report = Ingestor(
+            store, progress=not no_progress, ticket_fields=settings.ticket_fields()
+        ).run(list(paths), retire_missing=not keep_missing)
         findings = validate(store)
     _print_report(report, findings)
     ok = report.new + report.changed + report.unchanged
@@ -527,7 +527,10 @@ def watch(
     settings = _settings(ctx)
     with writing(settings, no_wait, lock_timeout), opened_store(settings) as store:
         click.echo("watching " + ", ".join(str(p) for p in paths) + " (Ctrl-C stops)")
-        run_watch(store, list(paths), show, debounce_ms=debounce)
+        run_watch(
+            store, list(paths), show, debounce_ms=debounce,
+            ticket_fields=settings.ticket_fields(),
+        )  # fmt: skip
 
 
 def _print_answer(answer: Answer) -> None:

@@ -25,7 +25,29 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from extractors.tickets import CustomFields
 from graph.connect import GraphConfig
+
+CUSTOM_FIELDS = ("product", "version")
+
+
+def _custom_fields(text: str) -> CustomFields:
+    """Parse "product=360001234,version=360005678|360005679"."""
+    out: CustomFields = {}
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        name, eq, ids = part.partition("=")
+        name = name.strip().lower()
+        if not eq or name not in CUSTOM_FIELDS or not ids.strip():
+            raise ValueError(
+                f"GRAPHDESK_ZENDESK_FIELDS: {part!r} is not FIELD=ID[|ID...] with FIELD one of "
+                f"{', '.join(CUSTOM_FIELDS)} (e.g. product=360001234,version=360005678)"
+            )
+        for raw in (i.strip() for i in ids.split("|") if i.strip()):
+            out.setdefault(name, set()).add(int(raw) if raw.isdigit() else raw)
+    return out
+
 
 CONFIG_PREFIX = "GRAPHDESK_"
 CONFIG_VAR = "GRAPHDESK_CONFIG"
@@ -83,6 +105,9 @@ class Settings(BaseSettings):
     # How long a writer waits for another writer's lock on the data directory
     # (unset: as long as it takes; 0: refuse at once).
     lock_timeout: float | None = Field(default=None, ge=0)
+    # Zendesk custom field ids (per account) that hold a ticket's product and
+    # version: "product=360001234,version=360005678" ("|" between several ids).
+    zendesk_fields: str = ""
 
     neo4j_uri: str | None = Field(
         default=None, validation_alias=AliasChoices("NEO4J_URI", "neo4j_uri")
@@ -117,6 +142,11 @@ class Settings(BaseSettings):
         return init_settings, env_settings, dotenv_settings, file_secret_settings
 
     @model_validator(mode="after")
+    def _check_zendesk_fields(self) -> Settings:
+        _custom_fields(self.zendesk_fields)  # raises naming the bad part
+        return self
+
+    @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
         if self.env != "production":
             return self
@@ -141,6 +171,10 @@ class Settings(BaseSettings):
 
     def llm_key(self) -> str | None:
         return self.llm_api_key.get_secret_value() if self.llm_api_key else None
+
+    def ticket_fields(self) -> CustomFields | None:
+        """``zendesk_fields`` as a mapping (checked when the settings load)."""
+        return _custom_fields(self.zendesk_fields) or None
 
     def graph_config(self) -> GraphConfig:
         return GraphConfig(

@@ -42,7 +42,7 @@ from extractors.spec_table import SpecRecord
 from extractors.spreadsheet import parse_xlsx
 from extractors.text.concepts import ConceptMatcher, load_glossary
 from extractors.text.segment import search_field
-from extractors.tickets import parse_tickets, write_tickets
+from extractors.tickets import CustomFields, parse_tickets, write_tickets
 from graph.queries import community as comq
 from graph.queries import concepts as cq
 from graph.queries import documents as dq
@@ -124,7 +124,9 @@ def _files(root: Path, unreadable: list[OSError] | None = None) -> Iterable[Path
             yield Path(dirpath) / name
 
 
-def parse_file(path: Path, data: bytes) -> ParsedSource:
+def parse_file(path: Path, data: bytes, ticket_fields: CustomFields | None = None) -> ParsedSource:
+    """One file's facts. ``ticket_fields``: the custom field ids of ticket
+    exports that hold product and version (configured per account)."""
     uri = str(path)
     kind = KINDS.get(path.suffix.lower())
     if kind == "html":
@@ -140,7 +142,7 @@ def parse_file(path: Path, data: bytes) -> ParsedSource:
             source = parse_csv(data, uri)
         except ExtractionError as table_error:
             # Not an error-code or spec table: perhaps a ticket export.
-            source = _tickets(data, uri, table_error)
+            source = _tickets(data, uri, table_error, ticket_fields)
     elif kind == "xlsx":
         source = parse_xlsx(data, uri)
     elif kind == "image":
@@ -159,14 +161,16 @@ def parse_file(path: Path, data: bytes) -> ParsedSource:
         elif kind == "xml":
             raise ExtractionError(f"{uri}: XML that is not a Stack Exchange posts dump")
         else:
-            source = _tickets(data, uri, None)
+            source = _tickets(data, uri, None, ticket_fields)
     else:
         raise ExtractionError(f"{uri}: unsupported file type {path.suffix or '(none)'}")
     return source
 
 
-def _tickets(data: bytes, uri: str, table_error: ExtractionError | None) -> ParsedSource:
-    batch = parse_tickets(data, uri)
+def _tickets(
+    data: bytes, uri: str, table_error: ExtractionError | None, fields: CustomFields | None
+) -> ParsedSource:
+    batch = parse_tickets(data, uri, custom_fields=fields)
     if not batch.records and table_error is not None:
         raise table_error
     source = ParsedSource(uri=uri, kind="tickets", hash=batch.hash, tickets=batch)
@@ -225,9 +229,12 @@ def _order(path: Path) -> tuple[int, str]:
 
 
 class Ingestor:
-    def __init__(self, store: Store, progress: bool = True) -> None:
+    def __init__(
+        self, store: Store, progress: bool = True, ticket_fields: CustomFields | None = None
+    ) -> None:
         self.store = store
         self.progress = progress
+        self.ticket_fields = ticket_fields
         load_glossary(store)
         self.matcher = ConceptMatcher.from_store(store)
         self.products = ProductResolver(
@@ -293,7 +300,7 @@ class Ingestor:
                     report.failed_records.extend(problems.get(uri, []))  # still not fixed
                     continue
                 try:
-                    source = parse_file(path, data)
+                    source = parse_file(path, data, self.ticket_fields)
                 except ExtractionError as exc:
                     report.failed.append((uri, str(exc)))
                     continue

@@ -83,6 +83,10 @@ class Problem:
         return f"{self.location}: {self.message}"
 
 
+# Custom field ids per canonical field ("product", "version").
+CustomFields = dict[str, set[int | str]]
+
+
 @dataclass
 class TicketBatch:
     uri: str
@@ -93,8 +97,8 @@ class TicketBatch:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _zendesk_custom(record: dict[str, Any], name: str) -> list[str]:
-    wanted = ZENDESK_FIELDS.get(name, set())
+def _zendesk_custom(record: dict[str, Any], name: str, fields: CustomFields) -> list[str]:
+    wanted = fields.get(name, set())
     out: list[str] = []
     for cf in record.get("custom_fields") or []:
         if not isinstance(cf, dict) or cf.get("value") in (None, ""):
@@ -161,7 +165,7 @@ def _cell_messages(cell: str) -> list[dict[str, Any]]:
     return [{"body": cell}]
 
 
-def _record(raw: Any, mapping: Mapping, location: str) -> TicketRecord:
+def _record(raw: Any, mapping: Mapping, location: str, fields: CustomFields) -> TicketRecord:
     if not isinstance(raw, dict):
         raise _BadRecord(f"expected an object, got {type(raw).__name__}")
     f = mapping.fields
@@ -185,8 +189,8 @@ def _record(raw: Any, mapping: Mapping, location: str) -> TicketRecord:
     products = [mask(p) for p in _list(_first(raw, f["product"]))]
     versions = [mask(v) for v in _list(_first(raw, f["version"]))]
     if mapping.name == "zendesk":
-        products += _zendesk_custom(raw, "product")
-        versions += _zendesk_custom(raw, "version")
+        products += _zendesk_custom(raw, "product", fields)
+        versions += _zendesk_custom(raw, "version", fields)
     status = _text(_first(raw, f["status"])) or None
     resolution_raw = mask(_text(_first(raw, f["resolution"])))
     resolution_name = None
@@ -217,14 +221,21 @@ def _record(raw: Any, mapping: Mapping, location: str) -> TicketRecord:
 
 
 def parse_tickets(
-    data: bytes, uri: str, preset: str | None = None, *, mapping: Mapping | None = None
+    data: bytes,
+    uri: str,
+    preset: str | None = None,
+    *,
+    mapping: Mapping | None = None,
+    custom_fields: CustomFields | None = None,
 ) -> TicketBatch:
     """Parse a ticket export; malformed records become problems, the rest records.
 
     ``preset`` names one of :data:`PRESETS` (detected from the first records
     when None); ``mapping`` gives a custom field mapping instead. Raises
     ExtractionError when the file as a whole cannot be read (not UTF-8, broken
-    JSON document, unknown preset).
+    JSON document, unknown preset). ``custom_fields`` names the account's
+    custom field ids that hold product and version (Zendesk ids are per
+    account; a field whose name is "product" or "version" is always read).
     """
     if preset is not None and preset not in PRESETS:
         raise ExtractionError(f"{uri}: unknown ticket preset {preset!r} ({', '.join(PRESETS)})")
@@ -242,7 +253,7 @@ def parse_tickets(
         try:
             if isinstance(raw, _BadRecord):
                 raise raw
-            rec = _record(raw, mapping, location)
+            rec = _record(raw, mapping, location, custom_fields or ZENDESK_FIELDS)
         except _BadRecord as exc:
             batch.problems.append(Problem(location, str(exc)))
             continue

@@ -26,7 +26,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Sequence
 
-from extractors.ticket_parse import Message, Problem, TicketBatch, TicketRecord, parse_tickets
+from extractors.ticket_parse import (
+    CustomFields,
+    Message,
+    Problem,
+    TicketBatch,
+    TicketRecord,
+    parse_tickets,
+)
 from extractors.ticket_presets import (
     PRESETS,
     RESOLVED_STATUSES,
@@ -44,6 +51,7 @@ __all__ = [
     "PRESETS",
     "RESOLVED_STATUSES",
     "ZENDESK_FIELDS",
+    "CustomFields",
     "Mapping",
     "Message",
     "Problem",

@@ -17,6 +17,7 @@ from threading import Event
 import watchfiles
 
 from extractors.ingest import KINDS, Ingestor, IngestReport
+from extractors.tickets import CustomFields
 from extractors.validation import Finding, validate
 from graph.store import Store
 
@@ -41,9 +42,10 @@ def watch(
     on_batch: Callable[[Batch], None],
     debounce_ms: int = 300,
     stop: Event | None = None,
+    ticket_fields: CustomFields | None = None,
 ) -> None:
     """Ingest ``paths`` now, then again after every batch of changes, until ``stop``."""
-    ingestor = Ingestor(store, progress=False)
+    ingestor = Ingestor(store, progress=False, ticket_fields=ticket_fields)
     on_batch(_batch(ingestor, store, paths, 0))
     for changes in watchfiles.watch(
         *paths,

@@ -172,3 +172,41 @@ def test_version_prints_the_installed_version() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0
     assert result.output.strip() == f"graphdesk, version {version('graphdesk')}"
+
+
+def test_zendesk_custom_fields_come_from_configuration(tmp_path: Path) -> None:
+    export = {"tickets": [{
+        "id": 9001, "subject": "Relay drops frames", "description": "frames lost",
+        "status": "open", "requester_id": 1, "created_at": "2026-01-01T00:00:00Z",
+        "custom_fields": [{"id": 360001234, "value": "RelayHub"},
+                          {"id": 360005678, "value": "4.2"}],
+    }]}  # fmt: skip
+    docs = tmp_path / "exports"
+    docs.mkdir()
+    (docs / "zendesk.json").write_text(json.dumps(export), encoding="utf-8")
+    data = Path(tempfile.mkdtemp(prefix="gdzf", dir="/tmp"))
+    try:
+        env = {**CLEAN_ENV, "GRAPHDESK_ZENDESK_FIELDS": "product=360001234,version=360005678"}
+        result = CliRunner(env=env).invoke(
+            main, ["--data-dir", str(data), "ingest", "--no-progress", str(docs)]
+        )
+        assert result.exit_code == 0, result.output
+        from graph.falkor import FalkorStore
+
+        store = FalkorStore(data)
+        try:
+            rows = store.read(
+                "MATCH (:Ticket)-[a:ABOUT]->(p:Product) RETURN p.name AS name, a.versions AS v"
+            )
+        finally:
+            store.close()
+        assert rows == [{"name": "RelayHub", "v": ["4.2"]}]
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def test_a_bad_zendesk_fields_setting_is_one_clear_error(data_dir: Path) -> None:
+    env = {**CLEAN_ENV, "GRAPHDESK_ZENDESK_FIELDS": "produkt=1"}
+    result = CliRunner(env=env).invoke(main, ["--data-dir", str(data_dir), "stats"])
+    assert result.exit_code != 0
+    assert "GRAPHDESK_ZENDESK_FIELDS" in result.output and "'produkt=1'" in result.output
