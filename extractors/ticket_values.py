@@ -55,14 +55,32 @@ def _text(value: Any) -> str:
     raise _BadRecord(f"expected text, got {type(value).__name__}")
 
 
+# Atlassian document format (Jira Cloud, REST v3): blocks end a line; inline
+# nodes without text of their own carry it in attrs.
+_ADF_BLOCKS = frozenset({"paragraph", "heading", "listItem", "codeBlock", "blockquote",
+                         "tableRow", "panel", "rule", "mediaSingle"})  # fmt: skip
+_ADF_INLINE_ATTR = {"mention": "text", "emoji": "text", "status": "text",
+                    "inlineCard": "url", "date": "timestamp"}  # fmt: skip
+
+
 def _adf_text(node: Any) -> str:
-    if isinstance(node, dict):
-        if node.get("type") == "text":
-            return str(node.get("text", ""))
-        inner = "".join(_adf_text(c) for c in node.get("content") or [])
-        block = node.get("type") in ("paragraph", "heading", "listItem", "codeBlock")
-        return inner + ("\n" if block else "")
-    return ""
+    if not isinstance(node, dict):
+        return ""
+    kind = node.get("type")
+    if kind == "text":
+        return str(node.get("text", ""))
+    if kind == "hardBreak":
+        return "\n"
+    attrs = node.get("attrs") if isinstance(node.get("attrs"), dict) else {}
+    if kind in _ADF_INLINE_ATTR:
+        return str(attrs.get(_ADF_INLINE_ATTR[kind]) or "")
+    inner = "".join(_adf_text(c) for c in node.get("content") or [])
+    if kind == "codeBlock":
+        return "\n" + inner.strip("\n") + "\n"
+    if kind == "tableCell" or kind == "tableHeader":
+        return inner.strip() + " | "
+    ends = kind in _ADF_BLOCKS and not inner.endswith("\n")  # a list item's paragraph ended it
+    return inner + ("\n" if ends else "")
 
 
 def _list(value: Any) -> list[str]:

@@ -312,3 +312,42 @@ def test_works_without_the_stacktrace_extractor(
     assert counts["tickets"] == 2 and counts["traces"] == 0 and counts["solutions"] == 1
     kinds = fresh.read("MATCH (y:Symptom) RETURN DISTINCT y.kind AS k")
     assert kinds == [{"k": "code"}]
+
+
+def test_jira_cloud_adf_bodies_become_plain_text() -> None:
+    """REST v3 descriptions and comments are Atlassian document format."""
+
+    def text(t: str) -> dict[str, object]:
+        return {"type": "text", "text": t}
+
+    description = {"type": "doc", "version": 1, "content": [
+        {"type": "paragraph", "content": [
+            text("Relay fails for "),
+            {"type": "mention", "attrs": {"id": "5b1", "text": "@Li Lei"}},
+            {"type": "hardBreak"}, text("see "),
+            {"type": "inlineCard", "attrs": {"url": "https://status.example.com/i/77"}}]},
+        {"type": "codeBlock", "attrs": {"language": "text"},
+         "content": [text("ERROR RLY-4031: frame queue full")]},
+        {"type": "bulletList", "content": [
+            {"type": "listItem", "content": [{"type": "paragraph", "content": [text("one")]}]},
+            {"type": "listItem", "content": [{"type": "paragraph", "content": [text("two")]}]}]},
+    ]}  # fmt: skip
+    comment = {"type": "doc", "version": 1, "content": [
+        {"type": "paragraph", "content": [text("Fixed by raising the queue size.")]}]}  # fmt: skip
+    issue = {"id": "10010", "key": "RLY-12", "fields": {
+        "summary": "Relay queue full", "description": description,
+        "status": {"name": "Done"}, "reporter": {"accountId": "5b1"},
+        "created": "2026-01-01T00:00:00.000+0000",
+        "comment": {"comments": [{"author": {"accountId": "7c2"}, "body": comment,
+                                  "created": "2026-01-02T00:00:00.000+0000"}]}}}  # fmt: skip
+    batch = parse_tickets(json.dumps({"issues": [issue]}).encode(), "jira-cloud.json")
+    assert not batch.problems, batch.problems
+    [t] = batch.records
+    first = t.description
+    assert first.splitlines()[:2] == [
+        "Relay fails for @Li Lei",
+        "see https://status.example.com/i/77",
+    ]
+    assert "ERROR RLY-4031: frame queue full" in first.splitlines()
+    assert first.splitlines()[-2:] == ["one", "two"]
+    assert t.messages[-1].body == "Fixed by raising the queue size."
