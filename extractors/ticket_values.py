@@ -71,7 +71,8 @@ def _adf_text(node: Any) -> str:
         return str(node.get("text", ""))
     if kind == "hardBreak":
         return "\n"
-    attrs = node.get("attrs") if isinstance(node.get("attrs"), dict) else {}
+    raw_attrs = node.get("attrs")
+    attrs: dict[str, Any] = raw_attrs if isinstance(raw_attrs, dict) else {}
     if kind in _ADF_INLINE_ATTR:
         return str(attrs.get(_ADF_INLINE_ATTR[kind]) or "")
     inner = "".join(_adf_text(c) for c in node.get("content") or [])
