@@ -334,7 +334,9 @@ def ingest(
         )
         raise click.exceptions.Exit(1)
     if not report.failed and ok == 0:
-        click.echo("nothing to ingest: no .html, .htm, .md, .markdown, .csv or .xlsx files found")
+        from extractors.ingest import KINDS
+
+        click.echo(f"nothing to ingest: no {', '.join(sorted(KINDS))} files found")
 
 
 def _print_report(report: IngestReport, findings: list[Finding]) -> None:

@@ -28,6 +28,7 @@ from extractors.html_doc import parse_html
 from extractors.log_format import check_log_file, parse_format
 from extractors.log_graph import ingest_log
 from extractors.markdown_doc import parse_markdown
+from extractors.plain_text_doc import parse_text
 from extractors.records import (
     EXTRACTOR_VERSION,
     ErrorCodeRecord,
@@ -55,12 +56,12 @@ from graph.store import Store, Transaction
 KINDS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
          ".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "json",
          ".ndjson": "json", ".xml": "xml", ".png": "image", ".jpg": "image",
-         ".jpeg": "image", ".log": "log"}  # fmt: skip
+         ".jpeg": "image", ".log": "log", ".txt": "text"}  # fmt: skip
 # A log file's line format, when no `FILE.log.format` file next to it says
 # otherwise: the whole line is the message (dates and numbers become <*>).
 DEFAULT_LOG_FORMAT = "<Content>"
 # Kinds whose sources are documents (Document and Section nodes).
-DOCUMENT_KINDS = {"html", "markdown", "image"}
+DOCUMENT_KINDS = {"html", "markdown", "text", "image"}
 BATCH_FILES = 100
 # Record failures kept on a Source to report again while the file is unchanged.
 MAX_KEPT_PROBLEMS = 200
@@ -135,6 +136,10 @@ def parse_file(path: Path, data: bytes, ticket_fields: CustomFields | None = Non
         extract_layouts(source)
     elif kind == "markdown":
         source = parse_markdown(data, uri)
+        extract_tables(source)
+        extract_layouts(source)
+    elif kind == "text":
+        source = parse_text(data, uri)
         extract_tables(source)
         extract_layouts(source)
     elif kind == "csv":
