@@ -22,7 +22,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.errcode_layouts import ERROR_CUE, MIN_CODES
 from extractors.records import ErrorCodeRecord, ExtractionError, ParsedSource, Table, digest
@@ -216,6 +216,12 @@ def extract_tables(source: ParsedSource) -> None:
     for i, table in enumerate(source.tables, start=1):
         context = " ".join((paths.get(table.section_id or "", ""), source.title or ""))
         columns = code_columns(table, context)
+        if columns is None and not table.headers and len(table.rows) > 1:
+            # No <th> row (Word tables, many hand-written pages): the first row
+            # may still be the header.
+            promoted = replace(table, headers=table.rows[0], rows=table.rows[1:])
+            if (columns := code_columns(promoted, context)) is not None:
+                table = promoted
         if columns is None:
             continue
         where = f"table {i}" + (f" (line {table.line})" if table.line else "")

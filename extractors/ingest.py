@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from extractors.community import is_community, parse_community
 from extractors.community_write import write_community
+from extractors.docx_doc import parse_docx
 from extractors.errcode_layouts import extract_layouts
 from extractors.errcode_table import extract_tables, parse_csv
 from extractors.html_doc import parse_html
@@ -56,12 +57,13 @@ from graph.store import Store, Transaction
 KINDS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
          ".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "json",
          ".ndjson": "json", ".xml": "xml", ".png": "image", ".jpg": "image",
-         ".jpeg": "image", ".log": "log", ".txt": "text"}  # fmt: skip
+         ".jpeg": "image", ".log": "log", ".txt": "text",
+         ".docx": "docx"}  # fmt: skip
 # A log file's line format, when no `FILE.log.format` file next to it says
 # otherwise: the whole line is the message (dates and numbers become <*>).
 DEFAULT_LOG_FORMAT = "<Content>"
 # Kinds whose sources are documents (Document and Section nodes).
-DOCUMENT_KINDS = {"html", "markdown", "text", "image"}
+DOCUMENT_KINDS = {"html", "markdown", "text", "docx", "image"}
 BATCH_FILES = 100
 # Record failures kept on a Source to report again while the file is unchanged.
 MAX_KEPT_PROBLEMS = 200
@@ -136,6 +138,10 @@ def parse_file(path: Path, data: bytes, ticket_fields: CustomFields | None = Non
         extract_layouts(source)
     elif kind == "markdown":
         source = parse_markdown(data, uri)
+        extract_tables(source)
+        extract_layouts(source)
+    elif kind == "docx":
+        source = parse_docx(data, uri)
         extract_tables(source)
         extract_layouts(source)
     elif kind == "text":

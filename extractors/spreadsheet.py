@@ -15,14 +15,11 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from extractors.archive import check_unpacked
 from extractors.errcode_table import add_rows
 from extractors.records import ExtractionError, ParsedSource, digest
 
 MAX_ROWS = 200_000  # per sheet; larger exports are split before ingesting
-# A workbook is a zip: what it unpacks to is what parsing costs in memory, and a
-# 1 MB file can unpack to gigabytes. Real error-code and spec workbooks unpack
-# to a few megabytes.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_COLUMNS = 1_000  # Excel allows 16,384; a table of codes or specs has dozens
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 
@@ -37,21 +34,8 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _check_unpacked(data: bytes, uri: str) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            unpacked = sum(i.file_size for i in z.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ExtractionError(f"{uri}: not a readable .xlsx workbook ({exc})") from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ExtractionError(
-            f"{uri}: the workbook unpacks to {unpacked / 2**20:,.0f} MiB, over the limit of "
-            f"{MAX_UNPACKED_BYTES / 2**20:,.0f} MiB; split it or export the table as CSV"
-        )
-
-
 def parse_xlsx(data: bytes, uri: str) -> ParsedSource:
-    _check_unpacked(data, uri)
+    check_unpacked(data, uri, ".xlsx workbook")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

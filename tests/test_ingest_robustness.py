@@ -146,7 +146,7 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused(fresh: Store, tmp_pat
     """One cell of 300 MiB in a file of well under a megabyte."""
     import zipfile
 
-    from extractors.spreadsheet import MAX_UNPACKED_BYTES
+    from extractors.archive import MAX_UNPACKED_BYTES
 
     plain = tmp_path / "plain.xlsx"
     _workbook(plain, [HEADER, ["RL-1", "relay down", "1. restart the relay"]])

@@ -1,0 +1,30 @@
+"""Limits on zip-based office files (.xlsx, .docx) before any parser opens them.
+
+A workbook or a Word document is a zip archive: what it unpacks to is what
+parsing costs in memory, and a 1 MB file can unpack to gigabytes. Real
+error-code tables, spec sheets and manuals unpack to a few megabytes.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from extractors.records import ExtractionError
+
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+def check_unpacked(data: bytes, uri: str, what: str, limit: int = MAX_UNPACKED_BYTES) -> None:
+    """Refuse ``data`` (an office file, ``what`` names its kind) that is not a
+    zip archive or unpacks past ``limit`` bytes, naming the file and the limit."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ExtractionError(f"{uri}: not a readable {what} ({exc})") from exc
+    if unpacked > limit:
+        raise ExtractionError(
+            f"{uri}: the {what} unpacks to {unpacked / 2**20:,.0f} MiB, over the limit of "
+            f"{limit / 2**20:,.0f} MiB; split it or export it in a simpler format"
+        )
