@@ -29,6 +29,7 @@ from extractors.html_doc import parse_html
 from extractors.log_format import check_log_file, parse_format
 from extractors.log_graph import ingest_log
 from extractors.markdown_doc import parse_markdown
+from extractors.pdf_doc import parse_pdf
 from extractors.plain_text_doc import parse_text
 from extractors.records import (
     EXTRACTOR_VERSION,
@@ -58,12 +59,12 @@ KINDS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markd
          ".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "json",
          ".ndjson": "json", ".xml": "xml", ".png": "image", ".jpg": "image",
          ".jpeg": "image", ".log": "log", ".txt": "text",
-         ".docx": "docx"}  # fmt: skip
+         ".docx": "docx", ".pdf": "pdf"}  # fmt: skip
 # A log file's line format, when no `FILE.log.format` file next to it says
 # otherwise: the whole line is the message (dates and numbers become <*>).
 DEFAULT_LOG_FORMAT = "<Content>"
 # Kinds whose sources are documents (Document and Section nodes).
-DOCUMENT_KINDS = {"html", "markdown", "text", "docx", "image"}
+DOCUMENT_KINDS = {"html", "markdown", "text", "docx", "pdf", "image"}
 BATCH_FILES = 100
 # Record failures kept on a Source to report again while the file is unchanged.
 MAX_KEPT_PROBLEMS = 200
@@ -140,8 +141,8 @@ def parse_file(path: Path, data: bytes, ticket_fields: CustomFields | None = Non
         source = parse_markdown(data, uri)
         extract_tables(source)
         extract_layouts(source)
-    elif kind == "docx":
-        source = parse_docx(data, uri)
+    elif kind in ("docx", "pdf"):
+        source = parse_docx(data, uri) if kind == "docx" else parse_pdf(data, uri)
         extract_tables(source)
         extract_layouts(source)
     elif kind == "text":
