@@ -6,7 +6,9 @@ body text, and a short line set clearly larger is a heading, one level per
 larger size (the largest is level 1). The result is rendered as a small HTML
 page and read by the HTML extractor, so sections, tables of codes in the
 text and citations work as for any page. A page with no text layer (a
-scanned page) is reported: OCR of PDF pages is not done yet.
+scanned page) is rendered with pypdfium2 and read by the screenshot OCR
+(Tesseract), up to ``MAX_OCR_PAGES`` pages a file; its lines count as body
+text, and the document's confidence is the OCR's where that was needed.
 """
 
 from __future__ import annotations
@@ -17,15 +19,19 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import PurePath
 
+import pypdfium2 as pdfium
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSException
 
 from extractors.html_doc import parse_html
+from extractors.ocr import ocr_image
 from extractors.records import ExtractionError, ParsedSource, digest
 
 HEADING_RATIO = 1.15  # a heading's size over the body text's
+MAX_OCR_PAGES = 50  # scanned pages read per file; the rest are reported
+OCR_SCALE = 300 / 72  # render at 300 dpi, what OCR of scans expects
 MAX_HEADING_CHARS = 120
 MAX_LEVELS = 4
 
@@ -62,7 +68,8 @@ def _lines(data: bytes, uri: str) -> tuple[list[_Line], list[int]]:
 
 
 def _page(lines: list[_Line], title: str) -> str:
-    body = Counter(ln.size for ln in lines for _ in ln.text).most_common(1)[0][0]
+    sized = Counter(ln.size for ln in lines if ln.size for _ in ln.text)
+    body = sized.most_common(1)[0][0] if sized else 0.0
     larger = sorted({ln.size for ln in lines if ln.size >= body * HEADING_RATIO}, reverse=True)[
         :MAX_LEVELS
     ]
@@ -88,21 +95,56 @@ def _page(lines: list[_Line], title: str) -> str:
     return "".join(parts) + "</body></html>"
 
 
+def _ocr_pages(
+    data: bytes, uri: str, pages: list[int], warnings: list[str]
+) -> tuple[list[_Line], float | None]:
+    """The lines of scanned pages (1-based numbers) and the OCR's lowest
+    confidence; a page OCR cannot read is a warning, the others are kept."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise ExtractionError(f"{uri}: its scanned pages cannot be rendered ({exc})") from exc
+    lines: list[_Line] = []
+    confidences: list[float] = []
+    try:
+        for number in pages:
+            image = pdf[number - 1].render(scale=OCR_SCALE).to_pil()
+            buf = io.BytesIO()
+            image.save(buf, format="PNG")
+            try:
+                result = ocr_image(buf.getvalue(), name=f"page {number}")
+            except ExtractionError as exc:
+                warnings.append(f"{uri}: scanned {exc}")
+                continue
+            lines += [_Line(ln.text, 0.0, number) for ln in result.lines if ln.text.strip()]
+            confidences.append(result.mean_confidence)
+    finally:
+        pdf.close()
+    return lines, (min(confidences) if confidences else None)
+
+
 def parse_pdf(data: bytes, uri: str) -> ParsedSource:
     if not data.startswith(b"%PDF"):
         raise ExtractionError(f"{uri}: not a PDF (no %PDF header)")
     lines, empty = _lines(data, uri)
+    scanned, skipped = empty[:MAX_OCR_PAGES], empty[MAX_OCR_PAGES:]
+    confidence = None
+    warnings: list[str] = []
+    if scanned:
+        read, confidence = _ocr_pages(data, uri, scanned, warnings)
+        lines = sorted(lines + read, key=lambda ln: ln.page)  # stable: order within a page
     if not lines:
-        raise ExtractionError(
-            f"{uri}: the PDF has no text layer (scanned pages?); OCR of PDF pages is not "
-            "supported yet"
-        )
+        why = f" ({warnings[0].removeprefix(uri + ': ')})" if warnings else ""
+        raise ExtractionError(f"{uri}: no text in the PDF, neither a text layer nor by OCR{why}")
     source = parse_html(_page(lines, PurePath(uri).stem).encode(), uri)
     source.kind = "pdf"
     source.hash = digest(data)
-    if empty:
-        pages = ", ".join(str(p) for p in empty[:10]) + (" ..." if len(empty) > 10 else "")
+    if confidence is not None:
+        source.confidence = round(min(source.confidence, confidence), 3)
+    source.warnings.extend(warnings)
+    if skipped:
         source.warnings.append(
-            f"{uri}: pages {pages} have no text layer (scanned?) and were not read"
+            f"{uri}: {len(skipped)} more pages without a text layer were not read "
+            f"(OCR stops at {MAX_OCR_PAGES} pages a file)"
         )
     return source

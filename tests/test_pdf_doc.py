@@ -59,6 +59,26 @@ def test_pdf_documents_are_ingested(fresh: Store, tmp_path: Path) -> None:
     assert "Known issues" in {r["t"] for r in rows}
 
 
+def test_a_scanned_page_is_read_by_ocr(tmp_path: Path) -> None:
+    """A page that is only an image (as a scanner writes it) goes through OCR."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.fonts import find_font
+
+    path, index = find_font("sans")
+    fnt = ImageFont.truetype(path, 40, index=index)
+    img = Image.new("RGB", (1700, 400), "white")
+    draw = ImageDraw.Draw(img)
+    draw.text((60, 60), "Error RLY-4031: frame queue is full.", font=fnt, fill="black")
+    draw.text((60, 160), "Raise the queue limit and restart the relay.", font=fnt, fill="black")
+    scan = tmp_path / "scan.pdf"
+    img.save(scan, format="PDF", resolution=200)
+    source = parse_pdf(scan.read_bytes(), str(scan))
+    text = " ".join(s.text for s in source.sections)
+    assert "RLY-4031" in text and "restart the relay" in text
+    assert source.confidence < 1.0  # the OCR's, not a text layer's
+
+
 def test_what_is_not_a_pdf_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ExtractionError, match="no %PDF header"):
         parse_pdf(b"<html>not a pdf</html>", "/docs/x.pdf")
