@@ -12,6 +12,7 @@ problem; the rest of the ingest goes on and nothing stored is touched.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -126,6 +127,56 @@ def _files(root: Path, unreadable: list[OSError] | None = None) -> Iterable[Path
         dirnames.sort()
         for name in sorted(filenames):
             yield Path(dirpath) / name
+
+
+# Markup a documentation build keeps beside (or under _sources/) the pages it rendered.
+_SOURCE_SUFFIXES = (".rst", ".adoc", ".asciidoc", ".md", ".markdown")
+# AsciiDoc and reStructuredText by shape: a definition term or a directive.
+_MARKUP_SOURCE = re.compile(
+    r"^(?:\S[^\n]*::[ \t]*$|(?:include|ifdef|ifndef|endif)::|\.\. [a-z-]+::)", re.M
+)
+
+
+def _without_page_sources(files: list[Path]) -> list[Path]:
+    """Drop the markup sources of rendered pages.
+
+    Documentation builds ship each page's source beside its HTML: Sphinx under
+    ``_sources/`` (``<page>.rst.txt``), AsciiDoc builds as ``<page>.txt`` next
+    to ``<page>.html`` together with the fragments the pages include.
+    Ingesting them would put pages in the graph twice. A ``.txt`` is left out
+    when it is under ``_sources/``, when its page was rendered, or when it sits
+    among rendered pages and reads as AsciiDoc or reStructuredText markup; a
+    plain-text runbook, even beside HTML pages, is kept.
+    """
+    pages = {p.with_suffix("") for p in files if KINDS.get(p.suffix.lower()) == "html"}
+    page_dirs = {p.parent for p in pages}
+    kept = []
+    for p in files:
+        if p.suffix.lower() == ".txt" and _build_input(p, pages, page_dirs):
+            continue
+        kept.append(p)
+    return kept
+
+
+# Files a web site serves for robots and people, not documentation.
+_SITE_FILES = frozenset({"robots.txt", "humans.txt", "security.txt", "ads.txt"})
+
+
+def _build_input(txt: Path, pages: set[Path], page_dirs: set[Path]) -> bool:
+    if "_sources" in txt.parts or (txt.name.lower() in _SITE_FILES and txt.parent in page_dirs):
+        return True
+    stem = txt.with_suffix("")
+    if stem.suffix.lower() in _SOURCE_SUFFIXES:
+        stem = stem.with_suffix("")
+    if stem in pages:
+        return True
+    if txt.parent not in page_dirs:
+        return False
+    try:
+        head = txt.read_bytes()[:65536].decode("utf-8", "replace")
+    except OSError:
+        return False  # reported when it is read
+    return _MARKUP_SOURCE.search(head) is not None
 
 
 def parse_file(path: Path, data: bytes, ticket_fields: CustomFields | None = None) -> ParsedSource:
@@ -290,6 +341,8 @@ class Ingestor:
             every = list(_files(root, unreadable))
             files = sorted((p for p in every if p.suffix.lower() in KINDS or root.is_file()),
                            key=_order)  # fmt: skip
+            if root.is_dir():
+                files = _without_page_sources(files)
             report.skipped += len(every) - len(files) if root.is_dir() else 0
             out_of_reach = [str(e.filename) for e in unreadable]
             for err in unreadable:

@@ -76,3 +76,23 @@ def test_text_runbooks_are_ingested(fresh: Store, tmp_path: Path) -> None:
         "MATCH (d:Document {kind: 'text'})-[:HAS_SECTION]->(s:Section) RETURN s.title AS t"
     )
     assert "1.1 When the queue does not drain" in {r["t"] for r in rows}
+
+
+def test_sources_of_rendered_pages_are_not_ingested_twice(fresh: Store, tmp_path: Path) -> None:
+    """Sphinx keeps _sources/<page>.rst.txt and AsciiDoc builds <page>.txt beside
+    each rendered page; only the pages are documents, a text without a page is one."""
+    page = "<html><head><title>{t}</title></head><body><h1>{t}</h1><p>Relay {t}.</p></body></html>"
+    (tmp_path / "_sources" / "guide").mkdir(parents=True)
+    (tmp_path / "guide").mkdir()
+    (tmp_path / "guide" / "queues.html").write_text(page.format(t="Queues"), encoding="utf-8")
+    (tmp_path / "_sources" / "guide" / "queues.rst.txt").write_text("Queues\n======\n")
+    (tmp_path / "relayctl.html").write_text(page.format(t="relayctl"), encoding="utf-8")
+    (tmp_path / "relayctl.txt").write_text("relayctl(1)\n===========\n", encoding="utf-8")
+    # an AsciiDoc fragment the pages include, and a web server's file
+    (tmp_path / "frame-options.txt").write_text("--max-frames=<n>::\n\tAt most n frames.\n")
+    (tmp_path / "robots.txt").write_text("User-agent: *\nDisallow:\n", encoding="utf-8")
+    (tmp_path / "NOTES.txt").write_text(RUNBOOK, encoding="utf-8")  # a runbook beside pages
+    report = Ingestor(fresh, progress=False).run([tmp_path])
+    assert report.new == 3 and report.skipped == 4 and not report.failed
+    rows = fresh.read("MATCH (d:Document) RETURN d.source AS s")
+    assert sorted(Path(r["s"]).name for r in rows) == ["NOTES.txt", "queues.html", "relayctl.html"]
