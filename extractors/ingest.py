@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,6 +129,13 @@ def _files(root: Path, unreadable: list[OSError] | None = None) -> Iterable[Path
             yield Path(dirpath) / name
 
 
+# Documents by kind; each gives sections, and its tables may hold error codes.
+DOCUMENT_PARSERS: dict[str, Callable[[bytes, str], ParsedSource]] = {
+    "html": parse_html, "markdown": parse_markdown, "text": parse_text,
+    "docx": parse_docx, "pdf": parse_pdf,
+}  # fmt: skip
+
+
 # Markup a documentation build keeps beside (or under _sources/) the pages it rendered.
 _SOURCE_SUFFIXES = (".rst", ".adoc", ".asciidoc", ".md", ".markdown")
 # AsciiDoc and reStructuredText by shape: a definition term or a directive.
@@ -184,20 +191,9 @@ def parse_file(path: Path, data: bytes, ticket_fields: CustomFields | None = Non
     exports that hold product and version (configured per account)."""
     uri = str(path)
     kind = KINDS.get(path.suffix.lower())
-    if kind == "html":
-        source = parse_html(data, uri)
-        extract_tables(source)
-        extract_layouts(source)
-    elif kind == "markdown":
-        source = parse_markdown(data, uri)
-        extract_tables(source)
-        extract_layouts(source)
-    elif kind in ("docx", "pdf"):
-        source = parse_docx(data, uri) if kind == "docx" else parse_pdf(data, uri)
-        extract_tables(source)
-        extract_layouts(source)
-    elif kind == "text":
-        source = parse_text(data, uri)
+    if kind in DOCUMENT_PARSERS:
+        source = DOCUMENT_PARSERS[kind](data, uri)
+        # error codes in the document's tables and definition lists
         extract_tables(source)
         extract_layouts(source)
     elif kind == "csv":

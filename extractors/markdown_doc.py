@@ -14,7 +14,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from extractors.html_doc import parse_html
-from extractors.records import ExtractionError, ParsedSource, digest
+from extractors.records import ExtractionError, ParsedSource, digest, document_text
 
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)
 _md = MarkdownIt("commonmark").enable("table")
@@ -36,12 +36,7 @@ def _anchor_headings(tokens: list[Any]) -> None:
 
 
 def parse_markdown(data: bytes, uri: str) -> ParsedSource:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ExtractionError(f"{uri}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    if "\x00" in text:
-        raise ExtractionError(f"{uri}: binary data, not a Markdown document")
+    text = document_text(data, uri, "a Markdown document")
     meta: dict[str, Any] = {}
     m = _FRONT.match(text)
     if m:

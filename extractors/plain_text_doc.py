@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from extractors.markdown_doc import parse_markdown
-from extractors.records import ExtractionError, ParsedSource
+from extractors.records import ExtractionError, ParsedSource, document_text
 
 MAX_HEADING_CHARS = 80
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?[ \t]+(\S.*)$")
@@ -53,12 +53,7 @@ def to_markdown(text: str) -> str:
 
 
 def parse_text(data: bytes, uri: str) -> ParsedSource:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ExtractionError(f"{uri}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    if "\x00" in text:
-        raise ExtractionError(f"{uri}: binary data, not a text document")
+    text = document_text(data, uri, "a text document")
     if not text.strip():
         raise ExtractionError(f"{uri}: text document has no text")
     source = parse_markdown(to_markdown(text).encode(), uri)

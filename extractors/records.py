@@ -135,3 +135,15 @@ class ParsedSource:
 
 class ExtractionError(Exception):
     """A source could not be extracted; the message names the file and the problem."""
+
+
+def document_text(data: bytes, uri: str, what: str) -> str:
+    """A text document's characters (UTF-8, a byte-order mark dropped); raises
+    ExtractionError naming ``uri`` for other encodings and binary data."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ExtractionError(f"{uri}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    if "\x00" in text:
+        raise ExtractionError(f"{uri}: binary data, not {what}")
+    return text
