@@ -1,38 +1,58 @@
-"""Log parsing accuracy and speed: graphdesk's TemplateMiner against drain3, side by side.
+"""Log template mining out of sample: leave-one-system-out against drain3, and logs nobody tuned on.
 
-For each LogHub 2k data set under ``../shared/data/loghub/`` (raw log, ground
-truth, header format from ``formats.json``) the raw log is split into header
-fields and Content with ``extractors.log_format.parse_format``; both parsers
-then read the same Content list in the same process:
+Data: the eight LogHub 2k sets under ``../shared/data/loghub/`` (raw log,
+corrected ground truth, header format from ``formats.json``) and, when present,
+the sets under ``bench/logsets/`` (logs of real programs run here, labelled by
+hand; same layout). Headers are split with ``extractors.log_format``; every
+parser reads the same Content list in the same process.
 
-- ours: ``extractors.logs.TemplateMiner`` with its one built-in configuration;
-- drain3 (the reference Drain implementation, PyPI ``drain3``) configured as
-  commonly done for LogHub with one setting for all data sets: depth 4,
-  sim_th 0.4, max_children 100, and the same generic masks (``MASKS``: URLs,
-  IPs, block ids, hex, paths, numbers).
+Leave-one-system-out (the headline). For each LogHub set, the miner's settings
+(``extractors.logs.MinerSettings``: thresholds and shape rules, each of which can
+be switched off) are selected on the other seven by coordinate ascent from a
+fixed starting point (every rule on, middle thresholds), maximising their mean
+grouping accuracy; a rule stays on only when it is strictly better on the seven
+(a tie switches it off), so a rule that helps only the held-out set does not
+reach it. The eighth is then parsed once with that selection. drain3 gets the
+same treatment over its own knobs (similarity threshold and tree depth) with the
+same generic masks, and is also run with the common LogHub setting (depth 4,
+sim_th 0.4) and with its library defaults (no masks).
 
-Metrics: grouping accuracy (GA: a line counts when the set of lines sharing
-its predicted template equals the set sharing its true template), parsing
-accuracy (PA: predicted template text equals the true one, whitespace
-collapsed, drain3's named masks read as ``<*>``), and lines/s (best of
-``--repeat`` timed runs of the whole pass: every line added, then every
-line's final template looked up).
+Logs nobody tuned on. The sets under ``bench/logsets/`` are parsed with the
+miner's shipped defaults and with drain3 (LogHub setting, and its knobs selected
+on all eight LogHub sets): a second out-of-sample check, on other software.
 
-Usage: python bench/log_parsing.py [--data DIR] [--repeat N] [--out bench/results]
-Writes log_parsing.json and log_parsing.md under --out.
+In sample (labelled so): the shipped defaults on the eight LogHub sets, which
+the miner's rules were written while reading.
+
+Metrics: grouping accuracy (GA: a line counts when the set of lines sharing its
+predicted template equals the set sharing its true template), parsing accuracy
+(PA: the predicted template text equals the true one, whitespace collapsed), and
+lines/s (best of ``--repeat`` timed runs of adding every line and looking up
+every line's final template), shipped defaults against drain3's LogHub setting.
+
+Which published ideas the miner uses is written in ``extractors/logs.py``
+(Drain's length buckets and positional similarity without its first-token tree;
+the frequency view of Logram, LFA and Brain for deciding constants; generic
+masking as the Loghub-2.0 study and Khan et al. recommend).
+
+Usage: python bench/log_parsing.py [--data DIR] [--extra DIR] [--repeat N] [--out DIR]
+Writes log_parsing.json, log_parsing.md and log_parsing.png under --out.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import platform
 import re
+import statistics
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -41,31 +61,68 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractors.log_format import parse_format  # noqa: E402
-from extractors.logs import MASKS, TemplateMiner  # noqa: E402
+from extractors.logs import MASKS, MinerSettings, TemplateMiner, TokenRules  # noqa: E402
 
-DATASETS = ("HDFS", "Hadoop", "Spark", "Zookeeper", "BGL", "HPC", "Apache", "OpenSSH")
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "loghub"
+DEFAULT_EXTRA = ROOT / "bench" / "logsets"
 GOAL = (
-    "grouping accuracy above drain3's on every data set and on average, "
-    "at no less than its speed (lines/s), one configuration for all data sets"
+    "on systems not tuned on (leave-one-system-out): mean grouping accuracy >= 0.90, "
+    "no system below drain3, at no less than drain3's speed"
 )
 _DRAIN_MASK = re.compile("<(?:" + "|".join(name for name, _ in MASKS) + ")>")
 
+#: The fixed starting point of the selection: every rule on, middle thresholds.
+START = MinerSettings(
+    similarity=0.5, min_variable_values=3, rare_value_share=0.5, max_event_words=0
+)
+#: What the selection may change: a field of MinerSettings (``tokens.x`` for the
+#: token rules) and its candidate values; booleans are rules that can be dropped.
+SPACE: tuple[tuple[str, tuple[Any, ...]], ...] = (
+    ("similarity", (0.4, 0.5, 0.6)),
+    ("min_variable_values", (2, 3, 4)),
+    ("rare_value_share", (0.34, 0.5, 0.67)),
+    ("max_event_words", (0, 4, 8)),
+    *((f"tokens.{f.name}", (True, False)) for f in dataclasses.fields(TokenRules)),
+    *(
+        (f.name, (True, False))
+        for f in dataclasses.fields(MinerSettings)
+        if f.type in ("bool", bool)
+    ),
+)
+DRAIN_SPACE = {"sim_th": (0.3, 0.4, 0.5, 0.6, 0.7), "depth": (3, 4, 5, 6)}
+DRAIN_LOGHUB = {"sim_th": 0.4, "depth": 4}
 
-def load(data: Path, name: str, fmt: str) -> tuple[list[str], list[str], int]:
-    """Content per line (from the raw log via the format), true templates, header mismatches."""
-    pattern = parse_format(fmt)
-    contents = []
-    raw = (data / name / f"{name}_2k.log").read_text(encoding="utf-8", errors="replace")
-    for line in raw.splitlines():
-        m = pattern.match(line.strip())
-        contents.append(m.group("Content") if m else line.strip())
-    with (data / name / f"{name}_2k.log_structured_corrected.csv").open(encoding="utf-8") as fh:
-        truth = list(csv.DictReader(fh))
-    if len(truth) != len(contents):
-        raise SystemExit(f"{name}: {len(contents)} log lines but {len(truth)} ground-truth rows")
-    mismatched = sum(1 for c, t in zip(contents, truth, strict=True) if c != t["Content"])
-    return contents, [t["EventTemplate"] for t in truth], mismatched
+
+@dataclass
+class LogSet:
+    name: str
+    group: str  # "loghub" or "extra"
+    contents: list[str]
+    truth: list[str]
+    header_mismatches: int
+
+
+def load_sets(data: Path, group: str) -> list[LogSet]:
+    formats = json.loads((data / "formats.json").read_text(encoding="utf-8"))
+    out = []
+    for name in sorted(formats):
+        folder = data / name
+        if not (folder / f"{name}_2k.log").is_file():
+            continue
+        pattern = parse_format(formats[name])
+        raw = (folder / f"{name}_2k.log").read_text(encoding="utf-8", errors="replace")
+        contents = []
+        for line in raw.splitlines():
+            m = pattern.match(line.strip())
+            contents.append(m.group("Content") if m else line.strip())
+        with (folder / f"{name}_2k.log_structured_corrected.csv").open(encoding="utf-8") as fh:
+            truth_rows = list(csv.DictReader(fh))
+        if len(truth_rows) != len(contents):
+            raise SystemExit(f"{name}: {len(contents)} log lines, {len(truth_rows)} truth rows")
+        mismatched = sum(1 for c, t in zip(contents, truth_rows, strict=True) if c != t["Content"])
+        truth = [t["EventTemplate"] for t in truth_rows]
+        out.append(LogSet(name, group, contents, truth, mismatched))
+    return out
 
 
 def grouping_accuracy(predicted: Sequence[object], truth: Sequence[str]) -> float:
@@ -89,105 +146,227 @@ def parsing_accuracy(templates: Sequence[str], truth: Sequence[str]) -> float:
     return sum(1 for p, t in zip(templates, truth, strict=True) if norm(p) == norm(t)) / len(truth)
 
 
-def run_ours(contents: Sequence[str]) -> tuple[list[object], list[str]]:
-    miner = TemplateMiner()
-    ids = [miner.add(c) for c in contents]
-    found = [miner.template_of(i) for i in ids]
-    return [t.event_id for t in found], [t.template for t in found]
+Run = Callable[[Sequence[str]], tuple[list[object], list[str]]]
 
 
-def run_drain3(contents: Sequence[str]) -> tuple[list[object], list[str]]:
+def ours(settings: MinerSettings) -> Run:
+    def run(contents: Sequence[str]) -> tuple[list[object], list[str]]:
+        miner = TemplateMiner(settings)
+        ids = [miner.add(c) for c in contents]
+        found = [miner.template_of(i) for i in ids]
+        return [t.event_id for t in found], [t.template for t in found]
+
+    return run
+
+
+def drain3(sim_th: float, depth: int, masks: bool = True) -> Run:
     from drain3 import TemplateMiner as Drain3Miner
     from drain3.masking import MaskingInstruction
     from drain3.template_miner_config import TemplateMinerConfig
 
-    config = TemplateMinerConfig()
-    config.drain_depth = 4
-    config.drain_sim_th = 0.4
-    config.drain_max_children = 100
-    config.parametrize_numeric_tokens = True
-    config.masking_instructions = [MaskingInstruction(rx, name) for name, rx in MASKS]
-    miner = Drain3Miner(config=config)
-    ids = [miner.add_log_message(c)["cluster_id"] for c in contents]
-    by_id = {c.cluster_id: c.get_template() for c in miner.drain.clusters}
-    return list(ids), [_DRAIN_MASK.sub("<*>", by_id[i]) for i in ids]
+    def run(contents: Sequence[str]) -> tuple[list[object], list[str]]:
+        config = TemplateMinerConfig()
+        if masks:
+            config.drain_depth = depth
+            config.drain_sim_th = sim_th
+            config.drain_max_children = 100
+            config.parametrize_numeric_tokens = True
+            config.masking_instructions = [MaskingInstruction(rx, name) for name, rx in MASKS]
+        miner = Drain3Miner(config=config)
+        ids = [miner.add_log_message(c)["cluster_id"] for c in contents]
+        by_id = {c.cluster_id: c.get_template() for c in miner.drain.clusters}
+        return list(ids), [_DRAIN_MASK.sub("<*>", by_id[i]) for i in ids]
+
+    return run
 
 
-def timed(
-    run: Callable[[Sequence[str]], tuple[list[object], list[str]]],
-    contents: Sequence[str],
-    repeat: int,
-) -> tuple[list[object], list[str], float]:
+def score(run: Run, s: LogSet) -> dict[str, float]:
+    groups, templates = run(s.contents)
+    return {
+        "ga": round(grouping_accuracy(groups, s.truth), 4),
+        "pa": round(parsing_accuracy(templates, s.truth), 4),
+        "templates": len(set(groups)),
+    }
+
+
+def with_value(settings: MinerSettings, name: str, value: Any) -> MinerSettings:
+    if name.startswith("tokens."):
+        return replace(settings, tokens=replace(settings.tokens, **{name[7:]: value}))
+    return replace(settings, **{name: value})
+
+
+def value_of(settings: MinerSettings, name: str) -> Any:
+    if name.startswith("tokens."):
+        return getattr(settings.tokens, name[7:])
+    return getattr(settings, name)
+
+
+class Selector:
+    """Cached GA of a configuration on a set, and selection on a group of sets."""
+
+    def __init__(self, sets: Sequence[LogSet]) -> None:
+        self.sets = {s.name: s for s in sets}
+        self._ga: dict[tuple[object, str], float] = {}
+
+    def ga(self, key: object, run: Run, name: str) -> float:
+        if (key, name) not in self._ga:
+            self._ga[key, name] = score(run, self.sets[name])["ga"]
+        return self._ga[key, name]
+
+    def mean(self, settings: MinerSettings, names: Iterable[str]) -> float:
+        names = list(names)
+        return sum(self.ga(settings, ours(settings), n) for n in names) / len(names)
+
+    def select(self, names: Sequence[str]) -> MinerSettings:
+        """Coordinate ascent from START; ties keep the current threshold and drop a rule."""
+        current = START
+        best = self.mean(current, names)
+        for _ in range(3):
+            changed = False
+            for name, values in SPACE:
+                for value in values:
+                    if value == value_of(current, name):
+                        continue
+                    candidate = with_value(current, name, value)
+                    got = self.mean(candidate, names)
+                    drops_rule = value is False
+                    if got > best + 1e-9 or (drops_rule and got >= best - 1e-9):
+                        current, best, changed = candidate, got, True
+            if not changed:
+                break
+        return current
+
+    def select_drain(self, names: Sequence[str]) -> dict[str, Any]:
+        best: tuple[float, dict[str, Any]] = (-1.0, DRAIN_LOGHUB)
+        for sim_th in DRAIN_SPACE["sim_th"]:
+            for depth in DRAIN_SPACE["depth"]:
+                knobs = {"sim_th": sim_th, "depth": depth}
+                key = ("drain3", sim_th, depth)
+                got = sum(self.ga(key, drain3(sim_th, depth), n) for n in names) / len(names)
+                if got > best[0] + 1e-9:
+                    best = (got, knobs)
+        return best[1]
+
+
+def changes(settings: MinerSettings) -> dict[str, Any]:
+    """The fields where a selection differs from START."""
+    return {
+        name: value_of(settings, name)
+        for name, _ in SPACE
+        if value_of(settings, name) != value_of(START, name)
+    }
+
+
+def speed(run: Run, contents: Sequence[str], repeat: int) -> float:
     best = float("inf")
-    result: tuple[list[object], list[str]] = ([], [])
     for _ in range(repeat):
         t0 = time.perf_counter()
-        result = run(contents)
+        run(contents)
         best = min(best, time.perf_counter() - t0)
-    return result[0], result[1], best
+    return len(contents) / best
 
 
-def bench(data: Path, repeat: int) -> dict[str, Any]:
-    formats = json.loads((data / "formats.json").read_text(encoding="utf-8"))
-    rows = []
-    for name in DATASETS:
-        contents, truth, mismatched = load(data, name, formats[name])
-        row: dict[str, Any] = {
-            "dataset": name,
-            "lines": len(contents),
-            "true_templates": len(set(truth)),
-            "header_mismatches": mismatched,
+def bench(loghub: list[LogSet], extra: list[LogSet], repeat: int) -> dict[str, Any]:
+    sel = Selector([*loghub, *extra])
+    names = [s.name for s in loghub]
+    shipped = MinerSettings()
+    loso = []
+    for s in loghub:
+        train = [n for n in names if n != s.name]
+        chosen, knobs = sel.select(train), sel.select_drain(train)
+        row = {
+            "dataset": s.name,
+            "lines": len(s.contents),
+            "true_templates": len(set(s.truth)),
+            "header_mismatches": s.header_mismatches,
+            "selected": changes(chosen),
+            "ours": score(ours(chosen), s),
+            "drain3_tuned": {**score(drain3(**knobs), s), **knobs},
+            "drain3_loghub": score(drain3(**DRAIN_LOGHUB), s),
+            "drain3_defaults": score(drain3(0.4, 4, masks=False), s),
+            "in_sample_shipped": score(ours(shipped), s),
+            "lines_per_s": {
+                "ours": round(speed(ours(shipped), s.contents, repeat)),
+                "drain3": round(speed(drain3(**DRAIN_LOGHUB), s.contents, repeat)),
+            },
         }
-        for label, run in (("ours", run_ours), ("drain3", run_drain3)):
-            groups, templates, seconds = timed(run, contents, repeat)
-            row[label] = {
-                "ga": round(grouping_accuracy(groups, truth), 4),
-                "pa": round(parsing_accuracy(templates, truth), 4),
-                "templates": len(set(groups)),
-                "seconds": round(seconds, 4),
-                "lines_per_s": round(len(contents) / seconds),
-            }
-        rows.append(row)
-        o, d = row["ours"], row["drain3"]
+        loso.append(row)
         print(
-            f"{name:10s} GA ours {o['ga']:.4f} drain3 {d['ga']:.4f} | "
-            f"PA ours {o['pa']:.3f} drain3 {d['pa']:.3f} | "
-            f"lines/s ours {o['lines_per_s']:>8,} drain3 {d['lines_per_s']:>8,}",
+            f"{s.name:10s} LOSO GA ours {row['ours']['ga']:.4f} drain3 tuned "
+            f"{row['drain3_tuned']['ga']:.4f} loghub {row['drain3_loghub']['ga']:.4f} | "
+            f"in sample {row['in_sample_shipped']['ga']:.4f} | selected {row['selected']}",
             flush=True,
         )
-    avg: dict[str, Any] = {}
-    for label in ("ours", "drain3"):
+    all_selected = sel.select(names)
+    drain_all = sel.select_drain(names)
+    others = []
+    for s in extra:
+        others.append(
+            {
+                "dataset": s.name,
+                "lines": len(s.contents),
+                "true_templates": len(set(s.truth)),
+                "header_mismatches": s.header_mismatches,
+                "ours": score(ours(shipped), s),
+                "drain3_tuned": {**score(drain3(**drain_all), s), **drain_all},
+                "drain3_loghub": score(drain3(**DRAIN_LOGHUB), s),
+                "drain3_defaults": score(drain3(0.4, 4, masks=False), s),
+                "lines_per_s": {
+                    "ours": round(speed(ours(shipped), s.contents, repeat)),
+                    "drain3": round(speed(drain3(**DRAIN_LOGHUB), s.contents, repeat)),
+                },
+            }
+        )
+        o = others[-1]
+        print(
+            f"{s.name:10s} unseen GA ours {o['ours']['ga']:.4f} drain3 tuned "
+            f"{o['drain3_tuned']['ga']:.4f} loghub {o['drain3_loghub']['ga']:.4f}",
+            flush=True,
+        )
+
+    def mean(rows: list[dict[str, Any]], key: str, metric: str = "ga") -> float:
+        return round(statistics.fmean(r[key][metric] for r in rows), 4) if rows else 0.0
+
+    def rate(rows: list[dict[str, Any]], who: str) -> int:
         lines = sum(r["lines"] for r in rows)
-        seconds = sum(r[label]["seconds"] for r in rows)
-        avg[label] = {
-            "ga": round(sum(r[label]["ga"] for r in rows) / len(rows), 4),
-            "pa": round(sum(r[label]["pa"] for r in rows) / len(rows), 4),
-            "lines_per_s": round(lines / seconds),
+        return round(lines / sum(r["lines"] / r["lines_per_s"][who] for r in rows)) if rows else 0
+
+    summary = {
+        key: {
+            "loso": mean(loso, key),
+            "loso_pa": mean(loso, key, "pa"),
+            "unseen": mean(others, key),
         }
-    # "Above" cannot be met where drain3 is already perfect: a tie at 1.0 counts as met
-    # and is named in the table.
-    ga_every = all(
-        r["ours"]["ga"] > r["drain3"]["ga"] or r["ours"]["ga"] == r["drain3"]["ga"] == 1.0
-        for r in rows
-    )
-    ga_avg = avg["ours"]["ga"] > avg["drain3"]["ga"]
-    speed_every = all(r["ours"]["lines_per_s"] >= r["drain3"]["lines_per_s"] for r in rows)
-    speed_all = avg["ours"]["lines_per_s"] >= avg["drain3"]["lines_per_s"]
+        for key in ("ours", "drain3_tuned", "drain3_loghub", "drain3_defaults")
+    }
+    summary["in_sample_shipped"] = {"loso": mean(loso, "in_sample_shipped")}
+    every = [*loso, *others]
+    checks = {
+        "mean_ga_loso_at_least_0.90": summary["ours"]["loso"] >= 0.90,
+        "no_loso_system_below_drain3": all(
+            r["ours"]["ga"] >= max(r["drain3_tuned"]["ga"], r["drain3_loghub"]["ga"]) for r in loso
+        ),
+        "mean_ga_unseen_at_least_0.90": not others or summary["ours"]["unseen"] >= 0.90,
+        "no_unseen_system_below_drain3": all(
+            r["ours"]["ga"] >= max(r["drain3_tuned"]["ga"], r["drain3_loghub"]["ga"])
+            for r in others
+        ),
+        "speed_at_least_drain3_everywhere": all(
+            r["lines_per_s"]["ours"] >= r["lines_per_s"]["drain3"] for r in every
+        ),
+    }
     return {
         "goal": GOAL,
-        "goal_met": ga_every and ga_avg and speed_every and speed_all,
-        "checks": {
-            "ga_above_drain3_on_every_dataset": ga_every,
-            "ga_above_drain3_on_average": ga_avg,
-            "speed_at_least_drain3_on_every_dataset": speed_every,
-            "speed_at_least_drain3_overall": speed_all,
-        },
-        "datasets": rows,
-        "average": avg,
-        "config": {
-            "ours": "extractors.logs.TemplateMiner() defaults",
-            "drain3": {"depth": 4, "sim_th": 0.4, "max_children": 100, "masks": dict(MASKS)},
-        },
+        "goal_met": all(checks.values()),
+        "checks": checks,
+        "summary": summary,
+        "lines_per_s": {"ours": rate(every, "ours"), "drain3": rate(every, "drain3")},
+        "leave_one_system_out": loso,
+        "unseen_sets": others,
+        "selected_on_all_loghub": changes(all_selected),
+        "shipped_defaults": changes(shipped),
+        "drain3_selected_on_all_loghub": drain_all,
+        "start": dataclasses.asdict(START),
         "environment": {
             "python": platform.python_version(),
             "machine": platform.machine(),
@@ -198,77 +377,144 @@ def bench(data: Path, repeat: int) -> dict[str, Any]:
 
 
 def markdown(result: dict[str, Any]) -> str:
-    ties = [r["dataset"] for r in result["datasets"] if r["ours"]["ga"] == r["drain3"]["ga"] == 1.0]
     met = "yes" if result["goal_met"] else "no"
-    if ties and result["goal_met"]:
-        met += f" (GA on {', '.join(ties)}: a tie at 1.0, which cannot be exceeded)"
+    sm = result["summary"]
     out = [
-        "# Log parsing: grouping accuracy and speed against drain3",
+        "# Log template mining out of sample, against drain3",
         "",
         f"Goal: {result['goal']}. **Met: {met}**",
         "",
-        "| data set | lines | true templates | GA ours | GA drain3 | GA above drain3 "
-        "| PA ours | PA drain3 | templates ours | templates drain3 "
-        "| lines/s ours | lines/s drain3 |",
-        "|---|---:|---:|---:|---:|:---:|---:|---:|---:|---:|---:|---:|",
+        f"**Headline (leave-one-system-out over the 8 LogHub sets): mean GA "
+        f"{sm['ours']['loso']:.4f}** against drain3 {sm['drain3_tuned']['loso']:.4f} "
+        f"(its knobs selected the same way), {sm['drain3_loghub']['loso']:.4f} (LogHub setting) "
+        f"and {sm['drain3_defaults']['loso']:.4f} (library defaults, no masks).",
+        "",
+        "## Leave one system out (each row: settings selected on the other seven)",
+        "",
+        "| held out | lines | true templates | GA ours | GA drain3 tuned | GA drain3 LogHub "
+        "| GA drain3 defaults | PA ours | PA drain3 tuned | selection (changes from the start) "
+        "| in sample: shipped defaults |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
-    for r in result["datasets"]:
-        o, d = r["ours"], r["drain3"]
-        above = "yes" if o["ga"] > d["ga"] else "tie at 1.0" if o["ga"] == d["ga"] == 1.0 else "no"
+    for r in result["leave_one_system_out"]:
+        sel = ", ".join(f"{k}={v}" for k, v in r["selected"].items()) or "(start)"
         out.append(
-            f"| {r['dataset']} | {r['lines']} | {r['true_templates']} | {o['ga']:.4f} "
-            f"| {d['ga']:.4f} | {above} | {o['pa']:.3f} | {d['pa']:.3f} | {o['templates']} "
-            f"| {d['templates']} | {o['lines_per_s']:,} | {d['lines_per_s']:,} |"
+            f"| {r['dataset']} | {r['lines']} | {r['true_templates']} | {r['ours']['ga']:.4f} "
+            f"| {r['drain3_tuned']['ga']:.4f} | {r['drain3_loghub']['ga']:.4f} "
+            f"| {r['drain3_defaults']['ga']:.4f} | {r['ours']['pa']:.3f} "
+            f"| {r['drain3_tuned']['pa']:.3f} | {sel} | {r['in_sample_shipped']['ga']:.4f} |"
         )
-    a = result["average"]
     out.append(
-        f"| **average** | | | **{a['ours']['ga']:.4f}** | **{a['drain3']['ga']:.4f}** "
-        f"| {'yes' if a['ours']['ga'] > a['drain3']['ga'] else 'no'} "
-        f"| {a['ours']['pa']:.3f} | {a['drain3']['pa']:.3f} | | "
-        f"| {a['ours']['lines_per_s']:,} | {a['drain3']['lines_per_s']:,} |"
+        f"| **mean** | | | **{sm['ours']['loso']:.4f}** | {sm['drain3_tuned']['loso']:.4f} "
+        f"| {sm['drain3_loghub']['loso']:.4f} | {sm['drain3_defaults']['loso']:.4f} "
+        f"| {sm['ours']['loso_pa']:.3f} | {sm['drain3_tuned']['loso_pa']:.3f} | "
+        f"| {sm['in_sample_shipped']['loso']:.4f} (in sample) |"
     )
+    if result["unseen_sets"]:
+        out += [
+            "",
+            "## Logs nobody tuned on (bench/logsets: real programs run here, labelled by hand)",
+            "",
+            "Shipped defaults; drain3 with its knobs selected on all eight LogHub sets "
+            f"({result['drain3_selected_on_all_loghub']}) and with the LogHub setting.",
+            "",
+            "| set | lines | true templates | GA ours | GA drain3 tuned | GA drain3 LogHub "
+            "| GA drain3 defaults | PA ours | PA drain3 tuned |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in result["unseen_sets"]:
+            out.append(
+                f"| {r['dataset']} | {r['lines']} | {r['true_templates']} "
+                f"| {r['ours']['ga']:.4f} | {r['drain3_tuned']['ga']:.4f} "
+                f"| {r['drain3_loghub']['ga']:.4f} | {r['drain3_defaults']['ga']:.4f} "
+                f"| {r['ours']['pa']:.3f} | {r['drain3_tuned']['pa']:.3f} |"
+            )
+        out.append(
+            f"| **mean** | | | **{sm['ours']['unseen']:.4f}** | {sm['drain3_tuned']['unseen']:.4f} "
+            f"| {sm['drain3_loghub']['unseen']:.4f} | {sm['drain3_defaults']['unseen']:.4f} | | |"
+        )
+    speed = result["lines_per_s"]
+    out += [
+        "",
+        "## Speed (shipped defaults against drain3's LogHub setting, lines/s)",
+        "",
+        "| set | ours | drain3 |",
+        "|---|---:|---:|",
+    ]
+    for r in [*result["leave_one_system_out"], *result["unseen_sets"]]:
+        out.append(
+            f"| {r['dataset']} | {r['lines_per_s']['ours']:,} | {r['lines_per_s']['drain3']:,} |"
+        )
+    out.append(f"| **all** | **{speed['ours']:,}** | **{speed['drain3']:,}** |")
     out += ["", "Checks:", ""]
     out += [f"- {k.replace('_', ' ')}: {'yes' if v else 'no'}" for k, v in result["checks"].items()]
     env = result["environment"]
     out += [
         "",
-        f"drain3 {env['drain3']} (depth 4, sim_th 0.4, max_children 100) and ours read the "
-        "same Content (headers split with the data set's LogPAI format) with the same generic "
-        "masks; lines/s is the best of "
-        f"{env['repeat']} runs of adding every line and looking up every line's final template "
-        f"(Python {env['python']}, {env['machine']}). GA = grouping accuracy, PA = exact "
-        "template match. Average lines/s = all lines / all seconds.",
+        f"Selection on all eight LogHub sets: {result['selected_on_all_loghub'] or '(start)'}; "
+        f"shipped defaults: {result['shipped_defaults'] or '(start)'} (changes from the start: "
+        "every rule on, similarity 0.5, min_variable_values 3, rare_value_share 0.5, "
+        "max_event_words off).",
         "",
         "Notes:",
         "",
-        "- Where drain3 already groups every line correctly (GA 1.0) it cannot be exceeded; "
-        "such a tie is counted as meeting the per-data-set goal and is named in the table.",
-        "- Our miner's one configuration (extractors/logs.py: SIMILARITY, MIN_VARIABLE_VALUES, "
-        "RARE_VALUE_SHARE and its general token rules) was developed by reading its errors on "
-        "these eight data sets; no rule names a system, a data set or a template. GA barely "
-        "moves across SIMILARITY 0.3-0.6, MIN_VARIABLE_VALUES 3-4 and RARE_VALUE_SHARE "
-        "0.34-0.67 (average GA 0.9978-0.9981), so it does not sit on a tuned edge; other LogHub "
-        "data sets are the real check.",
-        "- Speeds come from a shared 2-core machine; both parsers ran interleaved in one "
-        "process, so the ratio is more telling than the absolute numbers.",
+        "- The leave-one-system-out figure selects thresholds and which rules apply on seven "
+        "sets; the rules themselves were written while reading all eight (in earlier work), so "
+        "it is still optimistic. The sets under bench/logsets were never used to change the "
+        "miner: that table is the cleaner check.",
+        f"- drain3 {env['drain3']}; both parsers read the same Content with the same generic "
+        f"masks; lines/s is the best of {env['repeat']} runs (Python {env['python']}, "
+        f"{env['machine']}, a shared 2-core machine: the ratio is more telling than the "
+        "absolute numbers).",
         "",
     ]
     return "\n".join(out)
 
 
+def plot(result: dict[str, Any], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    rows = [*result["leave_one_system_out"], *result["unseen_sets"]]
+    labels = [
+        r["dataset"] + ("" if r in result["leave_one_system_out"] else "\n(unseen)") for r in rows
+    ]
+    x = np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(max(8, len(rows) * 0.9), 4.5))
+    bars = (("ours", "graphdesk"), ("drain3_tuned", "drain3 tuned"), ("drain3_loghub", "LogHub"))
+    for i, (key, name) in enumerate(bars):
+        ax.bar(x + (i - 1) * 0.27, [r[key]["ga"] for r in rows], 0.27, label=name)
+    ax.axhline(0.9, color="grey", linestyle="--", linewidth=1)
+    ax.set_xticks(x, labels, fontsize=8)
+    ax.set_ylabel("grouping accuracy")
+    ax.set_ylim(0, 1.05)
+    ax.set_title("Out of sample: leave-one-system-out (LogHub) and logs nobody tuned on")
+    ax.legend(loc="lower left", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--extra", type=Path, default=DEFAULT_EXTRA)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = ap.parse_args(argv)
     if not (args.data / "formats.json").is_file():
         print(f"no LogHub data at {args.data} (formats.json missing)", file=sys.stderr)
         return 2
-    result = bench(args.data, args.repeat)
+    loghub = load_sets(args.data, "loghub")
+    extra = load_sets(args.extra, "extra") if (args.extra / "formats.json").is_file() else []
+    result = bench(loghub, extra, args.repeat)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "log_parsing.json").write_text(json.dumps(result, indent=2) + "\n")
     (args.out / "log_parsing.md").write_text(markdown(result))
+    plot(result, args.out / "log_parsing.png")
     print(f"goal met: {result['goal_met']}  -> {args.out / 'log_parsing.md'}")
     return 0
 

@@ -1,39 +1,40 @@
 """Log template mining: log messages -> LogPAI-style templates (``<*>`` for variables).
 
-One configuration for every log, deterministic, no per-system rules:
+One configuration for every log (``MinerSettings``), deterministic, no rule
+for one system:
 
 1. Tokens. A message (the Content after the header) is split on whitespace;
-   each distinct token is masked once and cached: the generic ``MASKS``
-   (URLs, hex-pair ids, IPs, block ids, hex, Unix and Windows paths,
-   numbers), then file names by extension (``chrome.exe``), any word still
-   holding a digit (except names such as ``ssh2``/``eth0``), the value of
-   ``key=value``, day and month names; a hole glued to word characters
-   (``attempt_<*>_<*>``) or joined by dots (``6.1.7601``) becomes one
-   ``<*>``. The masked tokens of a message are its *signature*, so taking a
-   line costs one split and one cached look-up per token.
+   each distinct token is masked once and cached (``extractors.log_tokens``:
+   numbers, addresses, paths, words holding a digit, values of ``key=value``,
+   file names, day and month names). The masked tokens of a message are its
+   *signature*, so taking a line costs one split and one cached look-up per
+   token.
 2. Candidate clusters. Signatures of the same length join the cluster whose
    first signature agrees with them on the most positions (variables match
    variables; a unit after a number, ``12 KB``, counts as part of it), if
-   that is at least ``SIMILARITY`` of the positions.
+   that is at least ``similarity`` of the positions (Drain's idea, without
+   its fixed-depth tree: the first token is not trusted to be constant).
 3. Split or generalise. In a candidate cluster each position with more than
-   one value is judged from its value counts over lines:
+   one value is judged from its value counts over lines (the frequency view
+   of Logram, LFA and Brain: constants repeat, values are rare):
 
    - a variable if most of its lines hold words known to fill variable slots
      elsewhere (values of ``key=value`` tokens, words of positions found
      variable in a first pass: a user name is a variable in every message);
    - a variable if masked values are at least as frequent as any word there;
-   - a variable if it has at least ``MIN_VARIABLE_VALUES`` values and at
-     least ``RARE_VALUE_SHARE`` of them occur once, unless another position
-     changes in lock-step with it (``from NEW to INITED`` / ``from INITED to
-     SETUP``: different events, not two variables), and unless it is the
+   - a variable if it has at least ``min_variable_values`` values and at
+     least ``rare_value_share`` of them occur once (or more than
+     ``max_event_words`` distinct words), unless another position changes in
+     lock-step with it (``moved from A to B`` / ``moved from B to C``: the
+     wording of different events, not two variables), and unless it is the
      first word (the subject or verb of the message);
-   - otherwise a constant that names different events (``LOOKING`` /
-     ``LEADING``, ``failure`` / ``failures``): the cluster is split on all such
-     positions at once, and each part is judged again.
+   - otherwise a constant that names different events (``opened`` /
+     ``closed``, ``failure`` / ``failures``): the cluster is split on all
+     such positions at once, and each part is judged again.
 4. Templates. A position keeps its token where all lines agree, the masked
-   form (``uid=<*>``) where they agree on that, ``<*>`` otherwise; a soft-masked
-   token (word with a digit, file name, ``key=value``) on which all lines agree is shown
-   as it is (``ssh2``, ``tty=ssh``). Templates that differ only in how often
+   form (``uid=<*>``) where they agree on that, ``<*>`` otherwise; a
+   soft-masked token (word with a digit, file name, ``key=value``) on which
+   all lines agree is shown as it is. Templates that differ only in how often
    a variable run repeats (variable-length lists) are merged.
 
 Steps 2-4 run over distinct signatures, not lines, when templates are asked
@@ -51,7 +52,7 @@ import time
 from array import array
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -64,81 +65,64 @@ from extractors.log_format import (
     parse_format,
     read_lines,
 )
+from extractors.log_tokens import DIGIT, KV_VALUE, MASKS, VAR, TokenRules, mask_parts
 
 __all__ = [
     "MASKS",
     "LogParseError",
     "LogParseReport",
     "MinedTemplate",
+    "MinerSettings",
     "TemplateMiner",
+    "TokenRules",
     "event_id",
     "mask_token",
     "parse_format",
     "parse_log",
 ]
 
-VAR = "<*>"
-_HOLE = "\x00"
-
-#: Generic masks (name, regex), applied in this order; the benchmark gives the
-#: same list to drain3. Nothing here is specific to one system's logs.
-MASKS: tuple[tuple[str, str], ...] = (
-    ("URL", r"(?<=://)[^\s]+"),
-    ("ID", r"(?<![\w:])[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){3,}(?![\w:])"),
-    ("IP", r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])"),
-    ("BLK", r"blk_-?\d+"),
-    ("HEX", r"(?<![\w])0x[0-9a-fA-F]+(?![\w])"),
-    ("PATH", r"(?<![\w:/.])(?:/[\w.\-*]+){2,}/?"),
-    ("WINPATH", r"(?<![\w])[A-Za-z]:\\[^\s]*"),
-    ("NUM", r"(?<![A-Za-z0-9])[-+]?\d+(?:\.\d+)*(?![A-Za-z0-9])"),
-)
-# Each mask runs only on tokens holding its hint (and a digit where it needs one).
-_MASK_HINTS = {
-    "URL": ("://", False),
-    "ID": (":", False),
-    "IP": (".", True),
-    "BLK": ("blk_", True),
-    "HEX": ("0x", True),
-    "PATH": ("/", False),
-    "WINPATH": (":\\", False),
-    "NUM": ("", True),
-}
-_MASK_RES = tuple((re.compile(rx), *_MASK_HINTS[name]) for name, rx in MASKS)
-_MAYBE_VARIABLE = re.compile(r"[\d=/:.]").search
-# File names (by a common extension) are values: chrome.exe, server.log, app.properties.
-_FILE_NAME = re.compile(
-    r"(?<![\w.\-])[\w\-]+(?:\.[\w\-]+)*\.(?:exe|dll|so|jar|war|log|out|txt|xml|json|conf|cfg"
-    r"|ini|properties|ya?ml|sh|bat|cmd|py|js|html?|css|gz|zip|tar|tgz|bz2|csv|dat|db|pid|lock"
-    r"|sock|tmp|bak|img|iso|bin)(?![\w.])",
-    re.IGNORECASE,
-)
-# Day and month names are parts of timestamps written inside messages.
-_DATE_WORD = re.compile(
-    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec),?"
-)
-_DIGIT = re.compile(r"\d").search
-_DIGIT_WORD = re.compile(r"\w*\d\w*")
-_NAME_WITH_DIGIT = re.compile(r"[a-z]{2,}\d")  # ssh2, eth0, md5: names, not values
-_KV_VALUE = re.compile(r"(?<=[\w.\-]=)[^=,;:)\]}'\"]+")
 _UNIT = re.compile(
     r"(?:(?:[kmgtpe]i?)?b(?:ytes?)?|[mun]?s|secs?|seconds?|mins?|minutes?|hours?|days?|%)"
     r"[,.;:)\]]*",
     re.IGNORECASE,
 )
-_KV_RAW = re.compile(r"(?<=[\w.\-]=)[^=,;:)\]}'\"]+")
 _PUNCT = ".,;:!?()[]{}<>'\"`"
 _KEYED = re.compile(r"([^<]*[A-Za-z][^<]*(?:[:=]|\.\.))<\*>")
-_GLUED = re.compile(r"\w*\x00[\w\x00]*")
-_JOINED = re.compile(r"\x00(?:[.\-]\x00)+")  # 6.1.7601: one value, not three
+# name.domain:<*> is a host and its port, not a key and its value.
+_HOST_KEY = re.compile(r"[\w\-]+(?:\.[\w\-]+)+:$")
 
 _CACHE_LIMIT = 200_000
 
-#: Share of positions a signature must share with a cluster's representative.
-SIMILARITY = 0.5
-#: A position with at least this many distinct words can be a variable ...
-MIN_VARIABLE_VALUES = 3
-#: ... when at least this share of its distinct words occur on one line only.
-RARE_VALUE_SHARE = 0.5
+
+@dataclass(frozen=True)
+class MinerSettings:
+    """The miner's one configuration. The defaults are what leave-one-system-out
+    selection on the benchmark's log sets chose (``bench/log_parsing.py``); every
+    field is a rule by shape or a threshold, none names a system."""
+
+    #: Share of positions a signature must share with a cluster's representative.
+    similarity: float = 0.5
+    #: A position with at least this many distinct words can be a variable ...
+    min_variable_values: int = 3
+    #: ... when at least this share of its distinct words occur on one line only.
+    rare_value_share: float = 0.5
+    #: A position with more distinct plain words than this is a variable even when
+    #: its words repeat (a handful of words names events, many words are values);
+    #: 0 turns the rule off.
+    max_event_words: int = 0
+    tokens: TokenRules = field(default_factory=TokenRules)
+    #: A unit after a number (12 KB, 30 s) is part of the value.
+    units: bool = True
+    #: key=<*> and key:<*> keep their key when clustering (uid=<*> is not gid=<*>).
+    keyed: bool = True
+    #: Words seen as values of key=value tokens are values wherever they appear.
+    kv_vocabulary: bool = True
+    #: Words of positions found variable in a first pass are values everywhere.
+    learned_vocabulary: bool = True
+    #: Positions that change together are the wording of different events.
+    lock_step: bool = True
+    #: Templates differing only in how often a variable run repeats are one.
+    collapse_lists: bool = True
 
 
 def event_id(template: str) -> str:
@@ -146,48 +130,29 @@ def event_id(template: str) -> str:
     return hashlib.md5(template.encode("utf-8")).hexdigest()[:8]
 
 
-def mask_token(token: str) -> str:
+def mask_token(token: str, rules: TokenRules | None = None) -> str:
     """A token with its variable parts replaced by ``<*>`` (unchanged if constant)."""
-    return _mask_parts(token)[0]
+    return mask_parts(token, rules or TokenRules())[0]
 
 
-def _mask_parts(token: str) -> tuple[str, bool]:
-    """The masked token, and whether only the soft rules (file name, word with a digit,
-    value of key=value) changed it: such a token is shown as it is when all lines of a
-    template agree on it (``jk2_init()``, ``tty=ssh``, ``hadoop-metrics2.properties``)."""
-    if not _MAYBE_VARIABLE(token):
-        if _DATE_WORD.fullmatch(token):
-            return VAR + token[3:], False
-        return token, False
-    masked = token
-    for rx, hint, needs_digit in _MASK_RES:
-        if hint in masked and (not needs_digit or _DIGIT(masked)):
-            masked = rx.sub(_HOLE, masked)
-    soft = masked == token
-    if "." in masked:
-        masked = _FILE_NAME.sub(_HOLE, masked)
-    if _DIGIT(masked):
-        masked = _DIGIT_WORD.sub(_digit_word, masked)
-    if "=" in masked:
-        masked = _KV_VALUE.sub(_HOLE, masked)
-    if _HOLE not in masked:
-        return token, False
-    masked = _JOINED.sub(_HOLE, _GLUED.sub(_HOLE, masked))
-    if masked.startswith("/" + _HOLE):  # /10.1.2.3:50010 is an address, not a path
-        masked = masked[1:]
-    return masked.replace(_HOLE, VAR), soft
+def _key_class(tok: str, keyed: bool) -> str:
+    """How a variable token clusters: ``key=<*>`` keeps its key, anything else is VAR."""
+    if keyed:
+        m = _KEYED.match(tok)
+        if m is not None and not (m.group(1).endswith(":") and _HOST_KEY.search(m.group(1))):
+            return m.group(1) + VAR
+    return VAR
 
 
-def _classes(key: tuple[str, ...]) -> tuple[str, ...]:
+def _classes(key: tuple[str, ...], settings: MinerSettings) -> tuple[str, ...]:
     """A signature as the clustering sees it: variable tokens, and units after numbers, are VAR."""
     out: list[str] = []
     after_number = False
     for tok in key:
         if VAR in tok:
-            keyed = _KEYED.match(tok)
-            out.append(keyed.group(1) + VAR if keyed else VAR)
+            out.append(_key_class(tok, settings.keyed))
             after_number = tok == VAR
-        elif after_number and _UNIT.fullmatch(tok):
+        elif after_number and settings.units and _UNIT.fullmatch(tok):
             out.append(VAR)
             after_number = False
         else:
@@ -214,10 +179,6 @@ def _collapse(tokens: list[str]) -> list[str]:
                     repeated = True
                     break
     return out
-
-
-def _digit_word(m: re.Match[str]) -> str:
-    return m.group() if _NAME_WITH_DIGIT.fullmatch(m.group()) else _HOLE
 
 
 @dataclass
@@ -247,7 +208,8 @@ class TemplateMiner:
     batches and read templates between batches, not after every line.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, settings: MinerSettings | None = None) -> None:
+        self.settings = settings or MinerSettings()
         self._masked: dict[str, str] = {}
         self._sig_ids: dict[tuple[str, ...], int] = {}
         self._sigs: list[_Signature] = []
@@ -271,7 +233,7 @@ class TemplateMiner:
             self._sig_ids[key] = sid
             soft = self._soft
             uniform = {i: t for i, t in enumerate(tokens) if t in soft}
-            self._sigs.append(_Signature(key, _classes(key), uniform))
+            self._sigs.append(_Signature(key, _classes(key, self.settings), uniform))
             self._clean = False
         sig = self._sigs[sid]
         sig.count += 1
@@ -294,7 +256,7 @@ class TemplateMiner:
         return sorted(self._groups, key=lambda t: (-t.count, t.template))
 
     def _mask(self, token: str) -> str:
-        masked, soft = _mask_parts(token)
+        masked, soft = mask_parts(token, self.settings.tokens)
         if len(self._masked) >= _CACHE_LIMIT:  # ids and addresses are endless: bound memory
             self._masked.clear()
             self._soft.clear()
@@ -302,8 +264,8 @@ class TemplateMiner:
         if soft:
             self._soft.add(token)
         if "=" in token and masked != token and len(self._kv_values) < _CACHE_LIMIT:
-            for value in _KV_RAW.findall(token):
-                if not _DIGIT(value):
+            for value in KV_VALUE.findall(token):
+                if not DIGIT(value):
                     self._kv_values.add(value.strip(_PUNCT))
         return masked
 
@@ -319,9 +281,12 @@ class TemplateMiner:
         # Pass 1 learns which words fill variable slots (values of key=value tokens and of
         # positions that are clearly variable); pass 2 also treats positions filled with
         # those words as variables: a user name is a variable in every message.
-        vocabulary = set(self._kv_values)
-        for cluster in clusters:
-            self._split(cluster, frozenset(self._kv_values), vocabulary)
+        st = self.settings
+        kv_values = frozenset(self._kv_values) if st.kv_vocabulary else frozenset()
+        vocabulary = set(kv_values)
+        if st.learned_vocabulary:
+            for cluster in clusters:
+                self._split(cluster, kv_values, vocabulary)
         vocabulary.discard("")
         known = frozenset(vocabulary)
         # Parts whose templates differ only in how often a variable run repeats
@@ -333,7 +298,8 @@ class TemplateMiner:
         for cluster in clusters:
             for part in self._split(cluster, known, None):
                 tokens = self._template_tokens(part)
-                text, key = " ".join(tokens), " ".join(_collapse(tokens))
+                text = " ".join(tokens)
+                key = " ".join(_collapse(tokens)) if st.collapse_lists else text
                 gid = by_key.get(key)
                 if gid is None:
                     gid = len(texts)
@@ -357,6 +323,7 @@ class TemplateMiner:
         an inverted index; when variables alone could reach the threshold, clusters
         with the same variable positions through a second one.
         """
+        similarity = self.settings.similarity
         words: dict[tuple[int, str], list[int]] = {}
         shapes: dict[frozenset[int], list[int]] = {}
         holes: list[frozenset[int]] = []
@@ -369,7 +336,7 @@ class TemplateMiner:
                 if pos_tok[1] != VAR:
                     for ci in words.get(pos_tok, ()):
                         shared[ci] += 1
-            if len(mine) >= SIMILARITY * len(classes):
+            if len(mine) >= similarity * len(classes):
                 for ci in shapes.get(mine, ()):
                     shared[ci] += 0
             best, best_sim = -1, 0
@@ -377,7 +344,7 @@ class TemplateMiner:
                 sim = same + len(mine & holes[ci])
                 if sim > best_sim or (sim == best_sim and ci < best):
                     best, best_sim = ci, sim
-            if best >= 0 and best_sim >= SIMILARITY * len(classes):
+            if best >= 0 and best_sim >= similarity * len(classes):
                 clusters[best].append(sid)
                 continue
             ci = len(clusters)
@@ -440,13 +407,17 @@ class TemplateMiner:
         masked = counts.get(VAR, 0)
         if masked and masked >= max(counts[w] for w in words):
             return True
-        if p == 0 or len(counts) < MIN_VARIABLE_VALUES:
+        st = self.settings
+        if p == 0 or len(counts) < st.min_variable_values:
             # A message's first word is its subject or verb: variable only on the
             # evidence above, never for merely being rare.
             return False
         rare = sum(1 for c in counts.values() if c == 1)
-        if rare < RARE_VALUE_SHARE * len(counts):
+        many = 0 < st.max_event_words < len(words)
+        if rare < st.rare_value_share * len(counts) and not many:
             return False
+        if not st.lock_step:
+            return True
         # Several positions that change together (one value here always with one value
         # there) are the wording of different events, not independent variables.
         sigs = self._sigs

@@ -17,23 +17,24 @@ import pytest
 from extractors.log_format import LogParseError, format_fields
 from extractors.logs import TemplateMiner, event_id, mask_token, parse_format, parse_log
 
-HDFS_FORMAT = "<Date> <Time> <Pid> <Level> <Component>: <Content>"
+JOB_FORMAT = "<Date> <Time> <Pid> <Level> <Component>: <Content>"
 LOGHUB = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "loghub"
 
-SSH_LOG = """\
-Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186
-Dec 10 06:55:46 LabSZ sshd[24200]: input_userauth_request: invalid user webmaster [preauth]
-Dec 10 06:55:48 LabSZ sshd[24200]: Failed none for invalid user chen from 5.3.5.7 port 389 ssh2
-Dec 10 07:02:47 LabSZ sshd[24203]: Connection closed by 212.47.254.145 [preauth]
-Dec 10 07:07:38 LabSZ sshd[24206]: Invalid user test9 from 52.80.34.196
-Dec 10 07:07:38 LabSZ sshd[24206]: input_userauth_request: invalid user test9 [preauth]
+# A made-up mail relay's log: syslog-style header, then the message.
+RELAY_LOG = """\
+Mar 03 04:10:01 mx7 relayd[3100]: Rejected sender nobody@example.org from 198.51.100.20
+Mar 03 04:10:01 mx7 relayd[3100]: greylist: deferred sender nobody@example.org [queue]
+Mar 03 04:10:05 mx7 relayd[3100]: Refused tls for unknown sender ops from 203.0.113.9 port 465 tls1
+Mar 03 04:12:40 mx7 relayd[3104]: Session ended by 192.0.2.44 [queue]
+Mar 03 04:13:02 mx7 relayd[3107]: Rejected sender alerts@example.net from 198.51.100.77
+Mar 03 04:13:02 mx7 relayd[3107]: greylist: deferred sender alerts@example.net [queue]
 this line has no header at all
-Dec 10 07:08:28 LabSZ sshd[24208]: Connection closed by 52.80.34.196 [preauth]
-Dec 10 07:11:42 LabSZ sshd[24224]: Invalid user chen from 202.100.179.208
-Dec 10 07:11:42 LabSZ sshd[24224]: input_userauth_request: invalid user chen [preauth]
-Dec 10 07:13:43 LabSZ sshd[24227]: Connection closed by 5.36.59.76 [preauth]
+Mar 03 04:14:10 mx7 relayd[3109]: Session ended by 198.51.100.77 [queue]
+Mar 03 04:15:33 mx7 relayd[3111]: Rejected sender ops@example.com from 203.0.113.80
+Mar 03 04:15:33 mx7 relayd[3111]: greylist: deferred sender ops@example.com [queue]
+Mar 03 04:16:58 mx7 relayd[3112]: Session ended by 192.0.2.7 [queue]
 """
-SSH_FORMAT = r"<Date> <Day> <Time> <Component> sshd\[<Pid>\]: <Content>"
+RELAY_FORMAT = r"<Date> <Day> <Time> <Component> relayd\[<Pid>\]: <Content>"
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -53,32 +54,31 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def test_format_fields_become_named_groups() -> None:
-    pattern = parse_format(HDFS_FORMAT)
+    pattern = parse_format(JOB_FORMAT)
     m = pattern.match(
-        "081109 203615 148 INFO dfs.DataNode$PacketResponder: "
-        "PacketResponder 1 for block blk_38865049064139660 terminating"
+        "240105 113000 77 WARN cache.Store$Evictor: Evictor 3 dropped page pg_90210 early"
     )
     assert m is not None
     assert m.groupdict() == {
-        "Date": "081109",
-        "Time": "203615",
-        "Pid": "148",
-        "Level": "INFO",
-        "Component": "dfs.DataNode$PacketResponder",
-        "Content": "PacketResponder 1 for block blk_38865049064139660 terminating",
+        "Date": "240105",
+        "Time": "113000",
+        "Pid": "77",
+        "Level": "WARN",
+        "Component": "cache.Store$Evictor",
+        "Content": "Evictor 3 dropped page pg_90210 early",
     }
-    assert format_fields(HDFS_FORMAT) == ["Date", "Time", "Pid", "Level", "Component", "Content"]
+    assert format_fields(JOB_FORMAT) == ["Date", "Time", "Pid", "Level", "Component", "Content"]
 
 
 def test_format_spaces_match_any_whitespace_and_escapes_are_regex() -> None:
     pattern = parse_format(r"<Date> <Time> - <Level>  \[<Node>:<Component>@<Id>\] - <Content>")
     m = pattern.match(
-        "2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:"
-        "FastLeaderElection@774] - Notification time out: 3200"
+        "2024-02-02 08:00:01,250 - INFO  [Worker[slot=2]/0:0:0:0:0:0:0:0:7000:"
+        "Scheduler@120] - Lease renewal took: 800"
     )
     assert m is not None
     assert m.group("Level") == "INFO"
-    assert m.group("Content") == "Notification time out: 3200"
+    assert m.group("Content") == "Lease renewal took: 800"
     assert parse_format("<Level>\t<Content>").match("INFO    tabs or spaces") is not None
 
 
@@ -106,18 +106,19 @@ def test_bad_format_is_a_clear_error_naming_it(fmt: str, problem: str) -> None:
 @pytest.mark.parametrize(
     ("token", "masked"),
     [
-        ("blk_-6952295868487656571", "<*>"),
-        ("/10.250.19.102:50010", "<*>:<*>"),
-        ("attempt_1445144423722_0020_m_000000_0", "<*>"),
-        ("uid=0", "uid=<*>"),
-        ("user=root", "user=<*>"),
-        ("ruser=", "ruser="),
+        ("page_-4411", "<*>"),
+        ("/192.0.2.10:7000", "<*>:<*>"),
+        ("job_20240105_0042_r_000003", "<*>"),
+        ("pid=0", "pid=<*>"),
+        ("owner=alice", "owner=<*>"),
+        ("group=", "group="),
         ("0x7f3a", "<*>"),
-        ("hdfs://msra-sa-41:9000/pageinput2.txt", "hdfs://<*>"),
-        ("/etc/httpd/conf/workers2.properties", "<*>"),
-        ("ssh2", "ssh2"),
-        ("terminating", "terminating"),
-        ("Jul", "<*>"),
+        ("https://mirror-7:443/input2.csv", "https://<*>"),
+        ("/opt/app/conf/pool2.properties", "<*>"),
+        ("eth0", "eth0"),
+        ("tls1", "tls1"),
+        ("draining", "draining"),
+        ("Feb", "<*>"),
     ],
 )
 def test_token_masking(token: str, masked: str) -> None:
@@ -128,9 +129,9 @@ def test_templates_of_a_small_synthetic_log() -> None:
     lines = [
         "Connection from 10.0.0.1 port 22 closed",
         "Connection from 10.0.0.2 port 2222 closed",
-        "Accepted password for root from 10.0.0.3 port 51000 ssh2",
+        "Accepted token for deploy from 10.0.0.3 port 51000 tls1",
         "Connection from 192.168.1.7 port 80 closed",
-        "Accepted password for root from 10.0.0.9 port 51002 ssh2",
+        "Accepted token for deploy from 10.0.0.9 port 51002 tls1",
         "Cache size 1.5 KB, limit 64 MB",
         "Cache size 300 B, limit 64 MB",
         "worker state changed from IDLE to BUSY",
@@ -142,7 +143,7 @@ def test_templates_of_a_small_synthetic_log() -> None:
     ids = [miner.add(line) for line in lines]
     got = [miner.template_of(i).template for i in ids]
     assert got[0] == got[1] == got[3] == "Connection from <*> port <*> closed"
-    assert got[2] == got[4] == "Accepted password for root from <*> port <*> ssh2"
+    assert got[2] == got[4] == "Accepted token for deploy from <*> port <*> tls1"
     assert got[5] == got[6]  # a number and its unit are one variable
     # Few values, each repeated: two different events, not a variable.
     assert got[7] == "worker state changed from IDLE to BUSY"
@@ -156,27 +157,27 @@ def test_templates_of_a_small_synthetic_log() -> None:
 
 def test_word_variables_are_found_by_their_values() -> None:
     miner = TemplateMiner()
-    users = ["admin", "test", "oracle", "guest", "ubnt", "pi", "support", "admin", "user"]
-    ids = [miner.add(f"Invalid user {u} from 10.1.{i}.1") for i, u in enumerate(users)]
-    ids += [miner.add(f"session opened for user {u} by (uid=0)") for u in ["root", "git"]]
-    ids += [miner.add(f"check pass; user={u}") for u in ["root", "git"]]
+    owners = ["ana", "bo", "cyd", "dee", "eli", "fay", "gus", "ana", "hal"]
+    ids = [miner.add(f"Unknown owner {u} on 10.1.{i}.1") for i, u in enumerate(owners)]
+    ids += [miner.add(f"lease granted to owner {u} by (pid=0)") for u in ["ivo", "jan"]]
+    ids += [miner.add(f"quota check; owner={u}") for u in ["ivo", "jan"]]
     got = {miner.template_of(i).template for i in ids}
     assert got == {
-        "Invalid user <*> from <*>",
-        # root and git fill a key=value slot elsewhere, so they are variables here too
-        "session opened for user <*> by (uid=<*>)",
-        "check pass; user=<*>",
+        "Unknown owner <*> on <*>",
+        # ivo and jan fill a key=value slot elsewhere, so they are variables here too
+        "lease granted to owner <*> by (pid=<*>)",
+        "quota check; owner=<*>",
     }
 
 
 def test_variable_length_lists_are_one_template() -> None:
     miner = TemplateMiner()
     ids = [
-        miner.add("ask 10.0.0.1:50010 to delete blk_1"),
-        miner.add("ask 10.0.0.2:50010 to delete blk_2 blk_3 blk_4"),
-        miner.add("ask 10.0.0.3:50010 to delete blk_5 blk_6"),
+        miner.add("tell 10.0.0.1:7000 to evict page_1"),
+        miner.add("tell 10.0.0.2:7000 to evict page_2 page_3 page_4"),
+        miner.add("tell 10.0.0.3:7000 to evict page_5 page_6"),
     ]
-    assert {miner.template_of(i).template for i in ids} == {"ask <*>:<*> to delete <*>"}
+    assert {miner.template_of(i).template for i in ids} == {"tell <*>:<*> to evict <*>"}
 
 
 def test_miner_keeps_taking_lines_after_templates_were_read() -> None:
@@ -194,23 +195,23 @@ def test_miner_keeps_taking_lines_after_templates_were_read() -> None:
 
 
 def test_parse_log_csv_shape_and_unmatched_lines(tmp_path: Path) -> None:
-    log = write(tmp_path / "ssh.log", SSH_LOG)
-    out = tmp_path / "ssh.csv"
-    report = parse_log(log, SSH_FORMAT, out)
+    log = write(tmp_path / "relay.log", RELAY_LOG)
+    out = tmp_path / "relay.csv"
+    report = parse_log(log, RELAY_FORMAT, out)
     rows = read_csv(out)
     with out.open(encoding="utf-8") as fh:
         header = next(csv.reader(fh))
     assert header == [
         "LineId", "Date", "Day", "Time", "Component", "Pid", "Content", "EventId", "EventTemplate"
     ]  # fmt: skip
-    assert len(rows) == len(SSH_LOG.splitlines()) == report.lines == 11
+    assert len(rows) == len(RELAY_LOG.splitlines()) == report.lines == 11
     assert [r["LineId"] for r in rows] == [str(i) for i in range(1, 12)]
-    assert rows[0]["Pid"] == "24200"
-    assert rows[0]["Content"] == "Invalid user webmaster from 173.234.31.186"
-    assert rows[0]["EventTemplate"] == "Invalid user <*> from <*>"
-    assert rows[0]["EventId"] == event_id("Invalid user <*> from <*>")
-    assert rows[1]["EventTemplate"] == "input_userauth_request: invalid user <*> [preauth]"
-    assert rows[3]["EventTemplate"] == "Connection closed by <*> [preauth]"
+    assert rows[0]["Pid"] == "3100"
+    assert rows[0]["Content"] == "Rejected sender nobody@example.org from 198.51.100.20"
+    assert rows[0]["EventTemplate"] == "Rejected sender <*> from <*>"
+    assert rows[0]["EventId"] == event_id("Rejected sender <*> from <*>")
+    assert rows[1]["EventTemplate"] == "greylist: deferred sender <*> [queue]"
+    assert rows[3]["EventTemplate"] == "Session ended by <*> [queue]"
     # the unmatched line is kept whole, with empty headers, and reported with its number
     assert rows[6]["Content"] == "this line has no header at all"
     assert rows[6]["Date"] == rows[6]["Pid"] == ""
@@ -224,36 +225,36 @@ def test_parse_log_csv_shape_and_unmatched_lines(tmp_path: Path) -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     missing = tmp_path / "nope.log"
     with pytest.raises(LogParseError, match=r"nope\.log.*does not exist"):
-        parse_log(missing, SSH_FORMAT, tmp_path / "out.csv")
+        parse_log(missing, RELAY_FORMAT, tmp_path / "out.csv")
     assert not (tmp_path / "out.csv").exists()
 
 
 def test_empty_file_is_a_clear_error(tmp_path: Path) -> None:
     empty = write(tmp_path / "empty.log", "")
     with pytest.raises(LogParseError, match=r"empty\.log.*is empty"):
-        parse_log(empty, SSH_FORMAT, tmp_path / "out.csv")
+        parse_log(empty, RELAY_FORMAT, tmp_path / "out.csv")
 
 
 def test_bad_format_is_reported_before_reading(tmp_path: Path) -> None:
-    log = write(tmp_path / "ssh.log", SSH_LOG)
+    log = write(tmp_path / "relay.log", RELAY_LOG)
     with pytest.raises(LogParseError, match="no <Content>"):
         parse_log(log, "<Date> <Time>", tmp_path / "out.csv")
 
 
 def test_output_in_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
-    log = write(tmp_path / "ssh.log", SSH_LOG)
+    log = write(tmp_path / "relay.log", RELAY_LOG)
     with pytest.raises(LogParseError, match=r"out\.csv.*does not exist"):
-        parse_log(log, SSH_FORMAT, tmp_path / "no" / "such" / "out.csv")
+        parse_log(log, RELAY_FORMAT, tmp_path / "no" / "such" / "out.csv")
 
 
 def test_undecodable_bytes_are_replaced_and_reported(tmp_path: Path) -> None:
-    data = "\ufeff" + SSH_LOG.splitlines()[0] + "\n"
-    raw = data.encode("utf-8") + b"Dec 10 07:02:47 LabSZ sshd[1]: bad \xff\xfe bytes\n"
+    data = "\ufeff" + RELAY_LOG.splitlines()[0] + "\n"
+    raw = data.encode("utf-8") + b"Mar 03 04:12:40 mx7 relayd[1]: bad \xff\xfe bytes\n"
     log = write(tmp_path / "bytes.log", raw)
     out = tmp_path / "bytes.csv"
-    report = parse_log(log, SSH_FORMAT, out)
+    report = parse_log(log, RELAY_FORMAT, out)
     rows = read_csv(out)
-    assert rows[0]["Date"] == "Dec"  # the byte-order mark is not part of the first field
+    assert rows[0]["Date"] == "Mar"  # the byte-order mark is not part of the first field
     assert rows[1]["Content"] == "bad \ufffd\ufffd bytes"
     assert report.undecodable == 1
     assert report.undecodable_lines == [2]
@@ -318,3 +319,30 @@ def test_cli_logs_parse_writes_the_csv(tmp_path: Path) -> None:
                str(out)],
     )  # fmt: skip
     assert missing.exit_code != 0 and "nope.log" in missing.output
+
+
+def test_a_host_and_port_is_a_value_not_a_key() -> None:
+    # name.domain:<port> clusters as one variable: the hosts are values, not keys of
+    # different events (key:<*> with a plain key, such as port:<*>, keeps its key).
+    miner = TemplateMiner()
+    hosts = ["a.example.org", "b.example.org", "c.example.net"]
+    ids = [miner.add(f"tunnel to {h}:{8000 + i} opened") for i, h in enumerate(hosts * 4)]
+    assert {miner.template_of(i).template for i in ids} == {"tunnel to <*> opened"}
+    keyed = [miner.add(f"listening on port:{p} now") for p in (80, 81)]
+    keyed += [miner.add(f"listening on slot:{p} now") for p in (1, 2)]
+    assert {miner.template_of(i).template for i in keyed} == {
+        "listening on port:<*> now",
+        "listening on slot:<*> now",
+    }
+
+
+def test_settings_switch_rules_off() -> None:
+    from extractors.logs import MinerSettings
+
+    lines = ["copied 12 KB in 3 s", "copied 1.5 MB in 40 ms", "copied 700 B in 2 s"]
+    with_units = TemplateMiner()
+    without = TemplateMiner(MinerSettings(units=False))
+    ids = [with_units.add(x) for x in lines]
+    assert len({with_units.template_of(i).template for i in ids}) == 1
+    ids = [without.add(x) for x in lines]
+    assert len({without.template_of(i).template for i in ids}) > 1
