@@ -40,6 +40,7 @@ from extractors.records import (
     digest,
     short_id,
 )
+from extractors.release_notes import mark_release_notes
 from extractors.resolution import ProductResolver, name_key
 from extractors.screenshot import parse_image
 from extractors.spec_table import SpecRecord
@@ -193,6 +194,7 @@ def parse_file(path: Path, data: bytes, ticket_fields: CustomFields | None = Non
     kind = KINDS.get(path.suffix.lower())
     if kind in DOCUMENT_PARSERS:
         source = DOCUMENT_PARSERS[kind](data, uri)
+        mark_release_notes(source)
         # error codes in the document's tables and definition lists
         extract_tables(source)
         extract_layouts(source)
@@ -513,7 +515,8 @@ class Ingestor:
             "props": {
                 "uri": s.uri, "title": s.title, "lang": s.lang, "hash": s.hash,
                 "kind": s.kind, "product": s.product, "version": s.version,
-                "source": s.uri, "extractor": f"graphdesk.{s.kind}/{EXTRACTOR_VERSION}",
+                "doc_type": s.doc_type, "source": s.uri,
+                "extractor": f"graphdesk.{s.kind}/{EXTRACTOR_VERSION}",
                 "confidence": s.confidence, "extracted_at": now,
             },
         }  # fmt: skip
@@ -526,7 +529,8 @@ class Ingestor:
                 "id": sec.id, "doc_id": s.doc_id, "uri": sec.uri, "anchor": sec.anchor,
                 "title": sec.title, "heading_path": sec.heading_path,
                 "doc_title": s.title, "text": sec.text, "lang": sec.lang,
-                "ordinal": sec.ordinal, "product": s.product, "version": s.version,
+                "ordinal": sec.ordinal, "product": s.product,
+                "version": sec.version or s.version,
                 "hash": digest(sec.text),
                 "search": search_field((sec.title, 3), (parents, 2), (sec.text, 1)),
                 "source": s.uri, "extractor": f"graphdesk.{s.kind}/{EXTRACTOR_VERSION}",

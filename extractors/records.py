@@ -43,6 +43,7 @@ class Section:
     # The section's own first paragraphs (<p> not inside a table, list, note,
     # changelog or code block): what a page says first about its heading.
     lead: list[str] = field(default_factory=list)
+    version: str | None = None  # the product version it describes (release notes), if its own
 
 
 @dataclass
@@ -127,6 +128,7 @@ class ParsedSource:
     tickets: Any = None  # extractors.tickets.TicketBatch
     community: Any = None  # extractors.community.CommunityBatch
     warnings: list[str] = field(default_factory=list)
+    doc_type: str | None = None  # "release_notes" when each section describes a version
 
     @property
     def doc_id(self) -> str:

@@ -17,6 +17,11 @@ class Citation:
     code: str | None = strawberry.field(description="The error code, when an error code is cited.")
     snippet: str = strawberry.field(description="The cited text, shortened.")
     score: float = strawberry.field(description="Fused ranking score; higher is more relevant.")
+    version: str | None = strawberry.field(
+        default=None,
+        description="Product version the cited fact describes (a release-notes section's "
+        "version, or its document's), when known.",
+    )
 
     @classmethod
     def from_record(cls, record: records.Citation) -> Citation:
@@ -27,4 +32,5 @@ class Citation:
             code=record.code,
             snippet=record.snippet,
             score=float(record.score),
+            version=record.version,
         )

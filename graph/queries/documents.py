@@ -158,7 +158,7 @@ SEARCH_FIELDS = """
 MATCH (s:Section)
 WHERE s.retired_at IS NULL AND s.search IS NOT NULL
 RETURN s.id AS id, s.doc_id AS doc_id, s.uri AS uri, s.title AS title,
-       s.doc_title AS doc_title, s.search AS search, s.hash AS hash
+       s.doc_title AS doc_title, s.search AS search, s.hash AS hash, s.version AS version
 """
 
 # Sections whose title names a concept (graph neighbours of linked concepts).

@@ -143,5 +143,5 @@ def _citation(c: Candidate, qtokens: set[str]) -> Citation:
     return Citation(
         kind=c.kind,  # type: ignore[arg-type]
         uri=c.uri, title=c.title, snippet=text or c.text[:SNIPPET_CHARS], score=round(c.score, 4),
-        code=c.code, node_id=c.id,
+        code=c.code, node_id=c.id, version=c.version,
     )  # fmt: skip

@@ -18,6 +18,7 @@ class Citation:
     score: float
     code: str | None = None
     node_id: str | None = None
+    version: str | None = None  # product version the cited fact describes, when known
 
 
 @dataclass

@@ -81,6 +81,7 @@ class Candidate:
     causes: list[str] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
     language: str = ""  # of the text quoted, when known ("en", "zh")
+    version: str | None = None  # product version the cited section describes
 
 
 def retrieve(store: Store, terms: TermIndex, q: Question, limit: int = 5) -> list[Candidate]:
@@ -141,6 +142,7 @@ def _documents(
                 score,
                 doc_id=meta.doc_id,
                 evidence=["bm25"] + ([extra[sid]] if sid in extra else []),
+                version=meta.version,
             )
     return sorted(best.values(), key=lambda c: -c.score)
 

@@ -119,6 +119,7 @@ class SectionMeta:
     title: str
     doc_title: str
     title_tokens: frozenset[str]
+    version: str | None = None  # the product version it describes
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,7 @@ class TermIndex:
                 title=title,
                 doc_title=doc_title,
                 title_tokens=frozenset(index_tokens(title + " " + doc_title)),
+                version=str(r["version"]) if r.get("version") is not None else None,
             )
         error_tf: dict[str, Counter[str]] = {}
         error_meta: dict[str, ErrorMeta] = {}
