@@ -9,8 +9,9 @@ from typing import Any
 
 # Part of every source's hash: raising it re-extracts every file on the next
 # ingest (2: table rows kept as one line each, cells apart; 3: long lists of
-# <dt> entries split into one section per entry).
-EXTRACTOR_VERSION = "3"
+# <dt> entries split into one section per entry; 4: release notes' sections
+# carry their versions).
+EXTRACTOR_VERSION = "4"
 # Between the cells of a table row in a section's text (one row a line).
 ROW_SEPARATOR = " | "
 
