@@ -319,7 +319,10 @@ def ingest(
     settings = _settings(ctx)
     with writing(settings, no_wait, lock_timeout), opened_store(settings) as store:
         report = Ingestor(
-            store, progress=not no_progress, ticket_fields=settings.ticket_fields()
+            store,
+            progress=not no_progress,
+            ticket_fields=settings.ticket_fields(),
+            limits=settings.limits(),
         ).run(list(paths), retire_missing=not keep_missing)
         findings = validate(store)
     _print_report(report, findings)
@@ -531,7 +534,7 @@ def watch(
         click.echo("watching " + ", ".join(str(p) for p in paths) + " (Ctrl-C stops)")
         run_watch(
             store, list(paths), show, debounce_ms=debounce,
-            ticket_fields=settings.ticket_fields(),
+            ticket_fields=settings.ticket_fields(), limits=settings.limits(),
         )  # fmt: skip
 
 

@@ -25,6 +25,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from extractors.limits import MIB, Limits
 from extractors.tickets import CustomFields
 from graph.connect import GraphConfig
 
@@ -108,6 +109,14 @@ class Settings(BaseSettings):
     # Zendesk custom field ids (per account) that hold a ticket's product and
     # version: "product=360001234,version=360005678" ("|" between several ids).
     zendesk_fields: str = ""
+    # What one input file may cost (extractors/limits.py): larger files are
+    # refused, longer sheets and more scanned pages cut, each said by name.
+    max_file_mb: int = Field(default=256, gt=0)
+    max_unpacked_mb: int = Field(default=200, gt=0)
+    max_rows: int = Field(default=200_000, gt=0)
+    max_columns: int = Field(default=1_000, gt=0)
+    max_cell_chars: int = Field(default=32_767, gt=0)
+    max_ocr_pages: int = Field(default=50, gt=0)
 
     neo4j_uri: str | None = Field(
         default=None, validation_alias=AliasChoices("NEO4J_URI", "neo4j_uri")
@@ -171,6 +180,16 @@ class Settings(BaseSettings):
 
     def llm_key(self) -> str | None:
         return self.llm_api_key.get_secret_value() if self.llm_api_key else None
+
+    def limits(self) -> Limits:
+        return Limits(
+            max_file_bytes=self.max_file_mb * MIB,
+            max_unpacked_bytes=self.max_unpacked_mb * MIB,
+            max_rows=self.max_rows,
+            max_columns=self.max_columns,
+            max_cell_chars=self.max_cell_chars,
+            max_ocr_pages=self.max_ocr_pages,
+        )
 
     def ticket_fields(self) -> CustomFields | None:
         """``zendesk_fields`` as a mapping (checked when the settings load)."""

@@ -10,14 +10,14 @@ from __future__ import annotations
 import io
 import zipfile
 
+from extractors import limits
 from extractors.records import ExtractionError
 
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
-
-def check_unpacked(data: bytes, uri: str, what: str, limit: int = MAX_UNPACKED_BYTES) -> None:
-    """Refuse ``data`` (an office file, ``what`` names its kind) that is not a
-    zip archive or unpacks past ``limit`` bytes, naming the file and the limit."""
+def check_unpacked(data: bytes, uri: str, what: str) -> None:
+    """Refuse ``data`` (an office file, ``what`` names its kind) that is not a zip
+    archive or unpacks past the ingest's limit, naming the file and the limit."""
+    limit = limits.current().max_unpacked_bytes
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             unpacked = sum(i.file_size for i in z.infolist())
@@ -25,6 +25,7 @@ def check_unpacked(data: bytes, uri: str, what: str, limit: int = MAX_UNPACKED_B
         raise ExtractionError(f"{uri}: not a readable {what} ({exc})") from exc
     if unpacked > limit:
         raise ExtractionError(
-            f"{uri}: the {what} unpacks to {unpacked / 2**20:,.0f} MiB, over the limit of "
-            f"{limit / 2**20:,.0f} MiB; split it or export it in a simpler format"
+            f"{uri}: the {what} unpacks to {limits.mib(unpacked)}, over the limit of "
+            f"{limits.mib(limit)} ({limits.SETTING['max_unpacked_bytes']}); split it or export "
+            "it in a simpler format"
         )

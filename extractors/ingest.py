@@ -27,6 +27,7 @@ from extractors.docx_doc import parse_docx
 from extractors.errcode_layouts import extract_layouts
 from extractors.errcode_table import extract_tables, parse_csv
 from extractors.html_doc import parse_html
+from extractors.limits import SETTING, Limits, applied, mib
 from extractors.log_format import check_log_file, parse_format
 from extractors.log_graph import ingest_log
 from extractors.markdown_doc import parse_markdown
@@ -239,6 +240,14 @@ def _tickets(
     return source
 
 
+def _too_large(size: int, limits: Limits) -> str:
+    # Refused before it is read: nothing stored from an earlier version is touched.
+    return (
+        f"file of {mib(size)}, over the limit of {mib(limits.max_file_bytes)} "
+        f"({SETTING['max_file_bytes']}); split it or raise the limit"
+    )
+
+
 def _source_hash(path: Path, data: bytes) -> str:
     """A file's content with the extractors' version (a new version re-reads
     every file once), and for a log file the format it is read with."""
@@ -291,11 +300,16 @@ def _order(path: Path) -> tuple[int, str]:
 
 class Ingestor:
     def __init__(
-        self, store: Store, progress: bool = True, ticket_fields: CustomFields | None = None
+        self,
+        store: Store,
+        progress: bool = True,
+        ticket_fields: CustomFields | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.store = store
         self.progress = progress
         self.ticket_fields = ticket_fields
+        self.limits = limits or Limits()
         load_glossary(store)
         self.matcher = ConceptMatcher.from_store(store)
         self.products = ProductResolver(
@@ -354,6 +368,10 @@ class Ingestor:
                 uri = str(path)
                 seen.add(uri)
                 try:
+                    size = path.stat().st_size
+                    if size > self.limits.max_file_bytes:
+                        report.failed.append((uri, _too_large(size, self.limits)))
+                        continue
                     data = path.read_bytes()
                 except OSError as exc:
                     report.failed.append((uri, f"unreadable: {exc.strerror or exc}"))
@@ -363,7 +381,8 @@ class Ingestor:
                     report.failed_records.extend(problems.get(uri, []))  # still not fixed
                     continue
                 try:
-                    source = parse_file(path, data, self.ticket_fields)
+                    with applied(self.limits):
+                        source = parse_file(path, data, self.ticket_fields)
                 except ExtractionError as exc:
                     report.failed.append((uri, str(exc)))
                     continue

@@ -7,7 +7,7 @@ larger size (the largest is level 1). The result is rendered as a small HTML
 page and read by the HTML extractor, so sections, tables of codes in the
 text and citations work as for any page. A page with no text layer (a
 scanned page) is rendered with pypdfium2 and read by the screenshot OCR
-(Tesseract), up to ``MAX_OCR_PAGES`` pages a file; its lines count as body
+(Tesseract), up to ``Limits.max_ocr_pages`` pages a file; its lines count as body
 text, and the document's confidence is the OCR's where that was needed.
 """
 
@@ -25,12 +25,12 @@ from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSException
 
+from extractors import limits
 from extractors.html_doc import parse_html
 from extractors.ocr import ocr_image
 from extractors.records import ExtractionError, ParsedSource, digest
 
 HEADING_RATIO = 1.15  # a heading's size over the body text's
-MAX_OCR_PAGES = 50  # scanned pages read per file; the rest are reported
 OCR_SCALE = 300 / 72  # render at 300 dpi, what OCR of scans expects
 MAX_HEADING_CHARS = 120
 MAX_LEVELS = 4
@@ -127,7 +127,8 @@ def parse_pdf(data: bytes, uri: str) -> ParsedSource:
     if not data.startswith(b"%PDF"):
         raise ExtractionError(f"{uri}: not a PDF (no %PDF header)")
     lines, empty = _lines(data, uri)
-    scanned, skipped = empty[:MAX_OCR_PAGES], empty[MAX_OCR_PAGES:]
+    most = limits.current().max_ocr_pages
+    scanned, skipped = empty[:most], empty[most:]
     confidence = None
     warnings: list[str] = []
     if scanned:
@@ -145,6 +146,6 @@ def parse_pdf(data: bytes, uri: str) -> ParsedSource:
     if skipped:
         source.warnings.append(
             f"{uri}: {len(skipped)} more pages without a text layer were not read "
-            f"(OCR stops at {MAX_OCR_PAGES} pages a file)"
+            f"(OCR stops at {most} pages a file, {limits.SETTING['max_ocr_pages']})"
         )
     return source

@@ -17,11 +17,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from extractors.archive import check_unpacked
 from extractors.errcode_table import add_rows
+from extractors.limits import SETTING, current
 from extractors.records import ExtractionError, ParsedSource, digest
 
-MAX_ROWS = 200_000  # per sheet; larger exports are split before ingesting
-MAX_COLUMNS = 1_000  # Excel allows 16,384; a table of codes or specs has dozens
-MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+# Rows, columns and cell length are limited by extractors.limits (configurable).
 
 
 def _cell(value: object) -> str:
@@ -41,33 +40,36 @@ def parse_xlsx(data: bytes, uri: str) -> ParsedSource:
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ExtractionError(f"{uri}: not a readable .xlsx workbook ({exc})") from exc
     source = ParsedSource(uri=uri, kind="xlsx", hash=digest(data), title=uri.rsplit("/", 1)[-1])
+    lim = current()
     tables = 0
     try:
         for sheet in book.worksheets:
             rows: list[list[str]] = []
             width = sheet.max_column or 0  # from the sheet's declared dimension
-            if width > MAX_COLUMNS:
+            if width > lim.max_columns:
                 source.warnings.append(
-                    f"{uri}: sheet {sheet.title!r} declares {width:,} columns, over the "
-                    f"limit of {MAX_COLUMNS:,}; the sheet was not read"
+                    f"{uri}: sheet {sheet.title!r} declares {width:,} columns, over the limit "
+                    f"of {lim.max_columns:,} ({SETTING['max_columns']}); the sheet was not read"
                 )
                 continue
             long_cells = 0
-            for n, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)):
-                if n >= MAX_ROWS:
+            for n, row in enumerate(sheet.iter_rows(values_only=True, max_col=lim.max_columns)):
+                if n >= lim.max_rows:
                     source.warnings.append(
-                        f"{uri}: sheet {sheet.title!r}: only the first {MAX_ROWS} rows were read"
+                        f"{uri}: sheet {sheet.title!r}: only the first {lim.max_rows:,} rows "
+                        f"were read (the limit, {SETTING['max_rows']})"
                     )
                     break
                 cells = [_cell(v) for v in row]
-                if any(len(c) > MAX_CELL_CHARS for c in cells):
+                if any(len(c) > lim.max_cell_chars for c in cells):
                     long_cells += 1
-                    cells = [c[:MAX_CELL_CHARS] for c in cells]
+                    cells = [c[: lim.max_cell_chars] for c in cells]
                 rows.append(cells)
             if long_cells:
                 source.warnings.append(
                     f"{uri}: sheet {sheet.title!r}: {long_cells} rows had cells longer than "
-                    f"{MAX_CELL_CHARS:,} characters (Excel's limit); they were cut there"
+                    f"{lim.max_cell_chars:,} characters (the limit, {SETTING['max_cell_chars']}); "
+                    "they were cut there"
                 )
             first = next((i for i, r in enumerate(rows) if any(r)), None)
             if first is None:

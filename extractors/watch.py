@@ -17,6 +17,7 @@ from threading import Event
 import watchfiles
 
 from extractors.ingest import KINDS, Ingestor, IngestReport
+from extractors.limits import Limits
 from extractors.tickets import CustomFields
 from extractors.validation import Finding, validate
 from graph.store import Store
@@ -43,9 +44,10 @@ def watch(
     debounce_ms: int = 300,
     stop: Event | None = None,
     ticket_fields: CustomFields | None = None,
+    limits: Limits | None = None,
 ) -> None:
     """Ingest ``paths`` now, then again after every batch of changes, until ``stop``."""
-    ingestor = Ingestor(store, progress=False, ticket_fields=ticket_fields)
+    ingestor = Ingestor(store, progress=False, ticket_fields=ticket_fields, limits=limits)
     on_batch(_batch(ingestor, store, paths, 0))
     for changes in watchfiles.watch(
         *paths,

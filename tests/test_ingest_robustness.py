@@ -146,7 +146,9 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused(fresh: Store, tmp_pat
     """One cell of 300 MiB in a file of well under a megabyte."""
     import zipfile
 
-    from extractors.archive import MAX_UNPACKED_BYTES
+    from extractors.limits import Limits
+
+    max_unpacked = Limits().max_unpacked_bytes
 
     plain = tmp_path / "plain.xlsx"
     _workbook(plain, [HEADER, ["RL-1", "relay down", "1. restart the relay"]])
@@ -162,7 +164,7 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused(fresh: Store, tmp_pat
                     b'2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
                 )
                 chunk = b"a" * (1 << 20)
-                for _ in range(MAX_UNPACKED_BYTES // len(chunk) + 100):
+                for _ in range(max_unpacked // len(chunk) + 100):
                     fh.write(chunk)
                 fh.write(b"</t></is></c></row></sheetData></worksheet>")
     plain.unlink()
@@ -179,3 +181,29 @@ def test_a_sheet_wider_than_the_limit_is_skipped_and_said(fresh: Store, tmp_path
     [(uri, reason)] = report.failed  # its only sheet was not read
     assert uri.endswith("wide.xlsx") and "no sheet holds" in reason
     assert "columns, over the limit of 1,000" in reason
+
+
+def test_limits_are_configurable_and_named_in_the_failure(fresh: Store, tmp_path: Path) -> None:
+    """A file over GRAPHDESK_MAX_FILE_MB is refused before it is read, and what an
+    earlier, smaller version stored stays; other limits come from the same settings."""
+    from api.settings import Settings
+    from extractors.limits import MIB
+
+    page = tmp_path / "relay.md"
+    page.write_text("# Relay\n\nError RLY-7 means the relay is down.\n", encoding="utf-8")
+    assert Ingestor(fresh, progress=False).run([tmp_path]).new == 1
+    settings = Settings(max_file_mb=1, max_columns=5)
+    limits = settings.limits()
+    assert limits.max_file_bytes == MIB and limits.max_columns == 5
+    page.write_text("# Relay\n\n" + "The relay forwards frames. " * 50_000, encoding="utf-8")
+    report = Ingestor(fresh, progress=False, limits=limits).run([tmp_path])
+    [(uri, reason)] = report.failed
+    assert uri == str(page) and "over the limit of 1 MiB (GRAPHDESK_MAX_FILE_MB)" in reason
+    assert report.retired == 0
+    kept = fresh.read("MATCH (s:Section) WHERE s.text CONTAINS 'RLY-7' RETURN count(s) AS n")
+    assert kept[0]["n"] == 1
+    wide = tmp_path / "wide.xlsx"
+    _workbook(wide, [[*HEADER, "a", "b", "c"], ["RL-2", "queue full", "1. drain it", 1, 2, 3]])
+    report = Ingestor(fresh, progress=False, limits=limits).run([wide])
+    [(_, reason)] = report.failed
+    assert "over the limit of 5 (GRAPHDESK_MAX_COLUMNS)" in reason
