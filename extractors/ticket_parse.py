@@ -1,6 +1,29 @@
 """Parsing a ticket export: records, their messages, and the problems of bad records.
 
-The field mapping is documented in :mod:`extractors.ticket_presets`.
+The field mapping is documented in :mod:`extractors.ticket_presets`; pages
+read with an export (comments, users) in :mod:`extractors.ticket_companions`.
+
+Decisions written down here:
+
+* **Incremental exports** (Zendesk ``/api/v2/incremental/tickets/cursor.json``
+  and the time-based ``/incremental/tickets.json``) repeat a ticket each time
+  it changed: within one file the later version is kept without a problem
+  being reported (in any other export a repeated id is a problem). Across
+  files, the file read later wins, so name pages in export order
+  (``tickets-0001.json`` ...), as export scripts do.
+* **Deleted tickets** (``"status": "deleted"``, which only incremental
+  exports show) are not written, and a version of the ticket written before
+  (from an earlier page) is removed with its messages and solution rather
+  than retired: a deleted ticket is often spam or removed on a customer's
+  request, and its text should not stay searchable. A later version that is
+  not deleted (a ticket restored) is written again.
+* **Private notes** (Zendesk ``public: false``; Jira comments with a
+  ``visibility`` restriction or ``jsdPublic: false``) are stored as messages
+  marked ``public: false`` for agents to read, but never become the ticket's
+  solution and stay out of its search text, so no answer is built on them.
+* **Who wrote a message**: the message's own role when it has one, else the
+  author's role from side-loaded users (``end-user`` -> customer, ``agent`` /
+  ``admin`` -> agent), else customer when the author is the requester.
 """
 
 from __future__ import annotations
@@ -12,6 +35,7 @@ from typing import Any
 
 from extractors.records import ExtractionError, digest, slug
 from extractors.text.masking import mask
+from extractors.ticket_companions import Companions
 from extractors.ticket_presets import (
     PRESETS,
     RESOLVED_STATUSES,
@@ -21,6 +45,9 @@ from extractors.ticket_presets import (
 )
 from extractors.ticket_rows import _BadRecord, _rows
 from extractors.ticket_values import _first, _list, _ref, _text, _time
+
+# Side-loaded user roles (Zendesk) -> the role of what they write.
+_USER_ROLES = {"end-user": "customer", "end_user": "customer", "agent": "agent", "admin": "agent"}
 
 
 @dataclass
@@ -95,6 +122,11 @@ class TicketBatch:
     preset: str
     records: list[TicketRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)  # ticket ids marked deleted
+    # Worth saying, not failures: "<file>: <what>" (a page read alone, a
+    # comment list cut short ...).
+    notes: list[str] = field(default_factory=list)
+    page: str | None = None  # a companion page's kind: its comments join an export
 
 
 def _zendesk_custom(record: dict[str, Any], name: str, fields: CustomFields) -> list[str]:
@@ -108,7 +140,9 @@ def _zendesk_custom(record: dict[str, Any], name: str, fields: CustomFields) -> 
     return out
 
 
-def _messages(raw: Any, mapping: Mapping, system: str, customer_raw: str) -> list[Message]:
+def _messages(
+    raw: Any, mapping: Mapping, system: str, customer_raw: str, roles: dict[str, str]
+) -> list[Message]:
     items = _first(raw, mapping.messages)
     if items is None:
         return []
@@ -127,11 +161,15 @@ def _messages(raw: Any, mapping: Mapping, system: str, customer_raw: str) -> lis
         author_text = _text(author) if author is not None else ""
         role = _text(_first(m, f["role"])).lower()
         if role not in ("customer", "agent"):
-            role = "customer" if author_text and author_text == customer_raw else "agent"
+            role = roles.get(author_text) or (
+                "customer" if author_text and author_text == customer_raw else "agent"
+            )
         body = mask(_text(_first(m, f["body"])))
         if not body:
             continue
         public = _first(m, f["public"])
+        if _first(m, f.get("restricted", ())) is not None:
+            public = False  # visible to a role or group only
         out.append(
             Message(
                 ordinal=len(out),
@@ -165,7 +203,9 @@ def _cell_messages(cell: str) -> list[dict[str, Any]]:
     return [{"body": cell}]
 
 
-def _record(raw: Any, mapping: Mapping, location: str, fields: CustomFields) -> TicketRecord:
+def _record(
+    raw: Any, mapping: Mapping, location: str, fields: CustomFields, roles: dict[str, str]
+) -> TicketRecord:
     if not isinstance(raw, dict):
         raise _BadRecord(f"expected an object, got {type(raw).__name__}")
     f = mapping.fields
@@ -178,7 +218,7 @@ def _record(raw: Any, mapping: Mapping, location: str, fields: CustomFields) -> 
     system = system if system != "x" and system else mapping.system
     customer_raw = _first(raw, f["customer_id"])
     customer_text = _text(customer_raw) if customer_raw is not None else ""
-    messages = _messages(raw, mapping, system, customer_text)
+    messages = _messages(raw, mapping, system, customer_text, roles)
     subject = mask(_text(_first(raw, f["subject"])))
     description = mask(_text(_first(raw, f["description"])))
     if not description and mapping.name == "zendesk" and messages:
@@ -227,6 +267,7 @@ def parse_tickets(
     *,
     mapping: Mapping | None = None,
     custom_fields: CustomFields | None = None,
+    companions: Companions | None = None,
 ) -> TicketBatch:
     """Parse a ticket export; malformed records become problems, the rest records.
 
@@ -236,35 +277,111 @@ def parse_tickets(
     JSON document, unknown preset). ``custom_fields`` names the account's
     custom field ids that hold product and version (Zendesk ids are per
     account; a field whose name is "product" or "version" is always read).
+    ``companions``: comment and user pages saved beside the export.
     """
     if preset is not None and preset not in PRESETS:
         raise ExtractionError(f"{uri}: unknown ticket preset {preset!r} ({', '.join(PRESETS)})")
-    fmt, rows = _rows(data, uri)
-    items = list(rows)
+    box = _rows(data, uri)
+    items = box.rows
     if mapping is None:
         if preset is None:
             votes = [detect_preset(r) for _, r in items[:20] if not isinstance(r, _BadRecord)]
             preset = max(sorted(set(votes)), key=votes.count) if votes else "generic"
         mapping = PRESETS[preset]
     preset = mapping.name
-    batch = TicketBatch(uri=uri, hash=digest(data), format=fmt, preset=preset)
-    seen: dict[str, int] = {}
+    batch = TicketBatch(uri=uri, hash=digest(data), format=box.format, preset=preset)
+    pages = companions or Companions()
+    roles = _roles([*box.users, *pages.users]) if mapping.name == "zendesk" else {}
+    fields = custom_fields or ZENDESK_FIELDS
+    kept: dict[str, TicketRecord] = {}
+    deleted: dict[str, None] = {}
     for location, raw in items:
         try:
             if isinstance(raw, _BadRecord):
                 raise raw
-            rec = _record(raw, mapping, location, custom_fields or ZENDESK_FIELDS)
+            if _deleted(raw, mapping):
+                tid = f"ticket:{mapping.system}:{_text(_first(raw, mapping.fields['id']))}"
+                kept.pop(tid, None)
+                deleted[tid] = None
+                continue
+            raw = _with_pages(raw, mapping, pages)
+            rec = _record(raw, mapping, location, fields, roles)
         except _BadRecord as exc:
             batch.problems.append(Problem(location, str(exc)))
             continue
-        if rec.id in seen:
-            earlier = batch.records[seen[rec.id]].location
+        deleted.pop(rec.id, None)  # restored after it was deleted
+        if rec.id in kept and not box.incremental:
+            earlier = kept[rec.id].location
             batch.problems.append(
                 Problem(location, f"duplicate ticket id {rec.key} (first at {earlier}); "
                                   "the later record is kept")
             )  # fmt: skip
-            batch.records[seen[rec.id]] = rec
-            continue
-        seen[rec.id] = len(batch.records)
-        batch.records.append(rec)
+        kept[rec.id] = rec
+        if mapping.name == "jira":
+            _note_cut_comments(batch, raw, rec)
+    batch.records = list(kept.values())
+    batch.deleted = list(deleted)
     return batch
+
+
+def _roles(users: list[Any]) -> dict[str, str]:
+    """Author id -> message role, from side-loaded users."""
+    out: dict[str, str] = {}
+    for u in users:
+        if isinstance(u, dict) and u.get("id") not in (None, ""):
+            role = _USER_ROLES.get(str(u.get("role") or "").strip().lower())
+            if role:
+                out[str(u["id"])] = role
+    return out
+
+
+def _deleted(raw: Any, mapping: Mapping) -> bool:
+    if mapping.name != "zendesk" or not isinstance(raw, dict):
+        return False
+    status = raw.get("status")
+    return isinstance(status, str) and status.strip().lower() == "deleted" and bool(raw.get("id"))
+
+
+def _with_pages(raw: Any, mapping: Mapping, pages: Companions) -> Any:
+    """``raw`` with the comments of its pages added (a copy; the same comment
+    ``id`` inline and on a page is one comment)."""
+    if not isinstance(raw, dict) or not pages.comments or mapping.name not in ("zendesk", "jira"):
+        return raw
+    if mapping.name == "zendesk":
+        extra = pages.for_ticket("zendesk", raw.get("id"))
+        inline = raw.get("comments")
+    else:
+        extra = pages.for_ticket("jira", raw.get("key"), raw.get("id"))
+        box = (raw.get("fields") or {}).get("comment")
+        inline = box.get("comments") if isinstance(box, dict) else None
+    if not extra:
+        return raw
+    merged = list(inline) if isinstance(inline, list) else []
+    seen = {str(c["id"]) for c in merged if isinstance(c, dict) and c.get("id") is not None}
+    for c in extra:
+        cid = c.get("id")
+        if cid is None or str(cid) not in seen:
+            merged.append(c)
+            seen.add(str(cid))
+    stamp = "created_at" if mapping.name == "zendesk" else "created"
+    merged.sort(key=lambda c: str(c.get(stamp) or "") if isinstance(c, dict) else "")
+    if mapping.name == "zendesk":
+        return {**raw, "comments": merged}
+    fields = dict(raw.get("fields") or {})
+    old = fields.get("comment")
+    fields["comment"] = {**(old if isinstance(old, dict) else {}), "comments": merged}
+    return {**raw, "fields": fields}
+
+
+def _note_cut_comments(batch: TicketBatch, raw: Any, rec: TicketRecord) -> None:
+    """Jira returns at most a page of comments inline; say when some are missing."""
+    box = (raw.get("fields") or {}).get("comment") if isinstance(raw, dict) else None
+    if not isinstance(box, dict):
+        return
+    total, got = box.get("total"), box.get("comments")
+    n = len(got) if isinstance(got, list) else 0
+    if isinstance(total, int) and total > n:
+        batch.notes.append(
+            f"{batch.uri}: {rec.location}: issue {rec.key} has {total} comments, {n} in the "
+            f"export; save GET /rest/api/2/issue/{rec.key}/comment beside it to read the rest"
+        )

@@ -32,9 +32,11 @@ messages       a list (JSON, or a JSON array in a CSV cell) mapped with the
 Presets: ``generic`` (the canonical names themselves), ``zendesk`` (ticket
 export: ``requester_id``, ``comments[].author_id`` / ``plain_body`` /
 ``public``, ``tags``, ``custom_fields`` with ``product`` / ``version`` ids
-named in :data:`ZENDESK_FIELDS`), ``jira`` (issue JSON: ``key``,
-``fields.summary`` ... ``fields.comment.comments[]``; and Jira's CSV export
-columns). ``parse_tickets`` detects the preset from the records when none is
+named in :data:`ZENDESK_FIELDS`; single tickets, lists, incremental export
+pages, with side-loaded ``users``), ``jira`` (issue JSON of REST v2 and v3,
+ADF bodies as text: ``key``, ``fields.summary`` ... ``fields.comment.comments[]``,
+a comment with ``visibility`` is private; search result pages; and Jira's CSV
+export columns). ``parse_tickets`` detects the preset from the records when none is
 given. A message's role is ``customer`` when its author is the requester /
 reporter (or the mapping says so), ``agent`` otherwise.
 
@@ -149,6 +151,7 @@ PRESETS: dict[str, Mapping] = {
             "body": ("body",),
             "created_at": ("created",),
             "public": ("jsdPublic",),
+            "restricted": ("visibility.type",),  # a comment only a role or group sees
         },
     ),
 }

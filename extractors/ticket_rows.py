@@ -1,4 +1,13 @@
-"""Reading a ticket export container: JSON, JSON Lines or CSV -> (location, raw record)."""
+"""Reading a ticket export container: JSON, JSON Lines or CSV -> (location, raw record).
+
+Besides the records, a container may carry what Zendesk side-loads beside
+them (``?include=users``: ``users``, ``organizations``, ``groups``) and the
+marks of an incremental export (``after_cursor`` / ``end_of_stream`` of the
+cursor-based one, ``end_time`` / ``next_page`` / ``count`` of the time-based
+one). JSON Lines may hold records or whole pages (one API response a line,
+as an export script appends them); a page's records are located as
+``line 3, record 5``.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +16,10 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
+from extractors.export_encoding import decode_export
 from extractors.records import ExtractionError
 
 
@@ -16,23 +27,34 @@ class _BadRecord(Exception):
     pass
 
 
-def _rows(data: bytes, uri: str) -> tuple[str, Iterator[tuple[str, Any]]]:
-    """(format, iterator of (location, raw record or _BadRecord))."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ExtractionError(f"{uri}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+# Keys that hold a page's records, in the order they are tried.
+RECORD_KEYS = ("tickets", "issues", "results", "data")
+# Keys only an incremental export page has.
+INCREMENTAL_KEYS = frozenset({"after_cursor", "end_of_stream", "end_time", "after_url"})
+
+
+@dataclass
+class Container:
+    format: str  # json | jsonl | csv
+    rows: list[tuple[str, Any]]  # (location, raw record or _BadRecord)
+    users: list[Any] = field(default_factory=list)  # side-loaded users (Zendesk)
+    incremental: bool = False  # pages of an incremental export
+
+
+def _rows(data: bytes, uri: str) -> Container:
+    """The records of an export (and what its pages carry beside them)."""
+    text = decode_export(data, uri)
     low = uri.lower()
     stripped = text.lstrip()
     if low.endswith((".jsonl", ".ndjson")):
-        return "jsonl", _jsonl_rows(text)
+        return _jsonl(text)
     if low.endswith(".csv") or (stripped[:1] not in ("[", "{") and not low.endswith(".json")):
-        return "csv", _csv_rows(text, uri)
+        return Container("csv", list(_csv_rows(text, uri)))
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         if "\n" in stripped.strip() and _one_value(stripped.splitlines()[0]):
-            return "jsonl", _jsonl_rows(text)  # JSON Lines in a .json file
+            return _jsonl(text)  # JSON Lines in a .json file
         # One document, broken: one error where it breaks (a pretty-printed
         # document cut short is not a file of broken lines).
         cut = (
@@ -43,19 +65,44 @@ def _rows(data: bytes, uri: str) -> tuple[str, Iterator[tuple[str, Any]]]:
         raise ExtractionError(
             f"{uri}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{cut}"
         ) from None
+    box = Container("json", [])
     if isinstance(doc, dict):
-        for key in ("tickets", "issues", "results", "data"):
-            if isinstance(doc.get(key), list):
-                doc = doc[key]
-                break
-        else:
+        records = _page(doc, box)
+        if records is None:
             # one ticket: wrapped as Zendesk's API returns it ({"ticket": {...}}),
             # or the object itself (a Jira issue)
             single = doc.get("ticket")
-            doc = [single if isinstance(single, dict) else doc]
+            records = [single if isinstance(single, dict) else doc]
+        doc = records
     if not isinstance(doc, list):
         raise ExtractionError(f"{uri}: expected a list of tickets or {{'tickets': [...]}}")
-    return "json", ((f"record {i}", r) for i, r in enumerate(doc))
+    box.rows = [(f"record {i}", r) for i, r in enumerate(doc)]
+    return box
+
+
+def _page(doc: dict[str, Any], box: Container) -> list[Any] | None:
+    """The records of one API page (None when ``doc`` is no page), its
+    side-loaded users added to ``box``."""
+    records = next((doc[k] for k in RECORD_KEYS if isinstance(doc.get(k), list)), None)
+    if records is None:
+        return None
+    users = doc.get("users")
+    if isinstance(users, list):
+        box.users.extend(users)
+    if INCREMENTAL_KEYS & doc.keys():
+        box.incremental = True
+    return list(records)
+
+
+def _jsonl(text: str) -> Container:
+    box = Container("jsonl", [])
+    for location, raw in _jsonl_rows(text):
+        records = _page(raw, box) if isinstance(raw, dict) else None
+        if records is None:
+            box.rows.append((location, raw))
+        else:
+            box.rows.extend((f"{location}, record {i}", r) for i, r in enumerate(records))
+    return box
 
 
 def _one_value(line: str) -> bool:

@@ -60,7 +60,8 @@ class _Products:
 
 def _ticket_row(t: TicketRecord, uri: str, now_ms: int) -> dict[str, Any]:
     text = t.text
-    msgs = "\n".join(m.body for m in t.messages)
+    # Private notes are for agents: stored, but no answer is found through them.
+    msgs = "\n".join(m.body for m in t.messages if m.public is not False)
     return {
         "id": t.id,
         "props": {
@@ -90,10 +91,11 @@ def write_ticket_batch(
     here moves to this source (the id is the ticket's, not the file's).
     ``traces`` finds the stack traces of one text (the entry point,
     :func:`extractors.tickets.write_tickets`, passes its own). ``extra``
-    statements (the Source record) commit in the same transaction.
+    statements (the Source record) commit in the same transaction. Tickets
+    the batch marks deleted are removed wherever they were written from.
     """
     uri = batch.uri
-    ids = [t.id for t in batch.records]
+    ids = [t.id for t in batch.records] + batch.deleted
     shared = store.read(tq.SHARED_OF_TICKETS, {"uris": [uri]})
     shared += store.read(tq.SHARED_OF_IDS, {"ids": ids}) if ids else []
     symptoms = sorted({s for r in shared for s in r["symptoms"] or []})
@@ -173,6 +175,7 @@ def write_ticket_batch(
         "code_mentions": len(codes),
         "traces": len(trace_rows),
         "solutions": len(solutions),
+        "deleted": len(batch.deleted),
         "problems": len(batch.problems),
     }
 

@@ -3,6 +3,7 @@
 API for the ingest::
 
     batch = parse_tickets(data, uri, preset=None)   # TicketBatch: records + problems
+    batch = parse_ticket_file(path, data)            # the same, with the pages beside it
     counts = write_tickets(store, batch, now_ms)    # replaces exactly this source's facts
 
 This module is the entry point; the work is done in:
@@ -11,7 +12,11 @@ This module is the entry point; the work is done in:
   ``zendesk`` / ``jira`` presets and :func:`detect_preset`. **The field
   mapping table** (canonical fields, paths, CSV headers, presets) is in that
   module's docstring.
-- :mod:`extractors.ticket_rows` -- reading the container (JSON, JSONL, CSV).
+- :mod:`extractors.ticket_rows` -- reading the container (JSON, JSONL, CSV;
+  incremental export pages, side-loaded users).
+- :mod:`extractors.ticket_companions` -- comment and user pages saved beside
+  an export (Zendesk comments, ticket events, users; Jira comment pages), and
+  how they are matched to their tickets.
 - :mod:`extractors.ticket_values` -- dotted paths and values of a raw record.
 - :mod:`extractors.ticket_parse` -- records, messages, problems: :func:`parse_tickets`.
 - :mod:`extractors.ticket_text` -- error codes, numbered steps, stack-trace shape.
@@ -25,7 +30,18 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
+from extractors.export_encoding import utf8_head
+from extractors.records import digest
+from extractors.ticket_companions import (
+    Companions,
+    companion_digest,
+    find_companions,
+    has_export_near,
+    looks_like_page,
+    read_page,
+)
 from extractors.ticket_parse import (
     CustomFields,
     Message,
@@ -51,6 +67,7 @@ __all__ = [
     "PRESETS",
     "RESOLVED_STATUSES",
     "ZENDESK_FIELDS",
+    "Companions",
     "CustomFields",
     "Mapping",
     "Message",
@@ -58,9 +75,11 @@ __all__ = [
     "TicketBatch",
     "TicketRecord",
     "TraceLike",
+    "companion_digest",
     "detect_preset",
     "error_codes",
     "numbered_steps",
+    "parse_ticket_file",
     "parse_tickets",
     "retire_tickets",
     "traces",
@@ -100,3 +119,32 @@ def write_tickets(
     here moves to this source (the id is the ticket's, not the file's).
     """
     return write_ticket_batch(store, batch, now_ms, traces, extra)
+
+
+def parse_ticket_file(
+    path: Path, data: bytes, custom_fields: CustomFields | None = None
+) -> TicketBatch:
+    """A ticket export on disk, read with the comment and user pages near it.
+
+    A file that is itself such a page gives a batch without tickets (its
+    comments are read with the exports near it; see
+    :mod:`extractors.ticket_companions`), with a note when no export is near.
+    """
+    uri = str(path)
+    if path.suffix.lower() == ".json":
+        page = read_page(data, path) if _may_be_page(data) else None
+        if page is not None:
+            system = page.kind.split("-")[0]
+            batch = TicketBatch(uri=uri, hash=digest(data), format="json", preset=system)
+            batch.page = page.kind
+            if not has_export_near(path):
+                batch.notes.append(
+                    f"{uri}: a {page.kind.replace('-', ' ')} page with no ticket export in its "
+                    "folder or the two above it; its comments are read with such an export"
+                )
+            return batch
+    return parse_tickets(data, uri, custom_fields=custom_fields, companions=find_companions(path))
+
+
+def _may_be_page(data: bytes) -> bool:
+    return looks_like_page(utf8_head(data, 4096))
