@@ -258,23 +258,31 @@ def _cjk_tokens(run: str) -> tuple[str, ...]:
     return tuple(jieba.lcut_for_search(run))  # type: ignore[attr-defined]
 
 
+# (surface, token) of each distinct English word or identifier, bounded: the
+# regex, lower-casing and stemming are paid once per word, not once per use.
+_WORD_PAIRS: dict[str, tuple[str, str]] = {}
+_WORD_PAIRS_MAX = 200_000
+
+
 def token_pairs(text: str) -> list[tuple[str, str]]:
     """(surface, token) pairs in order: lower-cased surface, stemmed token."""
     out: list[tuple[str, str]] = []
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        tok = m.group()
-        if kind == "code":
-            out.append((tok.lower(), tok.lower().replace("-", "_")))
-        elif kind == "cjk":
-            out.extend((t, t) for t in _cjk_tokens(tok) if t.strip())
-        else:
-            low = tok.lower()
-            if low.isalpha():
-                out.append((low, stem(low)))
-            else:
+    add, known = out.append, _WORD_PAIRS.get
+    for code, cjk, word in _TOKEN.findall(text):
+        if word:
+            pair = known(word)
+            if pair is None:
+                low = word.lower()
                 # '.' splits words in RediSearch's own tokenizer: v3.0.1 -> v3_0_1
-                out.append((low, low.replace(".", "_")))
+                pair = (low, stem(low)) if low.isalpha() else (low, low.replace(".", "_"))
+                if len(_WORD_PAIRS) < _WORD_PAIRS_MAX:
+                    _WORD_PAIRS[word] = pair
+            add(pair)
+        elif code:
+            low = code.lower()
+            add((low, low.replace("-", "_")))
+        else:
+            out.extend((t, t) for t in _cjk_tokens(cjk) if t.strip())
     return out
 
 
