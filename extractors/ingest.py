@@ -47,7 +47,7 @@ from extractors.screenshot import parse_image
 from extractors.spec_table import SpecRecord
 from extractors.spreadsheet import parse_xlsx
 from extractors.text.concepts import ConceptMatcher, load_glossary
-from extractors.text.segment import search_field
+from extractors.text.segment import search_field, search_field_of, token_pairs
 from extractors.tickets import CustomFields, parse_tickets, write_tickets
 from graph.queries import community as comq
 from graph.queries import concepts as cq
@@ -57,6 +57,9 @@ from graph.queries import logs as lq
 from graph.queries import specs as spq
 from graph.queries import tickets as tq
 from graph.store import Store, Transaction
+
+# A section's title and text as token_pairs gives them.
+Words = tuple[list[tuple[str, str]], list[tuple[str, str]]]
 
 KINDS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
          ".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "json",
@@ -462,8 +465,10 @@ class Ingestor:
         mention_rows: list[dict[str, Any]] = []
         for s in docs:
             for sec in s.sections:
-                section_rows.append(self._section_row(s, sec, now))
-                mention_rows.extend(self._mentions(sec.id, sec.title, sec.text))
+                # Each text is split once, for its search field and its concepts.
+                words = (token_pairs(sec.title), token_pairs(sec.text))
+                section_rows.append(self._section_row(s, sec, now, words))
+                mention_rows.extend(self._mentions(sec.id, sec.title, sec.text, words))
         tx.run_batch(dq.UPSERT_SECTIONS, section_rows, batch_size=400)
         tx.run_batch(dq.LINK_MENTIONS, mention_rows, batch_size=2000)
         self._aliases: dict[str, dict[str, Any]] = {}
@@ -540,8 +545,9 @@ class Ingestor:
             },
         }  # fmt: skip
 
-    def _section_row(self, s: ParsedSource, sec: Any, now: int) -> dict[str, Any]:
+    def _section_row(self, s: ParsedSource, sec: Any, now: int, words: Words) -> dict[str, Any]:
         parents = " ".join(sec.heading_path[:-1]) or (s.title or "")
+        search = search_field_of((words[0], 3), (token_pairs(parents), 2), (words[1], 1))
         return {
             "doc_id": s.doc_id,
             "props": {
@@ -551,7 +557,7 @@ class Ingestor:
                 "ordinal": sec.ordinal, "product": s.product,
                 "version": sec.version or s.version,
                 "hash": digest(sec.text),
-                "search": search_field((sec.title, 3), (parents, 2), (sec.text, 1)),
+                "search": search,
                 "source": s.uri, "extractor": f"graphdesk.{s.kind}/{EXTRACTOR_VERSION}",
                 "confidence": s.confidence, "extracted_at": now,
             },
@@ -571,9 +577,11 @@ class Ingestor:
             },
         }  # fmt: skip
 
-    def _mentions(self, sid: str, title: str, text: str) -> list[dict[str, Any]]:
-        in_title = set(self.matcher.counts(title))
-        counts = self.matcher.counts(title + "\n" + text)
+    def _mentions(self, sid: str, title: str, text: str, words: Words) -> list[dict[str, Any]]:
+        title_tokens = [t for _, t in words[0]]
+        in_title = set(self.matcher.counts_of(title_tokens, title))
+        text_tokens = [t for _, t in words[1]]
+        counts = self.matcher.counts_of(title_tokens + text_tokens, title + "\n" + text)
         return [
             {"sid": sid, "cid": cid, "count": n, "in_title": cid in in_title}
             for cid, n in counts.most_common(MAX_MENTIONS)

@@ -174,3 +174,9 @@ class ConceptMatcher:
 
     def counts(self, text: str) -> Counter[str]:
         return Counter(m.concept.id for m in self.match(text))
+
+    def counts_of(self, tokens: list[str], text: str) -> Counter[str]:
+        """``counts`` of ``text`` whose ``raw_tokens`` are ``tokens`` (tokenised once
+        by the caller, who needs them for other things too)."""
+        found = self.match_tokens(tokens) + self.match_chinese(text)
+        return Counter(m.concept.id for m in found)

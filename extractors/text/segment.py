@@ -293,8 +293,13 @@ def raw_tokens(text: str) -> list[str]:
 
 def index_tokens(text: str) -> list[str]:
     """Tokens for the search field: stop words dropped, snake_case also split."""
+    return index_tokens_of(token_pairs(text))
+
+
+def index_tokens_of(pairs: list[tuple[str, str]]) -> list[str]:
+    """``index_tokens`` of a text already split by ``token_pairs``."""
     out: list[str] = []
-    for surface, tok in token_pairs(text):
+    for surface, tok in pairs:
         if surface in EN_STOP or surface in ZH_STOP:
             continue
         out.append(tok)
@@ -309,9 +314,14 @@ def search_field(*parts: tuple[str, int]) -> str:
     Repetition is a crude field boost that both backends' scorers honour the
     same way (titles count more than body text).
     """
+    return search_field_of(*((token_pairs(text), weight) for text, weight in parts))
+
+
+def search_field_of(*parts: tuple[list[tuple[str, str]], int]) -> str:
+    """``search_field`` of texts already split by ``token_pairs``."""
     tokens: list[str] = []
-    for text, weight in parts:
-        toks = index_tokens(text)
+    for pairs, weight in parts:
+        toks = index_tokens_of(pairs)
         for _ in range(weight):
             tokens.extend(toks)
     return " ".join(tokens)
