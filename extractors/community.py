@@ -11,10 +11,13 @@ Two export shapes, detected from the content:
 
 Decisions written down here:
 
-* The site is taken from the file's folder (or name) when it looks like a
-  host name (``dba.stackexchange.com/Posts.xml``): thread ids are then
+* ``site=`` names the site; the ingest takes it from the dump's own
+  ``Sites.xml`` (:mod:`extractors.community_dump`). Without it the site is
+  taken from the file's folder (or name) when it looks like a host name
+  (``dba.stackexchange.com/Posts.xml``): thread ids are then
   ``thread:dba.stackexchange.com:123`` and urls can be derived. Otherwise the
-  folder's slug names the site and there is no url. ``site=`` overrides.
+  folder's slug names the site and there is no url.
+* A byte-order mark (UTF-8, UTF-16, UTF-32) names the file's encoding.
 * Answers are ordered as the platform shows them: Stack Exchange puts the
   accepted answer first, then votes (highest first), then age; Discourse keeps
   the post order.
@@ -43,6 +46,7 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
+from extractors.export_encoding import decode_export, utf8_head
 from extractors.html_text import html_text, plain_text
 from extractors.records import ExtractionError, digest, slug
 from extractors.text.segment import language
@@ -132,6 +136,9 @@ class CommunityBatch:
     links: list[DuplicateLink] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped: int = 0  # rows of other kinds (tag wikis, linked-not-duplicate ...)
+    site_name: str | None = None  # from the dump's Sites.xml (extractors.community_dump)
+    # Worth saying, not failures: "<file>: <what>" (no site metadata ...).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def platform(self) -> str:
@@ -163,7 +170,7 @@ def parse_community(
 ) -> CommunityBatch:
     """Parse a Stack Exchange or Discourse export; raises ExtractionError naming ``uri``."""
     site = site or site_of(uri)
-    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = utf8_head(data, 64).lstrip(b" \t\r\n")
     if head.startswith(b"<"):
         batch = _parse_xml(data, uri, site)
     elif head.startswith((b"[", b"{")):
@@ -185,7 +192,7 @@ _SNIFF_JSON = re.compile(rb'"(?:post_stream|PostTypeId|LinkTypeId)"\s*:')
 
 def is_community(data: bytes) -> bool:
     """A cheap look at the head of a file: is it an export that parse_community reads?"""
-    head = data[:65536].lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = utf8_head(data).lstrip(b" \t\r\n")
     if head.startswith(b"<"):
         return _SNIFF_XML.search(head[:8192]) is not None
     return head.startswith((b"[", b"{")) and _SNIFF_JSON.search(head) is not None
@@ -245,10 +252,9 @@ def _parse_xml(data: bytes, uri: str, site: str) -> CommunityBatch:
 
 def _parse_json(data: bytes, uri: str, site: str) -> CommunityBatch:
     try:
-        doc = json.loads(data.removeprefix(b"\xef\xbb\xbf"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        where = f"line {exc.lineno}: " if isinstance(exc, json.JSONDecodeError) else ""
-        raise ExtractionError(f"{uri}: {where}not valid JSON: {exc}") from None
+        doc = json.loads(decode_export(data, uri))
+    except json.JSONDecodeError as exc:
+        raise ExtractionError(f"{uri}: line {exc.lineno}: not valid JSON: {exc}") from None
     h = digest(data)
     if isinstance(doc, dict) and "post_stream" in doc:
         batch = CommunityBatch(uri, "discourse-json", h, site)

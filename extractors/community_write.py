@@ -41,7 +41,8 @@ def write_community(
     products = _ProductNames(st)
     for t in batch.threads:
         best = t.best_answer
-        threads.append({"id": t.id, "props": _thread_props(t, best, facts)})
+        props = {**_thread_props(t, best, facts), "site_name": batch.site_name}
+        threads.append({"id": t.id, "props": props})
         q = t.question
         questions.append({
             "tid": t.id,

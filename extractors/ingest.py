@@ -21,7 +21,8 @@ from typing import Any
 
 from tqdm import tqdm
 
-from extractors.community import is_community, parse_community
+from extractors.community import is_community
+from extractors.community_dump import is_community_file, metadata_digest, parse_community_file
 from extractors.community_write import write_community
 from extractors.docx_doc import parse_docx
 from extractors.errcode_layouts import extract_layouts
@@ -48,7 +49,7 @@ from extractors.spec_table import SpecRecord
 from extractors.spreadsheet import parse_xlsx
 from extractors.text.concepts import ConceptMatcher, load_glossary
 from extractors.text.segment import search_field, search_field_of, token_pairs
-from extractors.tickets import CustomFields, parse_tickets, write_tickets
+from extractors.tickets import CustomFields, companion_digest, parse_ticket_file, write_tickets
 from graph.queries import community as comq
 from graph.queries import concepts as cq
 from graph.queries import documents as dq
@@ -207,7 +208,7 @@ def parse_file(path: Path, data: bytes, ticket_fields: CustomFields | None = Non
             source = parse_csv(data, uri)
         except ExtractionError as table_error:
             # Not an error-code or spec table: perhaps a ticket export.
-            source = _tickets(data, uri, table_error, ticket_fields)
+            source = _tickets(path, data, table_error, ticket_fields)
     elif kind == "xlsx":
         source = parse_xlsx(data, uri)
     elif kind == "image":
@@ -219,23 +220,24 @@ def parse_file(path: Path, data: bytes, ticket_fields: CustomFields | None = Non
         check_log_file(path)
         source = ParsedSource(uri=uri, kind="log", hash=_source_hash(path, data), title=path.name)
     elif kind in ("json", "xml"):
-        if is_community(data):
-            batch = parse_community(data, uri)
+        if is_community(data) or is_community_file(data):
+            batch = parse_community_file(path, data)
             source = ParsedSource(uri=uri, kind=batch.kind, hash=batch.hash, community=batch)
             source.warnings = batch.warnings
         elif kind == "xml":
             raise ExtractionError(f"{uri}: XML that is not a Stack Exchange posts dump")
         else:
-            source = _tickets(data, uri, None, ticket_fields)
+            source = _tickets(path, data, None, ticket_fields)
     else:
         raise ExtractionError(f"{uri}: unsupported file type {path.suffix or '(none)'}")
     return source
 
 
 def _tickets(
-    data: bytes, uri: str, table_error: ExtractionError | None, fields: CustomFields | None
+    path: Path, data: bytes, table_error: ExtractionError | None, fields: CustomFields | None
 ) -> ParsedSource:
-    batch = parse_tickets(data, uri, custom_fields=fields)
+    uri = str(path)
+    batch = parse_ticket_file(path, data, fields)
     if not batch.records and table_error is not None:
         raise table_error
     source = ParsedSource(uri=uri, kind="tickets", hash=batch.hash, tickets=batch)
@@ -261,6 +263,9 @@ def _source_hash(path: Path, data: bytes) -> str:
         except ExtractionError as exc:
             fmt = str(exc)  # a broken sidecar is reported when the file is parsed
         return digest(data + b"\x00" + fmt.encode() + tag)
+    if KINDS.get(path.suffix.lower()) in ("json", "xml", "csv"):
+        # the pages an export is read with, the Sites.xml a dump table is read with
+        tag += (companion_digest(path) + metadata_digest(path)).encode()
     return digest(data + tag)
 
 
@@ -394,6 +399,7 @@ class Ingestor:
                     continue
                 source.hash = _source_hash(path, data)  # what the next ingest compares
                 report.failed_records.extend(source.warnings)
+                report.warnings.extend(getattr(source.tickets or source.community, "notes", []))
                 if uri in known:
                     report.changed += 1
                 else:
