@@ -35,7 +35,7 @@ from strawberry.asgi import GraphQL
 
 from api.graphiql import assets_mount, page_response
 from api.settings import Settings, load_settings
-from extractors.ingest import Ingestor
+from extractors.ingest.pipeline import Ingestor
 from graph.connect import open_store
 from graph.errors import BackendUnavailable
 from graph.queries.documents import counts, node_count

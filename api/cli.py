@@ -40,8 +40,8 @@ from graph.store import Store
 from graph.writelock import Holder, write_lock
 
 if TYPE_CHECKING:
-    from extractors.ingest import IngestReport
-    from extractors.validation import Finding
+    from extractors.ingest.pipeline import IngestReport
+    from extractors.ingest.validation import Finding
     from migrations.runner import Status
     from resolvers.pipeline.records import Answer
 
@@ -313,8 +313,8 @@ def ingest(
     again while their file is unchanged); with --allow-partial, only when
     every file failed.
     """
-    from extractors.ingest import Ingestor
-    from extractors.validation import validate
+    from extractors.ingest.pipeline import Ingestor
+    from extractors.ingest.validation import validate
 
     settings = _settings(ctx)
     with writing(settings, no_wait, lock_timeout), opened_store(settings) as store:
@@ -337,7 +337,7 @@ def ingest(
         )
         raise click.exceptions.Exit(1)
     if not report.failed and ok == 0:
-        from extractors.ingest import KINDS
+        from extractors.ingest.pipeline import KINDS
 
         click.echo(f"nothing to ingest: no {', '.join(sorted(KINDS))} files found")
 
@@ -383,7 +383,7 @@ def merges_undo(ctx: click.Context, name: str, no_wait: bool, lock_timeout: floa
     """Split NAME off again: its documents and specs move to a product of its own,
     and it is never merged again."""
     from extractors.records import slug
-    from extractors.resolution import name_key
+    from extractors.text.resolution import name_key
     from graph.queries import concepts as cq
 
     settings = _settings(ctx)
@@ -414,7 +414,7 @@ def ocr(images: tuple[Path, ...], as_json: bool, lang: str | None) -> None:
     """
     from extractors.ocr import DEFAULT_LANGUAGES, ocr_image
     from extractors.records import ExtractionError
-    from extractors.ticket_text import error_codes
+    from extractors.tickets.text import error_codes
 
     failed = 0
     for path in images:
@@ -460,7 +460,7 @@ def logs() -> None:
 )  # fmt: skip
 def logs_parse(logfile: Path, fmt: str, out: Path) -> None:
     """Mine templates from LOGFILE and write one CSV row per line."""
-    from extractors.logs import LogParseError, parse_log
+    from extractors.logs.miner import LogParseError, parse_log
 
     try:
         report = parse_log(logfile, fmt, out)
@@ -487,8 +487,8 @@ def logs_ingest(
     lock_timeout: float | None,
 ) -> None:
     """Mine LOGFILE's templates into the graph as LogTemplate nodes."""
-    from extractors.log_graph import ingest_log
-    from extractors.logs import LogParseError
+    from extractors.logs.miner import LogParseError
+    from extractors.logs.write import ingest_log
 
     settings = _settings(ctx)
     with writing(settings, no_wait, lock_timeout), opened_store(settings) as store:
@@ -520,8 +520,8 @@ def watch(
 
     Holds the data directory's write lock until it stops: other writers wait.
     """
-    from extractors.watch import Batch
-    from extractors.watch import watch as run_watch
+    from extractors.ingest.watch import Batch
+    from extractors.ingest.watch import watch as run_watch
 
     def show(batch: Batch) -> None:
         stamp = time.strftime("%H:%M:%S")

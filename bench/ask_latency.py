@@ -50,7 +50,7 @@ import redis  # noqa: E402
 
 from bench.ingest import machine_info  # noqa: E402
 from bench.plot import plot  # noqa: E402
-from extractors.ingest import Ingestor  # noqa: E402
+from extractors.ingest.pipeline import Ingestor  # noqa: E402
 from extractors.text.segment import index_tokens  # noqa: E402
 from graph.falkor import FalkorStore  # noqa: E402
 from graph.queries import search  # noqa: E402

@@ -56,7 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.eval_qa import SETS, QuestionSet, rank_of  # noqa: E402
-from extractors.ingest import Ingestor  # noqa: E402
+from extractors.ingest.pipeline import Ingestor  # noqa: E402
 from extractors.text.segment import language  # noqa: E402
 from graph.falkor import FalkorStore  # noqa: E402
 from graph.queries import vectors as vq  # noqa: E402

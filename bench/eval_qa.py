@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from rank_bm25 import BM25Okapi  # noqa: E402
 
-from extractors.html_doc import parse_html  # noqa: E402
-from extractors.ingest import Ingestor  # noqa: E402
+from extractors.documents.html import parse_html  # noqa: E402
+from extractors.ingest.pipeline import Ingestor  # noqa: E402
 from extractors.text.segment import index_tokens  # noqa: E402
 from graph.falkor import FalkorStore  # noqa: E402
 from migrations.runner import migrate  # noqa: E402

@@ -30,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractors.ingest import Ingestor, IngestReport  # noqa: E402
+from extractors.ingest.pipeline import Ingestor, IngestReport  # noqa: E402
 from graph.falkor import FalkorStore  # noqa: E402
 from graph.queries.documents import counts  # noqa: E402
 from migrations.runner import migrate  # noqa: E402

@@ -3,11 +3,11 @@
 Data: the eight LogHub 2k sets under ``../shared/data/loghub/`` (raw log,
 corrected ground truth, header format from ``formats.json``) and, when present,
 the sets under ``bench/logsets/`` (logs of real programs run here, labelled by
-hand; same layout). Headers are split with ``extractors.log_format``; every
+hand; same layout). Headers are split with ``extractors.logs.format``; every
 parser reads the same Content list in the same process.
 
 Leave-one-system-out (the headline). For each LogHub set, the miner's settings
-(``extractors.logs.MinerSettings``: thresholds and shape rules, each of which can
+(``extractors.logs.miner.MinerSettings``: thresholds and shape rules, each of which can
 be switched off) are selected on the other seven by coordinate ascent from a
 fixed starting point (every rule on, middle thresholds), maximising their mean
 grouping accuracy; a rule stays on only when it is strictly better on the seven
@@ -30,7 +30,7 @@ predicted template equals the set sharing its true template), parsing accuracy
 lines/s (best of ``--repeat`` timed runs of adding every line and looking up
 every line's final template), shipped defaults against drain3's LogHub setting.
 
-Which published ideas the miner uses is written in ``extractors/logs.py``
+Which published ideas the miner uses is written in ``extractors/logs/miner.py``
 (Drain's length buckets and positional similarity without its first-token tree;
 the frequency view of Logram, LFA and Brain for deciding constants; generic
 masking as the Loghub-2.0 study and Khan et al. recommend).
@@ -60,8 +60,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractors.log_format import parse_format  # noqa: E402
-from extractors.logs import MASKS, MinerSettings, TemplateMiner, TokenRules  # noqa: E402
+from extractors.logs.format import parse_format  # noqa: E402
+from extractors.logs.miner import MASKS, MinerSettings, TemplateMiner, TokenRules  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "loghub"
 DEFAULT_EXTRA = ROOT / "bench" / "logsets"

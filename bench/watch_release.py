@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractors.watch import Batch, watch  # noqa: E402
+from extractors.ingest.watch import Batch, watch  # noqa: E402
 from graph.falkor import FalkorStore  # noqa: E402
 from migrations.runner import migrate  # noqa: E402
 

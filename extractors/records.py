@@ -121,13 +121,13 @@ class ParsedSource:
     sections: list[Section] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     error_codes: list[ErrorCodeRecord] = field(default_factory=list)
-    specs: list[Any] = field(default_factory=list)  # extractors.spec_table.SpecRecord
+    specs: list[Any] = field(default_factory=list)  # extractors.tables.specs.SpecRecord
     definitions: list[Definition] = field(default_factory=list)
     confidence: float = 1.0  # of the extraction as a whole (OCR: mean word confidence)
     codes: list[str] = field(default_factory=list)  # error codes shown (screenshots)
     symptoms: list[dict[str, Any]] = field(default_factory=list)  # stack traces (screenshots)
     tickets: Any = None  # extractors.tickets.TicketBatch
-    community: Any = None  # extractors.community.CommunityBatch
+    community: Any = None  # extractors.community.parse.CommunityBatch
     warnings: list[str] = field(default_factory=list)
     doc_type: str | None = None  # "release_notes" when each section describes a version
 

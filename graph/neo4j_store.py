@@ -18,20 +18,20 @@ from graph.store import Queue, Transaction, batches, plain, plain_params
 from graph.types import Params, Row
 
 
-def _value(v: Any) -> object:
+def plain_value(v: Any) -> object:
     """Plain values all the way down; temporal values (also inside maps and
     lists, as in ``RETURN n {.*}``) become ISO strings."""
     if hasattr(v, "iso_format"):
         return v.iso_format()
     if isinstance(v, dict):
-        return {str(k): _value(x) for k, x in v.items()}
+        return {str(k): plain_value(x) for k, x in v.items()}
     if isinstance(v, list | tuple):
-        return [_value(x) for x in v]
+        return [plain_value(x) for x in v]
     return plain(v)
 
 
 def _rows(records: list[neo4j.Record]) -> list[Row]:
-    return [{k: _value(r[k]) for k in r.keys()} for r in records]  # noqa: SIM118 - Record
+    return [{k: plain_value(r[k]) for k in r.keys()} for r in records]  # noqa: SIM118 - Record
 
 
 def _translate(exc: Exception, cypher: str | None = None) -> NoReturn:

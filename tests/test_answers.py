@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from extractors.ingest import Ingestor
+from extractors.ingest.pipeline import Ingestor
 from graph.store import Store
 from resolvers.pipeline.answerer import Answerer
 from resolvers.pipeline.errors import BadQuestion

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractors.ingest import Ingestor
+from extractors.ingest.pipeline import Ingestor
 from graph.falkor import FalkorStore
 from migrations.runner import migrate
 from resolvers.pipeline.answerer import Answerer

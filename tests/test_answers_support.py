@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.ingest import Ingestor
+from extractors.ingest.pipeline import Ingestor
 from graph.store import Store
 from resolvers.pipeline.answerer import Answerer
 

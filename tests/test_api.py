@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from extractors.ingest import Ingestor
+from extractors.ingest.pipeline import Ingestor
 from graph.falkor import FalkorStore
 from graph.store import Store
 from resolvers.pipeline.errors import BadQuestion

@@ -16,8 +16,8 @@ from starlette.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from extractors.ingest import Ingestor
-from extractors.log_graph import ingest_log
+from extractors.ingest.pipeline import Ingestor
+from extractors.logs.write import ingest_log
 from graph.store import Store
 
 ROOT = Path(__file__).parent.parent

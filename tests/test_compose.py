@@ -139,7 +139,7 @@ def test_planted_instruction_is_passed_as_data() -> None:
 
 
 def test_table_rows_keep_their_cells_apart() -> None:
-    from extractors.html_doc import parse_html
+    from extractors.documents.html import parse_html
 
     html = (
         b"<html><body><h1>Quotas</h1><table><tr><th>Quota</th><th>Free</th><th>Pro</th></tr>"

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
-from extractors.ingest import Ingestor
+from extractors.ingest.pipeline import Ingestor
 from graph import doctor
 from graph.falkor import FalkorStore
 from graph.queries import doctor as dq

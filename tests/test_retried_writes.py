@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import redis
 
-from extractors.ingest import Ingestor
+from extractors.ingest.pipeline import Ingestor
 from graph.falkor import FalkorStore
 from graph.store import Queue, Store, Transaction
 from graph.types import Params, Row

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractors.ingest import Ingestor
+from extractors.ingest.pipeline import Ingestor
 from graph.falkor import FalkorStore
 from migrations.runner import migrate
 from tests.test_ocr import font, png, render

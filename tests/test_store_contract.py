@@ -336,13 +336,13 @@ def test_unreachable_or_unsupported_neo4j_is_backend_unavailable(uri: str) -> No
 def test_neo4j_temporal_values_become_iso_strings_at_any_depth() -> None:
     import neo4j.time
 
-    from graph.neo4j_store import _value
+    from graph.neo4j_store import plain_value
 
     value = {
         "at": neo4j.time.DateTime(2024, 1, 2, 3, 4, 5),
         "nested": [{"day": neo4j.time.Date(2024, 1, 2)}, ("x\x00", neo4j.time.Duration(days=1))],
     }
-    assert _value(value) == {
+    assert plain_value(value) == {
         "at": "2024-01-02T03:04:05.000000000",
         "nested": [{"day": "2024-01-02"}, ["x", "P1D"]],
     }

@@ -146,7 +146,7 @@ def is_app_frame(language: str, qualified_name: str, file: str) -> bool:
     return not (path and rule.path and rule.path.search(path))
 
 
-def _split_last(name: str, sep: str) -> tuple[str, str]:
+def split_last(name: str, sep: str) -> tuple[str, str]:
     """Split at the last `sep` outside brackets: ("pkg.Class", "method")."""
     depth, cut = 0, -1
     i = 0
@@ -162,7 +162,7 @@ def _split_last(name: str, sep: str) -> tuple[str, str]:
     return (name[:cut], name[cut + len(sep) :]) if cut >= 0 else ("", name)
 
 
-def _frame(
+def make_frame(
     language: str, qualified: str, cls: str, func: str, file: str, line: int | None
 ) -> Frame:
     return Frame(func, cls, file, line, is_app_frame(language, qualified, file))

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractors.traces.frames import _frame
+from extractors.traces.frames import make_frame
 from extractors.traces.lines import (
-    _MAX_FRAME_CHARS,
-    _MAX_MESSAGE_LINES,
-    _build,
-    _Level,
-    _Line,
-    _next_nonblank,
+    MAX_FRAME_CHARS,
+    MAX_MESSAGE_LINES,
+    Level,
+    Line,
+    build_trace,
+    next_nonblank,
 )
 from extractors.traces.model import Frame, StackTrace
 
@@ -43,25 +43,25 @@ def _go_frame(name: str, file: str, line: int) -> Frame:
     elif "." in rest and rest[:1].isupper():  # value receiver: Cart.Total
         recv, rest = rest.split(".", 1)
         cls = f"{pkg}.{recv}"
-    return _frame("go", name, cls, rest, file, line)
+    return make_frame("go", name, cls, rest, file, line)
 
 
-def _go_level(m: re.Match[str], j: int) -> _Level:
+def _go_level(m: re.Match[str], j: int) -> Level:
     kind, msg = m["kind"] or m["http"], m["msg"]
     if msg.startswith("runtime error: "):
         kind, msg = "runtime error", msg[len("runtime error: ") :]
-    return _Level(kind, msg, j, j)
+    return Level(kind, msg, j, j)
 
 
-def _parse_go(lines: Sequence[_Line], i: int) -> tuple[StackTrace, int] | None:
+def parse_go(lines: Sequence[Line], i: int) -> tuple[StackTrace, int] | None:
     n = len(lines)
-    heads: list[_Level] = []
+    heads: list[Level] = []
     if m := _GO_HEAD.match(lines[i].text):
         heads.append(_go_level(m, i))
         g = i + 1
         while g < n and not _GO_GOROUTINE.match(lines[g].text):
             t = lines[g].text
-            if g > i + _MAX_MESSAGE_LINES:
+            if g > i + MAX_MESSAGE_LINES:
                 return None
             if m2 := _GO_HEAD.match(t):
                 heads.append(_go_level(m2, g))
@@ -71,7 +71,7 @@ def _parse_go(lines: Sequence[_Line], i: int) -> tuple[StackTrace, int] | None:
         if g >= n:
             return None
     elif _GO_GOROUTINE.match(lines[i].text):
-        heads, g = [_Level("", "", i, i, truncated=True)], i
+        heads, g = [Level("", "", i, i, truncated=True)], i
     else:
         return None
     top = heads[-1]
@@ -82,7 +82,7 @@ def _parse_go(lines: Sequence[_Line], i: int) -> tuple[StackTrace, int] | None:
     while j < n:
         t = lines[j].text
         nxt = lines[j + 1].text if j + 1 < n else ""
-        fm = (_GO_FUNC.match(t) or _GO_CREATED.match(t)) if len(t) <= _MAX_FRAME_CHARS else None
+        fm = (_GO_FUNC.match(t) or _GO_CREATED.match(t)) if len(t) <= MAX_FRAME_CHARS else None
         loc = _GO_FILE.match(nxt)
         if fm and loc:
             if in_first:
@@ -100,11 +100,11 @@ def _parse_go(lines: Sequence[_Line], i: int) -> tuple[StackTrace, int] | None:
             last = j
             break
         if not t.strip():
-            nb = _next_nonblank(lines, j)
+            nb = next_nonblank(lines, j)
             if nb is not None and (
                 _GO_GOROUTINE.match(lines[nb].text) or _GO_EXIT.match(lines[nb].text)
             ):
                 j = nb
                 continue
         break
-    return _build("go", [top, *heads[-2::-1]], lines, heads[0].start, last)
+    return build_trace("go", [top, *heads[-2::-1]], lines, heads[0].start, last)

@@ -1,5 +1,5 @@
 """Text lines of a pasted trace (log prefixes stripped) and the levels of a chain
-that the per-language parsers fill and `_build` turns into StackTrace records."""
+that the per-language parsers fill and `build_trace` turns into StackTrace records."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Final
 
 from extractors.traces.model import Frame, StackTrace, fingerprint, message_template
 
-_MAX_MESSAGE_LINES: Final = 10  # lines between an exception header and its first frame
-_MAX_FRAME_CHARS: Final = 2000  # longer lines are not frames (and would make regexes slow)
+MAX_MESSAGE_LINES: Final = 10  # lines between an exception header and its first frame
+MAX_FRAME_CHARS: Final = 2000  # longer lines are not frames (and would make regexes slow)
 
 
 # --- lines ---------------------------------------------------------------------
@@ -34,28 +34,28 @@ _PREFIX = re.compile(rf"^(?:[ \t]*{_PREFIX_TOKEN}(?=[ \t]|$))+[ \t]?")
 
 
 @dataclass(frozen=True, slots=True)
-class _Line:
+class Line:
     no: int  # 1-based
     raw: str
     text: str  # log prefix stripped
 
 
-def _split_lines(text: str) -> list[_Line]:
+def split_lines(text: str) -> list[Line]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u200b", "")
-    out: list[_Line] = []
+    out: list[Line] = []
     for no, raw in enumerate(text.split("\n"), start=1):
         raw = raw.rstrip()
         m = _PREFIX.match(raw)
         body = raw[m.end() :] if m else raw
-        out.append(_Line(no, raw, body.replace("\u00a0", " ")))
+        out.append(Line(no, raw, body.replace("\u00a0", " ")))
     return out
 
 
-def _indent(text: str) -> int:
+def indent_of(text: str) -> int:
     return len(text) - len(text.lstrip())
 
 
-def _next_nonblank(lines: Sequence[_Line], j: int) -> int | None:
+def next_nonblank(lines: Sequence[Line], j: int) -> int | None:
     while j < len(lines):
         if lines[j].text.strip():
             return j
@@ -64,7 +64,7 @@ def _next_nonblank(lines: Sequence[_Line], j: int) -> int | None:
 
 
 @dataclass(slots=True)
-class _Level:
+class Level:
     type: str
     message: str
     start: int
@@ -75,8 +75,8 @@ class _Level:
     truncated: bool = False
 
 
-def _build(
-    language: str, levels: list[_Level], lines: Sequence[_Line], start: int, end: int
+def build_trace(
+    language: str, levels: list[Level], lines: Sequence[Line], start: int, end: int
 ) -> tuple[StackTrace, int]:
     """levels: outermost first, root cause last."""
     traces: list[StackTrace] = []

@@ -6,13 +6,13 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from extractors.traces.frames import _frame
+from extractors.traces.frames import make_frame
 from extractors.traces.lines import (
-    _build,
-    _indent,
-    _Level,
-    _Line,
-    _next_nonblank,
+    Level,
+    Line,
+    build_trace,
+    indent_of,
+    next_nonblank,
 )
 from extractors.traces.model import Frame, StackTrace
 
@@ -37,12 +37,12 @@ def _py_frame(m: re.Match[str]) -> Frame:
     )
     module = found[1] if found else re.sub(r"\.py$", "", path.rsplit("/", 1)[-1])
     module = re.sub(r"/__init__$", "", module).replace("/", ".")
-    return _frame("python", file, module, m["func"] or "", file, int(m["line"]))
+    return make_frame("python", file, module, m["func"] or "", file, int(m["line"]))
 
 
 def _py_exception_line(text: str, frame_indent: int | None) -> re.Match[str] | None:
     """The final `Type: message` line (not a source line, which sits deeper)."""
-    if frame_indent is not None and _indent(text) > frame_indent:
+    if frame_indent is not None and indent_of(text) > frame_indent:
         return None
     m = _PY_EXC.match(text.strip())
     if m is None:
@@ -51,14 +51,14 @@ def _py_exception_line(text: str, frame_indent: int | None) -> re.Match[str] | N
     return m if last[:1].isupper() or (m["msg"] is not None and "." in m["type"]) else None
 
 
-def _py_segment(lines: Sequence[_Line], i: int) -> _Level:
-    lvl = _Level("", "", start=i, end=i)
+def _py_segment(lines: Sequence[Line], i: int) -> Level:
+    lvl = Level("", "", start=i, end=i)
     j, n, frame_indent = i + 1, len(lines), 0
     while j < n:
         t = lines[j].text
         if fm := _PY_FILE.match(t):
             lvl.frames.append(_py_frame(fm))
-            lvl.end, frame_indent = j, _indent(t)
+            lvl.end, frame_indent = j, indent_of(t)
             j += 1
             if j < n:  # the source line, unless the exception follows directly
                 nxt = lines[j].text
@@ -73,7 +73,7 @@ def _py_segment(lines: Sequence[_Line], i: int) -> _Level:
             lvl.end, j = j, j + 1
             continue
         if not t.strip():  # blank, or a line that was all log prefix
-            k = _next_nonblank(lines, j)
+            k = next_nonblank(lines, j)
             if k is not None and lvl.frames and _PY_FILE.match(lines[k].text):
                 j = k
                 continue
@@ -81,9 +81,9 @@ def _py_segment(lines: Sequence[_Line], i: int) -> _Level:
         em = _py_exception_line(t, None)
         if em:
             lvl.type, lvl.message, lvl.end = em["type"], em["msg"] or "", j
-            exc_indent = _indent(t)
+            exc_indent = indent_of(t)
             j += 1
-            while j < n and lines[j].text.strip() and _indent(lines[j].text) > exc_indent:
+            while j < n and lines[j].text.strip() and indent_of(lines[j].text) > exc_indent:
                 lvl.message += "\n" + lines[j].text.strip()
                 lvl.end, j = j, j + 1
             return lvl
@@ -92,18 +92,18 @@ def _py_segment(lines: Sequence[_Line], i: int) -> _Level:
     return lvl
 
 
-def _parse_python(lines: Sequence[_Line], i: int) -> tuple[StackTrace, int] | None:
+def parse_python(lines: Sequence[Line], i: int) -> tuple[StackTrace, int] | None:
     if not _PY_START.search(lines[i].text):
         return None
     segments = [_py_segment(lines, i)]
     if segments[0].truncated and not segments[0].frames:
         return None  # the words alone, in prose
     while not segments[-1].truncated:
-        k = _next_nonblank(lines, segments[-1].end + 1)
+        k = next_nonblank(lines, segments[-1].end + 1)
         relation = _PY_CHAIN.get(lines[k].text.strip()) if k is not None else None
-        k2 = _next_nonblank(lines, k + 1) if k is not None and relation else None
+        k2 = next_nonblank(lines, k + 1) if k is not None and relation else None
         if relation is None or k2 is None or not _PY_START.search(lines[k2].text):
             break
         segments[-1].relation = relation
         segments.append(_py_segment(lines, k2))
-    return _build("python", segments[::-1], lines, i, segments[-1].end)
+    return build_trace("python", segments[::-1], lines, i, segments[-1].end)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractors.traces.frames import _frame, _split_last, is_app_frame
+from extractors.traces.frames import is_app_frame, make_frame, split_last
 from extractors.traces.lines import (
-    _build,
-    _Level,
-    _Line,
-    _next_nonblank,
+    Level,
+    Line,
+    build_trace,
+    next_nonblank,
 )
 from extractors.traces.model import Frame, StackTrace
 
@@ -28,16 +28,16 @@ _RUST_HASH = re.compile(r"::h[0-9a-f]{16}$")
 
 def _rust_frame(name: str) -> Frame:
     name = _RUST_HASH.sub("", name)
-    cls, func = _split_last(name, "::")
-    return _frame("rust", name, cls, func, "", None)
+    cls, func = split_last(name, "::")
+    return make_frame("rust", name, cls, func, "", None)
 
 
-def _parse_rust(lines: Sequence[_Line], i: int) -> tuple[StackTrace, int] | None:
+def parse_rust(lines: Sequence[Line], i: int) -> tuple[StackTrace, int] | None:
     m = _RUST_PANIC.search(lines[i].text)
     if m is None:
         return None
     n, rest = len(lines), m["rest"]
-    lvl = _Level("panic", "", i, i)
+    lvl = Level("panic", "", i, i)
     loc_file, loc_line = "", 0
     if nm := _RUST_NEW_LOC.match(rest):  # Rust >= 1.73: the message on the next lines
         loc_file, loc_line = nm["file"], int(nm["line"])
@@ -86,11 +86,11 @@ def _parse_rust(lines: Sequence[_Line], i: int) -> tuple[StackTrace, int] | None
             lvl.end, j = j, j + 1
             continue
         if not t.strip():
-            nb = _next_nonblank(lines, j)
+            nb = next_nonblank(lines, j)
             if nb is not None and not in_bt and _RUST_BT.match(lines[nb].text):
                 j = nb
                 continue
         break
     if not lvl.frames and loc_file:
-        lvl.frames.append(_frame("rust", "", "", "", loc_file, loc_line))  # the panic location
-    return _build("rust", [lvl], lines, i, lvl.end)
+        lvl.frames.append(make_frame("rust", "", "", "", loc_file, loc_line))  # the panic location
+    return build_trace("rust", [lvl], lines, i, lvl.end)

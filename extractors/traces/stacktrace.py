@@ -9,10 +9,10 @@ prose, carry log-line prefixes (timestamps, levels, `[thread]`, docker-compose
 and syslog columns, `>` quoting), Windows line endings, and indentation that a
 chat client changed; prefixes are stripped for parsing, `raw` keeps the lines.
 
-Modules: `trace_model` (Frame, StackTrace, chains, fingerprints, message
-templates), `trace_frames` (LIBRARY_RULES, application frames), `trace_lines`
-(log-prefix stripping, building records) and one parser per trace family:
-`trace_python`, `trace_at` (JVM, Node.js, .NET), `trace_go`, `trace_rust`.
+Modules: `model` (Frame, StackTrace, chains, fingerprints, message
+templates), `frames` (LIBRARY_RULES, application frames), `lines` (log-prefix
+stripping, building records) and one parser per trace family: `python`,
+`jvm_node_dotnet` (`at ...` frames), `go`, `rust`.
 This module is the entry point: it scans a text and re-exports the public API.
 
 Recognised but not kept: JVM `Suppressed:` blocks, the other goroutines of a
@@ -27,10 +27,10 @@ stack (log templates are a separate extractor).
 
 from __future__ import annotations
 
-from extractors.traces.at import _parse_at_family
 from extractors.traces.frames import LIBRARY_RULES, LibraryRule, is_app_frame
-from extractors.traces.go import _parse_go
-from extractors.traces.lines import _split_lines
+from extractors.traces.go import parse_go
+from extractors.traces.jvm_node_dotnet import parse_jvm_node_dotnet
+from extractors.traces.lines import split_lines
 from extractors.traces.model import (
     FINGERPRINT_FRAMES,
     Frame,
@@ -38,8 +38,8 @@ from extractors.traces.model import (
     fingerprint,
     message_template,
 )
-from extractors.traces.python import _parse_python
-from extractors.traces.rust import _parse_rust
+from extractors.traces.python import parse_python
+from extractors.traces.rust import parse_rust
 
 __all__ = [
     "FINGERPRINT_FRAMES",
@@ -59,15 +59,15 @@ __all__ = [
 
 def find_traces(text: str) -> list[StackTrace]:
     """Every stack trace in `text`, in order of appearance."""
-    lines = _split_lines(text)
+    lines = split_lines(text)
     traces: list[StackTrace] = []
     i = floor = 0
     while i < len(lines):
         found = (
-            _parse_python(lines, i)
-            or _parse_rust(lines, i)
-            or _parse_go(lines, i)
-            or _parse_at_family(lines, i, floor)
+            parse_python(lines, i)
+            or parse_rust(lines, i)
+            or parse_go(lines, i)
+            or parse_jvm_node_dotnet(lines, i, floor)
         )
         if found is None:
             i += 1

@@ -1,0 +1,1 @@
+"""Community Q&A: Stack Exchange dumps and forum exports -> threads and answers."""

@@ -1,0 +1,1 @@
+"""The ingest: finding files, parsing them by kind, writing their facts, validation, watching."""

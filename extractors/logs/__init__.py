@@ -1,0 +1,1 @@
+"""Log files: header formats, template mining, log templates into the graph."""

@@ -1,0 +1,534 @@
+"""Log template mining: log messages -> LogPAI-style templates (``<*>`` for variables).
+
+One configuration for every log (``MinerSettings``), deterministic, no rule
+for one system:
+
+1. Tokens. A message (the Content after the header) is split on whitespace;
+   each distinct token is masked once and cached (``extractors.logs.tokens``:
+   numbers, addresses, paths, words holding a digit, values of ``key=value``,
+   file names, day and month names). The masked tokens of a message are its
+   *signature*, so taking a line costs one split and one cached look-up per
+   token.
+2. Candidate clusters. Signatures of the same length join the cluster whose
+   first signature agrees with them on the most positions (variables match
+   variables; a unit after a number, ``12 KB``, counts as part of it), if
+   that is at least ``similarity`` of the positions (Drain's idea, without
+   its fixed-depth tree: the first token is not trusted to be constant).
+3. Split or generalise. In a candidate cluster each position with more than
+   one value is judged from its value counts over lines (the frequency view
+   of Logram, LFA and Brain: constants repeat, values are rare):
+
+   - a variable if most of its lines hold words known to fill variable slots
+     elsewhere (values of ``key=value`` tokens, words of positions found
+     variable in a first pass: a user name is a variable in every message);
+   - a variable if masked values are at least as frequent as any word there;
+   - a variable if it has at least ``min_variable_values`` values and at
+     least ``rare_value_share`` of them occur once (or more than
+     ``max_event_words`` distinct words), unless another position changes in
+     lock-step with it (``moved from A to B`` / ``moved from B to C``: the
+     wording of different events, not two variables), and unless it is the
+     first word (the subject or verb of the message);
+   - otherwise a constant that names different events (``opened`` /
+     ``closed``, ``failure`` / ``failures``): the cluster is split on all
+     such positions at once, and each part is judged again.
+4. Templates. A position keeps its token where all lines agree, the masked
+   form (``uid=<*>``) where they agree on that, ``<*>`` otherwise; a
+   soft-masked token (word with a digit, file name, ``key=value``) on which
+   all lines agree is shown as it is. Templates that differ only in how often
+   a variable run repeats (variable-length lists) are merged.
+
+Steps 2-4 run over distinct signatures, not lines, when templates are asked
+for (``templates()``, ``template_of()``), so lines can keep arriving between
+two such calls; their cost grows with the number of distinct signatures.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import re
+import time
+from array import array
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from extractors.logs.format import (
+    CONTENT,
+    LogParseError,
+    LogParseReport,
+    check_log_file,
+    format_fields,
+    parse_format,
+    read_lines,
+)
+from extractors.logs.tokens import DIGIT, KV_VALUE, MASKS, VAR, TokenRules, mask_parts
+
+__all__ = [
+    "MASKS",
+    "LogParseError",
+    "LogParseReport",
+    "MinedTemplate",
+    "MinerSettings",
+    "TemplateMiner",
+    "TokenRules",
+    "event_id",
+    "mask_token",
+    "parse_format",
+    "parse_log",
+]
+
+_UNIT = re.compile(
+    r"(?:(?:[kmgtpe]i?)?b(?:ytes?)?|[mun]?s|secs?|seconds?|mins?|minutes?|hours?|days?|%)"
+    r"[,.;:)\]]*",
+    re.IGNORECASE,
+)
+_PUNCT = ".,;:!?()[]{}<>'\"`"
+_KEYED = re.compile(r"([^<]*[A-Za-z][^<]*(?:[:=]|\.\.))<\*>")
+# name.domain:<*> is a host and its port, not a key and its value.
+_HOST_KEY = re.compile(r"[\w\-]+(?:\.[\w\-]+)+:$")
+
+_CACHE_LIMIT = 200_000
+
+
+@dataclass(frozen=True)
+class MinerSettings:
+    """The miner's one configuration. The defaults are what leave-one-system-out
+    selection on the benchmark's log sets chose (``bench/log_parsing.py``); every
+    field is a rule by shape or a threshold, none names a system."""
+
+    #: Share of positions a signature must share with a cluster's representative.
+    similarity: float = 0.5
+    #: A position with at least this many distinct words can be a variable ...
+    min_variable_values: int = 3
+    #: ... when at least this share of its distinct words occur on one line only.
+    rare_value_share: float = 0.5
+    #: A position with more distinct plain words than this is a variable even when
+    #: its words repeat (a handful of words names events, many words are values);
+    #: 0 turns the rule off.
+    max_event_words: int = 0
+    tokens: TokenRules = field(default_factory=TokenRules)
+    #: A unit after a number (12 KB, 30 s) is part of the value.
+    units: bool = True
+    #: key=<*> and key:<*> keep their key when clustering (uid=<*> is not gid=<*>).
+    keyed: bool = True
+    #: Words seen as values of key=value tokens are values wherever they appear.
+    kv_vocabulary: bool = True
+    #: Words of positions found variable in a first pass are values everywhere.
+    learned_vocabulary: bool = True
+    #: Positions that change together are the wording of different events.
+    lock_step: bool = True
+    #: Templates differing only in how often a variable run repeats are one.
+    collapse_lists: bool = True
+
+
+def event_id(template: str) -> str:
+    """Stable short id of a template: the first 8 hex digits of its MD5 (as LogPAI)."""
+    return hashlib.md5(template.encode("utf-8")).hexdigest()[:8]
+
+
+def mask_token(token: str, rules: TokenRules | None = None) -> str:
+    """A token with its variable parts replaced by ``<*>`` (unchanged if constant)."""
+    return mask_parts(token, rules or TokenRules())[0]
+
+
+def _key_class(tok: str, keyed: bool) -> str:
+    """How a variable token clusters: ``key=<*>`` keeps its key, anything else is VAR."""
+    if keyed:
+        m = _KEYED.match(tok)
+        if m is not None and not (m.group(1).endswith(":") and _HOST_KEY.search(m.group(1))):
+            return m.group(1) + VAR
+    return VAR
+
+
+def _classes(key: tuple[str, ...], settings: MinerSettings) -> tuple[str, ...]:
+    """A signature as the clustering sees it: variable tokens, and units after numbers, are VAR."""
+    out: list[str] = []
+    after_number = False
+    for tok in key:
+        if VAR in tok:
+            out.append(_key_class(tok, settings.keyed))
+            after_number = tok == VAR
+        elif after_number and settings.units and _UNIT.fullmatch(tok):
+            out.append(VAR)
+            after_number = False
+        else:
+            out.append(tok)
+            after_number = False
+    return tuple(out)
+
+
+def _collapse(tokens: list[str]) -> list[str]:
+    """Variable-length lists: a repeated run of up to 3 tokens with a variable is kept once."""
+    out: list[str] = []
+    for tok in tokens:
+        out.append(tok)
+        repeated = True
+        while repeated:
+            repeated = False
+            for n in (1, 2, 3):
+                if (
+                    len(out) >= 2 * n
+                    and out[-n:] == out[-2 * n : -n]
+                    and any(VAR in t for t in out[-n:])
+                ):
+                    del out[-n:]
+                    repeated = True
+                    break
+    return out
+
+
+@dataclass
+class MinedTemplate:
+    """One mined template: its id, text and how many lines it covers."""
+
+    event_id: str
+    template: str
+    count: int
+
+
+@dataclass
+class _Signature:
+    key: tuple[str, ...]
+    classes: tuple[str, ...]  # key with every variable token as VAR
+    uniform: dict[int, str]  # soft-masked positions on which all its lines agree: raw token
+    count: int = 0
+
+
+class TemplateMiner:
+    """Mine templates from log messages (Content, headers already removed).
+
+    ``add(content)`` returns a signature id that stays valid; ``template_of``
+    gives the template that id currently belongs to, ``templates()`` all of
+    them. Templates are recomputed lazily, over the distinct signatures, when
+    asked for after new signatures arrived: a stream should add lines in
+    batches and read templates between batches, not after every line.
+    """
+
+    def __init__(self, settings: MinerSettings | None = None) -> None:
+        self.settings = settings or MinerSettings()
+        self._masked: dict[str, str] = {}
+        self._sig_ids: dict[tuple[str, ...], int] = {}
+        self._sigs: list[_Signature] = []
+        self._group_of: list[int] = []
+        self._groups: list[MinedTemplate] = []
+        self._kv_values: set[str] = set()
+        self._soft: set[str] = set()
+        self._clean = True
+
+    def __len__(self) -> int:
+        return sum(s.count for s in self._sigs)
+
+    def add(self, content: str) -> int:
+        """Take one message; returns its signature id (see ``template_of``)."""
+        cache = self._masked
+        tokens = content.split()
+        key = tuple([cache.get(t) or self._mask(t) for t in tokens])
+        sid = self._sig_ids.get(key)
+        if sid is None:
+            sid = len(self._sigs)
+            self._sig_ids[key] = sid
+            soft = self._soft
+            uniform = {i: t for i, t in enumerate(tokens) if t in soft}
+            self._sigs.append(_Signature(key, _classes(key, self.settings), uniform))
+            self._clean = False
+        sig = self._sigs[sid]
+        sig.count += 1
+        if sig.uniform:
+            for i, raw in sig.uniform.items():
+                if tokens[i] != raw:
+                    sig.uniform = {j: r for j, r in sig.uniform.items() if tokens[j] == r}
+                    self._clean = False
+                    break
+        return sid
+
+    def template_of(self, sig_id: int) -> MinedTemplate:
+        """The current template of a signature id returned by ``add``."""
+        self._refresh()
+        return self._groups[self._group_of[sig_id]]
+
+    def templates(self) -> list[MinedTemplate]:
+        """All templates, most frequent first."""
+        self._refresh()
+        return sorted(self._groups, key=lambda t: (-t.count, t.template))
+
+    def _mask(self, token: str) -> str:
+        masked, soft = mask_parts(token, self.settings.tokens)
+        if len(self._masked) >= _CACHE_LIMIT:  # ids and addresses are endless: bound memory
+            self._masked.clear()
+            self._soft.clear()
+        self._masked[token] = masked
+        if soft:
+            self._soft.add(token)
+        if "=" in token and masked != token and len(self._kv_values) < _CACHE_LIMIT:
+            for value in KV_VALUE.findall(token):
+                if not DIGIT(value):
+                    self._kv_values.add(value.strip(_PUNCT))
+        return masked
+
+    # -- clustering over signatures -------------------------------------------------
+
+    def _refresh(self) -> None:
+        if self._clean:
+            return
+        by_length: dict[int, list[int]] = {}
+        for sid, sig in enumerate(self._sigs):
+            by_length.setdefault(len(sig.classes), []).append(sid)
+        clusters = [c for members in by_length.values() for c in self._candidates(members)]
+        # Pass 1 learns which words fill variable slots (values of key=value tokens and of
+        # positions that are clearly variable); pass 2 also treats positions filled with
+        # those words as variables: a user name is a variable in every message.
+        st = self.settings
+        kv_values = frozenset(self._kv_values) if st.kv_vocabulary else frozenset()
+        vocabulary = set(kv_values)
+        if st.learned_vocabulary:
+            for cluster in clusters:
+                self._split(cluster, kv_values, vocabulary)
+        vocabulary.discard("")
+        known = frozenset(vocabulary)
+        # Parts whose templates differ only in how often a variable run repeats
+        # (variable-length lists) are one event, shown with the run once.
+        by_key: dict[str, int] = {}
+        texts: list[str] = []
+        counts: list[int] = []
+        group_of = [0] * len(self._sigs)
+        for cluster in clusters:
+            for part in self._split(cluster, known, None):
+                tokens = self._template_tokens(part)
+                text = " ".join(tokens)
+                key = " ".join(_collapse(tokens)) if st.collapse_lists else text
+                gid = by_key.get(key)
+                if gid is None:
+                    gid = len(texts)
+                    by_key[key] = gid
+                    texts.append(text)
+                    counts.append(0)
+                elif texts[gid] != text:
+                    texts[gid] = key
+                counts[gid] += sum(self._sigs[s].count for s in part)
+                for s in part:
+                    group_of[s] = gid
+        groups = [MinedTemplate(event_id(t), t, n) for t, n in zip(texts, counts, strict=True)]
+        self._groups, self._group_of, self._clean = groups, group_of, True
+
+    def _candidates(self, members: list[int]) -> list[list[int]]:
+        """Greedy similarity clustering of one length's signatures (first seen first).
+
+        A signature joins the cluster whose representative (its first signature)
+        agrees with it on the most positions, if that is at least ``SIMILARITY`` of
+        them. Clusters sharing a word with it at the same position are found through
+        an inverted index; when variables alone could reach the threshold, clusters
+        with the same variable positions through a second one.
+        """
+        similarity = self.settings.similarity
+        words: dict[tuple[int, str], list[int]] = {}
+        shapes: dict[frozenset[int], list[int]] = {}
+        holes: list[frozenset[int]] = []
+        clusters: list[list[int]] = []
+        for sid in members:
+            classes = self._sigs[sid].classes
+            mine = frozenset(p for p, c in enumerate(classes) if c == VAR)
+            shared: Counter[int] = Counter()
+            for pos_tok in enumerate(classes):
+                if pos_tok[1] != VAR:
+                    for ci in words.get(pos_tok, ()):
+                        shared[ci] += 1
+            if len(mine) >= similarity * len(classes):
+                for ci in shapes.get(mine, ()):
+                    shared[ci] += 0
+            best, best_sim = -1, 0
+            for ci, same in shared.items():
+                sim = same + len(mine & holes[ci])
+                if sim > best_sim or (sim == best_sim and ci < best):
+                    best, best_sim = ci, sim
+            if best >= 0 and best_sim >= similarity * len(classes):
+                clusters[best].append(sid)
+                continue
+            ci = len(clusters)
+            for pos_tok in enumerate(classes):
+                if pos_tok[1] != VAR:
+                    words.setdefault(pos_tok, []).append(ci)
+            shapes.setdefault(mine, []).append(ci)
+            holes.append(mine)
+            clusters.append([sid])
+        return clusters
+
+    def _split(
+        self, cluster: list[int], vocabulary: frozenset[str], learn: set[str] | None
+    ) -> list[list[int]]:
+        """Split a candidate cluster at the positions whose values name different events.
+
+        Positions judged variable add their words to ``learn`` when it is given.
+        """
+        sigs = self._sigs
+        done: list[list[int]] = []
+        todo = [cluster]
+        while todo:
+            part = todo.pop()
+            varying: dict[int, Counter[str]] = {}
+            for p in range(len(sigs[part[0]].classes)):
+                counts: Counter[str] = Counter()
+                for s in part:
+                    counts[sigs[s].classes[p]] += sigs[s].count
+                if len(counts) > 1:
+                    varying[p] = counts
+            const: list[int] = []
+            for p, counts in varying.items():
+                if not self._is_variable(p, counts, part, varying, vocabulary):
+                    const.append(p)
+                elif learn is not None:
+                    learn.update(w.strip(_PUNCT) for w in counts if w != VAR)
+            if not const:
+                done.append(part)
+                continue
+            parts: dict[tuple[str, ...], list[int]] = {}
+            for s in part:
+                classes = sigs[s].classes
+                parts.setdefault(tuple(classes[p] for p in const), []).append(s)
+            todo.extend(reversed(parts.values()))
+        return done
+
+    def _is_variable(
+        self,
+        p: int,
+        counts: Counter[str],
+        cluster: list[int],
+        varying: dict[int, Counter[str]],
+        vocabulary: frozenset[str],
+    ) -> bool:
+        """Whether position ``p`` of a cluster (value counts over lines) is a variable."""
+        words = [w for w in counts if w != VAR]
+        known = sum(counts[w] for w in words if w.strip(_PUNCT) in vocabulary)
+        if known and 2 * known >= sum(counts[w] for w in words):
+            return True
+        masked = counts.get(VAR, 0)
+        if masked and masked >= max(counts[w] for w in words):
+            return True
+        st = self.settings
+        if p == 0 or len(counts) < st.min_variable_values:
+            # A message's first word is its subject or verb: variable only on the
+            # evidence above, never for merely being rare.
+            return False
+        rare = sum(1 for c in counts.values() if c == 1)
+        many = 0 < st.max_event_words < len(words)
+        if rare < st.rare_value_share * len(counts) and not many:
+            return False
+        if not st.lock_step:
+            return True
+        # Several positions that change together (one value here always with one value
+        # there) are the wording of different events, not independent variables.
+        sigs = self._sigs
+        for q in varying:
+            if q == p or len(varying[q]) != len(counts):
+                continue
+            pairs = {(sigs[s].classes[p], sigs[s].classes[q]) for s in cluster}
+            if len(pairs) == len(counts):
+                return False
+        return True
+
+    def _template_tokens(self, part: Sequence[int]) -> list[str]:
+        sigs = [self._sigs[s] for s in part]
+        tokens: list[str] = []
+        for p, tok in enumerate(sigs[0].key):
+            if any(sig.key[p] != tok for sig in sigs):
+                tokens.append(VAR)
+                continue
+            raws = {sig.uniform.get(p) for sig in sigs}
+            raw = raws.pop() if len(raws) == 1 else None
+            tokens.append(raw if raw is not None else tok)
+        return tokens
+
+
+# -- files ----------------------------------------------------------------------------
+
+
+def parse_log(path: str | Path, fmt: str, out_csv: str | Path) -> LogParseReport:
+    """Mine templates from the log file ``path`` in header format ``fmt``; write ``out_csv``.
+
+    ``fmt`` is in LogPAI notation, e.g. ``<Date> <Time> <Level> <Component>: <Content>``.
+    The CSV (UTF-8, with header) has one row per input line: ``LineId`` (from 1),
+    the fields of ``fmt`` in order (``Content`` among them), ``EventId`` (stable
+    8-hex-digit hash of the template) and ``EventTemplate``. A line that does
+    not match ``fmt`` keeps its whole text as Content, with empty header
+    fields, and is counted and listed in the report; lines that are not
+    valid UTF-8 are decoded with replacement characters and reported.
+
+    The file is read twice (templates first, then the CSV), so memory holds
+    one integer per line plus the distinct message shapes, not the log.
+
+    Raises LogParseError, naming the input, for a malformed format, a missing,
+    unreadable or empty log file, an output that cannot be written, or a log
+    that shrinks between the two reads.
+    """
+    start = time.perf_counter()
+    src, dst = Path(path), Path(out_csv)
+    pattern = parse_format(fmt)
+    fields = format_fields(fmt)
+    check_log_file(src)
+    if dst.is_dir():
+        raise LogParseError(f"output {str(dst)!r} is a directory, not a CSV file")
+    if not dst.parent.is_dir():
+        raise LogParseError(f"output {str(dst)!r}: directory {str(dst.parent)!r} does not exist")
+    report = LogParseReport(source=str(src), out=str(dst), fmt=fmt)
+    miner = TemplateMiner()
+    sig_ids = array("l")
+    undecodable: list[int] = []
+    match, add = pattern.match, miner.add
+    for lineno, line in enumerate(read_lines(src, undecodable), 1):
+        m = match(line)
+        if m is None:
+            report.unmatched += 1
+            if len(report.unmatched_lines) < report.MAX_LISTED:
+                report.unmatched_lines.append(lineno)
+            sig_ids.append(add(line))
+        else:
+            sig_ids.append(add(m.group(CONTENT)))
+    report.lines = len(sig_ids)
+    report.undecodable = len(undecodable)
+    report.undecodable_lines = undecodable[: report.MAX_LISTED]
+    report.templates = len(miner.templates())
+    # Written next to the output and renamed at the end: a failure leaves any
+    # earlier OUT.csv as it was.
+    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            _write_csv(fh, src, pattern, fields, miner, sig_ids)
+        os.replace(tmp, dst)
+    except OSError as exc:
+        raise LogParseError(f"output {str(dst)!r} cannot be written: {exc.strerror}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _write_csv(
+    fh: TextIO,
+    src: Path,
+    pattern: re.Pattern[str],
+    fields: list[str],
+    miner: TemplateMiner,
+    sig_ids: Sequence[int],
+) -> None:
+    writer = csv.writer(fh)
+    writer.writerow(["LineId", *fields, "EventId", "EventTemplate"])
+    width, content_at = len(fields), fields.index(CONTENT)
+    written = 0
+    for (lineno, line), sid in zip(enumerate(read_lines(src, []), 1), sig_ids, strict=False):
+        m = pattern.match(line)
+        if m is None:
+            row = [""] * width
+            row[content_at] = line
+        else:
+            row = list(m.group(*fields)) if width > 1 else [m.group(CONTENT)]
+        found = miner.template_of(sid)
+        writer.writerow([lineno, *row, found.event_id, found.template])
+        written = lineno
+    if written < len(sig_ids):
+        raise LogParseError(
+            f"log file {str(src)!r} shrank while being read ({len(sig_ids)} lines, "
+            f"then {written}); parse a copy of a file that is being rotated"
+        )

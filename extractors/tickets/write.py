@@ -1,0 +1,185 @@
+"""Writing parsed tickets to the graph: products, rows, write and retire."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from extractors.records import EXTRACTOR_VERSION, slug
+from extractors.text.masking import mask
+from extractors.text.segment import language, search_field
+from extractors.tickets.parse import TicketBatch, TicketRecord
+from extractors.tickets.text import TraceLike, error_codes, numbered_steps
+from graph.queries import concepts as cq
+from graph.queries import tickets as tq
+from graph.store import Store
+from graph.types import Params
+
+EXTRACTOR = f"graphdesk.tickets/{EXTRACTOR_VERSION}"
+
+
+def _facts(uri: str, now_ms: int, confidence: float = 1.0) -> dict[str, Any]:
+    return {"source": uri, "extractor": EXTRACTOR, "confidence": confidence,
+            "extracted_at": now_ms}  # fmt: skip
+
+
+class _Products:
+    """Product names and aliases of the graph, for resolving names and mentions."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.by_name: dict[str, str] = {}
+        for r in rows:
+            for name in [r.get("name"), *(r.get("aliases") or [])]:
+                if isinstance(name, str) and len(name) >= 2:
+                    self.by_name.setdefault(name.lower(), str(r["id"]))
+        names = sorted(self.by_name, key=len, reverse=True)
+        self.pattern = (
+            re.compile(
+                r"(?<![A-Za-z0-9])(" + "|".join(re.escape(n) for n in names) + r")"
+                r"(?![A-Za-z0-9])(?:\s*[vV]?(\d+(?:\.\d+){0,3}))?",
+                re.I,
+            )
+            if names
+            else None
+        )
+
+    def resolve(self, name: str) -> str:
+        return self.by_name.get(name.lower(), "product:" + slug(name))
+
+    def mentions(self, text: str) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        if self.pattern is None:
+            return out
+        for m in self.pattern.finditer(text):
+            versions = out.setdefault(self.by_name[m.group(1).lower()], [])
+            if m.group(2) and m.group(2) not in versions:
+                versions.append(m.group(2))
+        return out
+
+
+def _ticket_row(t: TicketRecord, uri: str, now_ms: int) -> dict[str, Any]:
+    text = t.text
+    # Private notes are for agents: stored, but no answer is found through them.
+    msgs = "\n".join(m.body for m in t.messages if m.public is not False)
+    return {
+        "id": t.id,
+        "props": {
+            "id": t.id, "key": t.key, "system": t.system, "subject": t.subject,
+            "description": t.description, "text": text, "status": t.status,
+            "priority": t.priority, "created_at": t.created_at, "created_ms": t.created_ms,
+            "language": language(text), "products": t.products, "versions": t.versions,
+            "tags": t.tags, "resolved": t.resolved, "resolution": t.resolution_name,
+            "location": t.location, "message_count": len(t.messages),
+            "search": search_field((t.subject, 3), (t.description, 1), (msgs, 1),
+                                   (t.resolution or "", 1)),
+            **_facts(uri, now_ms),
+        },
+    }  # fmt: skip
+
+
+def write_ticket_batch(
+    store: Store,
+    batch: TicketBatch,
+    now_ms: int,
+    traces: Callable[[str], list[TraceLike]],
+    extra: Sequence[tuple[str, Params]] = (),
+) -> dict[str, int]:
+    """Replace the facts of ``batch.uri`` with the batch's tickets; returns counts.
+
+    Facts of other sources are not touched, except that a ticket id written
+    here moves to this source (the id is the ticket's, not the file's).
+    ``traces`` finds the stack traces of one text (the entry point,
+    :func:`extractors.tickets.write_tickets`, passes its own). ``extra``
+    statements (the Source record) commit in the same transaction. Tickets
+    the batch marks deleted are removed wherever they were written from.
+    """
+    uri = batch.uri
+    ids = [t.id for t in batch.records] + batch.deleted
+    shared = store.read(tq.SHARED_OF_TICKETS, {"uris": [uri]})
+    shared += store.read(tq.SHARED_OF_IDS, {"ids": ids}) if ids else []
+    symptoms = sorted({s for r in shared for s in r["symptoms"] or []})
+    customers = sorted({c for r in shared for c in r["customers"] or []})
+    products = _Products(store.read(cq.ALL_PRODUCTS))
+    tickets, messages, custs, prods, codes, trace_rows, solutions = [], [], [], [], [], [], []
+    for t in batch.records:
+        facts = _facts(uri, now_ms)
+        tickets.append(_ticket_row(t, uri, now_ms))
+        for m in t.messages:
+            messages.append({"tid": t.id, "props": {
+                "id": f"message:{t.system}:{t.key}:{m.ordinal}", "ticket": t.id,
+                "ordinal": m.ordinal, "role": m.role, "author": m.author_ref, "body": m.body,
+                "created_at": m.created_at, "public": m.public, "language": language(m.body),
+                **facts}})  # fmt: skip
+        if t.customer_id:
+            custs.append(
+                {"tid": t.id, "cid": t.customer_id, "props": {"system": t.system, **facts}}
+            )
+        text = t.text
+        linked: dict[str, list[str]] = {}
+        for name in t.products:
+            linked.setdefault(products.resolve(name), [])
+        for pid, versions in products.mentions(text).items():
+            linked.setdefault(pid, []).extend(v for v in versions if v not in linked.get(pid, []))
+        names = {products.resolve(n): n for n in t.products}
+        for pid, versions in linked.items():
+            prods.append({"tid": t.id, "pid": pid, "name": names.get(pid, pid[8:]),
+                          "versions": list(dict.fromkeys([*t.versions, *versions]))
+                          if pid in names else versions, **_facts(uri, now_ms, 0.8)})  # fmt: skip
+        for code, strong in error_codes(text):
+            codes.append({"tid": t.id, "code": code, "strong": strong,
+                          "sid": f"symptom:code:{code}",
+                          "props": {"id": f"symptom:code:{code}", "kind": "code", "code": code,
+                                    **_facts(uri, now_ms, 0.9)}})  # fmt: skip
+        found: dict[str, tuple[TraceLike, int]] = {}
+        for tr in (tr for part in t.parts for tr in traces(part)):
+            prev = found.get(tr.fingerprint)
+            found[tr.fingerprint] = (tr, prev[1] + 1 if prev else 1)
+        for fp, (tr, n) in found.items():
+            template = getattr(tr, "message_template", "") or tr.message
+            trace_rows.append({"tid": t.id, "sid": f"symptom:{fp}", "count": n, "props": {
+                "id": f"symptom:{fp}", "kind": "stacktrace", "fingerprint": fp,
+                "exception_type": tr.exception_type, "message_template": mask(template),
+                "language": tr.language, **_facts(uri, now_ms, 0.9)}})  # fmt: skip
+        if t.resolved and t.resolution:
+            solutions.append({"tid": t.id, "props": {
+                "id": f"solution:{t.id}", "kind": "ticket", "ticket": t.id,
+                "text": t.resolution, "steps": numbered_steps(t.resolution),
+                "language": language(t.resolution), **_facts(uri, now_ms, 0.8)}})  # fmt: skip
+
+    # One transaction: the source is wholly the old tickets or wholly the new.
+    with store.transaction() as tx:
+        tx.run(tq.DELETE_TICKETS_OF, {"uris": [uri]})
+        if ids:
+            tx.run(tq.DELETE_TICKETS_BY_ID, {"ids": ids})
+        tx.run(tq.DELETE_LOOSE_OF, {"uris": [uri]})
+
+        tx.run_batch(tq.UPSERT_TICKETS, tickets, batch_size=200)
+        tx.run_batch(tq.UPSERT_MESSAGES, messages, batch_size=500)
+        tx.run_batch(tq.LINK_CUSTOMERS, custs)
+        tx.run_batch(tq.LINK_PRODUCTS, prods)
+        tx.run_batch(tq.LINK_CODES, codes)
+        tx.run_batch(tq.LINK_TRACES, trace_rows)
+        tx.run_batch(tq.UPSERT_SOLUTIONS, solutions)
+        if symptoms:
+            tx.run(tq.DELETE_ORPHAN_SYMPTOMS, {"ids": symptoms})
+        if customers:
+            tx.run(tq.DELETE_ORPHAN_CUSTOMERS, {"ids": customers})
+        for cypher, params in extra:
+            tx.run(cypher, params)
+    return {
+        "tickets": len(tickets),
+        "messages": len(messages),
+        "customers": len({c["cid"] for c in custs}),
+        "product_links": len(prods),
+        "code_mentions": len(codes),
+        "traces": len(trace_rows),
+        "solutions": len(solutions),
+        "deleted": len(batch.deleted),
+        "problems": len(batch.problems),
+    }
+
+
+def retire_tickets(store: Store, uris: list[str]) -> None:
+    """A removed export: its tickets and solutions stay traceable but leave search."""
+    store.write(tq.RETIRE_TICKETS_OF, {"uris": uris})

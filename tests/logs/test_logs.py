@@ -1,0 +1,348 @@
+"""Log template mining: header formats, the template miner, the CSV of ``parse_log``.
+
+The last test checks grouping accuracy on a slice of a LogHub data set when
+the shared benchmark data are present (``../shared/data/loghub``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from extractors.logs.format import LogParseError, format_fields
+from extractors.logs.miner import TemplateMiner, event_id, mask_token, parse_format, parse_log
+
+JOB_FORMAT = "<Date> <Time> <Pid> <Level> <Component>: <Content>"
+LOGHUB = Path(__file__).resolve().parent.parent.parent.parent / "shared" / "data" / "loghub"
+
+# A made-up mail relay's log: syslog-style header, then the message.
+RELAY_LOG = """\
+Mar 03 04:10:01 mx7 relayd[3100]: Rejected sender nobody@example.org from 198.51.100.20
+Mar 03 04:10:01 mx7 relayd[3100]: greylist: deferred sender nobody@example.org [queue]
+Mar 03 04:10:05 mx7 relayd[3100]: Refused tls for unknown sender ops from 203.0.113.9 port 465 tls1
+Mar 03 04:12:40 mx7 relayd[3104]: Session ended by 192.0.2.44 [queue]
+Mar 03 04:13:02 mx7 relayd[3107]: Rejected sender alerts@example.net from 198.51.100.77
+Mar 03 04:13:02 mx7 relayd[3107]: greylist: deferred sender alerts@example.net [queue]
+this line has no header at all
+Mar 03 04:14:10 mx7 relayd[3109]: Session ended by 198.51.100.77 [queue]
+Mar 03 04:15:33 mx7 relayd[3111]: Rejected sender ops@example.com from 203.0.113.80
+Mar 03 04:15:33 mx7 relayd[3111]: greylist: deferred sender ops@example.com [queue]
+Mar 03 04:16:58 mx7 relayd[3112]: Session ended by 192.0.2.7 [queue]
+"""
+RELAY_FORMAT = r"<Date> <Day> <Time> <Component> relayd\[<Pid>\]: <Content>"
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+# -- formats ----------------------------------------------------------------------
+
+
+def test_format_fields_become_named_groups() -> None:
+    pattern = parse_format(JOB_FORMAT)
+    m = pattern.match(
+        "240105 113000 77 WARN cache.Store$Evictor: Evictor 3 dropped page pg_90210 early"
+    )
+    assert m is not None
+    assert m.groupdict() == {
+        "Date": "240105",
+        "Time": "113000",
+        "Pid": "77",
+        "Level": "WARN",
+        "Component": "cache.Store$Evictor",
+        "Content": "Evictor 3 dropped page pg_90210 early",
+    }
+    assert format_fields(JOB_FORMAT) == ["Date", "Time", "Pid", "Level", "Component", "Content"]
+
+
+def test_format_spaces_match_any_whitespace_and_escapes_are_regex() -> None:
+    pattern = parse_format(r"<Date> <Time> - <Level>  \[<Node>:<Component>@<Id>\] - <Content>")
+    m = pattern.match(
+        "2024-02-02 08:00:01,250 - INFO  [Worker[slot=2]/0:0:0:0:0:0:0:0:7000:"
+        "Scheduler@120] - Lease renewal took: 800"
+    )
+    assert m is not None
+    assert m.group("Level") == "INFO"
+    assert m.group("Content") == "Lease renewal took: 800"
+    assert parse_format("<Level>\t<Content>").match("INFO    tabs or spaces") is not None
+
+
+@pytest.mark.parametrize(
+    ("fmt", "problem"),
+    [
+        ("", "empty"),
+        ("<Date> <Time> <Level>", "no <Content>"),
+        ("<Date> <Date> <Content>", "appears twice"),
+        ("<1st> <Content>", "not a valid name"),
+        ("<Date> [unclosed <Content>", "not a valid pattern"),
+    ],
+)
+def test_bad_format_is_a_clear_error_naming_it(fmt: str, problem: str) -> None:
+    with pytest.raises(LogParseError, match="format") as err:
+        parse_format(fmt)
+    assert problem in str(err.value)
+    if fmt:
+        assert repr(fmt) in str(err.value)
+
+
+# -- tokens and the miner -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("token", "masked"),
+    [
+        ("page_-4411", "<*>"),
+        ("/192.0.2.10:7000", "<*>:<*>"),
+        ("job_20240105_0042_r_000003", "<*>"),
+        ("pid=0", "pid=<*>"),
+        ("owner=alice", "owner=<*>"),
+        ("group=", "group="),
+        ("0x7f3a", "<*>"),
+        ("https://mirror-7:443/input2.csv", "https://<*>"),
+        ("/opt/app/conf/pool2.properties", "<*>"),
+        ("eth0", "eth0"),
+        ("tls1", "tls1"),
+        ("draining", "draining"),
+        ("Feb", "<*>"),
+    ],
+)
+def test_token_masking(token: str, masked: str) -> None:
+    assert mask_token(token) == masked
+
+
+def test_templates_of_a_small_synthetic_log() -> None:
+    lines = [
+        "Connection from 10.0.0.1 port 22 closed",
+        "Connection from 10.0.0.2 port 2222 closed",
+        "Accepted token for deploy from 10.0.0.3 port 51000 tls1",
+        "Connection from 192.168.1.7 port 80 closed",
+        "Accepted token for deploy from 10.0.0.9 port 51002 tls1",
+        "Cache size 1.5 KB, limit 64 MB",
+        "Cache size 300 B, limit 64 MB",
+        "worker state changed from IDLE to BUSY",
+        "worker state changed from BUSY to IDLE",
+        "worker state changed from IDLE to BUSY",
+        "worker state changed from BUSY to IDLE",
+    ]
+    miner = TemplateMiner()
+    ids = [miner.add(line) for line in lines]
+    got = [miner.template_of(i).template for i in ids]
+    assert got[0] == got[1] == got[3] == "Connection from <*> port <*> closed"
+    assert got[2] == got[4] == "Accepted token for deploy from <*> port <*> tls1"
+    assert got[5] == got[6]  # a number and its unit are one variable
+    # Few values, each repeated: two different events, not a variable.
+    assert got[7] == "worker state changed from IDLE to BUSY"
+    assert got[8] == "worker state changed from BUSY to IDLE"
+    templates = miner.templates()
+    assert sum(t.count for t in templates) == len(lines) == len(miner)
+    assert len(templates) == 5
+    assert templates[0].count == 3  # most frequent first
+    assert all(t.event_id == event_id(t.template) for t in templates)
+
+
+def test_word_variables_are_found_by_their_values() -> None:
+    miner = TemplateMiner()
+    owners = ["ana", "bo", "cyd", "dee", "eli", "fay", "gus", "ana", "hal"]
+    ids = [miner.add(f"Unknown owner {u} on 10.1.{i}.1") for i, u in enumerate(owners)]
+    ids += [miner.add(f"lease granted to owner {u} by (pid=0)") for u in ["ivo", "jan"]]
+    ids += [miner.add(f"quota check; owner={u}") for u in ["ivo", "jan"]]
+    got = {miner.template_of(i).template for i in ids}
+    assert got == {
+        "Unknown owner <*> on <*>",
+        # ivo and jan fill a key=value slot elsewhere, so they are variables here too
+        "lease granted to owner <*> by (pid=<*>)",
+        "quota check; owner=<*>",
+    }
+
+
+def test_variable_length_lists_are_one_template() -> None:
+    miner = TemplateMiner()
+    ids = [
+        miner.add("tell 10.0.0.1:7000 to evict page_1"),
+        miner.add("tell 10.0.0.2:7000 to evict page_2 page_3 page_4"),
+        miner.add("tell 10.0.0.3:7000 to evict page_5 page_6"),
+    ]
+    assert {miner.template_of(i).template for i in ids} == {"tell <*>:<*> to evict <*>"}
+
+
+def test_miner_keeps_taking_lines_after_templates_were_read() -> None:
+    miner = TemplateMiner()
+    first = miner.add("Starting task 1")
+    assert miner.template_of(first).template == "Starting task <*>"
+    second = miner.add("Stopping task 2")
+    assert miner.template_of(second).template == "Stopping task <*>"
+    assert miner.template_of(first).template == "Starting task <*>"
+    empty = miner.add("")
+    assert miner.template_of(empty).template == ""
+
+
+# -- files ----------------------------------------------------------------------------
+
+
+def test_parse_log_csv_shape_and_unmatched_lines(tmp_path: Path) -> None:
+    log = write(tmp_path / "relay.log", RELAY_LOG)
+    out = tmp_path / "relay.csv"
+    report = parse_log(log, RELAY_FORMAT, out)
+    rows = read_csv(out)
+    with out.open(encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    assert header == [
+        "LineId", "Date", "Day", "Time", "Component", "Pid", "Content", "EventId", "EventTemplate"
+    ]  # fmt: skip
+    assert len(rows) == len(RELAY_LOG.splitlines()) == report.lines == 11
+    assert [r["LineId"] for r in rows] == [str(i) for i in range(1, 12)]
+    assert rows[0]["Pid"] == "3100"
+    assert rows[0]["Content"] == "Rejected sender nobody@example.org from 198.51.100.20"
+    assert rows[0]["EventTemplate"] == "Rejected sender <*> from <*>"
+    assert rows[0]["EventId"] == event_id("Rejected sender <*> from <*>")
+    assert rows[1]["EventTemplate"] == "greylist: deferred sender <*> [queue]"
+    assert rows[3]["EventTemplate"] == "Session ended by <*> [queue]"
+    # the unmatched line is kept whole, with empty headers, and reported with its number
+    assert rows[6]["Content"] == "this line has no header at all"
+    assert rows[6]["Date"] == rows[6]["Pid"] == ""
+    assert report.unmatched == 1
+    assert report.unmatched_lines == [7]
+    assert report.templates == len({r["EventTemplate"] for r in rows})
+    assert report.seconds > 0
+    assert "1 lines do not match the format" in report.summary()
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.log"
+    with pytest.raises(LogParseError, match=r"nope\.log.*does not exist"):
+        parse_log(missing, RELAY_FORMAT, tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_empty_file_is_a_clear_error(tmp_path: Path) -> None:
+    empty = write(tmp_path / "empty.log", "")
+    with pytest.raises(LogParseError, match=r"empty\.log.*is empty"):
+        parse_log(empty, RELAY_FORMAT, tmp_path / "out.csv")
+
+
+def test_bad_format_is_reported_before_reading(tmp_path: Path) -> None:
+    log = write(tmp_path / "relay.log", RELAY_LOG)
+    with pytest.raises(LogParseError, match="no <Content>"):
+        parse_log(log, "<Date> <Time>", tmp_path / "out.csv")
+
+
+def test_output_in_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
+    log = write(tmp_path / "relay.log", RELAY_LOG)
+    with pytest.raises(LogParseError, match=r"out\.csv.*does not exist"):
+        parse_log(log, RELAY_FORMAT, tmp_path / "no" / "such" / "out.csv")
+
+
+def test_undecodable_bytes_are_replaced_and_reported(tmp_path: Path) -> None:
+    data = "\ufeff" + RELAY_LOG.splitlines()[0] + "\n"
+    raw = data.encode("utf-8") + b"Mar 03 04:12:40 mx7 relayd[1]: bad \xff\xfe bytes\n"
+    log = write(tmp_path / "bytes.log", raw)
+    out = tmp_path / "bytes.csv"
+    report = parse_log(log, RELAY_FORMAT, out)
+    rows = read_csv(out)
+    assert rows[0]["Date"] == "Mar"  # the byte-order mark is not part of the first field
+    assert rows[1]["Content"] == "bad \ufffd\ufffd bytes"
+    assert report.undecodable == 1
+    assert report.undecodable_lines == [2]
+    assert "not valid UTF-8" in report.summary()
+
+
+# -- accuracy on real data (when the shared LogHub data are present) -----------------
+
+
+def grouping_accuracy(predicted: Sequence[str], truth: Sequence[str]) -> float:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(predicted):
+        groups[p].append(i)
+    true_size = Counter(truth)
+    correct = 0
+    for lines in groups.values():
+        if len({truth[i] for i in lines}) == 1 and true_size[truth[lines[0]]] == len(lines):
+            correct += len(lines)
+    return correct / len(truth)
+
+
+@pytest.mark.skipif(
+    not (LOGHUB / "formats.json").is_file(),
+    reason=f"LogHub benchmark data not found at {LOGHUB}",
+)
+def test_grouping_accuracy_on_a_loghub_slice(tmp_path: Path) -> None:
+    name, lines = "OpenSSH", 500
+    fmt = json.loads((LOGHUB / "formats.json").read_text(encoding="utf-8"))[name]
+    raw = (LOGHUB / name / f"{name}_2k.log").read_text(encoding="utf-8").splitlines()
+    with (LOGHUB / name / f"{name}_2k.log_structured_corrected.csv").open(encoding="utf-8") as fh:
+        truth = [row["EventTemplate"] for row in csv.DictReader(fh)][:lines]
+    log = write(tmp_path / "slice.log", "\n".join(raw[:lines]) + "\n")
+    report = parse_log(log, fmt, tmp_path / "slice.csv")
+    rows = read_csv(tmp_path / "slice.csv")
+    assert report.unmatched == 0 and len(rows) == lines
+    assert grouping_accuracy([r["EventId"] for r in rows], truth) >= 0.95
+
+
+def test_cli_logs_parse_writes_the_csv(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from api.cli import main
+
+    log = tmp_path / "app.log"
+    log.write_text(
+        "2024-01-01 10:00:00 INFO db: connection 17 opened\n"
+        "2024-01-01 10:00:01 INFO db: connection 18 opened\n"
+        "garbage line\n"
+    )
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(
+        main,
+        ["logs", "parse", str(log), "--format", "<Date> <Time> <Level> <Component>: <Content>",
+         "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open()))
+    assert [r["LineId"] for r in rows] == ["1", "2", "3"]
+    assert rows[0]["EventTemplate"] == rows[1]["EventTemplate"] == "connection <*> opened"
+    missing = CliRunner().invoke(
+        main, ["logs", "parse", str(tmp_path / "nope.log"), "--format", "<Content>", "--out",
+               str(out)],
+    )  # fmt: skip
+    assert missing.exit_code != 0 and "nope.log" in missing.output
+
+
+def test_a_host_and_port_is_a_value_not_a_key() -> None:
+    # name.domain:<port> clusters as one variable: the hosts are values, not keys of
+    # different events (key:<*> with a plain key, such as port:<*>, keeps its key).
+    miner = TemplateMiner()
+    hosts = ["a.example.org", "b.example.org", "c.example.net"]
+    ids = [miner.add(f"tunnel to {h}:{8000 + i} opened") for i, h in enumerate(hosts * 4)]
+    assert {miner.template_of(i).template for i in ids} == {"tunnel to <*> opened"}
+    keyed = [miner.add(f"listening on port:{p} now") for p in (80, 81)]
+    keyed += [miner.add(f"listening on slot:{p} now") for p in (1, 2)]
+    assert {miner.template_of(i).template for i in keyed} == {
+        "listening on port:<*> now",
+        "listening on slot:<*> now",
+    }
+
+
+def test_settings_switch_rules_off() -> None:
+    from extractors.logs.miner import MinerSettings
+
+    lines = ["copied 12 KB in 3 s", "copied 1.5 MB in 40 ms", "copied 700 B in 2 s"]
+    with_units = TemplateMiner()
+    without = TemplateMiner(MinerSettings(units=False))
+    ids = [with_units.add(x) for x in lines]
+    assert len({with_units.template_of(i).template for i in ids}) == 1
+    ids = [without.add(x) for x in lines]
+    assert len({without.template_of(i).template for i in ids}) > 1
