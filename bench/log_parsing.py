@@ -73,7 +73,7 @@ _DRAIN_MASK = re.compile("<(?:" + "|".join(name for name, _ in MASKS) + ")>")
 
 #: The fixed starting point of the selection: every rule on, middle thresholds.
 START = MinerSettings(
-    similarity=0.5, min_variable_values=3, rare_value_share=0.5, max_event_words=0
+    similarity=0.5, min_variable_values=3, rare_value_share=0.5, max_event_words=8
 )
 #: What the selection may change: a field of MinerSettings (``tokens.x`` for the
 #: token rules) and its candidate values; booleans are rules that can be dropped.
@@ -81,7 +81,7 @@ SPACE: tuple[tuple[str, tuple[Any, ...]], ...] = (
     ("similarity", (0.4, 0.5, 0.6)),
     ("min_variable_values", (2, 3, 4)),
     ("rare_value_share", (0.34, 0.5, 0.67)),
-    ("max_event_words", (0, 4, 8)),
+    ("max_event_words", (0, 4, 8, 12)),
     *((f"tokens.{f.name}", (True, False)) for f in dataclasses.fields(TokenRules)),
     *(
         (f.name, (True, False))
@@ -89,6 +89,11 @@ SPACE: tuple[tuple[str, tuple[Any, ...]], ...] = (
         if f.type in ("bool", bool)
     ),
 )
+#: bench/logsets split before any result on them was read: errors of the first were
+#: read while the miner was developed (quoted strings, key=(...) values, many-word
+#: positions); the second were never looked at beyond their mean.
+DEVELOPMENT_SETS = ("Neo4j", "Nginx", "SSHD")
+HELD_OUT_SETS = ("Dpkg", "Postgres", "Redis")
 DRAIN_SPACE = {"sim_th": (0.3, 0.4, 0.5, 0.6, 0.7), "depth": (3, 4, 5, 6)}
 DRAIN_LOGHUB = {"sim_th": 0.4, "depth": 4}
 
@@ -297,6 +302,20 @@ def bench(loghub: list[LogSet], extra: list[LogSet], repeat: int) -> dict[str, A
             f"in sample {row['in_sample_shipped']['ga']:.4f} | selected {row['selected']}",
             flush=True,
         )
+    # The same, with the development log sets in the pool: each of the eleven held out
+    # in turn, settings selected on the other ten (more kinds of logs to select on).
+    pool = [*loghub, *(s for s in extra if s.name in DEVELOPMENT_SETS)]
+    wide = []
+    for s in pool:
+        train = [p.name for p in pool if p.name != s.name]
+        chosen, knobs = sel.select(train), sel.select_drain(train)
+        wide.append({
+            "dataset": s.name, "selected": changes(chosen), "ours": score(ours(chosen), s),
+            "drain3_tuned": {**score(drain3(**knobs), s), **knobs},
+            "drain3_loghub": score(drain3(**DRAIN_LOGHUB), s),
+        })  # fmt: skip
+        print(f"{s.name:10s} LOSO/11 GA ours {wide[-1]['ours']['ga']:.4f} drain3 tuned "
+              f"{wide[-1]['drain3_tuned']['ga']:.4f}", flush=True)  # fmt: skip
     all_selected = sel.select(names)
     drain_all = sel.select_drain(names)
     others = []
@@ -304,6 +323,7 @@ def bench(loghub: list[LogSet], extra: list[LogSet], repeat: int) -> dict[str, A
         others.append(
             {
                 "dataset": s.name,
+                "role": "held out" if s.name in HELD_OUT_SETS else "development",
                 "lines": len(s.contents),
                 "true_templates": len(set(s.truth)),
                 "header_mismatches": s.header_mismatches,
@@ -319,7 +339,7 @@ def bench(loghub: list[LogSet], extra: list[LogSet], repeat: int) -> dict[str, A
         )
         o = others[-1]
         print(
-            f"{s.name:10s} unseen GA ours {o['ours']['ga']:.4f} drain3 tuned "
+            f"{s.name:10s} {o['role']} GA ours {o['ours']['ga']:.4f} drain3 tuned "
             f"{o['drain3_tuned']['ga']:.4f} loghub {o['drain3_loghub']['ga']:.4f}",
             flush=True,
         )
@@ -331,25 +351,29 @@ def bench(loghub: list[LogSet], extra: list[LogSet], repeat: int) -> dict[str, A
         lines = sum(r["lines"] for r in rows)
         return round(lines / sum(r["lines"] / r["lines_per_s"][who] for r in rows)) if rows else 0
 
+    held = [r for r in others if r["role"] == "held out"]
+    dev = [r for r in others if r["role"] != "held out"]
     summary = {
         key: {
             "loso": mean(loso, key),
             "loso_pa": mean(loso, key, "pa"),
-            "unseen": mean(others, key),
+            "held_out": mean(held, key),
+            "development": mean(dev, key),
         }
         for key in ("ours", "drain3_tuned", "drain3_loghub", "drain3_defaults")
     }
     summary["in_sample_shipped"] = {"loso": mean(loso, "in_sample_shipped")}
+    for key in ("ours", "drain3_tuned", "drain3_loghub"):
+        summary[key]["loso_eleven"] = mean(wide, key)
     every = [*loso, *others]
     checks = {
         "mean_ga_loso_at_least_0.90": summary["ours"]["loso"] >= 0.90,
         "no_loso_system_below_drain3": all(
             r["ours"]["ga"] >= max(r["drain3_tuned"]["ga"], r["drain3_loghub"]["ga"]) for r in loso
         ),
-        "mean_ga_unseen_at_least_0.90": not others or summary["ours"]["unseen"] >= 0.90,
-        "no_unseen_system_below_drain3": all(
-            r["ours"]["ga"] >= max(r["drain3_tuned"]["ga"], r["drain3_loghub"]["ga"])
-            for r in others
+        "mean_ga_held_out_logsets_at_least_0.90": not held or summary["ours"]["held_out"] >= 0.90,
+        "no_held_out_logset_below_drain3": all(
+            r["ours"]["ga"] >= max(r["drain3_tuned"]["ga"], r["drain3_loghub"]["ga"]) for r in held
         ),
         "speed_at_least_drain3_everywhere": all(
             r["lines_per_s"]["ours"] >= r["lines_per_s"]["drain3"] for r in every
@@ -362,6 +386,7 @@ def bench(loghub: list[LogSet], extra: list[LogSet], repeat: int) -> dict[str, A
         "summary": summary,
         "lines_per_s": {"ours": rate(every, "ours"), "drain3": rate(every, "drain3")},
         "leave_one_system_out": loso,
+        "leave_one_out_of_eleven": wide,
         "unseen_sets": others,
         "selected_on_all_loghub": changes(all_selected),
         "shipped_defaults": changes(shipped),
@@ -410,29 +435,51 @@ def markdown(result: dict[str, Any]) -> str:
         f"| {sm['ours']['loso_pa']:.3f} | {sm['drain3_tuned']['loso_pa']:.3f} | "
         f"| {sm['in_sample_shipped']['loso']:.4f} (in sample) |"
     )
+    w = result["leave_one_out_of_eleven"]
+    out += [
+        "",
+        "## Leave one out of eleven (the 8 LogHub sets and the 3 development log sets)",
+        "",
+        "| held out | GA ours | GA drain3 tuned | GA drain3 LogHub | selection |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for r in w:
+        sel = ", ".join(f"{k}={v}" for k, v in r["selected"].items()) or "(start)"
+        out.append(
+            f"| {r['dataset']} | {r['ours']['ga']:.4f} | {r['drain3_tuned']['ga']:.4f} "
+            f"| {r['drain3_loghub']['ga']:.4f} | {sel} |"
+        )
+    out.append(
+        f"| **mean** | **{sm['ours']['loso_eleven']:.4f}** "
+        f"| {sm['drain3_tuned']['loso_eleven']:.4f} | {sm['drain3_loghub']['loso_eleven']:.4f} | |"
+    )
     if result["unseen_sets"]:
         out += [
             "",
-            "## Logs nobody tuned on (bench/logsets: real programs run here, labelled by hand)",
+            "## Other software's logs (bench/logsets: real programs run here, labelled by hand)",
             "",
             "Shipped defaults; drain3 with its knobs selected on all eight LogHub sets "
-            f"({result['drain3_selected_on_all_loghub']}) and with the LogHub setting.",
+            f"({result['drain3_selected_on_all_loghub']}) and with the LogHub setting. The sets "
+            "were split before any result on them was read: the miner was developed reading the "
+            "errors of the development ones; of the held-out ones only the means were seen.",
             "",
-            "| set | lines | true templates | GA ours | GA drain3 tuned | GA drain3 LogHub "
+            "| set | role | lines | true templates | GA ours | GA drain3 tuned | GA drain3 LogHub "
             "| GA drain3 defaults | PA ours | PA drain3 tuned |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in result["unseen_sets"]:
             out.append(
-                f"| {r['dataset']} | {r['lines']} | {r['true_templates']} "
+                f"| {r['dataset']} | {r['role']} | {r['lines']} | {r['true_templates']} "
                 f"| {r['ours']['ga']:.4f} | {r['drain3_tuned']['ga']:.4f} "
                 f"| {r['drain3_loghub']['ga']:.4f} | {r['drain3_defaults']['ga']:.4f} "
                 f"| {r['ours']['pa']:.3f} | {r['drain3_tuned']['pa']:.3f} |"
             )
-        out.append(
-            f"| **mean** | | | **{sm['ours']['unseen']:.4f}** | {sm['drain3_tuned']['unseen']:.4f} "
-            f"| {sm['drain3_loghub']['unseen']:.4f} | {sm['drain3_defaults']['unseen']:.4f} | | |"
-        )
+        for role, key in (("held out", "held_out"), ("development", "development")):
+            out.append(
+                f"| **mean** | {role} | | | **{sm['ours'][key]:.4f}** "
+                f"| {sm['drain3_tuned'][key]:.4f} | {sm['drain3_loghub'][key]:.4f} "
+                f"| {sm['drain3_defaults'][key]:.4f} | | |"
+            )
     speed = result["lines_per_s"]
     out += [
         "",
@@ -460,8 +507,8 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         "- The leave-one-system-out figure selects thresholds and which rules apply on seven "
         "sets; the rules themselves were written while reading all eight (in earlier work), so "
-        "it is still optimistic. The sets under bench/logsets were never used to change the "
-        "miner: that table is the cleaner check.",
+        "it is still optimistic. The held-out sets under bench/logsets were never used to "
+        "change the miner: that row is the cleaner check.",
         f"- drain3 {env['drain3']}; both parsers read the same Content with the same generic "
         f"masks; lines/s is the best of {env['repeat']} runs (Python {env['python']}, "
         f"{env['machine']}, a shared 2-core machine: the ratio is more telling than the "
@@ -479,12 +526,14 @@ def plot(result: dict[str, Any], out: Path) -> None:
     import numpy as np
 
     rows = [*result["leave_one_system_out"], *result["unseen_sets"]]
-    labels = [
-        r["dataset"] + ("" if r in result["leave_one_system_out"] else "\n(unseen)") for r in rows
-    ]
+    labels = [r["dataset"] + (f"\n({r['role']})" if "role" in r else "") for r in rows]
     x = np.arange(len(rows))
     fig, ax = plt.subplots(figsize=(max(8, len(rows) * 0.9), 4.5))
-    bars = (("ours", "graphdesk"), ("drain3_tuned", "drain3 tuned"), ("drain3_loghub", "LogHub"))
+    bars = (
+        ("ours", "graphdesk"),
+        ("drain3_tuned", "drain3 tuned"),
+        ("drain3_loghub", "drain3 LogHub setting"),
+    )
     for i, (key, name) in enumerate(bars):
         ax.bar(x + (i - 1) * 0.27, [r[key]["ga"] for r in rows], 0.27, label=name)
     ax.axhline(0.9, color="grey", linestyle="--", linewidth=1)

@@ -4,11 +4,13 @@ One configuration for every log (``MinerSettings``), deterministic, no rule
 for one system:
 
 1. Tokens. A message (the Content after the header) is split on whitespace;
-   each distinct token is masked once and cached (``extractors.logs.tokens``:
-   numbers, addresses, paths, words holding a digit, values of ``key=value``,
-   file names, day and month names). The masked tokens of a message are its
-   *signature*, so taking a line costs one split and one cached look-up per
-   token.
+   a quoted string with spaces in it (``"GET /a HTTP/1.1"``) and a bracketed
+   value after a key (``on=(:Item {id, sku})``) are one token, a value however
+   many words it has. Each distinct token is masked once and cached
+   (``extractors.logs.tokens``: numbers, addresses, paths, words holding a
+   digit, values of ``key=value``, quoted strings, file names, day and month
+   names). The masked tokens of a message are its *signature*, so taking a
+   line costs one split and one cached look-up per token.
 2. Candidate clusters. Signatures of the same length join the cluster whose
    first signature agrees with them on the most positions (variables match
    variables; a unit after a number, ``12 KB``, counts as part of it), if
@@ -23,10 +25,12 @@ for one system:
      variable in a first pass: a user name is a variable in every message);
    - a variable if masked values are at least as frequent as any word there;
    - a variable if it has at least ``min_variable_values`` values and at
-     least ``rare_value_share`` of them occur once (or more than
-     ``max_event_words`` distinct words), unless another position changes in
-     lock-step with it (``moved from A to B`` / ``moved from B to C``: the
-     wording of different events, not two variables), and unless it is the
+     least ``rare_value_share`` of them occur once, or more than
+     ``max_event_words`` distinct words (a handful of words names events; a
+     user or host name takes many, each repeated), unless another position's
+     words go with its words (far fewer pairs than independent values would
+     give: ``moved from A to B`` / ``moved from B to C`` are the states of a
+     machine, different events, not two variables), and unless it is the
      first word (the subject or verb of the message);
    - otherwise a constant that names different events (``opened`` /
      ``closed``, ``failure`` / ``failures``): the cluster is split on all
@@ -109,7 +113,7 @@ class MinerSettings:
     #: A position with more distinct plain words than this is a variable even when
     #: its words repeat (a handful of words names events, many words are values);
     #: 0 turns the rule off.
-    max_event_words: int = 0
+    max_event_words: int = 8
     tokens: TokenRules = field(default_factory=TokenRules)
     #: A unit after a number (12 KB, 30 s) is part of the value.
     units: bool = True
@@ -159,6 +163,58 @@ def _classes(key: tuple[str, ...], settings: MinerSettings) -> tuple[str, ...]:
             out.append(tok)
             after_number = False
     return tuple(out)
+
+
+_OPENS = re.compile(r"""(?:[\w.\-]*[=:])?[(\[{]?(["'])""")
+_KEY_BRACKET = re.compile(r"[\w.\-]+=[(\[{]")  # key=(a, b c): a structured value
+_MAY_JOIN = re.compile(r"[\"']|=[(\[{]").search
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+_MAX_QUOTED_TOKENS = 32
+
+
+def _join_quoted(tokens: list[str]) -> list[str]:
+    """A quoted string with spaces inside ("GET /a HTTP/1.1") as one token: a value
+    whatever its number of words. An apostrophe inside a word opens nothing."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if _KEY_BRACKET.match(tok) and _depth(tok):
+            depth = _depth(tok)
+            for j in range(i + 1, min(len(tokens), i + _MAX_QUOTED_TOKENS)):
+                depth += _depth(tokens[j])
+                if depth <= 0:
+                    out.append(" ".join(tokens[i : j + 1]))
+                    i = j + 1
+                    break
+            else:
+                out.append(tok)
+                i += 1
+            continue
+        m = _OPENS.match(tok)
+        if m is not None and not _closes(tok[m.end() :], m.group(1)):
+            quote = m.group(1)
+            for j in range(i + 1, min(len(tokens), i + _MAX_QUOTED_TOKENS)):
+                if quote in tokens[j] and _closes(tokens[j], quote):
+                    out.append(" ".join(tokens[i : j + 1]))
+                    i = j + 1
+                    break
+            else:
+                out.append(tok)
+                i += 1
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+def _depth(tok: str) -> int:
+    """Brackets a token opens minus those it closes."""
+    return sum(tok.count(o) - tok.count(c) for o, c in _PAIRS.items())
+
+
+def _closes(rest: str, quote: str) -> bool:
+    return rest.rstrip(")]},.;:").endswith(quote)
 
 
 def _collapse(tokens: list[str]) -> list[str]:
@@ -226,6 +282,8 @@ class TemplateMiner:
         """Take one message; returns its signature id (see ``template_of``)."""
         cache = self._masked
         tokens = content.split()
+        if self.settings.tokens.quoted and _MAY_JOIN(content):
+            tokens = _join_quoted(tokens)
         key = tuple([cache.get(t) or self._mask(t) for t in tokens])
         sid = self._sig_ids.get(key)
         if sid is None:
@@ -422,10 +480,12 @@ class TemplateMiner:
         # there) are the wording of different events, not independent variables.
         sigs = self._sigs
         for q in varying:
-            if q == p or len(varying[q]) != len(counts):
+            if q == p:
                 continue
             pairs = {(sigs[s].classes[p], sigs[s].classes[q]) for s in cluster}
-            if len(pairs) == len(counts):
+            # the two positions' values go together, as the states of a machine
+            # (moved from A to B, B to C): far fewer pairs than independent values give
+            if len(pairs) < len(counts) + len(varying[q]) and VAR not in varying[q]:
                 return False
         return True
 

@@ -56,6 +56,11 @@ _DIGIT_WORD = re.compile(r"\w*\d\w*")
 # version, a codec, a hash): utf8, eth0, md5; ids are longer runs of digits.
 _NAME_WITH_DIGIT = re.compile(r"[a-z]{2,}\d")
 KV_VALUE = re.compile(r"(?<=[\w.\-]=)[^=,;:)\]}'\"]+")
+# A quoted string, perhaps after key= or an opening bracket and before closing
+# punctuation: name='idx_a', ("a b c"), "GET / HTTP/1.1",
+_QUOTED = re.compile(r"""((?:[\w.\-]*[=:])?[(\[{]?)(["'])(?!\2)[^"']*\2([)\]},.;:]*)""")
+# key=(a, b c) joined from several words: one value
+_KEY_BRACKETED = re.compile(r"([\w.\-]+=)[(\[{].*[)\]}]([,.;:]*)")
 _GLUED = re.compile(r"\w*\x00[\w\x00]*")
 _JOINED = re.compile(r"\x00(?:[.\-]\x00)+")  # 6.1.7601: one value, not three
 
@@ -69,12 +74,17 @@ class TokenRules:
     digit_names: bool = True  # ... except a lowercase word ending in one digit
     key_values: bool = True  # the value of key=value is a value
     date_words: bool = True  # day and month names are parts of a timestamp
+    quoted: bool = True  # a quoted string ('x', "a b c") is one value, shown if it never varies
 
 
 def mask_parts(token: str, rules: TokenRules) -> tuple[str, bool]:
     """The masked token, and whether only the soft rules (file name, word with a digit,
-    value of key=value) changed it: such a token is shown as it is when all lines of a
-    template agree on it (``init_v2()``, ``mode=fast``, ``app-settings.yaml``)."""
+    value of key=value, quoted string) changed it: such a token is shown as it is when
+    all lines of a template agree on it (``init_v2()``, ``mode=fast``, ``'nightly'``)."""
+    if rules.quoted and (m := _QUOTED.fullmatch(token)) is not None:
+        return m.group(1) + m.group(2) + VAR + m.group(2) + m.group(3), True
+    if rules.quoted and " " in token and (m := _KEY_BRACKETED.fullmatch(token)) is not None:
+        return m.group(1) + VAR + m.group(2), True
     if not _MAYBE_VARIABLE(token):
         if rules.date_words and _DATE_WORD.fullmatch(token):
             return VAR + token[3:], False

@@ -346,3 +346,44 @@ def test_settings_switch_rules_off() -> None:
     assert len({with_units.template_of(i).template for i in ids}) == 1
     ids = [without.add(x) for x in lines]
     assert len({without.template_of(i).template for i in ids}) > 1
+
+
+def test_a_quoted_string_is_one_value_however_many_words() -> None:
+    miner = TemplateMiner()
+    lines = [
+        'fetch failed, peer: 10.0.0.1, request: "GET /a HTTP/1.1", code: 7',
+        'fetch failed, peer: 10.0.0.2, request: "POST /b/c HTTP/1.0", code: 7',
+        'fetch failed, peer: 10.0.0.3, request: "BREW", code: 7',
+        "cache miss for 'alpha' in pool 2",
+        "cache miss for 'beta' in pool 3",
+        "can't open the spool, it's locked",
+    ]
+    ids = [miner.add(x) for x in lines]
+    got = [miner.template_of(i).template for i in ids]
+    assert got[0] == got[1] == got[2] == 'fetch failed, peer: <*>, request: "<*>", code: <*>'
+    assert got[3] == got[4] == "cache miss for '<*>' in pool <*>"
+    assert got[5] == "can't open the spool, it's locked"  # apostrophes are not quotes
+
+
+def test_a_bracketed_value_after_a_key_is_one_value() -> None:
+    miner = TemplateMiner()
+    ids = [
+        miner.add("index ready: name=ix1, on=(:Item {sku}), kind=range"),
+        miner.add("index ready: name=ix2, on=(:Order {id, region}), kind=range"),
+    ]
+    assert {miner.template_of(i).template for i in ids} == {
+        "index ready: name=<*>, on=<*>, kind=range"
+    }
+
+
+def test_many_words_in_one_slot_are_values_states_that_go_together_are_events() -> None:
+    miner = TemplateMiner()
+    owners = ["ana", "bo", "cyd", "dee", "eli", "fay", "gus", "hal", "ivo", "jan"]
+    ids = [miner.add(f"lease refused for owner {u} on 10.0.0.{n % 7}") for n, u in
+           enumerate(owners * 3)]  # fmt: skip
+    assert {miner.template_of(i).template for i in ids} == {"lease refused for owner <*> on <*>"}
+    states = ["NEW", "QUEUED", "RUNNING", "DONE"]
+    moves = [(a, b) for a, b in zip(states, states[1:], strict=False)] * 3
+    moves += [("RUNNING", "FAILED"), ("FAILED", "QUEUED")] * 3
+    ids = [miner.add(f"job {n} moved from {a} to {b}") for n, (a, b) in enumerate(moves)]
+    assert len({miner.template_of(i).template for i in ids}) == 5
