@@ -19,6 +19,7 @@ from extractors.documents.archive import check_unpacked
 from extractors.limits import SETTING, current
 from extractors.records import ExtractionError, ParsedSource, digest
 from extractors.tables.errcodes import add_rows
+from extractors.tables.xlsx_scan import wide_sheets
 
 # Rows, columns and cell length are limited by extractors.limits (configurable).
 
@@ -35,21 +36,27 @@ def _cell(value: object) -> str:
 
 def parse_xlsx(data: bytes, uri: str) -> ParsedSource:
     check_unpacked(data, uri, ".xlsx workbook")
+    lim = current()
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            too_wide = wide_sheets(z, lim.max_columns)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ExtractionError(f"{uri}: not a readable .xlsx workbook ({exc})") from exc
     source = ParsedSource(uri=uri, kind="xlsx", hash=digest(data), title=uri.rsplit("/", 1)[-1])
-    lim = current()
     tables = 0
     try:
         for sheet in book.worksheets:
             rows: list[list[str]] = []
-            width = sheet.max_column or 0  # from the sheet's declared dimension
-            if width > lim.max_columns:
+            # the declared dimension; a sheet found too wide is never asked (openpyxl
+            # would read the whole sheet to learn its size)
+            width = 0 if sheet.title in too_wide else sheet.max_column or 0
+            if width > lim.max_columns or sheet.title in too_wide:
+                has = f"declares {width:,}" if width > lim.max_columns else "has more than"
                 source.warnings.append(
-                    f"{uri}: sheet {sheet.title!r} declares {width:,} columns, over the limit "
-                    f"of {lim.max_columns:,} ({SETTING['max_columns']}); the sheet was not read"
+                    f"{uri}: sheet {sheet.title!r} {has} {lim.max_columns:,} columns, over the "
+                    f"limit of {lim.max_columns:,} ({SETTING['max_columns']}); the sheet was "
+                    "not read"
                 )
                 continue
             long_cells = 0

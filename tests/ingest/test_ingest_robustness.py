@@ -207,3 +207,27 @@ def test_limits_are_configurable_and_named_in_the_failure(fresh: Store, tmp_path
     report = Ingestor(fresh, progress=False, limits=limits).run([wide])
     [(_, reason)] = report.failed
     assert "over the limit of 5 (GRAPHDESK_MAX_COLUMNS)" in reason
+
+
+def test_a_wide_sheet_without_a_dimension_is_found_by_streaming(tmp_path: Path) -> None:
+    """A sheet that does not declare its size is measured before openpyxl reads a row:
+    one row of many cells would otherwise be one enormous list."""
+    import zipfile
+
+    from extractors.records import ExtractionError
+    from extractors.tables.xlsx import parse_xlsx
+
+    plain = tmp_path / "plain.xlsx"
+    _workbook(plain, [HEADER, ["RL-1", "relay down", "1. restart the relay"]])
+    wide = tmp_path / "wide.xlsx"
+    cells = b"".join(b'<c t="inlineStr"><is><t>x</t></is></c>' for _ in range(1_500))
+    sheet = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             b'<sheetData><row r="1">' + cells + b"</row></sheetData></worksheet>")  # fmt: skip
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(wide, "w") as out:
+        for name in src.namelist():
+            out.writestr(name, sheet if name.startswith("xl/worksheets/sheet") else src.read(name))
+    with pytest.raises(
+        ExtractionError, match=r"has more than 1,000 columns.*GRAPHDESK_MAX_COLUMNS"
+    ):
+        parse_xlsx(wide.read_bytes(), str(wide))
+    assert parse_xlsx(plain.read_bytes(), str(plain)).error_codes  # a normal sheet still reads
