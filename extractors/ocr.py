@@ -6,20 +6,28 @@ Tesseract runs through ``pytesseract`` with Chinese and English together
 per-line confidences and boxes; finding error codes, stack traces and products
 in that text is the job of the same extractors that read tickets and logs.
 
-Preprocessing, tuned on screenshots (see ``bench/ocr.py`` and its results):
+Preprocessing, tuned on screenshots of real applications (terminals, GTK
+and Tk dialogs, Chromium pages; ``bench/screenshots.py``, ``bench/ocr_real.py``
+and its results; the older rendered set is ``bench/ocr.py``):
 
 1. EXIF orientation applied, first frame only, transparency flattened on white.
-2. Grayscale.
+2. Grayscale; on a dark page by the brightest of the three channels, so that
+   coloured text (a blue or red part of a shell prompt) keeps its contrast.
 3. Dark themes inverted: when the mean brightness is below the middle
    (light text on a dark terminal), the image is inverted, since Tesseract's
    models expect dark text on a light page.
+3a. Graphics that are not text painted out (``extractors.ocr_graphics``): a
+   dialog's error icon, a page's illustration, by shape (a component much
+   taller than a glyph, alone in its rows, enclosing no glyph-sized ink);
+   a filled button whose label is cut out of it is inverted instead. Left in,
+   the icon joins the first lines of a message into one block and they come
+   out in the wrong order.
 4. Small text upscaled: the height of text lines is estimated from the
    horizontal ink profile (frame lines removed first), and the image is
    enlarged (Lanczos) so that lines are about ``TARGET_LINE_PX`` high, at most
    ``MAX_SCALE`` times. Screen text of 12-16 px is far below the size the
-   models were trained on; on the benchmark this step recovers 5 more of 57
-   error codes (target 30 px chosen on a separate draw: 20-30 equal, 40 worse
-   for Chinese).
+   models were trained on (target 30 px chosen on the rendered set: 20-30
+   equal, 40 worse for Chinese).
 5. Vertical frame lines (dialog and panel borders) painted out, since
    Tesseract reads them as ``|``.
 6. A white margin, since text touching the edge of a cropped screenshot is
@@ -39,13 +47,18 @@ Post-processing: words are joined into lines from Tesseract's word boxes, so
 the spaces it puts between Chinese characters are dropped while spaces between
 Latin words, and between a Chinese and a Latin word, are kept;
 in a monospace line the split Tesseract makes at a dot or bracket of code
-(``pool. acquire (timeout=5)``) is closed by measuring the gap against the
+(``conn. open (retries=2)``) is closed by measuring the gap against the
 character cell; punctuation is normalised by its context (full-width in
 Chinese text, ASCII between Latin characters and digits, full-width letters
 and digits to ASCII), and the usual misreadings inside error codes are
-repaired, so that ``ERROR 1045 （28000）`` becomes ``ERROR 1045 (28000)`` and
-``NDB一1001`` / ``0RA-01653`` become ``NDB-1001`` / ``ORA-01653`` (see
-``tidy_text``). Figures: ``bench/results/ocr.md``.
+repaired by their shape, so that ``FAIL 4711 （Q1234）`` becomes
+``FAIL 4711 (Q1234)`` and a prefixed code with its dash read as ``一`` or its
+letter O read as a zero (``XYZ一0815``, ``0PQ-0815``) gets its dash and its
+letter back (see ``tidy_text``). Rows of carets and tildes under code (Python
+tracebacks, psql's position pointer, compiler diagnostics), which Tesseract
+drops or reads as ``AAAA``, are read from their shape instead
+(``extractors.ocr_markers``). Figures: ``bench/results/ocr_real.md`` (real
+screenshots, tuning and held-out sets) and ``bench/results/ocr.md``.
 
 Limits: images above ``MAX_PIXELS`` (40 megapixels, e.g. 8000 x 5000; a 5K
 display's full screenshot is 14.7 MP) are refused before they are decoded.
@@ -68,6 +81,8 @@ import numpy as np
 import pytesseract  # type: ignore[import-untyped]
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from extractors.ocr_graphics import erase_graphics
+from extractors.ocr_markers import Marker, find_markers
 from extractors.records import ExtractionError
 
 DEFAULT_LANGUAGES = "chi_sim+eng"
@@ -176,6 +191,7 @@ def ocr_image(
     width, height = image.size
 
     gray, steps = _preprocess(image)
+    gray = _erase_graphics(gray, steps)
     line_height = _line_height(gray)
     gray, erased = _erase_vertical_rules(gray, line_height)
     if erased:
@@ -212,6 +228,10 @@ def ocr_image(
         raise ExtractionError(f"{label}: OCR took longer than {timeout:g} s") from e
 
     lines = _lines(data, scale=scale, margin=margin)
+    markers = find_markers(np.asarray(gray) <= otsu_threshold(gray))
+    if markers:
+        lines = _with_markers(lines, markers, scale=scale, margin=margin)
+        steps.append(f"{len(markers)} marker lines")
     text = "\n".join(line.text for line in lines)
     chars = sum(len(line.text) for line in lines)
     mean_conf = sum(line.confidence * len(line.text) for line in lines) / chars if chars else 0.0
@@ -317,9 +337,25 @@ def _preprocess(image: Image.Image) -> tuple[Image.Image, list[str]]:
         image = Image.alpha_composite(background, rgba)
     gray = image.convert("L")
     if _mean(gray) < 127.5:
+        if image.mode not in ("L", "LA", "1", "I", "F", "I;16"):
+            # Light text of any colour on a dark page: the brightest channel, so that a blue or
+            # red prompt keeps its contrast (by luminance, blue on black is nearly black).
+            rgb = np.asarray(image.convert("RGB"))
+            gray = Image.fromarray(rgb.max(axis=2), mode="L")
+            steps.append("max channel")
         gray = ImageOps.invert(gray)
         steps.append("invert")
     return gray, steps
+
+
+def _erase_graphics(gray: Image.Image, steps: list[str]) -> Image.Image:
+    arr = np.asarray(gray)
+    out, erased, inverted = erase_graphics(arr, arr <= otsu_threshold(gray))
+    if erased:
+        steps.append(f"erase {erased} graphics")
+    if inverted:
+        steps.append(f"invert {inverted} filled boxes")
+    return Image.fromarray(out, mode="L") if erased or inverted else gray
 
 
 def _mean(gray: Image.Image) -> float:
@@ -471,6 +507,27 @@ def _lines(data: dict[str, list[Any]], *, scale: float, margin: int) -> list[Ocr
     return lines
 
 
+def _with_markers(
+    lines: list[OcrLine], markers: list[Marker], *, scale: float, margin: int
+) -> list[OcrLine]:
+    """Marker rows (``^^^``) in place of what Tesseract made of them, each after the line above."""
+    out = list(lines)
+    for m in markers:
+        top, bottom = (m.top - margin) / scale, (m.bottom - margin) / scale
+        out = [ln for ln in out if not top <= ln.top + ln.height / 2 <= bottom]
+        marker = OcrLine(
+            text=m.text,
+            confidence=0.9,
+            left=max(0, round((m.left - margin) / scale)),
+            top=max(0, round(top)),
+            width=round((m.right - m.left) / scale),
+            height=max(1, round(bottom - top)),
+        )
+        at = max((i + 1 for i, ln in enumerate(out) if ln.top < marker.top), default=0)
+        out.insert(at, marker)
+    return out
+
+
 def _monospace_cell(words: list[str], lefts: list[int], rights: list[int]) -> float | None:
     """The character cell width if the line is set in a monospace font, else None.
 
@@ -523,11 +580,11 @@ def tidy_text(text: str) -> str:
       a bracket pair whose content starts in Chinese made full-width
       (``管理员 (错误码 5003)`` -> ``管理员（错误码 5003）``);
     - error codes repaired: a dash between letters or digits read as ``一``
-      or ``—`` (``NDB一1001`` -> ``NDB-1001``), a space after the dash
-      (``BK- 7002``), a zero for the letter O at the start (``0RA-01653``) and
-      the letter O among the digits (``ORA-0O942``), ``£`` for the E of a
-      code (``£2031``); a zero for O inside a word of letters
-      (``Out0fMemoryError``);
+      or ``—`` (``XYZ一0815`` -> ``XYZ-0815``), a space after the dash
+      (``QR- 4711``), a zero for the letter O at the start (``0PQ-0815``) and
+      the letter O among the digits (``XYZ-0O815``), ``£`` for the E of a
+      code (``£4711``); a zero for O inside a word of letters
+      (``Read0nlyVolume``);
     - runs of spaces collapsed, lines stripped, full-width letters and digits made ASCII.
     """
     out = []

@@ -177,6 +177,64 @@ def test_transparent_png_and_binarisation() -> None:
     assert "ORA-12541" in result.text, result.text
 
 
+def with_icon(img: Image.Image, size: int) -> Image.Image:
+    """An error icon (a red disc with a white bar, as GTK and Tk draw it) left of the text."""
+    out = Image.new(
+        "RGB", (img.width + size + 24, max(img.height, size + 24)), img.getpixel((1, 1))
+    )
+    out.paste(img, (size + 24, 0))
+    draw = ImageDraw.Draw(out)
+    draw.ellipse((12, 12, 12 + size, 12 + size), fill=(204, 0, 0))
+    bar = size // 7
+    left, right = 12 + size // 5, 12 + size - size // 5
+    draw.rectangle((left, 12 + size // 2 - bar, right, 12 + size // 2 + bar), fill=(255, 255, 255))
+    return out
+
+
+DIALOG_TWO_LINES = [
+    "replica sync: connection to 10.1.2.3 port 7000 failed: Connection refused",
+    "Is the replica running and accepting connections?",
+]
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_dialog_icon_is_painted_out_and_lines_keep_their_order(dark: bool) -> None:
+    text = render(DIALOG_TWO_LINES, font("sans", 14), dark=dark)
+    result = ocr_image(png(with_icon(text, 48)))
+    reference = "\n".join(DIALOG_TWO_LINES)
+    assert "erase 1 graphics" in result.steps, result.steps
+    assert result.lines[0].text.startswith("replica sync:"), show(result, reference)
+    assert accuracy(reference, result.text) >= 0.95, show(result, reference)
+
+
+CARETS = [
+    'File "/srv/jobs/export.py", line 12, in run',
+    "    total = rows[0]['amount'] * rate",
+    "            ~~~~~~~^^^^^^^^^^",
+    "IndexError: list index out of range",
+]
+
+
+@pytest.mark.parametrize("size", [12, 16])
+def test_caret_markers_under_code_are_read(size: int) -> None:
+    result = ocr_image(png(render(CARETS, font("mono", size))))
+    assert "1 marker lines" in result.steps, show(result, "\n".join(CARETS))
+    assert result.lines[2].text == CARETS[2].strip(), show(result, "\n".join(CARETS))
+    assert result.lines[3].text.startswith("IndexError"), show(result, "\n".join(CARETS))
+
+
+def test_dots_dashes_and_small_words_are_not_markers() -> None:
+    lines = [
+        "Loading modules",
+        "........................",
+        "------------------",
+        "ok, connect to server",
+    ]
+    result = ocr_image(png(render(lines, font("mono", 14))))
+    assert not any("marker" in step for step in result.steps), result.steps
+    assert "^" not in result.text, result.text
+
+
 def test_blank_image_reads_nothing() -> None:
     result = ocr_image(png(Image.new("RGB", (300, 120), (255, 255, 255))))
     assert result.text == "" and result.lines == []
