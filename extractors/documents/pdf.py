@@ -1,11 +1,14 @@
 """PDF documents: manuals, release notes and runbooks that vendors ship as PDF.
 
-The text layer is read with pdfminer.six. Headings are found by font size,
-for any vendor's layout: the commonest character size on the pages is the
-body text, and a short line set clearly larger is a heading, one level per
-larger size (the largest is level 1). The result is rendered as a small HTML
-page and read by the HTML extractor, so sections, tables of codes in the
-text and citations work as for any page. A page with no text layer (a
+The text layer is read with pdfminer.six. Headings come from the document's
+outline (its bookmarks) when it has one that the text shows: a line reading
+as a bookmark's title on that bookmark's page is a heading of the bookmark's
+level. Otherwise they are found by font size, for any vendor's layout: the
+commonest character size on the pages is the body text, and a short line set
+clearly larger is a heading, one level per larger size (the largest is level
+1). The result is rendered as a small HTML page and read by the HTML
+extractor, so sections, tables of codes in the text and citations work as for
+any page. A page with no text layer (a
 scanned page) is rendered with pypdfium2 and read by the screenshot OCR
 (Tesseract), up to ``Limits.max_ocr_pages`` pages a file; its lines count as body
 text, and the document's confidence is the OCR's where that was needed.
@@ -67,13 +70,45 @@ def _lines(data: bytes, uri: str) -> tuple[list[_Line], list[int]]:
     return lines, empty
 
 
-def _page(lines: list[_Line], title: str) -> str:
+def _key(text: str) -> str:
+    return " ".join(text.split()).strip(" .:：").casefold()
+
+
+def _outline(data: bytes) -> dict[tuple[int, str], int]:
+    """(page, title) -> heading level of the document's bookmarks (empty without any)."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return {}
+    out: dict[tuple[int, str], int] = {}
+    try:
+        for mark in pdf.get_toc(max_depth=MAX_LEVELS + 2):
+            dest = mark.get_dest()
+            page = dest.get_index() if dest is not None else None
+            title = _key(mark.get_title() or "")
+            if page is not None and title:
+                out.setdefault((page + 1, title), min(mark.level + 1, 6))
+    finally:
+        pdf.close()
+    return out
+
+
+def _outline_levels(lines: list[_Line], outline: dict[tuple[int, str], int]) -> list[int]:
+    """Each line's heading level by the outline (0: body); all 0 when the text
+    shows fewer than half of the bookmarks (titles the layout does not print)."""
+    levels = [outline.get((ln.page, _key(ln.text)), 0) for ln in lines]
+    found = {(ln.page, _key(ln.text)) for ln, lv in zip(lines, levels, strict=True) if lv}
+    return levels if outline and 2 * len(found) >= len(outline) else [0] * len(lines)
+
+
+def _page(lines: list[_Line], title: str, outline: dict[tuple[int, str], int]) -> str:
     sized = Counter(ln.size for ln in lines if ln.size for _ in ln.text)
     body = sized.most_common(1)[0][0] if sized else 0.0
+    marked = _outline_levels(lines, outline)
     larger = sorted({ln.size for ln in lines if ln.size >= body * HEADING_RATIO}, reverse=True)[
         :MAX_LEVELS
     ]
-    level = {size: i + 1 for i, size in enumerate(larger)}
+    level = {size: i + 1 for i, size in enumerate(larger)} if not any(marked) else {}
     parts = [f"<html><head><title>{html.escape(title)}</title></head><body>"]
     paragraph: list[str] = []
 
@@ -82,10 +117,10 @@ def _page(lines: list[_Line], title: str) -> str:
             parts.append("<p>" + html.escape(" ".join(paragraph)) + "</p>")
             paragraph.clear()
 
-    for ln in lines:
-        if ln.size in level and len(ln.text) <= MAX_HEADING_CHARS:
+    for ln, by_outline in zip(lines, marked, strict=True):
+        if by_outline or (ln.size in level and len(ln.text) <= MAX_HEADING_CHARS):
             flush()
-            n = level[ln.size]
+            n = by_outline or level[ln.size]
             parts.append(f"<h{n}>{html.escape(ln.text)}</h{n}>")
         else:
             paragraph.append(ln.text)
@@ -137,7 +172,7 @@ def parse_pdf(data: bytes, uri: str) -> ParsedSource:
     if not lines:
         why = f" ({warnings[0].removeprefix(uri + ': ')})" if warnings else ""
         raise ExtractionError(f"{uri}: no text in the PDF, neither a text layer nor by OCR{why}")
-    source = parse_html(_page(lines, PurePath(uri).stem).encode(), uri)
+    source = parse_html(_page(lines, PurePath(uri).stem, _outline(data)).encode(), uri)
     source.kind = "pdf"
     source.hash = digest(data)
     if confidence is not None:

@@ -84,3 +84,34 @@ def test_what_is_not_a_pdf_is_refused(tmp_path: Path) -> None:
         parse_pdf(b"<html>not a pdf</html>", "/docs/x.pdf")
     with pytest.raises(ExtractionError, match=r"not a readable PDF|no text layer"):
         parse_pdf(b"%PDF-1.7\n garbage", "/docs/broken.pdf")
+
+
+def test_headings_come_from_the_outline_when_there_is_one(tmp_path: Path) -> None:
+    """Bookmarks name the headings (and their levels), even set in the body's size."""
+    from pypdf import PdfReader, PdfWriter
+
+    lines = [
+        ("RelayHub Operations", 10),
+        ("Draining a relay", 10),
+        ("Stop new frames with relayctl drain, then wait for the queue.", 10),
+        ("When the queue does not drain", 10),
+        ("Error RLY-4031 means the frame queue is full.", 10),
+    ]
+    plain = _pdf(tmp_path / "plain.pdf", lines)
+    writer = PdfWriter()
+    writer.append(PdfReader(plain))
+    top = writer.add_outline_item("Draining a relay", 0)
+    writer.add_outline_item("When the queue does not drain", 0, parent=top)
+    marked = tmp_path / "ops.pdf"
+    with marked.open("wb") as fh:
+        writer.write(fh)
+    source = parse_pdf(marked.read_bytes(), str(marked))
+    by_title = {s.title: s for s in source.sections}
+    assert {"Draining a relay", "When the queue does not drain"} <= set(by_title)
+    inner = by_title["When the queue does not drain"]
+    assert inner.heading_path[-2:] == ["Draining a relay", "When the queue does not drain"]
+    assert "RLY-4031" in inner.text
+    # without bookmarks, lines in the body's size are body text
+    assert "When the queue does not drain" not in {
+        s.title for s in parse_pdf(plain.read_bytes(), str(plain)).sections
+    }
