@@ -38,8 +38,9 @@ fonts-dejavu-core fonts-noto-cjk locales (with zh_CN.UTF-8 generated), and
 the Python package websocket-client (pulled in by selenium).
 
 Usage: python bench/screenshots.py [--out DIR]   (default /tmp/graphdesk-screenshots)
-Writes DIR/*.png|jpg and DIR/manifest.json, and a copy of the manifest (truth,
-codes, SHA-256 of each image, tool versions) to bench/results/screenshots.json.
+Writes DIR/*.png|jpg and DIR/manifest.json (truth, codes, SHA-256 of each
+image, tool versions), and copies both to bench/results/screenshots/ (about
+5 MB; the set the recorded figures were measured on) unless --no-copy.
 Runs as root (PostgreSQL is started as the ``postgres`` user).
 """
 
@@ -671,6 +672,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path("/tmp/graphdesk-screenshots"))
     ap.add_argument("--split", choices=("tuning", "heldout"), action="append")
+    ap.add_argument("--no-copy", action="store_true", help="keep bench/results/screenshots")
     args = ap.parse_args()
     out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -695,8 +697,14 @@ def main() -> None:
     manifest = {"tools": tool_versions(), "display_dpi": 96, "shots": [asdict(x) for x in shots]}
     text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
     (out / "manifest.json").write_text(text, encoding="utf-8")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "screenshots.json").write_text(text, encoding="utf-8")
+    if not args.no_copy:  # the set the recorded figures were measured on, 5 MB
+        kept = RESULTS / "screenshots"
+        if kept.exists():
+            shutil.rmtree(kept)
+        kept.mkdir(parents=True)
+        for shot in shots:
+            shutil.copy2(out / shot.file, kept / shot.file)
+        (kept / "manifest.json").write_text(text, encoding="utf-8")
     by: dict[tuple[str, str], int] = {}
     for x in shots:
         by[x.split, x.app] = by.get((x.split, x.app), 0) + 1
