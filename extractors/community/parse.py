@@ -46,9 +46,9 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
-from extractors.documents.html_text import html_text, plain_text
 from extractors.records import ExtractionError, digest, slug
 from extractors.text.encoding import decode_export, utf8_head
+from extractors.text.html_text import html_text, plain_text
 from extractors.text.segment import language
 
 PLATFORM_SE = "stackexchange"

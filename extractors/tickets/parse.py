@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractors.records import ExtractionError, digest, slug
+from extractors.text.html_text import html_text
 from extractors.text.masking import mask
 from extractors.tickets.companions import Companions
 from extractors.tickets.presets import (
@@ -165,6 +166,8 @@ def _messages(
                 "customer" if author_text and author_text == customer_raw else "agent"
             )
         body = mask(text_of(first_of(m, f["body"])))
+        if not body and isinstance(html := first_of(m, f.get("html_body", ())), str):
+            body = mask(html_text(html))
         if not body:
             continue
         public = first_of(m, f["public"])

@@ -113,6 +113,7 @@ PRESETS: dict[str, Mapping] = {
             "author": ("author_id",),
             "role": ("role",),
             "body": ("plain_body", "body"),
+            "html_body": ("html_body",),  # when an export keeps only the HTML
             "created_at": ("created_at",),
             "public": ("public",),
         },

@@ -192,3 +192,20 @@ def test_a_page_with_a_byte_order_mark_and_text_in_another_encoding(tmp_path: Pa
     assert len(t.messages) == 2
     with pytest.raises(ExtractionError, match=r"t\.csv: not UTF-8 .*no byte-order mark"):
         parse_tickets("id,subject\n1,Überlauf\n".encode("latin-1"), "t.csv")
+
+
+def test_a_comment_with_only_its_html_body_is_read_as_text() -> None:
+    doc = {
+        "ticket": {
+            "id": 91, "subject": "Relay stalls", "status": "open", "requester_id": 5,
+            "comments": [
+                {"author_id": 5, "public": True, "plain_body": "", "body": "",
+                 "html_body": "<div><p>Relay stalls with <code>RLY-4031</code>.</p>"
+                              "<p>Queue &amp; workers are full.</p></div>"},
+            ],
+        }
+    }  # fmt: skip
+    batch = parse_tickets(json.dumps(doc).encode(), "/exports/zendesk-91.json")
+    assert not batch.problems
+    (body,) = [m.body for m in batch.records[0].messages]
+    assert "RLY-4031" in body and "Queue & workers are full." in body and "<p>" not in body
