@@ -412,7 +412,7 @@ def ocr(images: tuple[Path, ...], as_json: bool, lang: str | None) -> None:
     --json also each line's confidence and box. Needs no graph. Exit code 1
     when any image could not be read (the others are still printed).
     """
-    from extractors.ocr import DEFAULT_LANGUAGES, ocr_image
+    from extractors.images.ocr import DEFAULT_LANGUAGES, ocr_image
     from extractors.records import ExtractionError
     from extractors.tickets.text import error_codes
 

@@ -9,7 +9,7 @@ desks see: database, cloud and application errors with their codes.
 
 Each image is read by several pipelines:
 
-- ``default``: ``extractors.ocr.ocr_image`` as shipped;
+- ``default``: ``extractors.images.ocr.ocr_image`` as shipped;
 - ``binarize``: the same plus Otsu binarisation;
 - ``no-upscale``: the same without enlarging small text;
 - ``raw tesseract``: ``pytesseract.image_to_string`` on the unprocessed image
@@ -53,7 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.ingest import machine_info as common_machine_info  # noqa: E402
-from extractors.ocr import DEFAULT_LANGUAGES, ocr_image  # noqa: E402
+from extractors.images.ocr import DEFAULT_LANGUAGES, ocr_image  # noqa: E402
 from tests.fonts import FontMissing  # noqa: E402
 from tests.fonts import find_font as shared_find_font  # noqa: E402
 
@@ -471,8 +471,9 @@ def render(o: dict[str, Any]) -> str:
         "blank lines dropped); an error code is recovered when it appears verbatim. Seconds "
         "are wall time per image, including decoding, preprocessing and one Tesseract process "
         "(which loads the chi_sim and eng models each time).", "",
-        "Pipelines: **default** = `extractors.ocr.ocr_image` as shipped; **binarize** = plus "
-        "Otsu binarisation; **no-upscale** = without enlarging small text; **raw tesseract** = "
+        "Pipelines: **default** = `extractors.images.ocr.ocr_image` as shipped; "
+        "**binarize** = plus Otsu binarisation; **no-upscale** = without enlarging small text; "
+        "**raw tesseract** = "
         "`pytesseract.image_to_string` on the unprocessed image (default page segmentation), "
         "no post-processing.", "",
         "## Pipelines", "",

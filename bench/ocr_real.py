@@ -6,13 +6,13 @@ and Chromium showing its own error pages, Python's http.server error pages
 and a CI-log-like page, captured with ImageMagick's ``import`` and ``scrot``
 under Xvfb; ground truth is the applications' own text (see
 bench/screenshots.py). The TUNING set (xterm, zenity, Tk; one set of commands
-and pages) is what ``extractors/ocr.py`` was tuned on; the HELD-OUT set
+and pages) is what ``extractors/images/ocr.py`` was tuned on; the HELD-OUT set
 (rxvt-unicode, yad, Qt; other commands, pages and terminal themes) was fixed
 before tuning and is reported as the headline.
 
 Pipelines, in the same run:
 
-- ``default``: ``extractors.ocr.ocr_image`` as shipped;
+- ``default``: ``extractors.images.ocr.ocr_image`` as shipped;
 - ``raw tesseract``: ``pytesseract.image_to_string`` on the unprocessed image
   (``chi_sim+eng``, default page segmentation), nothing else.
 
@@ -57,7 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.ingest import machine_info as common_machine_info  # noqa: E402
-from extractors.ocr import DEFAULT_LANGUAGES, ocr_image  # noqa: E402
+from extractors.images.ocr import DEFAULT_LANGUAGES, ocr_image  # noqa: E402
 from extractors.text.codes import find_codes  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -163,7 +163,7 @@ def render(out: dict[str, Any]) -> str:
         f"average at start {m['loadavg_at_start']}, at end {out['loadavg_at_end']}.", "",
         "- **tuning**: xterm, zenity, Tk message box, Chromium (its refused-connection page, "
         "http.server 404, CI-log page); commands: Python tracebacks, psql (stopped and running "
-        "server), curl, git, ls, sqlite3, systemctl; what `extractors/ocr.py` was tuned on.",
+        "server), curl, git, ls, sqlite3, systemctl; what `extractors/images/ocr.py` was tuned on.",
         "- **held out**: rxvt-unicode (Solarized themes), yad, Qt 5 QMessageBox, Chromium "
         "(file-not-found page, http.server 501, CI-log page in light); other commands: Python "
         "tracebacks, psql, curl -f, git checkout, cp, sqlite3, ssh. Fixed before tuning, run "
@@ -174,7 +174,7 @@ def render(out: dict[str, Any]) -> str:
         "breaks too) as one space, no space between Chinese characters. A code (strong mention "
         "by shape in the truth, `extractors.text.codes`) is recovered when `find_codes` finds "
         "it in the OCR text. **raw tesseract** = `pytesseract.image_to_string` on the "
-        "unprocessed image; **default** = `extractors.ocr.ocr_image`.", "",
+        "unprocessed image; **default** = `extractors.images.ocr.ocr_image`.", "",
         "| set | pipeline | images | accuracy (mean) | min | codes recovered | s/image |",
         "|---|---|---|---|---|---|---|",
     ]  # fmt: skip

@@ -30,7 +30,7 @@ from pdfminer.psexceptions import PSException
 
 from extractors import limits
 from extractors.documents.html import parse_html
-from extractors.ocr import ocr_image
+from extractors.images.ocr import ocr_image
 from extractors.records import ExtractionError, ParsedSource, digest
 
 HEADING_RATIO = 1.15  # a heading's size over the body text's

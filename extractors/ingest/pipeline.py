@@ -30,6 +30,7 @@ from extractors.documents.markdown import parse_markdown
 from extractors.documents.pdf import parse_pdf
 from extractors.documents.plain_text import parse_text
 from extractors.documents.release_notes import mark_release_notes
+from extractors.images.screenshot import parse_image
 from extractors.limits import SETTING, Limits, applied, mib
 from extractors.logs.format import check_log_file, parse_format
 from extractors.logs.write import ingest_log
@@ -41,7 +42,6 @@ from extractors.records import (
     digest,
     short_id,
 )
-from extractors.screenshot import parse_image
 from extractors.tables.errcode_layouts import extract_layouts
 from extractors.tables.errcodes import extract_tables, parse_csv
 from extractors.tables.specs import SpecRecord

@@ -7,6 +7,7 @@ the shared benchmark data are present (``../shared/data/loghub``).
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -383,7 +384,7 @@ def test_many_words_in_one_slot_are_values_states_that_go_together_are_events() 
            enumerate(owners * 3)]  # fmt: skip
     assert {miner.template_of(i).template for i in ids} == {"lease refused for owner <*> on <*>"}
     states = ["NEW", "QUEUED", "RUNNING", "DONE"]
-    moves = [(a, b) for a, b in zip(states, states[1:], strict=False)] * 3
+    moves = list(itertools.pairwise(states)) * 3
     moves += [("RUNNING", "FAILED"), ("FAILED", "QUEUED")] * 3
     ids = [miner.add(f"job {n} moved from {a} to {b}") for n, (a, b) in enumerate(moves)]
     assert len({miner.template_of(i).template for i in ids}) == 5

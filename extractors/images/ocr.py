@@ -16,7 +16,7 @@ and its results; the older rendered set is ``bench/ocr.py``):
 3. Dark themes inverted: when the mean brightness is below the middle
    (light text on a dark terminal), the image is inverted, since Tesseract's
    models expect dark text on a light page.
-3a. Graphics that are not text painted out (``extractors.ocr_graphics``): a
+3a. Graphics that are not text painted out (``extractors.images.graphics``): a
    dialog's error icon, a page's illustration, by shape (a component much
    taller than a glyph, alone in its rows, enclosing no glyph-sized ink);
    a filled button whose label is cut out of it is inverted instead. Left in,
@@ -57,7 +57,7 @@ letter O read as a zero (``XYZ一0815``, ``0PQ-0815``) gets its dash and its
 letter back (see ``tidy_text``). Rows of carets and tildes under code (Python
 tracebacks, psql's position pointer, compiler diagnostics), which Tesseract
 drops or reads as ``AAAA``, are read from their shape instead
-(``extractors.ocr_markers``). Figures: ``bench/results/ocr_real.md`` (real
+(``extractors.images.markers``). Figures: ``bench/results/ocr_real.md`` (real
 screenshots, tuning and held-out sets) and ``bench/results/ocr.md``.
 
 Limits: images above ``MAX_PIXELS`` (40 megapixels, e.g. 8000 x 5000; a 5K
@@ -81,8 +81,8 @@ import numpy as np
 import pytesseract  # type: ignore[import-untyped]
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from extractors.ocr_graphics import erase_graphics
-from extractors.ocr_markers import Marker, find_markers
+from extractors.images.graphics import erase_graphics
+from extractors.images.markers import Marker, find_markers
 from extractors.records import ExtractionError
 
 DEFAULT_LANGUAGES = "chi_sim+eng"

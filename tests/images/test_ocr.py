@@ -16,7 +16,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from rapidfuzz.distance import Levenshtein
 
-from extractors.ocr import MAX_PIXELS, OcrResult, guess_language, ocr_image, tidy_text
+from extractors.images.ocr import MAX_PIXELS, OcrResult, guess_language, ocr_image, tidy_text
 from extractors.records import ExtractionError
 from tests.fonts import FontMissing, find_font
 

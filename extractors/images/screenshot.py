@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from extractors.ocr import ocr_image
+from extractors.images.ocr import ocr_image
 from extractors.records import ParsedSource, Section, digest
 from extractors.tickets import error_codes
 from extractors.traces.stacktrace import find_traces

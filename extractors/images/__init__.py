@@ -1,0 +1,1 @@
+"""Images: screenshots of errors read by OCR (Tesseract) -> text, codes and traces."""
