@@ -212,22 +212,16 @@ def ocr_image(
     page_mode = psm if psm is not None else (6 if "invert" in steps else 4)
     steps.append(f"psm {page_mode}")
 
-    try:
-        data = pytesseract.image_to_data(
-            gray,
-            lang=languages,
-            config=f"--psm {page_mode} --oem 1",
-            output_type=pytesseract.Output.DICT,
-            timeout=timeout,
-        )
-    except pytesseract.TesseractNotFoundError as e:
-        raise ExtractionError(f"{label}: {_NOT_INSTALLED}") from e
-    except pytesseract.TesseractError as e:
-        raise ExtractionError(f"{label}: Tesseract failed: {e.message or e}") from e
-    except RuntimeError as e:  # pytesseract's timeout
-        raise ExtractionError(f"{label}: OCR took longer than {timeout:g} s") from e
-
+    data = _tesseract(gray, languages, page_mode, timeout, label)
     lines = _lines(data, scale=scale, margin=margin)
+    if not binarize and not any(line.text.strip() for line in lines) and _has_ink(gray):
+        # Nothing read from an image that shows something: low contrast (a dark
+        # theme saved as a lossy JPEG) defeats Tesseract's own thresholding, so
+        # read it once more in black and white.
+        gray = _binarize(gray)
+        steps.append("binarize (nothing read)")
+        data = _tesseract(gray, languages, page_mode, timeout, label)
+        lines = _lines(data, scale=scale, margin=margin)
     markers = find_markers(np.asarray(gray) <= otsu_threshold(gray))
     if markers:
         lines = _with_markers(lines, markers, scale=scale, margin=margin)
@@ -327,6 +321,37 @@ def _check_tesseract(languages: str, label: str) -> None:
 
 
 # -- preprocessing ------------------------------------------------------------------------------
+
+
+def _tesseract(
+    gray: Image.Image, languages: str, page_mode: int, timeout: float, label: str
+) -> dict[str, list[Any]]:
+    try:
+        data: dict[str, list[Any]] = pytesseract.image_to_data(
+            gray,
+            lang=languages,
+            config=f"--psm {page_mode} --oem 1",
+            output_type=pytesseract.Output.DICT,
+            timeout=timeout,
+        )
+    except pytesseract.TesseractNotFoundError as e:
+        raise ExtractionError(f"{label}: {_NOT_INSTALLED}") from e
+    except pytesseract.TesseractError as e:
+        raise ExtractionError(f"{label}: Tesseract failed: {e.message or e}") from e
+    except RuntimeError as e:  # pytesseract's timeout
+        raise ExtractionError(f"{label}: OCR took longer than {timeout:g} s") from e
+    return data
+
+
+#: Share of dark pixels (after Otsu) above which an image shows something to read.
+MIN_INK = 0.002
+
+
+def _has_ink(gray: Image.Image) -> bool:
+    pixels = np.asarray(gray)
+    if int(pixels.max()) - int(pixels.min()) < 16:
+        return False  # a flat image: nothing there
+    return float((pixels <= otsu_threshold(gray)).mean()) >= MIN_INK
 
 
 def _preprocess(image: Image.Image) -> tuple[Image.Image, list[str]]:

@@ -239,6 +239,19 @@ def test_blank_image_reads_nothing() -> None:
     result = ocr_image(png(Image.new("RGB", (300, 120), (255, 255, 255))))
     assert result.text == "" and result.lines == []
     assert result.mean_confidence == 0.0 and result.language_guess == "unknown"
+    assert "binarize (nothing read)" not in result.steps  # nothing there: no second read
+
+
+def test_an_image_with_ink_but_nothing_read_is_read_again_in_black_and_white() -> None:
+    from extractors.images.ocr import _has_ink
+
+    flat = Image.new("L", (200, 80), 40)
+    assert not _has_ink(flat)
+    faint = Image.new("L", (200, 80), 40)
+    for x in range(20, 180, 3):  # faint strokes on a dark page
+        for y in range(30, 50):
+            faint.putpixel((x, y), 70)
+    assert _has_ink(faint)
 
 
 # -- post-processing ------------------------------------------------------------------------------

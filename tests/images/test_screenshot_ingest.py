@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.images.test_ocr import font, png, render
-
 from extractors.ingest.pipeline import Ingestor
 from graph.falkor import FalkorStore
 from migrations.runner import migrate
+from tests.images.test_ocr import font, png, render
 
 TRACE = [
     "$ python worker.py",
