@@ -208,6 +208,7 @@ def ocr_image(
         gray = _binarize(gray)
         steps.append("binarize")
     margin = MARGIN_PX
+    core = gray  # before the margin, which would weigh in a threshold taken later
     gray = ImageOps.expand(gray, border=margin, fill=255)
     page_mode = psm if psm is not None else (6 if "invert" in steps else 4)
     steps.append(f"psm {page_mode}")
@@ -218,7 +219,7 @@ def ocr_image(
         # Nothing read from an image that shows something: low contrast (a dark
         # theme saved as a lossy JPEG) defeats Tesseract's own thresholding, so
         # read it once more in black and white.
-        gray = _binarize(gray)
+        gray = ImageOps.expand(_binarize(core), border=margin, fill=255)
         steps.append("binarize (nothing read)")
         data = _tesseract(gray, languages, page_mode, timeout, label)
         lines = _lines(data, scale=scale, margin=margin)
