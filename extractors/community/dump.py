@@ -42,6 +42,7 @@ from extractors.community.parse import (
     parse_community,
     site_of,
 )
+from extractors.community.users import display_names, users_path, users_stamp
 from extractors.records import ExtractionError, digest
 from extractors.text.encoding import utf8_head
 
@@ -84,12 +85,14 @@ def sites_path(dump_file: Path) -> Path | None:
 
 
 def metadata_digest(dump_file: Path) -> str:
-    """The content of the dump's ``Sites.xml``, for the source hash of its tables."""
+    """The content of the dump's ``Sites.xml`` and the state of its ``Users.xml``,
+    for the source hash of its tables."""
     sites = sites_path(dump_file)
     try:
-        return digest(sites.read_bytes()) if sites is not None else ""
+        found = digest(sites.read_bytes()) if sites is not None else ""
     except OSError:
-        return ""
+        found = ""
+    return found + users_stamp(dump_file)
 
 
 def read_sites(data: bytes, uri: str) -> list[dict[str, str]]:
@@ -163,6 +166,9 @@ def parse_community_file(path: Path, data: bytes) -> CommunityBatch:
         if table == "sites":
             rows = read_sites(data, uri)
             batch.notes.append(f"{uri}: the dump's list of {len(rows)} sites, read with its posts")
+        elif table == "users":
+            batch.notes.append(f"{uri}: a Stack Exchange users table, read with its posts "
+                               "for their authors' display names")  # fmt: skip
         else:
             batch.notes.append(
                 f"{uri}: a Stack Exchange {table} table, not read (only Posts and PostLinks are)"
@@ -178,4 +184,17 @@ def parse_community_file(path: Path, data: bytes) -> CommunityBatch:
         batch.notes.append(f"{uri}: {why}")
     else:
         batch.site_name = meta.name
+    _name_authors(path, batch)
     return batch
+
+
+def _name_authors(posts_file: Path, batch: CommunityBatch) -> None:
+    """Posts named only by user id get the user's display name from ``Users.xml``."""
+    posts = [p for t in batch.threads for p in (t.question, *t.answers)]
+    by_id = [p for p in posts if p.author_id and p.author == p.author_id]
+    users = users_path(posts_file)
+    if not by_id or users is None:
+        return
+    names = display_names(users, {str(p.author_id) for p in by_id})
+    for p in by_id:
+        p.author = names.get(str(p.author_id), p.author)

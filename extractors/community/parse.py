@@ -77,6 +77,7 @@ class Post:
     author: str | None = None
     created_at: str | None = None
     accepted: bool = False
+    author_id: str | None = None  # the platform's user id, when the author is named by it
     url: str | None = None
     location: str = ""
 
@@ -383,6 +384,7 @@ def _from_rows(batch: CommunityBatch, rows: list[tuple[str, Mapping[str, Any]]])
                 text=html_text(_str(row, "Body") or ""),
                 votes=_int(row, "Score") or 0,
                 author=_str(row, "OwnerDisplayName") or _str(row, "OwnerUserId"),
+                author_id=_str(row, "OwnerUserId"),
                 created_at=_str(row, "CreationDate"),
                 location=loc,
             )

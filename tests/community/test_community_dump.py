@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from extractors.community.dump import dump_table, parse_community_file, site_meta
+from extractors.community.dump import (
+    dump_table,
+    metadata_digest,
+    parse_community_file,
+    site_meta,
+)
 from extractors.community.parse import is_community, parse_community
 from extractors.ingest.pipeline import Ingestor
 from graph.store import Store
@@ -91,7 +96,8 @@ def test_the_other_tables_of_a_dump_are_recognised_and_skipped() -> None:
     for name, table in [("Users.xml", "users"), ("Tags.xml", "tags")]:  # Tags.xml has a BOM
         batch = _file(DUMP / "academia" / name)
         assert (batch.kind, batch.threads, batch.problems) == (f"stackexchange-{table}", [], [])
-        assert f"a Stack Exchange {table} table, not read" in batch.notes[0]
+    assert "users table, read with its posts" in _file(DUMP / "academia" / "Users.xml").notes[0]
+    assert "a Stack Exchange tags table, not read" in _file(DUMP / "academia" / "Tags.xml").notes[0]
     sites = _file(DUMP / "Sites.xml")
     assert sites.kind == "stackexchange-sites" and sites.threads == []
     assert dump_table(b"<rss><comments/></rss>") is None
@@ -125,7 +131,7 @@ def test_the_export_samples_go_through_the_ingest(fresh: Store, tmp_path: Path) 
     # written: 2, 4, 35436 and 35437 (page 1), 35436 again (page 2, 35437 deleted), EX-1, EX-2
     assert report.threads == 1 and report.tickets == 7
     said = "\n".join(report.warnings)
-    assert "Users.xml: a Stack Exchange users table, not read" in said
+    assert "Users.xml: a Stack Exchange users table, read with its posts" in said
     assert "issue EX-2 has 2 comments" in said
     thread = fresh.read("MATCH (t:Thread) RETURN t.id AS id, t.url AS url, t.site_name AS name")
     assert thread == [{"id": "thread:academia.stackexchange.com:1",
@@ -148,3 +154,30 @@ def test_the_export_samples_go_through_the_ingest(fresh: Store, tmp_path: Path) 
         "MATCH (:Ticket {id: 'ticket:zendesk:2'})-[:HAS_MESSAGE]->(m) RETURN m.body AS b"
     )
     assert {"b": "Solved by a new page."} in bodies
+
+
+def test_authors_are_named_from_the_dumps_users_table(tmp_path: Path) -> None:
+    """CC BY-SA asks a quoted answer to name its author: OwnerUserId -> DisplayName."""
+    site = tmp_path / "relay.stackexchange.com"
+    site.mkdir()
+    (site / "Posts.xml").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<posts>\n'
+        '<row Id="1" PostTypeId="1" Title="Relay queue full" Body="&lt;p&gt;RLY-4031?&lt;/p&gt;" '
+        'Score="3" OwnerUserId="7" CreationDate="2024-01-02T03:04:05.000" AcceptedAnswerId="2"/>\n'
+        '<row Id="2" PostTypeId="2" ParentId="1" Body="&lt;p&gt;Drain it.&lt;/p&gt;" Score="5" '
+        'OwnerDisplayName="gone user" CreationDate="2024-01-02T04:00:00.000"/>\n'
+        '<row Id="3" PostTypeId="2" ParentId="1" Body="&lt;p&gt;Raise max_frames.&lt;/p&gt;" '
+        'Score="1" OwnerUserId="9" CreationDate="2024-01-02T05:00:00.000"/>\n</posts>\n',
+        encoding="utf-8",
+    )
+    before = metadata_digest(site / "Posts.xml")
+    (site / "Users.xml").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<users>\n'
+        '<row Id="7" DisplayName="Ada Relay" Reputation="10" />\n'
+        '<row Id="8" DisplayName="Not an author" Reputation="1" />\n</users>\n',
+        encoding="utf-8",
+    )
+    assert metadata_digest(site / "Posts.xml") != before  # the posts are read again
+    (thread,) = _file(site / "Posts.xml").threads
+    assert thread.question.author == "Ada Relay"
+    assert [a.author for a in thread.answers] == ["gone user", "9"]  # 9 is not in the table
