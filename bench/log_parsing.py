@@ -30,10 +30,14 @@ predicted template equals the set sharing its true template), parsing accuracy
 lines/s (best of ``--repeat`` timed runs of adding every line and looking up
 every line's final template), shipped defaults against drain3's LogHub setting.
 
-Which published ideas the miner uses is written in ``extractors/logs/miner.py``
-(Drain's length buckets and positional similarity without its first-token tree;
-the frequency view of Logram, LFA and Brain for deciding constants; generic
-masking as the Loghub-2.0 study and Khan et al. recommend).
+Which published ideas the miner uses is written in ``extractors/logs/miner.py``:
+Drain's length buckets and positional similarity (the Loghub-2.0 study, Jiang et
+al. ISSTA'24, found Drain the most accurate statistic parser on grouping) without
+its first-token tree; the frequency view of Logram, LFA and Brain for deciding
+constants; and masking by shape before clustering, which Qin et al. (2024,
+"Preprocessing is all you need") found the largest single gain for statistic
+parsers on Loghub, under the corrected-template conventions of Khan et al.
+(ICSE'22) that the ground truth follows.
 
 Usage: python bench/log_parsing.py [--data DIR] [--extra DIR] [--repeat N] [--out DIR]
 Writes log_parsing.json, log_parsing.md and log_parsing.png under --out.
