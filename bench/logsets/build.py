@@ -2,6 +2,8 @@
 # ruff: noqa: E501  (the rules are log templates, kept on one line each where they are long)
 """Build the held-out labelled log sets in bench/logsets/ (bench data tooling, not product code).
 
+(Four later, fresh held-out sets are built by build_fresh.py with this machinery.)
+
 Six sets, each a log written by a real free-software program that we ran on the
 project's Debian 12 machine (Dec 2026), labelled by hand-written rules below:
 
@@ -798,7 +800,9 @@ def main(argv: list[str]) -> None:
             (HERE / n / f"{n}_2k.log").write_text("\n".join(out) + "\n", encoding="utf-8")
             print(f"{n}: {len(out)} lines selected")
     else:
-        (HERE / "formats.json").write_text(json.dumps(FORMATS, indent=1) + "\n", encoding="utf-8")
+        p = HERE / "formats.json"  # keep the entries of build_fresh.py's sets
+        old = json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}
+        p.write_text(json.dumps({**old, **FORMATS}, indent=1) + "\n", encoding="utf-8")
         for n in names:
             if n in RULES:
                 label(n)
