@@ -31,16 +31,44 @@ The TUNING and HELD-OUT sets differ in application and in command: the
 held-out set uses other terminal, dialog programs, themes, commands and pages
 (see ``TUNING``/``HELDOUT``); it was fixed before any tuning.
 
+The FRESH set (``--split fresh``) was captured after the OCR pipeline was
+final, and nobody looked at its OCR output before its one run: other
+applications again and other failures.
+
+- terminals: xfce4-terminal and lxterminal (VTE), st and alacritty (OpenGL,
+  Mesa's llvmpipe), in Gruvbox, Dracula, One Light/Nord and Tomorrow/Monokai
+  themes, fonts Liberation Mono, DejaVu Sans Mono, Hack and WenQuanYi Micro
+  Hei Mono; commands: node (TypeError), npm (missing script), java (a
+  NullPointerException), make and gcc, tar, apt-get with an unknown package,
+  openssl s_client, the MariaDB client and dig against a closed port;
+- dialogs: gxmessage (GTK 3; Adwaita light and dark, fonts DejaVu Sans,
+  Liberation Mono, WenQuanYi Micro Hei) and xmessage (Athena widgets, core X
+  fonts; English only, core fonts have no Chinese);
+- browsers: Chromium and Firefox ESR (kiosk, on its own Xvfb screen, driven
+  over WebDriver BiDi) on pages of a small local HTTP API (``api.py`` below):
+  a JSON error body, a 500 page with a real Python traceback, a 503 plain-text
+  body, a connection closed without a response (Chromium's
+  ERR_EMPTY_RESPONSE page), Chromium's ERR_UNSAFE_PORT page and a CI-log page
+  of a fresh command; the API answers in Chinese to a Chinese browser.
+  Firefox's own error pages are left out: WebDriver BiDi cannot read their
+  text (about:neterror), so there is no truth for them.
+
 Debian packages (bookworm): xvfb xterm rxvt-unicode x11-utils imagemagick
 scrot zenity yad python3-tk python3-pyqt5 qttranslations5-l10n chromium
 postgresql-15 postgresql-client-15 sqlite3 git curl openssh-client
 fonts-dejavu-core fonts-noto-cjk locales (with zh_CN.UTF-8 generated), and
-the Python package websocket-client (pulled in by selenium).
+the Python package websocket-client (pulled in by selenium). For the fresh
+set also: xfce4-terminal lxterminal stterm alacritty libgl1-mesa-dri
+gxmessage firefox-esr firefox-esr-l10n-zh-cn dnsutils mariadb-client-core
+xfonts-base fonts-liberation fonts-hack fonts-wqy-microhei (nodejs npm
+openjdk-17-jdk-headless make gcc tar openssl were already there).
 
-Usage: python bench/screenshots.py [--out DIR]   (default /tmp/graphdesk-screenshots)
-Writes DIR/*.png|jpg and DIR/manifest.json (truth, codes, SHA-256 of each
-image, tool versions), and copies both to bench/results/screenshots/ (about
-5 MB; the set the recorded figures were measured on) unless --no-copy.
+Usage: python bench/screenshots.py [--out DIR] [--split tuning|heldout|fresh ...]
+(default DIR /tmp/graphdesk-screenshots, all three splits). Writes
+DIR/*.png|jpg and DIR/manifest.json (truth, codes, SHA-256 of each image, tool
+versions), and copies both to bench/results/screenshots/ (about 8 MB; the set
+the recorded figures were measured on) unless --no-copy. With --split, the
+other splits' images and manifest entries are kept as they are.
 Runs as root (PostgreSQL is started as the ``postgres`` user).
 """
 
@@ -77,11 +105,15 @@ RESULTS = ROOT / "bench" / "results"
 DISPLAY = ":97"
 SCREEN = (2600, 1800)
 HTTP_PORT = 58080  # a python http.server serving SITE
+API_PORT = 58081  # the fresh set's small HTTP API (API_SERVER)
+UNSAFE_PORT = 6000  # X11: a port browsers refuse to connect to
+FIREFOX_DISPLAY, FIREFOX_SCREEN = ":96", (1000, 760)
 CLOSED_PORT = 59999  # nothing listens here
 PG_PORT = 5998
 PROMPT = "\033[1;32mdev@build-01\033[0m:\033[1;34m~/shop\033[0m$ "
 PROMPT_TEXT = "dev@build-01:~/shop$ "
 FORMATS = ("png", "jpeg90", "jpeg50")
+SPLITS = ("tuning", "heldout", "fresh")
 SYS_PY = "/usr/bin/python3"
 
 LOCALES = {
@@ -146,18 +178,125 @@ HELDOUT_COMMANDS = [
     ("ssh-refused", f"ssh -p {CLOSED_PORT} -o BatchMode=yes 127.0.0.1"),
 ]
 
+# The fresh set's programs, written into the work directory (make_fresh_world).
+FRESH_FILES = {
+    "checkout.js": (
+        "const orders = [{ id: 41, items: [{ sku: 'A-17', qty: 2 }] }];\n\n"
+        "function total(order) {\n  return order.items.reduce((sum, item) => sum + item.qty, 0);\n}"
+        "\n\nconsole.log(total(orders.find((o) => o.id === 42)));\n"
+    ),
+    "package.json": (
+        '{\n  "name": "shop-web",\n  "version": "2.4.0",\n  "private": true,\n'
+        '  "scripts": {\n    "build": "node checkout.js",\n    "test": "node checkout.js"\n  }\n}\n'
+    ),
+    "Inventory.java": (
+        "import java.util.HashMap;\nimport java.util.Map;\n\npublic class Inventory {\n"
+        "    static final Map<String, String> LOCATIONS = new HashMap<>();\n\n"
+        "    static int shelf(String sku) {\n        return LOCATIONS.get(sku).length();\n    }\n\n"
+        "    public static void main(String[] args) {\n"
+        '        System.out.println(shelf("A-17"));\n    }\n}\n'
+    ),
+    "Makefile": "app: main.c\n\tcc -Wall -o app main.c\n",
+    "main.c": (
+        "#include <stdio.h>\n\nint main(void) {\n    int stock = 12;\n"
+        '    printf("%d\\n", stock - qty);\n    return 0;\n}\n'
+    ),
+}
+
+FRESH_COMMANDS = [
+    ("node-typeerror", "node checkout.js"),
+    ("npm-missing-script", "npm run deploy"),
+    ("java-npe", "java Inventory.java"),
+    ("make-gcc", "make"),
+    ("tar-missing", "tar -xzf release-2.4.tar.gz"),
+    ("apt-unknown", "apt-get install -s libshop-client"),
+    ("openssl-refused", f"openssl s_client -connect 127.0.0.1:{CLOSED_PORT} -brief"),
+    ("mysql-refused", f"mysql -h 127.0.0.1 -P {CLOSED_PORT} -u app shop"),
+    ("dig-refused", f"dig @127.0.0.1 -p {CLOSED_PORT} +tries=1 api.shop.internal"),
+]
+
+# A small HTTP API that fails the way web applications do; it answers in Chinese to zh browsers.
+API_SERVER = r"""
+import html, json, socket, sys, traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def daily_average(rows):
+    return sum(r["total"] for r in rows) / len(rows)
+
+
+def check_database():
+    socket.create_connection(("127.0.0.1", int(sys.argv[2])), timeout=2).close()
+
+
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, ctype, body):
+        data = body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", ctype + "; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        zh = self.headers.get("Accept-Language", "").lower().startswith("zh")
+        if self.path.startswith("/api/v2/orders/"):
+            message = ("订单 17 已发货，不能再修改数量" if zh
+                       else "order 17 has already shipped; its quantity cannot change")
+            body = {"error": {"code": "ORDER_ALREADY_SHIPPED", "status": 409,
+                              "message": message, "request_id": "req_7f3a9c21"}}
+            self.reply(409, "application/json", json.dumps(body, ensure_ascii=False, indent=2))
+        elif self.path == "/reports/daily":
+            try:
+                daily_average([])
+                tb = ""
+            except ZeroDivisionError:
+                tb = traceback.format_exc()
+            title = "服务器内部错误" if zh else "Internal Server Error"
+            note = ("生成日报时出错。" if zh
+                    else "The server could not build the daily report.")
+            self.reply(500, "text/html", "<!doctype html><meta name=color-scheme "
+                       f"content='light dark'><title>500 {title}</title><h1>{title}</h1>"
+                       f"<p>{note}</p><pre>{html.escape(tb)}</pre>")
+        elif self.path == "/health":
+            try:
+                check_database()
+                err = ""
+            except OSError as e:
+                err = str(e)
+            head = "数据库不可用" if zh else "database unavailable"
+            self.reply(503, "text/plain", f"503 Service Unavailable\n{head}: {err}\n")
+        else:  # /api/v2/stream: the connection closes without a response
+            self.close_connection = True
+
+
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+"""
+
 # Terminal themes: (background, foreground)
 THEMES = {
     "xterm": {"light": ("#ffffff", "#000000"), "dark": ("#2e3436", "#d3d7cf")},  # Tango
     "urxvt": {"light": ("#fdf6e3", "#586e75"), "dark": ("#002b36", "#93a1a1")},  # Solarized
+    "xfce4-terminal": {"light": ("#fbf1c7", "#3c3836"), "dark": ("#282828", "#ebdbb2")},  # Gruvbox
+    "lxterminal": {"light": ("#f5f5f5", "#202020"), "dark": ("#282a36", "#f8f8f2")},  # Dracula
+    "st": {"light": ("#fafafa", "#383a42"), "dark": ("#2e3440", "#d8dee9")},  # One Light, Nord
+    "alacritty": {"light": ("#ffffff", "#4d4d4c"), "dark": ("#272822", "#f8f8f2")},  # Tomorrow
 }
-TERM_SIZES = {"xterm": (9, 11, 14, 20), "urxvt": (12, 15, 19, 26)}  # points / pixels
+TERM_SIZES = {"xterm": (9, 11, 14, 20), "urxvt": (12, 15, 19, 26),  # points / pixels
+              "xfce4-terminal": (10, 13, 16), "lxterminal": (9, 11, 14),  # points
+              "st": (14, 17, 21), "alacritty": (8, 11, 13)}  # pixels, points  # fmt: skip
+FRESH_TERMINALS = ("xfce4-terminal", "lxterminal", "st", "alacritty")
+TERM_FONTS = {"xfce4-terminal": "Liberation Mono", "lxterminal": "DejaVu Sans Mono",
+              "st": "Hack", "alacritty": "WenQuanYi Micro Hei Mono"}  # fmt: skip
 
 
 @dataclass
 class Shot:
     id: str
-    split: str  # tuning | heldout
+    split: str  # tuning | heldout | fresh
     app: str  # xterm, urxvt, zenity, tk, yad, qt, chromium
     kind: str  # terminal | dialog | browser
     source: str  # the command or page shown
@@ -171,6 +310,7 @@ class Shot:
     sha256: str = ""
     width: int = 0
     height: int = 0
+    font: str = ""  # the fresh set: the font asked for, where the set chose one
 
 
 def truth_codes(text: str) -> list[str]:
@@ -190,6 +330,7 @@ class Session:
         self.env.update(
             DISPLAY=DISPLAY, PGHOST=str(out / "work" / "pgsock"), PGPORT=str(PG_PORT),
             PGUSER="postgres", NO_AT_BRIDGE="1", HOME=str(out / "work" / "home"),
+            NPM_CONFIG_UPDATE_NOTIFIER="false",
         )  # fmt: skip
         self.counter = itertools.count()
 
@@ -313,6 +454,17 @@ def prepare(s: Session) -> None:
     time.sleep(1.5)
 
 
+def make_fresh_world(s: Session) -> None:
+    """The fresh set's programs in the shop directory, and its HTTP API (API_SERVER) started."""
+    for name, text in FRESH_FILES.items():
+        (s.work / name).write_text(text)
+    app = s.out / "work" / "app"
+    app.mkdir(exist_ok=True)
+    (app / "api.py").write_text(API_SERVER.lstrip())
+    s.start([SYS_PY, str(app / "api.py"), str(API_PORT), str(CLOSED_PORT)], cwd=app)
+    time.sleep(0.5)
+
+
 def run_command(s: Session, cmd: str, locale: str) -> str:
     """What the command writes (stdout and stderr), as a terminal would show it."""
     p = subprocess.run(["sh", "-c", f"{cmd} 2>&1"], cwd=s.work, capture_output=True,
@@ -361,19 +513,52 @@ def terminal_shot(s: Session, shot: Shot, cmd: str, size: int, cols: int = 110) 
         f"{cmd} 2>&1 | tee {out_file}\nprintf '%b' '{PROMPT}'\n: > {done}\nexec sleep 600\n"
     )
     bg, fg = THEMES[shot.app][shot.theme]
-    env = LOCALES[shot.locale]
+    env = dict(LOCALES[shot.locale])
     title = f"shot-{shot.id}"
-    if shot.app == "xterm":
-        args = ["xterm", "-T", title, "-fa", "DejaVu Sans Mono", "-fd", "Noto Sans Mono CJK SC",
-                "-fs", str(size), "-bg", bg, "-fg", fg, "-cr", fg]  # fmt: skip
-    else:
-        fonts = f"xft:DejaVu Sans Mono:pixelsize={size},xft:Noto Sans Mono CJK SC:pixelsize={size}"
-        args = ["urxvt", "-title", title, "-fn", fonts, "-bg", bg, "-fg", fg, "-cr", fg]
     # rows: enough for the output once it is known; run once to learn it
     printed = run_command(s, cmd, shot.locale)
     lines = screen_lines(PROMPT_TEXT + cmd + "\n" + printed + "\n" + PROMPT_TEXT, cols)
     rows = max(12, len(lines) + 2)
-    p = s.start([*args, "-geometry", f"{cols}x{rows}+0+0", "-e", "sh", str(runner)], env=env)
+    geometry = ["-geometry", f"{cols}x{rows}+0+0"]
+    font = TERM_FONTS.get(shot.app, "")
+    if shot.app == "xterm":
+        args = ["xterm", "-T", title, "-fa", "DejaVu Sans Mono", "-fd", "Noto Sans Mono CJK SC",
+                "-fs", str(size), "-bg", bg, "-fg", fg, "-cr", fg, *geometry]  # fmt: skip
+    elif shot.app == "urxvt":
+        fonts = f"xft:DejaVu Sans Mono:pixelsize={size},xft:Noto Sans Mono CJK SC:pixelsize={size}"
+        args = ["urxvt", "-title", title, "-fn", fonts, "-bg", bg, "-fg", fg, "-cr", fg, *geometry]
+    elif shot.app == "xfce4-terminal":
+        args = ["xfce4-terminal", "--disable-server", "-T", title, f"--geometry={cols}x{rows}+0+0",
+                f"--font={font} {size}", f"--color-bg={bg}", f"--color-text={fg}",
+                "--hide-menubar", "--hide-toolbar", "--hide-scrollbar", "-x"]  # fmt: skip
+    elif shot.app == "lxterminal":  # colours and font only from its configuration file
+        conf = s.out / "work" / f"{shot.id}.config"
+        (conf / "lxterminal").mkdir(parents=True, exist_ok=True)
+        (conf / "lxterminal" / "lxterminal.conf").write_text(
+            f"[general]\nfontname={font} {size}\nbgcolor={bg}\nfgcolor={fg}\n"
+            "hidescrollbar=true\nhidemenubar=true\ndisablef10=true\n"
+        )
+        env["XDG_CONFIG_HOME"] = str(conf)
+        args = ["lxterminal", "--no-remote", "-t", title, f"--geometry={cols}x{rows}",
+                f"--command=sh {runner}"]  # fmt: skip
+    elif shot.app == "st":  # st takes its colours from OSC 10/11, written before the prompt
+        osc = f"\\033]11;{bg}\\007\\033]10;{fg}\\007"
+        runner.write_text(f"printf '%b' '{osc}'\n" + runner.read_text())
+        args = ["st", "-t", title, "-f", f"{font}:pixelsize={size}", "-g", f"{cols}x{rows}+0+0",
+                "-e"]  # fmt: skip
+    else:  # alacritty
+        args = ["alacritty", "--config-file", "/dev/null", "-t", title,
+                "-o", f"font.size={size}", "-o", f"font.normal.family={font}",
+                "-o", f'colors.primary.background="{bg}"',
+                "-o", f'colors.primary.foreground="{fg}"',
+                "-o", f"window.dimensions.columns={cols}", "-o", f"window.dimensions.lines={rows}",
+                "-e"]  # fmt: skip
+    if shot.app in ("xterm", "urxvt"):
+        args.append("-e")
+    else:
+        shot.font = font
+    command = [] if shot.app == "lxterminal" else ["sh", str(runner)]
+    p = s.start([*args, *command], env=env)
     end = time.monotonic() + 30
     while not done.exists() and time.monotonic() < end:
         time.sleep(0.1)
@@ -454,6 +639,20 @@ def dialog_shot(s: Session, shot: Shot, text: str, scale: float) -> None:
         label = re.sub(r"\(\w\)$", "", label)  # the mnemonic in brackets: shown only with Alt
         args = ["yad", "--title", title, "--image", "dialog-error", "--text",
                 html.escape(text, quote=False), "--button", f"{label}:0", "--fixed"]  # fmt: skip
+    elif shot.app == "gxmessage":
+        env["GTK_THEME"] = "Adwaita:dark" if shot.theme == "dark" else "Adwaita"
+        env["GDK_SCALE"] = "2" if scale >= 2 else "1"
+        env["GDK_DPI_SCALE"] = str(scale / 2 if scale >= 2 else scale)
+        label = gettext("gtk30", "_OK", shot.locale).replace("_", "") or "OK"
+        label = re.sub(r"\(\w\)$", "", label)
+        # its text view is sized half a line short: blank lines (no text) take the cut
+        args = ["gxmessage", "-title", title, "-buttons", f"{label}:0", "-fn", shot.font,
+                text + "\n\n"]  # fmt: skip
+    elif shot.app == "xmessage":  # core X fonts, Athena widgets; colours from -bg/-fg
+        bg, fg = ("#1e1e1e", "#e0e0e0") if shot.theme == "dark" else ("#ffffe0", "#000000")
+        label = "OK"
+        args = ["xmessage", "-title", title, "-buttons", f"{label}:0", "-fn", shot.font,
+                "-bg", bg, "-fg", fg, text]  # fmt: skip
     elif shot.app == "qt":
         env["QT_SCALE_FACTOR"] = str(scale)
         args = [SYS_PY, "-c", QT_DIALOG, title, text, shot.theme, str(label_file)]
@@ -539,6 +738,93 @@ class Browser:
         self.s.stop(self.proc)
 
 
+FIREFOX_PREFS = {
+    "browser.shell.checkDefaultBrowser": False, "browser.aboutwelcome.enabled": False,
+    "datareporting.policy.dataSubmissionEnabled": False,
+    "toolkit.telemetry.reportingpolicy.firstRun": False,
+    "browser.startup.homepage_override.mstone": "ignore",
+    "devtools.jsonview.enabled": False,  # JSON as the server sent it, as text
+}  # fmt: skip
+
+
+class Firefox:
+    """Firefox ESR in kiosk mode on its own small Xvfb screen, driven over WebDriver BiDi."""
+
+    def __init__(self, s: Session, locale: str, theme: str, scale: float, port: int) -> None:
+        self.s = s
+        profile = s.out / "work" / f"firefox-{locale}-{theme}"
+        if profile.exists():
+            shutil.rmtree(profile)
+        profile.mkdir(parents=True)
+        prefs = {**FIREFOX_PREFS, "intl.locale.requested": "zh-CN" if locale == "zh" else "en-US",
+                 "ui.systemUsesDarkTheme": int(theme == "dark"),
+                 "layout.css.devPixelsPerPx": f"{scale:g}"}  # fmt: skip
+        (profile / "user.js").write_text(
+            "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in prefs.items())
+        )
+        w, h = FIREFOX_SCREEN
+        self.env = {**LOCALES[locale], "DISPLAY": FIREFOX_DISPLAY}
+        self.xvfb = s.start(["Xvfb", FIREFOX_DISPLAY, "-screen", "0", f"{w}x{h}x24", "-dpi", "96",
+                             "-nolisten", "tcp"])  # fmt: skip
+        time.sleep(1.5)
+        self.proc = s.start(["firefox-esr", "--no-remote", "--profile", str(profile), "--kiosk",
+                             "--remote-debugging-port", str(port), "about:blank"],
+                            env=self.env)  # fmt: skip
+        end = time.monotonic() + 60
+        while True:
+            try:
+                self.ws = websocket.create_connection(f"ws://127.0.0.1:{port}/session",
+                                                      suppress_origin=True)  # fmt: skip
+                break
+            except OSError:
+                if time.monotonic() > end:
+                    raise
+                time.sleep(0.5)
+        self.ids = itertools.count(1)
+        self.call("session.new", capabilities={})
+        self.context = self.call("browsingContext.getTree")["contexts"][0]["context"]
+
+    def call(self, method: str, **params: Any) -> Any:
+        n = next(self.ids)
+        self.ws.send(json.dumps({"id": n, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == n:
+                if msg.get("type") == "error":
+                    raise RuntimeError(f"{method}: {msg.get('message')}")
+                return msg["result"]
+
+    def evaluate(self, expression: str) -> Any:
+        got = self.call("script.evaluate", expression=expression, awaitPromise=False,
+                        target={"context": self.context}, serializationOptions={})  # fmt: skip
+        value = got["result"]
+        if value["type"] == "array":
+            return [v["value"] for v in value["value"]]
+        return value.get("value", "")
+
+    def show(self, url: str) -> str:
+        self.call("browsingContext.navigate", context=self.context, url=url, wait="complete")
+        time.sleep(1.5)
+        return str(self.evaluate("document.body.innerText"))
+
+    def capture(self, fmt: str, path: Path) -> None:
+        """The kiosk window is all viewport, at the screen's top left."""
+        iw, ih, dpr = self.evaluate("[innerWidth, innerHeight, devicePixelRatio]")
+        args = ["scrot", "-o", "-a", f"0,0,{round(iw * dpr)},{round(ih * dpr)}"]
+        if fmt != "png":
+            args += ["-q", fmt.removeprefix("jpeg")]
+        subprocess.run([*args, str(path)], check=True, env={**self.s.env, **self.env},
+                       capture_output=True)  # fmt: skip
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.call("session.end")
+        with contextlib.suppress(Exception):
+            self.ws.close()
+        self.s.stop(self.proc)
+        self.s.stop(self.xvfb)
+
+
 def console_page(s: Session, name: str, cmd: str, printed: str, dark: bool) -> str:
     """A CI job log page: the command and its output in <pre> (output as the command wrote it)."""
     colours = ("#1f1f1f", "#e6e6e6") if dark else ("#ffffff", "#24292f")
@@ -585,6 +871,8 @@ def retry(take: Any, s: Session, shot: Shot, *args: Any) -> None:
 
 
 def capture_split(s: Session, split: str) -> list[Shot]:
+    if split == "fresh":
+        return capture_fresh(s)
     p = plan(split)
     fmts = cycle(FORMATS)
     shots: list[Shot] = []
@@ -645,6 +933,90 @@ def capture_split(s: Session, split: str) -> list[Shot]:
     return shots
 
 
+API = f"http://127.0.0.1:{API_PORT}"
+FRESH_PAGES = {  # name: URL; the Firefox set leaves out the pages that are Chromium's own
+    "chromium-unsafe-port": f"http://127.0.0.1:{UNSAFE_PORT}/",
+    "chromium-empty-response": f"{API}/api/v2/stream",
+    "api-json-409": f"{API}/api/v2/orders/17",
+    "api-traceback-500": f"{API}/reports/daily",
+    "api-text-503": f"{API}/health",
+}
+FRESH_BROWSERS = [  # (browser, locale, theme, scale, CI-log page of this command)
+    ("chromium", "en", "dark", 1.25, "java-npe"),
+    ("chromium", "zh", "light", 1.75, "make-gcc"),
+    ("firefox", "zh", "dark", 1.0, "tar-missing"),
+    ("firefox", "en", "light", 1.5, "node-typeerror"),
+]
+GX_FONTS = ("DejaVu Sans 11", "Liberation Mono 10", "WenQuanYi Micro Hei 13")
+X_FONTS = {"9x15": "9x15", "6x13": "-misc-fixed-medium-r-normal--13-*-*-*-*-*-iso10646-1",
+           "10x20": "10x20"}  # the scale column: the core font's cell  # fmt: skip
+
+
+def capture_fresh(s: Session) -> list[Shot]:
+    """Other terminals, dialogs, browsers and commands than TUNING and HELD-OUT (see the top)."""
+    make_fresh_world(s)
+    fmts = cycle(FORMATS)
+    shots: list[Shot] = []
+
+    def new(app: str, kind: str, source: str, locale: str, theme: str, scale: str) -> Shot:
+        fmt = next(fmts)
+        sid = f"f{len(shots):03d}-{app}-{source}-{locale}-{theme}"
+        ext = "png" if fmt == "png" else "jpg"
+        shot = Shot(sid, "fresh", app, kind, source, locale, theme, scale, fmt, f"{sid}.{ext}", "")
+        shots.append(shot)
+        return shot
+
+    sizes = {app: cycle(TERM_SIZES[app]) for app in FRESH_TERMINALS}
+    units = {"st": "px"}
+    outputs: dict[tuple[str, str], str] = {}
+    combos = [(lo, th) for lo in ("en", "zh") for th in ("light", "dark")]
+    for i, (name, cmd) in enumerate(FRESH_COMMANDS):
+        for locale in ("en", "zh"):
+            outputs[name, locale] = run_command(s, cmd, locale)
+        for j, (locale, theme) in enumerate(combos):
+            app = FRESH_TERMINALS[(i + j) % len(FRESH_TERMINALS)]
+            size = next(sizes[app])
+            shot = new(app, "terminal", name, locale, theme, f"{size}{units.get(app, 'pt')}")
+            retry(terminal_shot, s, shot, cmd, size)
+            print(shot.id, flush=True)
+    gx_fonts, x_fonts = cycle(GX_FONTS), cycle(list(X_FONTS))
+    scales, themes = cycle((1.0, 1.25, 1.75, 2.0)), cycle(("light", "dark", "dark", "light"))
+    for i, (name, _) in enumerate(FRESH_COMMANDS):
+        for locale in ("en", "zh"):
+            scale = next(scales)
+            shot = new("gxmessage", "dialog", name, locale, next(themes), f"x{scale:g}")
+            shot.font = next(gx_fonts)
+            retry(dialog_shot, s, shot, outputs[name, locale], scale)
+            print(shot.id, flush=True)
+        if i % 2 == 0:  # English only: the core X fonts have no Chinese
+            cell = next(x_fonts)
+            shot = new("xmessage", "dialog", name, "en", ("light", "dark")[i // 2 % 2], cell)
+            shot.font = X_FONTS[cell]
+            retry(dialog_shot, s, shot, outputs[name, "en"], 1.0)
+            print(shot.id, flush=True)
+    commands = dict(FRESH_COMMANDS)
+    for k, (browser, locale, theme, scale, log) in enumerate(FRESH_BROWSERS):
+        pages = [(n, u) for n, u in FRESH_PAGES.items()
+                 if browser == "chromium" or not n.startswith("chromium")]  # fmt: skip
+        page = console_page(s, log, commands[log], outputs[log, locale], theme == "dark")
+        pages.append((f"console-{log}", page))
+        b: Any = (Browser if browser == "chromium" else Firefox)(s, locale, theme, scale, 9303 + k)
+        try:
+            for name, url in pages:
+                shot = new(browser, "browser", name, locale, theme, f"x{scale:g}")
+                shot.truth = b.show(url)
+                b.capture(shot.format, s.out / shot.file)
+                print(shot.id, flush=True)
+        finally:
+            b.close()
+    return shots
+
+
+FRESH_PACKAGES = ("xfce4-terminal", "lxterminal", "stterm", "alacritty", "gxmessage", "x11-utils",
+                  "firefox-esr", "nodejs", "npm", "openjdk-17-jdk-headless", "gcc", "make", "tar",
+                  "apt", "openssl", "mariadb-client-core", "bind9-dnsutils")  # fmt: skip
+
+
 def tool_versions() -> dict[str, str]:
     def first_line(args: list[str]) -> str:
         try:
@@ -665,24 +1037,36 @@ def tool_versions() -> dict[str, str]:
         "scrot": first_line(["scrot", "--version"]),
         "xvfb": first_line(["dpkg-query", "-W", "-f=${Version}", "xvfb"]),
         "postgresql": first_line([str(PG_BIN / "postgres"), "--version"]),
+        **{
+            name: first_line(["dpkg-query", "-W", "-f=${Version}", name]) for name in FRESH_PACKAGES
+        },
     }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path("/tmp/graphdesk-screenshots"))
-    ap.add_argument("--split", choices=("tuning", "heldout"), action="append")
+    ap.add_argument("--split", choices=SPLITS, action="append")
     ap.add_argument("--no-copy", action="store_true", help="keep bench/results/screenshots")
     args = ap.parse_args()
+    splits = [x for x in SPLITS if x in (args.split or SPLITS)]
     out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     for old in itertools.chain(out.glob("*.png"), out.glob("*.jpg")):
         old.unlink()
+    kept = RESULTS / "screenshots"
+    # the other splits, as they were captured: their manifest entries and images stay
+    before: dict[str, Any] = {"tools": {}, "shots": []}
+    if (kept / "manifest.json").exists():
+        before = json.loads((kept / "manifest.json").read_text(encoding="utf-8"))
+    others = [x for x in before["shots"] if x["split"] not in splits]
+    for x in others:
+        shutil.copy2(kept / x["file"], out / x["file"])
     s = Session(out)
     shots: list[Shot] = []
     try:
         prepare(s)
-        for split in args.split or ("tuning", "heldout"):
+        for split in splits:
             shots += capture_split(s, split)
     finally:
         s.close()
@@ -694,14 +1078,16 @@ def main() -> None:
         with Image.open(out / shot.file) as im:
             shot.width, shot.height = im.size
         shot.codes = truth_codes(shot.truth)
-    manifest = {"tools": tool_versions(), "display_dpi": 96, "shots": [asdict(x) for x in shots]}
+    tools = {**tool_versions(), **(before["tools"] if others else {})}  # as the others had them
+    rows = sorted([*others, *(asdict(x) for x in shots)], key=lambda x: SPLITS.index(x["split"]))
+    manifest = {"tools": tools, "display_dpi": 96, "shots": rows}
     text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
     (out / "manifest.json").write_text(text, encoding="utf-8")
-    if not args.no_copy:  # the set the recorded figures were measured on, 5 MB
-        kept = RESULTS / "screenshots"
-        if kept.exists():
-            shutil.rmtree(kept)
-        kept.mkdir(parents=True)
+    if not args.no_copy:  # the set the recorded figures were measured on, 8 MB
+        kept.mkdir(parents=True, exist_ok=True)
+        for x in before["shots"]:
+            if x["split"] in splits:
+                (kept / x["file"]).unlink(missing_ok=True)
         for shot in shots:
             shutil.copy2(out / shot.file, kept / shot.file)
         (kept / "manifest.json").write_text(text, encoding="utf-8")
