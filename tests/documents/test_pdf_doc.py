@@ -100,8 +100,8 @@ def test_headings_come_from_the_outline_when_there_is_one(tmp_path: Path) -> Non
     plain = _pdf(tmp_path / "plain.pdf", lines)
     writer = PdfWriter()
     writer.append(PdfReader(plain))
-    top = writer.add_outline_item("Draining a relay", 0)
-    writer.add_outline_item("When the queue does not drain", 0, parent=top)
+    top = writer.add_outline_item(title="Draining a relay", page_number=0)
+    writer.add_outline_item(title="When the queue does not drain", page_number=0, parent=top)
     marked = tmp_path / "ops.pdf"
     with marked.open("wb") as fh:
         writer.write(fh)
