@@ -690,27 +690,33 @@ def header_fields(fmt: str) -> list[str]:
     return re.findall(r"<([^<>]+)>", fmt)
 
 
-TOK = re.compile(r"(<\*\*>|<\*>|<\?>|<q>)")
+#: Rule tokens and what they match; each is written as <*> in the template.
+TOKENS: dict[str, str] = {
+    "<*>": r"\S+?",  # one token
+    "<**>": r".+?",  # free text
+    "<?>": r"\S*?",  # a token or nothing
+    "<q>": r'[^"]+?',  # inside double quotes
+}
 
 
-def rule_regex(rule: str) -> re.Pattern:
+def _token_split(tokens: dict[str, str]) -> re.Pattern:
+    return re.compile(
+        "(" + "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True)) + ")"
+    )
+
+
+def rule_regex(rule: str, tokens: dict[str, str] = TOKENS) -> re.Pattern:
     rx = ""
-    for p in TOK.split(rule):
-        if p == "<*>":
-            rx += r"\S+?"
-        elif p == "<**>":
-            rx += r".+?"
-        elif p == "<?>":
-            rx += r"\S*?"
-        elif p == "<q>":
-            rx += r'[^"]+?'
+    for p in _token_split(tokens).split(rule):
+        if p in tokens:
+            rx += tokens[p]
         else:
             rx += r"\s+".join(re.escape(w) for w in p.split(" "))
     return re.compile("^" + rx + "$", re.S)
 
 
-def rule_template(rule: str) -> str:
-    return re.sub(r"<\*\*>|<\?>|<q>", "<*>", rule)
+def rule_template(rule: str, tokens: dict[str, str] = TOKENS) -> str:
+    return _token_split(tokens).sub("<*>", rule)
 
 
 def generic_regex(template: str) -> re.Pattern:
@@ -719,7 +725,7 @@ def generic_regex(template: str) -> re.Pattern:
     return re.compile("^" + "(.*?)".join(parts) + "$", re.S)
 
 
-def label(name: str) -> None:
+def label(name: str, tokens: dict[str, str] = TOKENS) -> None:
     d = HERE / name
     lines = _read(d / f"{name}_2k.log")
     hrx = header_regex(FORMATS[name])
@@ -727,7 +733,7 @@ def label(name: str) -> None:
     rules = [r if isinstance(r, tuple) else (r, {}) for r in RULES[name]]
     keys = [r + repr(sorted(f.items())) for r, f in rules]
     assert len(keys) == len(set(keys)), f"{name}: duplicate rule"
-    compiled = [(r, rule_regex(r), rule_template(r), f) for r, f in rules]
+    compiled = [(r, rule_regex(r, tokens), rule_template(r, tokens), f) for r, f in rules]
     ids: dict[str, str] = {}
     for _, _, t, _ in compiled:
         if t not in ids:

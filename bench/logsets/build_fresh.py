@@ -65,7 +65,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -441,33 +440,12 @@ RULES["Dnsmasq"] = [
 # machinery: build.py's, with the <n> and <path> tokens added
 # ----------------------------------------------------------------------------
 
-TOK = re.compile(r"(<\*\*>|<\*>|<\?>|<q>|<n>|<path>|<addr>)")
-
-
-def rule_regex(rule: str) -> re.Pattern:
-    rx = ""
-    for p in TOK.split(rule):
-        if p == "<*>":
-            rx += r"\S+?"
-        elif p == "<**>":
-            rx += r".+?"
-        elif p == "<?>":
-            rx += r"\S*?"
-        elif p == "<q>":
-            rx += r'[^"]+?'
-        elif p == "<n>":
-            rx += r"\d+"
-        elif p == "<path>":
-            rx += r"/\S*?"
-        elif p == "<addr>":
-            rx += r"[^\s<]*[.:=][^\s]*"
-        else:
-            rx += r"\s+".join(re.escape(w) for w in p.split(" "))
-    return re.compile("^" + rx + "$", re.S)
-
-
-def rule_template(rule: str) -> str:
-    return re.sub(r"<\*\*>|<\?>|<q>|<n>|<path>|<addr>", "<*>", rule)
+TOKENS = {
+    **B.TOKENS,
+    "<n>": r"\d+",  # digits: a value where a word could stand in the same place
+    "<path>": r"/\S*?",
+    "<addr>": r"[^\s<]*[.:=][^\s]*",
+}
 
 
 def main(argv: list[str]) -> None:
@@ -493,11 +471,9 @@ def main(argv: list[str]) -> None:
         p.write_text(json.dumps({**old, **FORMATS}, indent=1) + "\n", encoding="utf-8")
         B.FORMATS.update(FORMATS)
         B.RULES.update(RULES)
-        B.rule_regex = rule_regex  # label() looks these up at call time
-        B.rule_template = rule_template
         for n in names:
             if n in RULES:
-                B.label(n)
+                B.label(n, TOKENS)
 
 
 if __name__ == "__main__":
