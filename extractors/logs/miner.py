@@ -6,16 +6,20 @@ for one system:
 1. Tokens. A message (the Content after the header) is split on whitespace;
    a quoted string with spaces in it (``"GET /a HTTP/1.1"``) and a bracketed
    value after a key (``on=(:Item {id, sku})``) are one token, a value however
-   many words it has. Each distinct token is masked once and cached
+   many words it has; but a quoted status reply (``"550 No such file."``: a
+   number, then words) stays words, text the program writes itself, its code
+   a constant. Each distinct token is masked once and cached
    (``extractors.logs.tokens``: numbers, addresses, paths, words holding a
-   digit, values of ``key=value``, quoted strings, file names, day and month
-   names). The masked tokens of a message are its *signature*, so taking a
-   line costs one split and one cached look-up per token.
+   digit, values of ``key=value``, quoted strings, also after a one-letter
+   prefix as in ``u'x'``, file names, day and month names). The masked tokens
+   of a message are its *signature*, so taking a line costs one split and one
+   cached look-up per token.
 2. Candidate clusters. Signatures of the same length join the cluster whose
    first signature agrees with them on the most positions (variables match
-   variables; a unit after a number, ``12 KB``, counts as part of it), if
-   that is at least ``similarity`` of the positions (Drain's idea, without
-   its fixed-depth tree: the first token is not trusted to be constant).
+   variables; a unit after a number, ``12 KB``, counts as part of it; a word
+   shaped like a name, see below, counts as a variable), if that is at least
+   ``similarity`` of the positions (Drain's idea, without its fixed-depth
+   tree: the first token is not trusted to be constant).
 3. Split or generalise. In a candidate cluster each position with more than
    one value is judged from its value counts over lines (the frequency view
    of Logram, LFA and Brain: constants repeat, values are rare):
@@ -24,6 +28,10 @@ for one system:
      elsewhere (values of ``key=value`` tokens, words of positions found
      variable in a first pass: a user name is a variable in every message);
    - a variable if masked values are at least as frequent as any word there;
+   - a variable if most of its words are shaped like names of things (host
+     and domain names, e-mail addresses, relative paths and topics, a word
+     alone in square brackets: a tag naming a user or a thread), however
+     often they repeat, unless another position's words go with them (below);
    - a variable if it has at least ``min_variable_values`` values and at
      least ``rare_value_share`` of them occur once, or more than
      ``max_event_words`` distinct words (a handful of words names events; a
@@ -34,12 +42,16 @@ for one system:
      first word (the subject or verb of the message);
    - otherwise a constant that names different events (``opened`` /
      ``closed``, ``failure`` / ``failures``): the cluster is split on all
-     such positions at once, and each part is judged again.
+     such positions at once, and each part is judged again. In a variable
+     position, words in capitals that recur (statuses, kinds, modes:
+     ``REFUSED``, ``<TXT>``) are split off as events of their own.
 4. Templates. A position keeps its token where all lines agree, the masked
    form (``uid=<*>``) where they agree on that, ``<*>`` otherwise; a
    soft-masked token (word with a digit, file name, ``key=value``) on which
    all lines agree is shown as it is. Templates that differ only in how often
-   a variable run repeats (variable-length lists) are merged.
+   a variable run repeats (variable-length lists), or only in the keys of a
+   run of ``key=number`` counters (``get=1 put=0/2``: as many as were used),
+   are merged.
 
 Steps 2-4 run over distinct signatures, not lines, when templates are asked
 for (``templates()``, ``template_of()``), so lines can keep arriving between
@@ -69,7 +81,16 @@ from extractors.logs.format import (
     parse_format,
     read_lines,
 )
-from extractors.logs.tokens import DIGIT, KV_VALUE, MASKS, VAR, TokenRules, mask_parts
+from extractors.logs.tokens import (
+    DIGIT,
+    KV_VALUE,
+    MASKS,
+    VAR,
+    TokenRules,
+    looks_like_name,
+    looks_like_state,
+    mask_parts,
+)
 
 __all__ = [
     "MASKS",
@@ -94,6 +115,8 @@ _PUNCT = ".,;:!?()[]{}<>'\"`"
 _KEYED = re.compile(r"([^<]*[A-Za-z][^<]*(?:[:=]|\.\.))<\*>")
 # name.domain:<*> is a host and its port, not a key and its value.
 _HOST_KEY = re.compile(r"[\w\-]+(?:\.[\w\-]+)+:$")
+# key=number: one counter of a list of them (sent=3 failed=0/1)
+_COUNTER = re.compile(r"[A-Za-z][\w.\-]*=\d+(?:/\d+)*")
 
 _CACHE_LIMIT = 200_000
 
@@ -127,6 +150,17 @@ class MinerSettings:
     lock_step: bool = True
     #: Templates differing only in how often a variable run repeats are one.
     collapse_lists: bool = True
+    #: A position filled with words shaped like names of things (host and domain
+    #: names, e-mail addresses, relative paths) is a variable, unless its words go
+    #: with another position's.
+    name_shapes: bool = True
+    #: Templates differing only in the keys of a run of key=number counters
+    #: (``sent=1 failed=0/2``: as many as the session used) are one, the run one ``<*>``.
+    counter_runs: bool = True
+    #: Words in capitals (statuses, kinds, modes) in a variable position each name an
+    #: event of their own (``is REFUSED`` is not ``is <*>``), unless there are more than
+    #: ``max_event_words`` of them.
+    state_words: bool = True
 
 
 def event_id(template: str) -> str:
@@ -170,11 +204,15 @@ _KEY_BRACKET = re.compile(r"[\w.\-]+=[(\[{]")  # key=(a, b c): a structured valu
 _MAY_JOIN = re.compile(r"[\"']|=[(\[{]").search
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _MAX_QUOTED_TOKENS = 32
+_REPLY = re.compile(r"\d{2,}[-:]?$")  # the status code opening a reply: "550 No such file."
+_WORDY = re.compile(r"[A-Za-z]").match
 
 
-def _join_quoted(tokens: list[str]) -> list[str]:
+def _join_quoted(tokens: list[str], replies: bool = True) -> list[str]:
     """A quoted string with spaces inside ("GET /a HTTP/1.1") as one token: a value
-    whatever its number of words. An apostrophe inside a word opens nothing."""
+    whatever its number of words. An apostrophe inside a word opens nothing. With
+    ``replies``, a quoted status reply ("550 No such file.": a number, then words)
+    stays words: text the program writes itself, with its own constants and values."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -196,7 +234,10 @@ def _join_quoted(tokens: list[str]) -> list[str]:
             quote = m.group(1)
             for j in range(i + 1, min(len(tokens), i + _MAX_QUOTED_TOKENS)):
                 if quote in tokens[j] and _closes(tokens[j], quote):
-                    out.append(" ".join(tokens[i : j + 1]))
+                    if replies and _REPLY.match(tok, m.end()) and _WORDY(tokens[i + 1]):
+                        out.extend(tokens[i : j + 1])
+                    else:
+                        out.append(" ".join(tokens[i : j + 1]))
                     i = j + 1
                     break
             else:
@@ -237,6 +278,17 @@ def _collapse(tokens: list[str]) -> list[str]:
     return out
 
 
+def _fold_counters(tokens: list[str], counters: frozenset[int]) -> list[str]:
+    """A run of key=number counters (one or more) as one ``<*>``."""
+    out: list[str] = []
+    for i, tok in enumerate(tokens):
+        if i not in counters:
+            out.append(tok)
+        elif i - 1 not in counters:
+            out.append(VAR)
+    return out
+
+
 @dataclass
 class MinedTemplate:
     """One mined template: its id, text and how many lines it covers."""
@@ -251,6 +303,7 @@ class _Signature:
     key: tuple[str, ...]
     classes: tuple[str, ...]  # key with every variable token as VAR
     uniform: dict[int, str]  # soft-masked positions on which all its lines agree: raw token
+    counters: frozenset[int] = frozenset()  # positions holding key=number (its first line)
     count: int = 0
 
 
@@ -273,6 +326,7 @@ class TemplateMiner:
         self._groups: list[MinedTemplate] = []
         self._kv_values: set[str] = set()
         self._soft: set[str] = set()
+        self._names: dict[str, bool] = {}
         self._clean = True
 
     def __len__(self) -> int:
@@ -283,7 +337,7 @@ class TemplateMiner:
         cache = self._masked
         tokens = content.split()
         if self.settings.tokens.quoted and _MAY_JOIN(content):
-            tokens = _join_quoted(tokens)
+            tokens = _join_quoted(tokens, self.settings.tokens.replies)
         key = tuple([cache.get(t) or self._mask(t) for t in tokens])
         sid = self._sig_ids.get(key)
         if sid is None:
@@ -291,7 +345,10 @@ class TemplateMiner:
             self._sig_ids[key] = sid
             soft = self._soft
             uniform = {i: t for i, t in enumerate(tokens) if t in soft}
-            self._sigs.append(_Signature(key, _classes(key, self.settings), uniform))
+            counters = frozenset(
+                i for i, t in enumerate(tokens) if "=" in t and _COUNTER.fullmatch(t)
+            )
+            self._sigs.append(_Signature(key, _classes(key, self.settings), uniform, counters))
             self._clean = False
         sig = self._sigs[sid]
         sig.count += 1
@@ -357,7 +414,10 @@ class TemplateMiner:
             for part in self._split(cluster, known, None):
                 tokens = self._template_tokens(part)
                 text = " ".join(tokens)
-                key = " ".join(_collapse(tokens)) if st.collapse_lists else text
+                folded = tokens
+                if st.counter_runs and self._sigs[part[0]].counters:
+                    folded = _fold_counters(tokens, self._sigs[part[0]].counters)
+                key = " ".join(_collapse(folded) if st.collapse_lists else folded)
                 gid = by_key.get(key)
                 if gid is None:
                     gid = len(texts)
@@ -382,16 +442,21 @@ class TemplateMiner:
         with the same variable positions through a second one.
         """
         similarity = self.settings.similarity
+        # A word shaped like a name (host, address, path) is likely a value: it is a
+        # hole, as a masked value is (query X / forwarded X / reply X).
+        named = self._named if self.settings.name_shapes else None
         words: dict[tuple[int, str], list[int]] = {}
         shapes: dict[frozenset[int], list[int]] = {}
         holes: list[frozenset[int]] = []
         clusters: list[list[int]] = []
         for sid in members:
             classes = self._sigs[sid].classes
-            mine = frozenset(p for p, c in enumerate(classes) if c == VAR)
+            mine = frozenset(
+                p for p, c in enumerate(classes) if c == VAR or (named is not None and named(c))
+            )
             shared: Counter[int] = Counter()
             for pos_tok in enumerate(classes):
-                if pos_tok[1] != VAR:
+                if pos_tok[0] not in mine:
                     for ci in words.get(pos_tok, ()):
                         shared[ci] += 1
             if len(mine) >= similarity * len(classes):
@@ -407,7 +472,7 @@ class TemplateMiner:
                 continue
             ci = len(clusters)
             for pos_tok in enumerate(classes):
-                if pos_tok[1] != VAR:
+                if pos_tok[0] not in mine:
                     words.setdefault(pos_tok, []).append(ci)
             shapes.setdefault(mine, []).append(ci)
             holes.append(mine)
@@ -434,18 +499,27 @@ class TemplateMiner:
                 if len(counts) > 1:
                     varying[p] = counts
             const: list[int] = []
+            states: dict[int, set[str]] = {}
             for p, counts in varying.items():
                 if not self._is_variable(p, counts, part, varying, vocabulary):
                     const.append(p)
-                elif learn is not None:
+                    continue
+                if learn is not None:
                     learn.update(w.strip(_PUNCT) for w in counts if w != VAR)
-            if not const:
+                if self.settings.state_words:
+                    found = self._states(counts)
+                    if found:
+                        states[p] = found
+            if not const and not states:
                 done.append(part)
                 continue
             parts: dict[tuple[str, ...], list[int]] = {}
             for s in part:
                 classes = sigs[s].classes
-                parts.setdefault(tuple(classes[p] for p in const), []).append(s)
+                key = tuple(classes[p] for p in const)
+                key += tuple(classes[p] if classes[p] in found else VAR
+                             for p, found in states.items())  # fmt: skip
+                parts.setdefault(key, []).append(s)
             todo.extend(reversed(parts.values()))
         return done
 
@@ -466,6 +540,9 @@ class TemplateMiner:
         if masked and masked >= max(counts[w] for w in words):
             return True
         st = self.settings
+        if st.name_shapes and words and 2 * sum(map(self._named, words)) >= len(words):
+            # hosts, addresses, paths: values, unless they go with another position's
+            return not (st.lock_step and self._goes_with_another(p, counts, cluster, varying))
         if p == 0 or len(counts) < st.min_variable_values:
             # A message's first word is its subject or verb: variable only on the
             # evidence above, never for merely being rare.
@@ -474,10 +551,14 @@ class TemplateMiner:
         many = 0 < st.max_event_words < len(words)
         if rare < st.rare_value_share * len(counts) and not many:
             return False
-        if not st.lock_step:
-            return True
-        # Several positions that change together (one value here always with one value
-        # there) are the wording of different events, not independent variables.
+        return not (st.lock_step and self._goes_with_another(p, counts, cluster, varying))
+
+    def _goes_with_another(
+        self, p: int, counts: Counter[str], cluster: list[int], varying: dict[int, Counter[str]]
+    ) -> bool:
+        """Whether position ``p`` changes together with another varying position (one
+        value here always with one value there): the wording of different events, not
+        independent variables."""
         sigs = self._sigs
         for q in varying:
             if q == p:
@@ -486,8 +567,27 @@ class TemplateMiner:
             # the two positions' values go together, as the states of a machine
             # (moved from A to B, B to C): far fewer pairs than independent values give
             if len(pairs) < len(counts) + len(varying[q]) and VAR not in varying[q]:
-                return False
-        return True
+                return True
+        return False
+
+    def _states(self, counts: Counter[str]) -> set[str]:
+        """The words in capitals of a variable position, each on more than one line, to
+        split off as events of their own: none when every value is one (the position is
+        judged as it is) or when they are too many to name events."""
+        # a state recurs; a word in capitals on one line is a value like the others
+        found = {w for w, n in counts.items() if n > 1 and w != VAR and looks_like_state(w)}
+        limit = self.settings.max_event_words
+        if len(found) == len(counts) or (limit and len(found) > limit):
+            return set()
+        return found
+
+    def _named(self, word: str) -> bool:
+        named = self._names.get(word)
+        if named is None:
+            if len(self._names) >= _CACHE_LIMIT:
+                self._names.clear()
+            named = self._names[word] = looks_like_name(word)
+        return named
 
     def _template_tokens(self, part: Sequence[int]) -> list[str]:
         sigs = [self._sigs[s] for s in part]

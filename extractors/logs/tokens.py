@@ -58,11 +58,48 @@ _NAME_WITH_DIGIT = re.compile(r"[a-z]{2,}\d")
 KV_VALUE = re.compile(r"(?<=[\w.\-]=)[^=,;:)\]}'\"]+")
 # A quoted string, perhaps after key= or an opening bracket and before closing
 # punctuation: name='idx_a', ("a b c"), "GET / HTTP/1.1",
-_QUOTED = re.compile(r"""((?:[\w.\-]*[=:])?[(\[{]?)(["'])(?!\2)[^"']*\2([)\]},.;:]*)""")
+# A letter right before the quote is a string prefix (u'x', b'x' in a repr).
+_QUOTED = re.compile(r"""((?:[\w.\-]*[=:]|[A-Za-z])?[(\[{]?)(["'])(?!\2)[^"']*\2([)\]},.;:]*)""")
 # key=(a, b c) joined from several words: one value
 _KEY_BRACKETED = re.compile(r"([\w.\-]+=)[(\[{].*[)\]}]([,.;:]*)")
 _GLUED = re.compile(r"\w*\x00[\w\x00]*")
 _JOINED = re.compile(r"\x00(?:[.\-]\x00)+")  # 6.1.7601: one value, not three
+
+
+# Names of things by their shape: an e-mail address, a host or domain name (two or
+# more dot-separated lowercase labels, the last starting with a letter), a relative
+# path or topic (a/b, a/#). Only evidence: a position filled with such words is a
+# variable unless its words go with another position's (see the miner).
+_NAME_SHAPE = re.compile(
+    r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
+    r"|(?:[a-z0-9_][a-z0-9_\-]*\.)+[a-z][a-z0-9\-]*\.?"
+    r"|[\w.\-]+(?:/[\w.\-#+*]+)+/?"
+)
+_WRAPPING = "()[]{}<>'\",;:"
+
+
+_REPLY_CODE = re.compile(r"""["']\d{2,}[-:]?""")
+# A word alone in square brackets is a tag naming who or what: [worker-2], [alice].
+_TAG = re.compile(r"\[[\w.@\-]+\][:,]?")
+
+
+def looks_like_name(word: str) -> bool:
+    """Whether a word (brackets, quotes and trailing punctuation aside) is shaped like
+    the name of a thing: an e-mail address, a host or domain name, a relative path, or
+    a word alone in square brackets (a tag)."""
+    return (
+        _TAG.fullmatch(word) is not None or _NAME_SHAPE.fullmatch(word.strip(_WRAPPING)) is not None
+    )
+
+
+# A word in capitals (a status, kind or mode: REFUSED, NO-DATA, <TXT>) names a state.
+_STATE_SHAPE = re.compile(r"<?[A-Z][A-Z0-9_]+(?:-[A-Za-z0-9]+)*>?")
+
+
+def looks_like_state(word: str) -> bool:
+    """Whether a word (trailing punctuation aside) is written in capitals, as the name of
+    a status, kind or mode is."""
+    return _STATE_SHAPE.fullmatch(word.rstrip(_WRAPPING)) is not None
 
 
 @dataclass(frozen=True)
@@ -75,12 +112,15 @@ class TokenRules:
     key_values: bool = True  # the value of key=value is a value
     date_words: bool = True  # day and month names are parts of a timestamp
     quoted: bool = True  # a quoted string ('x', "a b c") is one value, shown if it never varies
+    replies: bool = True  # ... but a quoted status reply ("550 Not found.") is the program's words
 
 
 def mask_parts(token: str, rules: TokenRules) -> tuple[str, bool]:
     """The masked token, and whether only the soft rules (file name, word with a digit,
     value of key=value, quoted string) changed it: such a token is shown as it is when
     all lines of a template agree on it (``init_v2()``, ``mode=fast``, ``'nightly'``)."""
+    if rules.replies and _REPLY_CODE.fullmatch(token):
+        return token, False  # the code opening a quoted reply ("550 No such file.") names it
     if rules.quoted and (m := _QUOTED.fullmatch(token)) is not None:
         return m.group(1) + m.group(2) + VAR + m.group(2) + m.group(3), True
     if rules.quoted and " " in token and (m := _KEY_BRACKETED.fullmatch(token)) is not None:

@@ -388,3 +388,111 @@ def test_many_words_in_one_slot_are_values_states_that_go_together_are_events() 
     moves += [("RUNNING", "FAILED"), ("FAILED", "QUEUED")] * 3
     ids = [miner.add(f"job {n} moved from {a} to {b}") for n, (a, b) in enumerate(moves)]
     assert len({miner.template_of(i).template for i in ids}) == 5
+
+
+# -- rules by shape (made-up logs) ------------------------------------------------------
+
+
+def _templates(lines: Sequence[str], settings: object = None) -> list[str]:
+    from extractors.logs.miner import MinerSettings
+
+    miner = TemplateMiner(settings if isinstance(settings, MinerSettings) else None)
+    ids = [miner.add(x) for x in lines]
+    return [miner.template_of(i).template for i in ids]
+
+
+def test_host_names_addresses_and_paths_are_values_though_they_repeat() -> None:
+    from extractors.logs.miner import MinerSettings
+
+    hosts = ["cache.east.example", "api.west.example", "_svc._udp.lab.example"]
+    lines = [f"lookup {h} sent upstream" for h in hosts * 5]
+    lines += [f"lookup {h} answered {10 + n}.0.0.1" for n, h in enumerate(hosts * 4)]
+    lines += [f"mail for ops{n % 2}@corp.example queued" for n in range(6)]
+    lines += [f"subscribed to {t} ok" for t in ("plant/a/#", "plant/b", "alarms/+") * 3]
+    got = _templates(lines)
+    assert set(got) == {
+        "lookup <*> sent upstream",
+        "lookup <*> answered <*>",
+        "mail for <*> queued",
+        "subscribed to <*> ok",
+    }
+    # switched off, a handful of repeated names splits into one template per name
+    assert len(set(_templates(lines, MinerSettings(name_shapes=False)))) > 4
+
+
+def test_names_that_go_with_another_position_are_different_events() -> None:
+    # a.b is deprecated, use c.d: the two option names go together, one event per pair
+    pairs = [("net.buf.size", "io.buffer.size"), ("net.tmo", "io.timeout"), ("log.dir", "io.logs")]
+    got = _templates([f"option {a} is deprecated, use {b} instead" for a, b in pairs * 3])
+    assert len(set(got)) == 3
+
+
+def test_a_tag_in_square_brackets_is_a_value() -> None:
+    users = ["ana", "bo", "cyd"]
+    lines = [f"[{u}] upload done: {n} files" for n, u in enumerate(users * 4)]
+    lines += [f"[{u}] login refused" for u in users * 3]
+    assert set(_templates(lines)) == {"<*> upload done: <*> files", "<*> login refused"}
+
+
+def test_counter_lists_of_any_keys_are_one_value() -> None:
+    from extractors.logs.miner import MinerSettings
+
+    lines = [
+        "session closed peer=10.1.1.1 get=2 put=1 total=3",
+        "session closed peer=10.1.1.2 get=1 total=1",
+        "session closed peer=10.1.1.3 put=0/1 del=1 total=1/2",
+        "session closed peer=10.1.1.4 total=0/0",
+        "session closed peer=10.1.1.5 get=2 put=1 total=3",
+    ]
+    assert set(_templates(lines)) == {"session closed peer=<*> <*>"}
+    assert len(set(_templates(lines, MinerSettings(counter_runs=False)))) == 4
+
+
+def test_words_in_capitals_in_a_variable_slot_name_events() -> None:
+    from extractors.logs.miner import MinerSettings
+
+    lines = [f"answer for host{n} is 10.2.0.{n}" for n in range(12)]
+    lines += [f"answer for host{n} is TIMEOUT" for n in range(4)]
+    lines += [f"answer for host{n} is <NONE>" for n in range(3)]
+    lines += [f"answer for host{n} is NO-DATA" for n in (7, 9)]
+    got = _templates(lines)
+    assert set(got) == {
+        "answer for <*> is <*>",
+        "answer for <*> is TIMEOUT",
+        "answer for <*> is <NONE>",
+        "answer for <*> is NO-DATA",
+    }
+    assert set(_templates(lines, MinerSettings(state_words=False))) == {"answer for <*> is <*>"}
+    # a word in capitals on one line is a value like the others (a user called ADMIN)
+    users = [f"refused user {u} from 10.0.0.{n}" for n, u in enumerate(["ana", "ADMIN", "bo",
+             "cyd", "dee", "eli", "fay", "gus", "hal", "ivo"])]  # fmt: skip
+    assert set(_templates(users)) == {"refused user <*> from <*>"}
+
+
+def test_a_quoted_status_reply_is_the_programs_words_a_quoted_request_a_value() -> None:
+    from extractors.logs.miner import MinerSettings
+    from extractors.logs.tokens import TokenRules
+
+    lines = []
+    for n in range(3):
+        lines += [
+            f'peer "10.0.0.{n}" sent "HELO box{n}"',
+            f'peer "10.0.0.{n}" sent "NOOP"',
+            f'peer "10.0.0.{n}" got "250 Accepted, go on."',
+            f'peer "10.0.0.{n}" got "451 Try again later."',
+            f'peer "10.0.0.{n}" got "552 Quota exceeded ({n + 9} MB)."',
+        ]
+    got = _templates(lines)
+    assert set(got) == {
+        'peer "<*>" sent "<*>"',
+        'peer "<*>" got "250 Accepted, go on."',
+        'peer "<*>" got "451 Try again later."',
+        'peer "<*>" got "552 Quota exceeded (<*> MB)."',
+    }
+    off = MinerSettings(tokens=TokenRules(replies=False))
+    assert 'peer "<*>" got "<*>"' in _templates(lines, off)
+
+
+def test_a_prefixed_quoted_string_is_one_value() -> None:
+    lines = [f"client c{n} joined (v3, u'{u}')." for n, u in enumerate(["ana", "bo"] * 3)]
+    assert set(_templates(lines)) == {"client <*> joined (v3, u'<*>')."}
