@@ -70,6 +70,12 @@ SETS = [
     QuestionSet("cmake", QUESTIONS / "cmake_questions.jsonl",
                 Path("/usr/share/doc/cmake-data/html"), False,
                 "CMake 3.25 manual (held out: written in session 4, never tuned on)"),
+    QuestionSet("django", QUESTIONS / "django_questions.jsonl",
+                Path("/usr/share/doc/python-django-doc/html"), False,
+                "Django 3.2 docs (held out: written in session 7, never tuned on)"),
+    QuestionSet("postfix", QUESTIONS / "postfix_questions.jsonl",
+                Path("/usr/share/doc/postfix/html"), False,
+                "Postfix 3.7 docs (held out: written in session 7, never tuned on)"),
 ]  # fmt: skip
 
 Cited = tuple[str, str | None, str]
