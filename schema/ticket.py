@@ -59,6 +59,24 @@ class EarlierFix:
         )
 
 
+@strawberry.type(description="Who works a ticket or for whom: its assignee, group or organisation.")
+class TicketParty:
+    id: str = strawberry.field(
+        description='"agent:<hash>" (the id its replies carry as author), '
+        '"group:<system>:<id>" or "organization:<system>:<id>".'
+    )
+    name: str | None = strawberry.field(
+        description="As the export names it; null when it does not (or, for a "
+        "person, when they are not staff). Never an e-mail address or phone number."
+    )
+
+    @classmethod
+    def from_record(cls, row: Row | None) -> TicketParty | None:
+        if not row or not row.get("id"):
+            return None
+        return cls(id=row["id"], name=row.get("name"))
+
+
 @strawberry.type(description="A support ticket from an export (Zendesk, Jira, generic).")
 class Ticket:
     id: str = strawberry.field(description='System and key, e.g. "ticket:jira:SUP-7".')
@@ -69,6 +87,11 @@ class Ticket:
     priority: str | None
     created_at: str | None = strawberry.field(description="As the exporting system wrote it.")
     language: str | None = strawberry.field(description='Detected language, e.g. "en", "zh".')
+    assignee: TicketParty | None = strawberry.field(description="The agent it is assigned to.")
+    group: TicketParty | None = strawberry.field(description="The group (team) it is assigned to.")
+    organization: TicketParty | None = strawberry.field(
+        description="The customer organisation: the ticket's, else its requester's."
+    )
     messages: list[TicketMessage]
     solution: TicketSolution | None = strawberry.field(
         description="The fix, when the ticket was resolved with one."
@@ -91,6 +114,9 @@ class Ticket:
             priority=t.get("priority"),
             created_at=t.get("created_at"),
             language=t.get("language"),
+            assignee=TicketParty.from_record(t.get("assignee")),
+            group=TicketParty.from_record(t.get("group")),
+            organization=TicketParty.from_record(t.get("organization")),
             messages=[TicketMessage.from_record(m) for m in row.get("messages") or []],
             solution=TicketSolution.from_record(solution) if solution else None,
             earlier_fixes=[EarlierFix.from_record(f) for f in row.get("earlier_fixes") or []],

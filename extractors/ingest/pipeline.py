@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,9 @@ class IngestReport:
     error_codes: int = 0
     specs: int = 0
     tickets: int = 0
+    # Ticket versions older than one already known (in the file or the
+    # graph): skipped, each also a warning; not a failure, not written.
+    stale_tickets: int = 0
     threads: int = 0
     log_templates: int = 0
     mentions: int = 0
@@ -117,8 +121,13 @@ class IngestReport:
             f"wrote {self.documents} documents, {self.sections} sections, "
             f"{self.error_codes} error codes, {self.specs} specs, {self.tickets} tickets, "
             f"{self.threads} threads, {self.log_templates} log templates, "
-            f"{self.mentions} concept links "
-            f"in {self.seconds:.1f} s"
+            f"{self.mentions} concept links"
+            + (
+                f", skipped {self.stale_tickets} older ticket versions"
+                if self.stale_tickets
+                else ""
+            )
+            + f" in {self.seconds:.1f} s"
         )
 
 
@@ -453,6 +462,8 @@ class Ingestor:
             elif s.tickets is not None:
                 written = write_tickets(self.store, s.tickets, now, extra)
                 report.tickets += written.get("tickets", 0)
+                report.stale_tickets += written.get("stale", 0)
+                report.warnings.extend(s.tickets.skipped_versions)
             elif s.community is not None:
                 threads = write_community(self.store, s.community, self.matcher, now, extra)
                 report.threads += threads.get("threads", 0)
@@ -584,9 +595,9 @@ class Ingestor:
         }  # fmt: skip
 
     def _mentions(self, sid: str, title: str, text: str, words: Words) -> list[dict[str, Any]]:
-        title_tokens = [t for _, t in words[0]]
+        title_tokens = list(map(itemgetter(1), words[0]))
         in_title = set(self.matcher.counts_of(title_tokens, title))
-        text_tokens = [t for _, t in words[1]]
+        text_tokens = list(map(itemgetter(1), words[1]))
         counts = self.matcher.counts_of(title_tokens + text_tokens, title + "\n" + text)
         return [
             {"sid": sid, "cid": cid, "count": n, "in_title": cid in in_title}

@@ -17,13 +17,18 @@ This module is the entry point; the work is done in:
 - :mod:`extractors.tickets.companions` -- comment and user pages saved beside
   an export (Zendesk comments, ticket events, users; Jira comment pages), and
   how they are matched to their tickets.
+- :mod:`extractors.tickets.desk` -- a ticket's assignee, group and organisation
+  (side-loads and pages; what of them is kept).
+- :mod:`extractors.tickets.versions` -- which of two versions of a ticket is
+  newer, so an older export page never overwrites a newer one.
 - :mod:`extractors.tickets.values` -- dotted paths and values of a raw record.
 - :mod:`extractors.tickets.parse` -- records, messages, problems: :func:`parse_tickets`.
 - :mod:`extractors.tickets.text` -- error codes, numbered steps, stack-trace shape.
 - :mod:`extractors.tickets.write` -- graph writing: products, rows, write / retire.
 
 Every stored text goes through :func:`extractors.text.masking.mask` first; names
-and e-mail addresses of people are never stored, only hashed ids.
+and e-mail addresses of customers are never stored, only hashed ids. The one
+person named is an assignee who is staff (an agent or admin), by name only.
 """
 
 from __future__ import annotations

@@ -12,7 +12,11 @@ Zendesk ticket events  ``GET /api/v2/incremental/ticket_events.json?include=
                        comment_events``: ``{"ticket_events": [{"ticket_id",
                        "child_events": [{"event_type": "Comment", ...}]}]}``
 Zendesk users          ``GET /api/v2/users.json`` (``{"users": [...]}``): roles
-                       (``end-user``, ``agent``, ``admin``) of comment authors
+                       (``end-user``, ``agent``, ``admin``) of comment authors,
+                       the assignee's name, the requester's organisation
+Zendesk groups         ``GET /api/v2/groups.json`` (``{"groups": [...]}``)
+Zendesk organizations  ``GET /api/v2/organizations.json`` and the incremental
+                       organization export (``{"organizations": [...]}``)
 Jira comments          ``GET /rest/api/2/issue/{key}/comment`` (and ``/3/``,
                        bodies in ADF): ``{"startAt", "maxResults", "total",
                        "comments": [...]}``
@@ -34,9 +38,12 @@ Decisions written down here:
 * Comments already inline in the export (``comments``,
   ``fields.comment.comments``) are kept; a page's comment with the same ``id``
   is the same comment, not a second one.
-* Names and e-mail addresses of users are never stored: users pages give
-  roles only (an ``end-user`` writes as the customer, an agent or admin as an
-  agent), which decide whose last public reply resolved a ticket.
+* Names and e-mail addresses of end users are never stored: users pages give
+  their roles (an ``end-user`` writes as the customer, an agent or admin as an
+  agent), which decide whose last public reply resolved a ticket, and an
+  assignee's name only when the assignee is staff (see
+  :mod:`extractors.tickets.desk`). A users, groups or organizations page may
+  side-load the other two (``?include=organizations``); all are read.
 """
 
 from __future__ import annotations
@@ -53,14 +60,24 @@ from extractors.records import ExtractionError, digest
 from extractors.text.encoding import decode_export, utf8_head
 from extractors.tickets.rows import RECORD_KEYS
 
-PAGE_KINDS = ("zendesk-comments", "zendesk-ticket-events", "zendesk-users", "jira-comments")
+PAGE_KINDS = (
+    "zendesk-comments",
+    "zendesk-ticket-events",
+    "zendesk-users",
+    "zendesk-groups",
+    "zendesk-organizations",
+    "jira-comments",
+)
+# Zendesk pages of people and teams, by their list key.
+_DIRECTORY_KINDS = {"users": "zendesk-users", "groups": "zendesk-groups",
+                    "organizations": "zendesk-organizations"}  # fmt: skip
 # Ticket exports that pages may belong to (by file name).
 EXPORT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
-_LIST_KEYS = ("comments", "ticket_events", "users")
+_LIST_KEYS = ("comments", "ticket_events", "users", "groups", "organizations")
 # An API page starts with scalar paging keys, then its list.
 _PAGE_HEAD = re.compile(
     rb'^\s*\{\s*(?:"[A-Za-z_]+"\s*:\s*(?:-?\d+(?:\.\d+)?|true|false|null|"[^"\\]*")\s*,\s*)*'
-    rb'"(?:comments|ticket_events|users)"\s*:\s*\['
+    rb'"(?:comments|ticket_events|users|groups|organizations)"\s*:\s*\['
 )
 _JIRA_KEY = re.compile(r"[A-Z][A-Z0-9_]+-\d+")
 _NUMBER = re.compile(r"\d+")
@@ -76,6 +93,8 @@ class Page:
     kind: str
     comments: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     users: list[Any] = field(default_factory=list)
+    groups: list[Any] = field(default_factory=list)
+    organizations: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -84,11 +103,15 @@ class Companions:
 
     comments: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     users: list[Any] = field(default_factory=list)
+    groups: list[Any] = field(default_factory=list)
+    organizations: list[Any] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
 
     def add(self, page: Page) -> None:
         self.pages.append(page.path)
         self.users.extend(page.users)
+        self.groups.extend(page.groups)
+        self.organizations.extend(page.organizations)
         for key, items in page.comments.items():
             self.comments.setdefault(key, []).extend(items)
 
@@ -115,8 +138,9 @@ def page_kind(doc: Any) -> str | None:
         first = next((c for c in comments if isinstance(c, dict)), {})
         jira = "startAt" in doc or "maxResults" in doc or isinstance(first.get("author"), dict)
         return "jira-comments" if jira and "author_id" not in first else "zendesk-comments"
-    if isinstance(doc.get("users"), list):
-        return "zendesk-users"
+    for key, kind in _DIRECTORY_KINDS.items():
+        if isinstance(doc.get(key), list):
+            return kind
     return None
 
 
@@ -139,8 +163,11 @@ def read_page(data: bytes, path: Path) -> Page | None:
     if kind is None:
         return None
     page = Page(uri, kind)
-    if kind == "zendesk-users":
-        page.users = list(doc["users"])
+    if kind in _DIRECTORY_KINDS.values():
+        for name, into in (("users", page.users), ("groups", page.groups),
+                           ("organizations", page.organizations)):  # fmt: skip
+            if isinstance(doc.get(name), list):
+                into.extend(doc[name])
         return page
     if kind == "zendesk-ticket-events":
         for event in doc["ticket_events"]:

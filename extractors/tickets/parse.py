@@ -7,16 +7,20 @@ Decisions written down here:
 
 * **Incremental exports** (Zendesk ``/api/v2/incremental/tickets/cursor.json``
   and the time-based ``/incremental/tickets.json``) repeat a ticket each time
-  it changed: within one file the later version is kept without a problem
-  being reported (in any other export a repeated id is a problem). Across
-  files, the file read later wins, so name pages in export order
-  (``tickets-0001.json`` ...), as export scripts do.
+  it changed: within one file the newer version (``updated_at``) is kept
+  without a problem being reported (in any other export a repeated id is a
+  problem, and the newer record is kept). Across files an older version
+  never replaces a newer one stored from another file, whatever the order
+  they are read in; see :mod:`extractors.tickets.versions`.
 * **Deleted tickets** (``"status": "deleted"``, which only incremental
   exports show) are not written, and a version of the ticket written before
   (from an earlier page) is removed with its messages and solution rather
   than retired: a deleted ticket is often spam or removed on a customer's
-  request, and its text should not stay searchable. A later version that is
-  not deleted (a ticket restored) is written again.
+  request, and its text should not stay searchable. The deletion is kept as
+  a ``DeletedTicket`` node (ids and times only, no text), so that re-reading
+  an older page does not bring the ticket back; a version newer than the
+  deletion (a ticket restored) is written again, and a deletion older than
+  the stored version is skipped.
 * **Private notes** (Zendesk ``public: false``; Jira comments with a
   ``visibility`` restriction or ``jsdPublic: false``) are stored as messages
   marked ``public: false`` for agents to read, but never become the ticket's
@@ -36,7 +40,9 @@ from typing import Any
 from extractors.records import ExtractionError, digest, slug
 from extractors.text.html_text import html_text
 from extractors.text.masking import mask
+from extractors.tickets import desk
 from extractors.tickets.companions import Companions
+from extractors.tickets.desk import Directory, Party
 from extractors.tickets.presets import (
     PRESETS,
     RESOLVED_STATUSES,
@@ -46,6 +52,7 @@ from extractors.tickets.presets import (
 )
 from extractors.tickets.rows import BadRecord, read_rows
 from extractors.tickets.values import first_of, list_of, ref_of, text_of, time_of
+from extractors.tickets.versions import Version
 
 # Side-loaded user roles (Zendesk) -> the role of what they write.
 _USER_ROLES = {"end-user": "customer", "end_user": "customer", "agent": "agent", "admin": "agent"}
@@ -79,6 +86,10 @@ class TicketRecord:
     resolution: str | None  # masked text of the fix
     resolution_name: str | None
     location: str
+    version: Version = field(default_factory=Version)
+    assignee: Party | None = None  # agent:<hash>, the name of a staff member
+    group: Party | None = None
+    organization: Party | None = None
 
     @property
     def id(self) -> str:
@@ -111,6 +122,16 @@ class Problem:
         return f"{self.location}: {self.message}"
 
 
+@dataclass(frozen=True)
+class Deletion:
+    """A deleted ticket in an incremental export."""
+
+    id: str  # ticket:<system>:<key>
+    key: str
+    version: Version
+    location: str
+
+
 # Custom field ids per canonical field ("product", "version").
 CustomFields = dict[str, set[int | str]]
 
@@ -124,10 +145,21 @@ class TicketBatch:
     records: list[TicketRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)  # ticket ids marked deleted
+    deletions: dict[str, Deletion] = field(default_factory=dict)  # the same, with times
+    # Versions skipped because a newer one is known, each "<file>: <where>:
+    # <what>": a newer one in this file (parsing), or in the graph (set by
+    # writing; a retried write sets the same list again).
+    stale: list[str] = field(default_factory=list)
+    stale_in_graph: list[str] = field(default_factory=list)
     # Worth saying, not failures: "<file>: <what>" (a page read alone, a
     # comment list cut short ...).
     notes: list[str] = field(default_factory=list)
     page: str | None = None  # a companion page's kind: its comments join an export
+
+    @property
+    def skipped_versions(self) -> list[str]:
+        """Every older version skipped, for the ingest report."""
+        return [*self.stale, *self.stale_in_graph]
 
 
 def _zendesk_custom(record: dict[str, Any], name: str, fields: CustomFields) -> list[str]:
@@ -206,8 +238,21 @@ def _cell_messages(cell: str) -> list[dict[str, Any]]:
     return [{"body": cell}]
 
 
+def _version(raw: Any, mapping: Mapping) -> Version:
+    f = mapping.fields
+    at, ms = time_of(text_of(first_of(raw, f.get("updated_at", ()))) or None)
+    gen = first_of(raw, f.get("generated", ()))
+    number = isinstance(gen, int | float) and not isinstance(gen, bool)
+    return Version(at, ms, int(gen * 1000) if number else None)
+
+
 def _record(
-    raw: Any, mapping: Mapping, location: str, fields: CustomFields, roles: dict[str, str]
+    raw: Any,
+    mapping: Mapping,
+    location: str,
+    fields: CustomFields,
+    roles: dict[str, str],
+    people: Directory,
 ) -> TicketRecord:
     if not isinstance(raw, dict):
         raise BadRecord(f"expected an object, got {type(raw).__name__}")
@@ -260,6 +305,10 @@ def _record(
         resolution=resolution,
         resolution_name=resolution_name,
         location=location,
+        version=_version(raw, mapping),
+        assignee=desk.assignee(raw, mapping, system, people),
+        group=desk.group(raw, mapping, system, people),
+        organization=desk.organization(raw, mapping, system, people, customer_text),
     )
 
 
@@ -295,34 +344,58 @@ def parse_tickets(
     batch = TicketBatch(uri=uri, hash=digest(data), format=box.format, preset=preset)
     pages = companions or Companions()
     roles = _roles([*box.users, *pages.users]) if mapping.name == "zendesk" else {}
+    people = Directory.of(
+        [*pages.users, *box.users], [*pages.groups, *box.groups],
+        [*pages.organizations, *box.organizations],
+    )  # fmt: skip
     fields = custom_fields or ZENDESK_FIELDS
     kept: dict[str, TicketRecord] = {}
-    deleted: dict[str, None] = {}
+    deleted: dict[str, Deletion] = {}
     for location, raw in items:
+        event: TicketRecord | Deletion
         try:
             if isinstance(raw, BadRecord):
                 raise raw
             if _deleted(raw, mapping):
-                tid = f"ticket:{mapping.system}:{text_of(first_of(raw, mapping.fields['id']))}"
-                kept.pop(tid, None)
-                deleted[tid] = None
-                continue
-            raw = _with_pages(raw, mapping, pages)
-            rec = _record(raw, mapping, location, fields, roles)
+                key = text_of(first_of(raw, mapping.fields["id"]))
+                tid = f"ticket:{mapping.system}:{key}"
+                event = Deletion(tid, key, _version(raw, mapping), location)
+            else:
+                raw = _with_pages(raw, mapping, pages)
+                event = _record(raw, mapping, location, fields, roles, people)
         except BadRecord as exc:
             batch.problems.append(Problem(location, str(exc)))
             continue
-        deleted.pop(rec.id, None)  # restored after it was deleted
-        if rec.id in kept and not box.incremental:
-            earlier = kept[rec.id].location
+        before: TicketRecord | Deletion | None = kept.get(event.id) or deleted.get(event.id)
+        plain = isinstance(before, TicketRecord) and isinstance(event, TicketRecord)
+        if plain and before is not None and not box.incremental:
+            newer = before if event.version.older_than(before.version) else event
             batch.problems.append(
-                Problem(location, f"duplicate ticket id {rec.key} (first at {earlier}); "
-                                  "the later record is kept")
+                Problem(location, f"duplicate ticket id {event.key} (first at "
+                                  f"{before.location}); the "
+                                  f"{'newer' if newer is before else 'later'} record "
+                                  f"({newer.location}) is kept")
             )  # fmt: skip
-        kept[rec.id] = rec
+            if newer is before:
+                continue
+        if before is not None and event.version.older_than(before.version):
+            batch.stale.append(
+                f"{uri}: {location}: ticket {event.key} "
+                f"{'deletion' if isinstance(event, Deletion) else 'version'} "
+                f"({event.version.label}) is older than the one at {before.location} "
+                f"({before.version.label}); skipped"
+            )
+            continue
+        if isinstance(event, Deletion):
+            kept.pop(event.id, None)
+            deleted[event.id] = event
+            continue
+        deleted.pop(event.id, None)  # restored after it was deleted
+        kept[event.id] = event
         if mapping.name == "jira":
-            _note_cut_comments(batch, raw, rec)
+            _note_cut_comments(batch, raw, event)
     batch.records = list(kept.values())
+    batch.deletions = deleted
     batch.deleted = list(deleted)
     return batch
 

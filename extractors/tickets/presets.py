@@ -19,12 +19,20 @@ status         ``solved``, ``closed``, ``resolved``, ``done`` (and 已解决,
                已关闭) mark a resolved ticket
 priority       as given
 created_at     ISO-8601 (also ``created_ms``, epoch milliseconds, when it parses)
+updated_at     ISO-8601: the version stamp; an older version never replaces a
+               newer one (:mod:`extractors.tickets.versions`); Zendesk's
+               ``generated_timestamp`` (``generated``) breaks ties
 customer_id    requester / reporter id; stored only as ``customer:<hash>``
 product        product names (list or comma separated)
 version        versions (list or comma separated)
 tags           list or comma separated
 resolution     the fix (text); a one-word resolution name (Jira ``Fixed``)
                takes its text from the last agent message
+assignee       the assignee's id (Zendesk ``assignee_id``, Jira
+               ``fields.assignee``), ``assignee_name`` a name given inline;
+               ``group`` and ``organization`` ids (Zendesk ``group_id``,
+               ``organization_id``), named from side-loads and pages
+               (:mod:`extractors.tickets.desk`)
 messages       a list (JSON, or a JSON array in a CSV cell) mapped with the
                message fields: author, role, body, created_at, public
 =============  ==========================================================
@@ -83,6 +91,7 @@ PRESETS: dict[str, Mapping] = {
             "status": ("status",),
             "priority": ("priority",),
             "created_at": ("created_at", "created"),
+            "updated_at": ("updated_at", "updated"),
             "customer_id": ("customer_id", "customer"),
             "product": ("product", "products"),
             "version": ("version", "versions"),
@@ -102,7 +111,12 @@ PRESETS: dict[str, Mapping] = {
             "status": ("status",),
             "priority": ("priority",),
             "created_at": ("created_at",),
+            "updated_at": ("updated_at",),
+            "generated": ("generated_timestamp",),
             "customer_id": ("requester_id", "requester.id", "requester"),
+            "assignee": ("assignee_id",),
+            "group": ("group_id",),
+            "organization": ("organization_id",),
             "product": ("product",),
             "version": ("version",),
             "tags": ("tags",),
@@ -128,6 +142,13 @@ PRESETS: dict[str, Mapping] = {
             "status": ("fields.status.name", "status"),
             "priority": ("fields.priority.name", "priority"),
             "created_at": ("fields.created", "created"),
+            "updated_at": ("fields.updated", "updated"),
+            "assignee": (
+                "fields.assignee.accountId",
+                "fields.assignee.key",
+                "fields.assignee.name",
+            ),
+            "assignee_name": ("fields.assignee.displayName",),
             "customer_id": (
                 "fields.reporter.accountId",
                 "fields.reporter.key",

@@ -38,6 +38,8 @@ class Container:
     format: str  # json | jsonl | csv
     rows: list[tuple[str, Any]]  # (location, raw record or BadRecord)
     users: list[Any] = field(default_factory=list)  # side-loaded users (Zendesk)
+    groups: list[Any] = field(default_factory=list)  # side-loaded groups
+    organizations: list[Any] = field(default_factory=list)  # side-loaded organizations
     incremental: bool = False  # pages of an incremental export
 
 
@@ -72,6 +74,8 @@ def read_rows(data: bytes, uri: str) -> Container:
             # one ticket: wrapped as Zendesk's API returns it ({"ticket": {...}}),
             # or the object itself (a Jira issue)
             single = doc.get("ticket")
+            if isinstance(single, dict):
+                side_loads(doc, box)  # GET /tickets/{id}.json?include=users,groups
             records = [single if isinstance(single, dict) else doc]
         doc = records
     if not isinstance(doc, list):
@@ -82,16 +86,23 @@ def read_rows(data: bytes, uri: str) -> Container:
 
 def _page(doc: dict[str, Any], box: Container) -> list[Any] | None:
     """The records of one API page (None when ``doc`` is no page), its
-    side-loaded users added to ``box``."""
+    side-loaded users, groups and organizations added to ``box``."""
     records = next((doc[k] for k in RECORD_KEYS if isinstance(doc.get(k), list)), None)
     if records is None:
         return None
-    users = doc.get("users")
-    if isinstance(users, list):
-        box.users.extend(users)
+    side_loads(doc, box)
     if INCREMENTAL_KEYS & doc.keys():
         box.incremental = True
     return list(records)
+
+
+def side_loads(doc: dict[str, Any], box: Container) -> None:
+    """What a Zendesk response side-loads beside its records (``include=``)."""
+    for key, into in (("users", box.users), ("groups", box.groups),
+                      ("organizations", box.organizations)):  # fmt: skip
+        items = doc.get(key)
+        if isinstance(items, list):
+            into.extend(items)
 
 
 def _jsonl(text: str) -> Container:

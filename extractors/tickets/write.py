@@ -9,8 +9,9 @@ from typing import Any
 from extractors.records import EXTRACTOR_VERSION, slug
 from extractors.text.masking import mask
 from extractors.text.segment import language, search_field
-from extractors.tickets.parse import TicketBatch, TicketRecord
+from extractors.tickets.parse import Deletion, TicketBatch, TicketRecord
 from extractors.tickets.text import TraceLike, error_codes, numbered_steps
+from extractors.tickets.versions import Version, stored_version
 from graph.queries import concepts as cq
 from graph.queries import tickets as tq
 from graph.store import Store
@@ -68,6 +69,8 @@ def _ticket_row(t: TicketRecord, uri: str, now_ms: int) -> dict[str, Any]:
             "id": t.id, "key": t.key, "system": t.system, "subject": t.subject,
             "description": t.description, "text": text, "status": t.status,
             "priority": t.priority, "created_at": t.created_at, "created_ms": t.created_ms,
+            "updated_at": t.version.updated_at, "updated_ms": t.version.updated_ms,
+            "generated_ms": t.version.generated_ms,
             "language": language(text), "products": t.products, "versions": t.versions,
             "tags": t.tags, "resolved": t.resolved, "resolution": t.resolution_name,
             "location": t.location, "message_count": len(t.messages),
@@ -76,6 +79,50 @@ def _ticket_row(t: TicketRecord, uri: str, now_ms: int) -> dict[str, Any]:
             **_facts(uri, now_ms),
         },
     }  # fmt: skip
+
+
+def _newest_elsewhere(row: dict[str, Any] | None, uri: str) -> tuple[Version, str] | None:
+    """The newest version stored for a ticket by another file than ``uri``
+    (a live ticket or a deletion), with what it is, or None."""
+    if row is None:
+        return None
+    found: list[tuple[Version, str]] = []
+    live = stored_version(row)
+    if live is not None and row.get("source") != uri and row.get("retired_at") is None:
+        found.append((live, f"the version stored from {row.get('source')}"))
+    gone = stored_version(row, "d_")
+    if gone is not None and row.get("d_source") != uri:
+        found.append((gone, f"its deletion recorded from {row.get('d_source')}"))
+    newest: tuple[Version, str] | None = None
+    for version, what in found:
+        if newest is None or newest[0].older_than(version):
+            newest = (version, what)
+    return newest
+
+
+def _current(
+    store: Store, batch: TicketBatch
+) -> tuple[list[TicketRecord], list[Deletion], list[str]]:
+    """The batch's records and deletions that are not older than what the
+    graph holds from other files, and a line for each one skipped."""
+    uri = batch.uri
+    ids = [t.id for t in batch.records] + batch.deleted
+    rows = {r["id"]: r for r in store.read(tq.STORED_VERSIONS, {"ids": ids})} if ids else {}
+    stale: list[str] = []
+
+    def older(event: TicketRecord | Deletion, kind: str) -> bool:
+        newest = _newest_elsewhere(rows.get(event.id), uri)
+        if newest is None or not event.version.older_than(newest[0]):
+            return False
+        stale.append(
+            f"{uri}: {event.location}: ticket {event.key} {kind} ({event.version.label}) "
+            f"is older than {newest[1]} ({newest[0].label}); skipped"
+        )
+        return True
+
+    records = [t for t in batch.records if not older(t, "version")]
+    deletions = [d for d in batch.deletions.values() if not older(d, "deletion")]
+    return records, deletions, stale
 
 
 def write_ticket_batch(
@@ -93,18 +140,30 @@ def write_ticket_batch(
     :func:`extractors.tickets.write_tickets`, passes its own). ``extra``
     statements (the Source record) commit in the same transaction. Tickets
     the batch marks deleted are removed wherever they were written from.
+    A record or deletion older than the version another file stored is not
+    written (:mod:`extractors.tickets.versions`); ``batch.stale_in_graph``
+    says which, and the counts' ``stale`` counts every skipped version.
     """
     uri = batch.uri
-    ids = [t.id for t in batch.records] + batch.deleted
+    records, deletions, batch.stale_in_graph = _current(store, batch)
+    written = [t.id for t in records]
+    ids = written + [d.id for d in deletions]
     shared = store.read(tq.SHARED_OF_TICKETS, {"uris": [uri]})
     shared += store.read(tq.SHARED_OF_IDS, {"ids": ids}) if ids else []
     symptoms = sorted({s for r in shared for s in r["symptoms"] or []})
     customers = sorted({c for r in shared for c in r["customers"] or []})
+    parties = sorted({p for r in shared for p in r["parties"] or []})
     products = _Products(store.read(cq.ALL_PRODUCTS))
     tickets, messages, custs, prods, codes, trace_rows, solutions = [], [], [], [], [], [], []
-    for t in batch.records:
+    desk: dict[str, list[dict[str, Any]]] = {"agents": [], "groups": [], "organizations": []}
+    for t in records:
         facts = _facts(uri, now_ms)
         tickets.append(_ticket_row(t, uri, now_ms))
+        for kind, party in (("agents", t.assignee), ("groups", t.group),
+                            ("organizations", t.organization)):  # fmt: skip
+            if party is not None:
+                desk[kind].append({"tid": t.id, "id": party.id, "name": party.name,
+                                   "props": {"system": t.system, **facts}})  # fmt: skip
         for m in t.messages:
             messages.append({"tid": t.id, "props": {
                 "id": f"message:{t.system}:{t.key}:{m.ordinal}", "ticket": t.id,
@@ -147,12 +206,21 @@ def write_ticket_batch(
                 "text": t.resolution, "steps": numbered_steps(t.resolution),
                 "language": language(t.resolution), **_facts(uri, now_ms, 0.8)}})  # fmt: skip
 
+    gone = [{"props": {"id": f"deleted:{d.id}", "ticket": d.id, "key": d.key,
+                       "updated_at": d.version.updated_at, "updated_ms": d.version.updated_ms,
+                       "generated_ms": d.version.generated_ms, "location": d.location,
+                       **_facts(uri, now_ms)}} for d in deletions]  # fmt: skip
+
     # One transaction: the source is wholly the old tickets or wholly the new.
     with store.transaction() as tx:
         tx.run(tq.DELETE_TICKETS_OF, {"uris": [uri]})
         if ids:
             tx.run(tq.DELETE_TICKETS_BY_ID, {"ids": ids})
         tx.run(tq.DELETE_LOOSE_OF, {"uris": [uri]})
+        tx.run(tq.DELETE_DELETIONS_OF, {"uris": [uri]})
+        if written:
+            tx.run(tq.DELETE_DELETIONS_BY_TICKET, {"ids": written})
+        tx.run_batch(tq.UPSERT_DELETIONS, gone)
 
         tx.run_batch(tq.UPSERT_TICKETS, tickets, batch_size=200)
         tx.run_batch(tq.UPSERT_MESSAGES, messages, batch_size=500)
@@ -161,10 +229,18 @@ def write_ticket_batch(
         tx.run_batch(tq.LINK_CODES, codes)
         tx.run_batch(tq.LINK_TRACES, trace_rows)
         tx.run_batch(tq.UPSERT_SOLUTIONS, solutions)
+        tx.run_batch(tq.LINK_AGENTS, desk["agents"])
+        tx.run_batch(tq.LINK_GROUPS, desk["groups"])
+        tx.run_batch(tq.LINK_ORGANIZATIONS, desk["organizations"])
         if symptoms:
             tx.run(tq.DELETE_ORPHAN_SYMPTOMS, {"ids": symptoms})
         if customers:
             tx.run(tq.DELETE_ORPHAN_CUSTOMERS, {"ids": customers})
+        for prefix, cypher in (("agent:", tq.DELETE_ORPHAN_AGENTS),
+                               ("group:", tq.DELETE_ORPHAN_GROUPS),
+                               ("organization:", tq.DELETE_ORPHAN_ORGANIZATIONS)):  # fmt: skip
+            if mine := [p for p in parties if p.startswith(prefix)]:
+                tx.run(cypher, {"ids": mine})
         for cypher, params in extra:
             tx.run(cypher, params)
     return {
@@ -175,7 +251,11 @@ def write_ticket_batch(
         "code_mentions": len(codes),
         "traces": len(trace_rows),
         "solutions": len(solutions),
-        "deleted": len(batch.deleted),
+        "deleted": len(deletions),
+        "stale": len(batch.skipped_versions),
+        "assignees": len({r["id"] for r in desk["agents"]}),
+        "groups": len({r["id"] for r in desk["groups"]}),
+        "organizations": len({r["id"] for r in desk["organizations"]}),
         "problems": len(batch.problems),
     }
 

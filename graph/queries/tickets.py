@@ -10,9 +10,29 @@ Shape::
     (:Symptom)-[:OF_CODE]->(:ErrorCode)
     (:Ticket)-[:RESOLVED_BY]->(:Solution)          solution:ticket:<system>:<id>
     (:Symptom)-[:RESOLVED_BY {ticket}]->(:Solution)
+    (:Ticket)-[:ASSIGNED_TO]->(:Agent)             agent:<hash>, a name only for staff
+    (:Ticket)-[:IN_GROUP]->(:Group)                group:<system>:<id>
+    (:Ticket)-[:FOR_ORGANIZATION]->(:Organization) organization:<system>:<id>
+    (:DeletedTicket {ticket, updated_ms})          deleted:<ticket id>, no text
 
-Symptoms and customers are shared by every ticket that has them; they go
-when the last edge to them goes. Products are shared and never deleted here.
+Symptoms, customers, agents, groups and organisations are shared by every
+ticket that has them; they go when the last edge to them goes (an agent or
+group that anything else links to stays). Products are shared and never
+deleted here. A ``DeletedTicket`` remembers that (and when) a ticket was
+deleted, so an older page read again cannot bring it back; it goes when its
+file is read again without the deletion or the ticket comes back newer.
+"""
+
+# The versions stored for tickets about to be written: the live ticket (from
+# which file, updated when) and a deletion seen before.
+STORED_VERSIONS = """
+UNWIND $ids AS id
+OPTIONAL MATCH (t:Ticket {id: id})
+OPTIONAL MATCH (d:DeletedTicket {id: 'deleted:' + id})
+RETURN id, t.source AS source, t.retired_at AS retired_at, t.updated_at AS updated_at,
+       t.updated_ms AS updated_ms, t.generated_ms AS generated_ms,
+       d.source AS d_source, d.updated_at AS d_updated_at, d.updated_ms AS d_updated_ms,
+       d.generated_ms AS d_generated_ms
 """
 
 # Replacing a source: its tickets (and the tickets being written again, which
@@ -22,7 +42,9 @@ UNWIND $uris AS u
 MATCH (t:Ticket {source: u})
 OPTIONAL MATCH (t)-[:HAS_SYMPTOM]->(y:Symptom)
 OPTIONAL MATCH (t)-[:RAISED_BY]->(c:Customer)
-RETURN collect(DISTINCT y.id) AS symptoms, collect(DISTINCT c.id) AS customers
+OPTIONAL MATCH (t)-[:ASSIGNED_TO|IN_GROUP|FOR_ORGANIZATION]->(p)
+RETURN collect(DISTINCT y.id) AS symptoms, collect(DISTINCT c.id) AS customers,
+       collect(DISTINCT p.id) AS parties
 """
 
 SHARED_OF_IDS = """
@@ -30,7 +52,9 @@ UNWIND $ids AS id
 MATCH (t:Ticket {id: id})
 OPTIONAL MATCH (t)-[:HAS_SYMPTOM]->(y:Symptom)
 OPTIONAL MATCH (t)-[:RAISED_BY]->(c:Customer)
-RETURN collect(DISTINCT y.id) AS symptoms, collect(DISTINCT c.id) AS customers
+OPTIONAL MATCH (t)-[:ASSIGNED_TO|IN_GROUP|FOR_ORGANIZATION]->(p)
+RETURN collect(DISTINCT y.id) AS symptoms, collect(DISTINCT c.id) AS customers,
+       collect(DISTINCT p.id) AS parties
 """
 
 DELETE_TICKETS_OF = """
@@ -71,6 +95,47 @@ WHERE NOT (c)<-[:RAISED_BY]-()
 DETACH DELETE c
 """
 
+DELETE_ORPHAN_AGENTS = """
+UNWIND $ids AS id
+MATCH (a:Agent {id: id})
+WHERE NOT (a)--()
+DELETE a
+"""
+
+DELETE_ORPHAN_GROUPS = """
+UNWIND $ids AS id
+MATCH (g:Group {id: id})
+WHERE NOT (g)--()
+DELETE g
+"""
+
+DELETE_ORPHAN_ORGANIZATIONS = """
+UNWIND $ids AS id
+MATCH (o:Organization {id: id})
+WHERE NOT (o)--()
+DELETE o
+"""
+
+# Deletions: those a file recorded go when it is read again (it records them
+# anew); those of tickets written again (restored) go too.
+DELETE_DELETIONS_OF = """
+UNWIND $uris AS u
+MATCH (d:DeletedTicket {source: u})
+DELETE d
+"""
+
+DELETE_DELETIONS_BY_TICKET = """
+UNWIND $ids AS id
+MATCH (d:DeletedTicket {id: 'deleted:' + id})
+DELETE d
+"""
+
+UPSERT_DELETIONS = """
+UNWIND $rows AS r
+MERGE (d:DeletedTicket {id: r.props.id})
+SET d = r.props
+"""
+
 UPSERT_TICKETS = """
 UNWIND $rows AS r
 MERGE (t:Ticket {id: r.id})
@@ -92,6 +157,35 @@ MATCH (t:Ticket {id: r.tid})
 MERGE (c:Customer {id: r.cid})
 SET c += r.props
 MERGE (t)-[:RAISED_BY]->(c)
+"""
+
+# An assignee, group or organisation: the node keeps a name once one is known
+# (an export that does not side-load it does not erase it).
+LINK_AGENTS = """
+UNWIND $rows AS r
+MATCH (t:Ticket {id: r.tid})
+MERGE (a:Agent {id: r.id})
+SET a += r.props
+SET a.name = coalesce(r.name, a.name)
+MERGE (t)-[:ASSIGNED_TO]->(a)
+"""
+
+LINK_GROUPS = """
+UNWIND $rows AS r
+MATCH (t:Ticket {id: r.tid})
+MERGE (g:Group {id: r.id})
+SET g += r.props
+SET g.name = coalesce(r.name, g.name)
+MERGE (t)-[:IN_GROUP]->(g)
+"""
+
+LINK_ORGANIZATIONS = """
+UNWIND $rows AS r
+MATCH (t:Ticket {id: r.tid})
+MERGE (o:Organization {id: r.id})
+SET o += r.props
+SET o.name = coalesce(r.name, o.name)
+MERGE (t)-[:FOR_ORGANIZATION]->(o)
 """
 
 LINK_PRODUCTS = """
@@ -155,19 +249,38 @@ OPTIONAL MATCH (t)-[:RESOLVED_BY]->(s:Solution)
 SET s.retired_at = timestamp()
 """
 
+# A ticket with its assignee, group and organisation ({id, name} or null).
 TICKET = """
 MATCH (t:Ticket {id: $id})
+OPTIONAL MATCH (t)-[:ASSIGNED_TO]->(a:Agent)
+OPTIONAL MATCH (t)-[:IN_GROUP]->(g:Group)
+OPTIONAL MATCH (t)-[:FOR_ORGANIZATION]->(o:Organization)
+WITH t,
+     head(collect(CASE WHEN a IS NULL THEN null ELSE {id: a.id, name: a.name} END)) AS assignee,
+     head(collect(CASE WHEN g IS NULL THEN null ELSE {id: g.id, name: g.name} END)) AS grp,
+     head(collect(CASE WHEN o IS NULL THEN null ELSE {id: o.id, name: o.name} END))
+       AS organization
 OPTIONAL MATCH (t)-[h:HAS_MESSAGE]->(m:Message)
-WITH t, m ORDER BY h.ordinal
-RETURN t {.*} AS ticket, collect(m {.*}) AS messages
+WITH t, assignee, grp, organization, m ORDER BY h.ordinal
+RETURN t {.*, assignee: assignee, group: grp, organization: organization} AS ticket,
+       collect(m {.*}) AS messages
 """
 
 TICKETS = """
 MATCH (t:Ticket)
 WHERE t.retired_at IS NULL
-RETURN t {.id, .key, .system, .subject, .status, .priority, .created_at, .language} AS ticket
+WITH t ORDER BY t.created_ms DESC, t.id SKIP $skip LIMIT $limit
+OPTIONAL MATCH (t)-[:ASSIGNED_TO]->(a:Agent)
+OPTIONAL MATCH (t)-[:IN_GROUP]->(g:Group)
+OPTIONAL MATCH (t)-[:FOR_ORGANIZATION]->(o:Organization)
+WITH t,
+     head(collect(CASE WHEN a IS NULL THEN null ELSE {id: a.id, name: a.name} END)) AS assignee,
+     head(collect(CASE WHEN g IS NULL THEN null ELSE {id: g.id, name: g.name} END)) AS grp,
+     head(collect(CASE WHEN o IS NULL THEN null ELSE {id: o.id, name: o.name} END))
+       AS organization
+RETURN t {.id, .key, .system, .subject, .status, .priority, .created_at, .language,
+          assignee: assignee, group: grp, organization: organization} AS ticket
 ORDER BY t.created_ms DESC, t.id
-SKIP $skip LIMIT $limit
 """
 
 # Fixes from other tickets that share a symptom with this one.
