@@ -23,7 +23,12 @@ Decisions written down here:
   side): as before, the record read later wins, so exports without update
   times behave as they always did.
 * The version stored from the same file does not count: re-reading a file
-  replaces its own facts, whatever they said before.
+  replaces its own facts, whatever they said before. Nor does a version
+  whose file is gone (retired, or retired by this very ingest once the files
+  still there are written): a newer page replaced by an older one leaves the
+  older one live rather than no version at all. A deletion still counts
+  when its file is gone: the ticket stays deleted (it may have been removed
+  on a customer's request).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -81,6 +82,20 @@ def _ticket_row(t: TicketRecord, uri: str, now_ms: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _file_gone(source: Any) -> bool:
+    """Whether ``source`` names a file that is no longer there (its facts are
+    retired by the same ingest, after the files still there are written)."""
+    if not isinstance(source, str) or not os.path.isabs(source):
+        return False
+    try:
+        os.stat(source)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False  # there, but out of reach: not gone
+    return False
+
+
 def _newest_elsewhere(row: dict[str, Any] | None, uri: str) -> tuple[Version, str] | None:
     """The newest version stored for a ticket by another file than ``uri``
     (a live ticket or a deletion), with what it is, or None."""
@@ -88,8 +103,14 @@ def _newest_elsewhere(row: dict[str, Any] | None, uri: str) -> tuple[Version, st
         return None
     found: list[tuple[Version, str]] = []
     live = stored_version(row)
-    if live is not None and row.get("source") != uri and row.get("retired_at") is None:
-        found.append((live, f"the version stored from {row.get('source')}"))
+    source = row.get("source")
+    if (
+        live is not None
+        and source != uri
+        and row.get("retired_at") is None
+        and not _file_gone(source)
+    ):
+        found.append((live, f"the version stored from {source}"))
     gone = stored_version(row, "d_")
     if gone is not None and row.get("d_source") != uri:
         found.append((gone, f"its deletion recorded from {row.get('d_source')}"))

@@ -176,3 +176,27 @@ def test_the_ingest_report_says_a_stale_version_was_skipped(fresh: Store, tmp_pa
     assert len(stale) == 2 and all("tickets-0001.json: record" in w for w in stale)
     assert (_ticket(fresh, LIVE) or {})["status"] == "solved"
     assert _ticket(fresh, DELETED) is None
+
+
+def test_a_newer_page_replaced_by_an_older_one_leaves_the_older_live(
+    fresh: Store, tmp_path: Path
+) -> None:
+    """The newer page's file is gone: its version no longer blocks (it is retired by
+    the same ingest), but its deletion still holds."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    shutil.copy(INCREMENTAL / "tickets-0002.json", folder)
+    Ingestor(fresh, progress=False).run([folder])
+    (folder / "tickets-0002.json").unlink()
+    shutil.copy(INCREMENTAL / "tickets-0001.json", folder)
+    report = Ingestor(fresh, progress=False).run([folder])
+    assert (report.new, report.retired, report.tickets, report.stale_tickets) == (1, 1, 1, 1)
+    (stale,) = [w for w in report.warnings if w.endswith("; skipped")]
+    assert "ticket 35437 version" in stale and "its deletion recorded from" in stale
+    live = _ticket(fresh, LIVE) or {}
+    assert (live["status"], live.get("retired_at"), live["source"]) == (
+        "open",
+        None,
+        str(folder / "tickets-0001.json"),
+    )
+    assert _ticket(fresh, DELETED) is None
