@@ -17,9 +17,17 @@ same treatment over its own knobs (similarity threshold and tree depth) with the
 same generic masks, and is also run with the common LogHub setting (depth 4,
 sim_th 0.4) and with its library defaults (no masks).
 
-Logs nobody tuned on. The sets under ``bench/logsets/`` are parsed with the
-miner's shipped defaults and with drain3 (LogHub setting, and its knobs selected
-on all eight LogHub sets): a second out-of-sample check, on other software.
+Leave one out of the pool: the same, over the eight LogHub sets and the
+development sets of ``bench/logsets/`` together (each held out in turn, settings
+and drain3's knobs selected on all the others): more kinds of logs to select on.
+
+Other software's logs. The sets under ``bench/logsets/`` have roles (the lists
+below; only listed sets are read): development sets (their errors were read while
+rules were written), held-out sets (only their means were ever seen) and fresh
+sets (never seen before the run). They are parsed with the miner's shipped
+defaults, which are the selection on the whole pool (so in sample for the
+development sets, out of sample for the others), and with drain3 (LogHub setting,
+and its knobs selected on the same pool).
 
 In sample (labelled so): the shipped defaults on the eight LogHub sets, which
 the miner's rules were written while reading.
@@ -103,8 +111,9 @@ HELD_OUT_SETS = ("Dpkg", "Postgres", "Redis")
 #: Built after the miner was final by someone who never ran it; measured once. Empty
 #: until newer never-seen sets are added (their names go here; only listed sets are read).
 FRESH_SETS: tuple[str, ...] = ()
-DRAIN_SPACE = {"sim_th": (0.3, 0.4, 0.5, 0.6, 0.7), "depth": (3, 4, 5, 6)}
-DRAIN_LOGHUB = {"sim_th": 0.4, "depth": 4}
+DRAIN_SIM_TH = (0.3, 0.4, 0.5, 0.6, 0.7)
+DRAIN_DEPTH = (3, 4, 5, 6)
+DRAIN_LOGHUB: dict[str, Any] = {"sim_th": 0.4, "depth": 4}
 
 
 @dataclass
@@ -185,9 +194,11 @@ def ours(settings: MinerSettings) -> Run:
 
 
 def drain3(sim_th: float, depth: int, masks: bool = True) -> Run:
-    from drain3 import TemplateMiner as Drain3Miner
-    from drain3.masking import MaskingInstruction
-    from drain3.template_miner_config import TemplateMinerConfig
+    from drain3 import TemplateMiner as Drain3Miner  # type: ignore[import-untyped]
+    from drain3.masking import MaskingInstruction  # type: ignore[import-untyped]
+    from drain3.template_miner_config import (  # type: ignore[import-untyped]
+        TemplateMinerConfig,
+    )
 
     def run(contents: Sequence[str]) -> tuple[list[object], list[str]]:
         config = TemplateMinerConfig()
@@ -263,9 +274,9 @@ class Selector:
 
     def select_drain(self, names: Sequence[str]) -> dict[str, Any]:
         best: tuple[float, dict[str, Any]] = (-1.0, DRAIN_LOGHUB)
-        for sim_th in DRAIN_SPACE["sim_th"]:
-            for depth in DRAIN_SPACE["depth"]:
-                knobs = {"sim_th": sim_th, "depth": depth}
+        for sim_th in DRAIN_SIM_TH:
+            for depth in DRAIN_DEPTH:
+                knobs: dict[str, Any] = {"sim_th": sim_th, "depth": depth}
                 key = ("drain3", sim_th, depth)
                 got = sum(self.ga(key, drain3(sim_th, depth), n) for n in names) / len(names)
                 if got > best[0] + 1e-9:
@@ -295,11 +306,11 @@ def bench(loghub: list[LogSet], extra: list[LogSet], repeat: int) -> dict[str, A
     sel = Selector([*loghub, *extra])
     names = [s.name for s in loghub]
     shipped = MinerSettings()
-    loso = []
+    loso: list[dict[str, Any]] = []
     for s in loghub:
         train = [n for n in names if n != s.name]
         chosen, knobs = sel.select(train), sel.select_drain(train)
-        row = {
+        row: dict[str, Any] = {
             "dataset": s.name,
             "lines": len(s.contents),
             "true_templates": len(set(s.truth)),
@@ -322,23 +333,25 @@ def bench(loghub: list[LogSet], extra: list[LogSet], repeat: int) -> dict[str, A
             f"in sample {row['in_sample_shipped']['ga']:.4f} | selected {row['selected']}",
             flush=True,
         )
-    # The same, with the development log sets in the pool: each of the eleven held out
-    # in turn, settings selected on the other ten (more kinds of logs to select on).
+    # The same over the pool of the LogHub sets and the development log sets: each held
+    # out in turn, settings (and drain3's knobs) selected on all the others.
     pool = [*loghub, *(s for s in extra if s.name in DEVELOPMENT_SETS)]
-    wide = []
+    pooled: list[dict[str, Any]] = []
     for s in pool:
         train = [p.name for p in pool if p.name != s.name]
         chosen, knobs = sel.select(train), sel.select_drain(train)
-        wide.append({
-            "dataset": s.name, "selected": changes(chosen), "ours": score(ours(chosen), s),
-            "drain3_tuned": {**score(drain3(**knobs), s), **knobs},
+        pooled.append({
+            "dataset": s.name, "group": s.group, "selected": changes(chosen),
+            "ours": score(ours(chosen), s), "drain3_tuned": {**score(drain3(**knobs), s), **knobs},
             "drain3_loghub": score(drain3(**DRAIN_LOGHUB), s),
         })  # fmt: skip
-        print(f"{s.name:10s} LOSO/11 GA ours {wide[-1]['ours']['ga']:.4f} drain3 tuned "
-              f"{wide[-1]['drain3_tuned']['ga']:.4f}", flush=True)  # fmt: skip
-    all_selected = sel.select(names)
-    drain_all = sel.select_drain(names)
-    others = []
+        print(f"{s.name:10s} LOO/{len(pool)} GA ours {pooled[-1]['ours']['ga']:.4f} drain3 "
+              f"tuned {pooled[-1]['drain3_tuned']['ga']:.4f}", flush=True)  # fmt: skip
+    pool_names = [s.name for s in pool]
+    all_selected = sel.select(pool_names)
+    loghub_selected = sel.select(names)
+    drain_all = sel.select_drain(pool_names)
+    others: list[dict[str, Any]] = []
     for s in extra:
         others.append(
             {
@@ -371,10 +384,18 @@ def bench(loghub: list[LogSet], extra: list[LogSet], repeat: int) -> dict[str, A
         lines = sum(r["lines"] for r in rows)
         return round(lines / sum(r["lines"] / r["lines_per_s"][who] for r in rows)) if rows else 0
 
+    def below_drain3(rows: list[dict[str, Any]]) -> list[str]:
+        return [
+            r["dataset"]
+            for r in rows
+            if r["ours"]["ga"] < max(r["drain3_tuned"]["ga"], r["drain3_loghub"]["ga"])
+        ]
+
     held = [r for r in others if r["role"] == "held out"]
     fresh = [r for r in others if r["role"] == "fresh"]
     dev = [r for r in others if r["role"] == "development"]
-    summary = {
+    pooled_dev = [r for r in pooled if r["group"] != "loghub"]
+    summary: dict[str, dict[str, float]] = {
         key: {
             "loso": mean(loso, key),
             "loso_pa": mean(loso, key, "pa"),
@@ -386,37 +407,48 @@ def bench(loghub: list[LogSet], extra: list[LogSet], repeat: int) -> dict[str, A
     }
     summary["in_sample_shipped"] = {"loso": mean(loso, "in_sample_shipped")}
     for key in ("ours", "drain3_tuned", "drain3_loghub"):
-        summary[key]["loso_eleven"] = mean(wide, key)
+        summary[key]["pooled"] = mean(pooled, key)
+        summary[key]["pooled_development"] = mean(pooled_dev, key)
     every = [*loso, *others]
     checks = {
         "mean_ga_loso_at_least_0.90": summary["ours"]["loso"] >= 0.90,
-        "no_loso_system_below_drain3": all(
-            r["ours"]["ga"] >= max(r["drain3_tuned"]["ga"], r["drain3_loghub"]["ga"]) for r in loso
-        ),
-        "mean_ga_fresh_logsets_at_least_0.90": not fresh or summary["ours"]["fresh"] >= 0.90,
-        "no_fresh_logset_below_drain3": all(
-            r["ours"]["ga"] >= max(r["drain3_tuned"]["ga"], r["drain3_loghub"]["ga"]) for r in fresh
-        ),
+        "no_loso_system_below_drain3": not below_drain3(loso),
+        "mean_ga_pooled_at_least_0.90": summary["ours"]["pooled"] >= 0.90,
+        "no_pooled_system_below_drain3": not below_drain3(pooled),
         "mean_ga_held_out_logsets_at_least_0.90": not held or summary["ours"]["held_out"] >= 0.90,
-        "no_held_out_logset_below_drain3": all(
-            r["ours"]["ga"] >= max(r["drain3_tuned"]["ga"], r["drain3_loghub"]["ga"]) for r in held
-        ),
+        "no_held_out_logset_below_drain3": not below_drain3(held),
         "speed_at_least_drain3_everywhere": all(
             r["lines_per_s"]["ours"] >= r["lines_per_s"]["drain3"] for r in every
         ),
     }
+    if fresh:
+        checks["mean_ga_fresh_logsets_at_least_0.90"] = summary["ours"]["fresh"] >= 0.90
+        checks["no_fresh_logset_below_drain3"] = not below_drain3(fresh)
     return {
         "goal": GOAL,
         "goal_met": all(checks.values()),
         "checks": checks,
+        "below_drain3": {
+            "loso": below_drain3(loso),
+            "pooled": below_drain3(pooled),
+            "held_out": below_drain3(held),
+            "fresh": below_drain3(fresh),
+        },
         "summary": summary,
         "lines_per_s": {"ours": rate(every, "ours"), "drain3": rate(every, "drain3")},
         "leave_one_system_out": loso,
-        "leave_one_out_of_eleven": wide,
+        "pool": pool_names,
+        "leave_one_out_pooled": pooled,
         "unseen_sets": others,
-        "selected_on_all_loghub": changes(all_selected),
+        "roles": {
+            "development": list(DEVELOPMENT_SETS),
+            "held_out": list(HELD_OUT_SETS),
+            "fresh": list(FRESH_SETS),
+        },
+        "selected_on_pool": changes(all_selected),
+        "selected_on_all_loghub": changes(loghub_selected),
         "shipped_defaults": changes(shipped),
-        "drain3_selected_on_all_loghub": drain_all,
+        "drain3_selected_on_pool": drain_all,
         "start": dataclasses.asdict(START),
         "environment": {
             "python": platform.python_version(),
@@ -427,9 +459,28 @@ def bench(loghub: list[LogSet], extra: list[LogSet], repeat: int) -> dict[str, A
     }
 
 
+def _sel(selected: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in selected.items()) or "(start)"
+
+
 def markdown(result: dict[str, Any]) -> str:
     met = "yes" if result["goal_met"] else "no"
     sm = result["summary"]
+    n_pool = len(result["pool"])
+    n_dev = n_pool - len(result["leave_one_system_out"])
+    roles = (
+        ("fresh", "fresh", "never seen before this run"),
+        ("held out", "held_out", "only means ever seen"),
+        ("development", "development", "in sample: errors read, defaults selected on them"),
+    )
+    present = {r["role"] for r in result["unseen_sets"]}
+    lines = [
+        f"{role} ({what}): **{sm['ours'][key]:.4f}** against drain3 "
+        f"{sm['drain3_tuned'][key]:.4f} (tuned on the same pool) and "
+        f"{sm['drain3_loghub'][key]:.4f} (LogHub setting)"
+        for role, key, what in roles
+        if role in present
+    ]
     out = [
         "# Log template mining out of sample, against drain3",
         "",
@@ -439,9 +490,11 @@ def markdown(result: dict[str, Any]) -> str:
         f"{sm['ours']['loso']:.4f}** against drain3 {sm['drain3_tuned']['loso']:.4f} "
         f"(its knobs selected the same way), {sm['drain3_loghub']['loso']:.4f} (LogHub setting) "
         f"and {sm['drain3_defaults']['loso']:.4f} (library defaults, no masks). "
-        f"**Fresh logs of other software (never seen): {sm['ours']['fresh']:.4f}** against "
-        f"drain3 {sm['drain3_tuned']['fresh']:.4f} (tuned on LogHub) and "
-        f"{sm['drain3_loghub']['fresh']:.4f} (LogHub setting).",
+        f"**Leave one out of {n_pool}** (the 8 LogHub sets and {n_dev} development log sets): "
+        f"**{sm['ours']['pooled']:.4f}** against drain3 {sm['drain3_tuned']['pooled']:.4f} "
+        f"(tuned the same way) and {sm['drain3_loghub']['pooled']:.4f} (LogHub setting).",
+        "",
+        "Other software's logs with the shipped defaults: " + "; ".join(lines) + ".",
         "",
         "## Leave one system out (each row: settings selected on the other seven)",
         "",
@@ -451,12 +504,12 @@ def markdown(result: dict[str, Any]) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for r in result["leave_one_system_out"]:
-        sel = ", ".join(f"{k}={v}" for k, v in r["selected"].items()) or "(start)"
         out.append(
             f"| {r['dataset']} | {r['lines']} | {r['true_templates']} | {r['ours']['ga']:.4f} "
             f"| {r['drain3_tuned']['ga']:.4f} | {r['drain3_loghub']['ga']:.4f} "
             f"| {r['drain3_defaults']['ga']:.4f} | {r['ours']['pa']:.3f} "
-            f"| {r['drain3_tuned']['pa']:.3f} | {sel} | {r['in_sample_shipped']['ga']:.4f} |"
+            f"| {r['drain3_tuned']['pa']:.3f} | {_sel(r['selected'])} "
+            f"| {r['in_sample_shipped']['ga']:.4f} |"
         )
     out.append(
         f"| **mean** | | | **{sm['ours']['loso']:.4f}** | {sm['drain3_tuned']['loso']:.4f} "
@@ -464,35 +517,40 @@ def markdown(result: dict[str, Any]) -> str:
         f"| {sm['ours']['loso_pa']:.3f} | {sm['drain3_tuned']['loso_pa']:.3f} | "
         f"| {sm['in_sample_shipped']['loso']:.4f} (in sample) |"
     )
-    w = result["leave_one_out_of_eleven"]
     out += [
         "",
-        "## Leave one out of eleven (the 8 LogHub sets and the 3 development log sets)",
+        f"## Leave one out of {n_pool} (the 8 LogHub sets and the {n_dev} development log sets; "
+        f"each row: settings and drain3's knobs selected on the other {n_pool - 1})",
         "",
         "| held out | GA ours | GA drain3 tuned | GA drain3 LogHub | selection |",
         "|---|---:|---:|---:|---|",
     ]
-    for r in w:
-        sel = ", ".join(f"{k}={v}" for k, v in r["selected"].items()) or "(start)"
+    for r in result["leave_one_out_pooled"]:
         out.append(
             f"| {r['dataset']} | {r['ours']['ga']:.4f} | {r['drain3_tuned']['ga']:.4f} "
-            f"| {r['drain3_loghub']['ga']:.4f} | {sel} |"
+            f"| {r['drain3_loghub']['ga']:.4f} | {_sel(r['selected'])} |"
         )
     out.append(
-        f"| **mean** | **{sm['ours']['loso_eleven']:.4f}** "
-        f"| {sm['drain3_tuned']['loso_eleven']:.4f} | {sm['drain3_loghub']['loso_eleven']:.4f} | |"
+        f"| **mean** | **{sm['ours']['pooled']:.4f}** | {sm['drain3_tuned']['pooled']:.4f} "
+        f"| {sm['drain3_loghub']['pooled']:.4f} | |"
+    )
+    out.append(
+        f"| mean, development sets | {sm['ours']['pooled_development']:.4f} "
+        f"| {sm['drain3_tuned']['pooled_development']:.4f} "
+        f"| {sm['drain3_loghub']['pooled_development']:.4f} | |"
     )
     if result["unseen_sets"]:
         out += [
             "",
             "## Other software's logs (bench/logsets: real programs run here, labelled by hand)",
             "",
-            "Shipped defaults; drain3 with its knobs selected on all eight LogHub sets "
-            f"({result['drain3_selected_on_all_loghub']}) and with the LogHub setting. The sets "
-            "were split before any result on them was read: the miner was developed reading the "
-            "errors of the development ones; of the held-out ones only the means were seen. "
-            "The fresh ones were built after the miner was final, by someone who never ran it, "
-            "and measured once.",
+            "Shipped defaults (selected on the whole pool of "
+            f"{n_pool} sets); drain3 with its knobs selected on the same pool "
+            f"({result['drain3_selected_on_pool']}) and with the LogHub setting. Development "
+            "sets: their errors were read while the rules were written (Neo4j, Nginx, SSHD from "
+            "the start; the four that were fresh until session 7 since then), so their row is in "
+            "sample. Held-out sets: only their means were ever seen. Fresh sets, when listed: "
+            "never seen before this run.",
             "",
             "| set | role | lines | true templates | GA ours | GA drain3 tuned | GA drain3 LogHub "
             "| GA drain3 defaults | PA ours | PA drain3 tuned |",
@@ -505,13 +563,13 @@ def markdown(result: dict[str, Any]) -> str:
                 f"| {r['drain3_loghub']['ga']:.4f} | {r['drain3_defaults']['ga']:.4f} "
                 f"| {r['ours']['pa']:.3f} | {r['drain3_tuned']['pa']:.3f} |"
             )
-        roles = (("fresh", "fresh"), ("held out", "held_out"), ("development", "development"))
-        for role, key in roles:
-            out.append(
-                f"| **mean** | {role} | | | **{sm['ours'][key]:.4f}** "
-                f"| {sm['drain3_tuned'][key]:.4f} | {sm['drain3_loghub'][key]:.4f} "
-                f"| {sm['drain3_defaults'][key]:.4f} | | |"
-            )
+        for role, key, _ in roles:
+            if role in present:
+                out.append(
+                    f"| **mean** | {role} | | | **{sm['ours'][key]:.4f}** "
+                    f"| {sm['drain3_tuned'][key]:.4f} | {sm['drain3_loghub'][key]:.4f} "
+                    f"| {sm['drain3_defaults'][key]:.4f} | | |"
+                )
     speed = result["lines_per_s"]
     out += [
         "",
@@ -527,20 +585,27 @@ def markdown(result: dict[str, Any]) -> str:
     out.append(f"| **all** | **{speed['ours']:,}** | **{speed['drain3']:,}** |")
     out += ["", "Checks:", ""]
     out += [f"- {k.replace('_', ' ')}: {'yes' if v else 'no'}" for k, v in result["checks"].items()]
+    below = {k: v for k, v in result["below_drain3"].items() if v}
+    if below:
+        out += ["", "Below drain3: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in below.items())]
     env = result["environment"]
+    start = result["start"]
     out += [
         "",
-        f"Selection on all eight LogHub sets: {result['selected_on_all_loghub'] or '(start)'}; "
-        f"shipped defaults: {result['shipped_defaults'] or '(start)'} (changes from the start: "
-        "every rule on, similarity 0.5, min_variable_values 3, rare_value_share 0.5, "
-        "max_event_words off).",
+        f"Selection on the whole pool: {_sel(result['selected_on_pool'])}; on the eight LogHub "
+        f"sets alone: {_sel(result['selected_on_all_loghub'])}; shipped defaults: "
+        f"{_sel(result['shipped_defaults'])} (changes from the start: every rule on, similarity "
+        f"{start['similarity']}, min_variable_values {start['min_variable_values']}, "
+        f"rare_value_share {start['rare_value_share']}, max_event_words "
+        f"{start['max_event_words']}).",
         "",
         "Notes:",
         "",
-        "- The leave-one-system-out figure selects thresholds and which rules apply on seven "
-        "sets; the rules themselves were written while reading all eight (in earlier work), so "
-        "it is still optimistic. The held-out sets under bench/logsets were never used to "
-        "change the miner: that row is the cleaner check.",
+        "- A rule is kept by a selection only when it is strictly better on the training sets "
+        "(a tie drops it), so a rule that only the held-out set needs never reaches it: the "
+        "leave-one-out rows show how far the rules carry to a system they were not selected on. "
+        "The rules themselves were written while reading the LogHub and development sets' "
+        "errors, so those rows are still optimistic; the held-out rows are the cleaner check.",
         f"- drain3 {env['drain3']}; both parsers read the same Content with the same generic "
         f"masks; lines/s is the best of {env['repeat']} runs (Python {env['python']}, "
         f"{env['machine']}, a shared 2-core machine: the ratio is more telling than the "
@@ -572,7 +637,7 @@ def plot(result: dict[str, Any], out: Path) -> None:
     ax.set_xticks(x, labels, fontsize=8)
     ax.set_ylabel("grouping accuracy")
     ax.set_ylim(0, 1.05)
-    ax.set_title("Out of sample: leave-one-system-out (LogHub) and logs nobody tuned on")
+    ax.set_title("Leave-one-system-out (LogHub) and other software's logs (role in brackets)")
     ax.legend(loc="lower left", fontsize=8)
     fig.tight_layout()
     fig.savefig(out, dpi=110)

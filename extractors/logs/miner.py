@@ -42,9 +42,7 @@ for one system:
      first word (the subject or verb of the message);
    - otherwise a constant that names different events (``opened`` /
      ``closed``, ``failure`` / ``failures``): the cluster is split on all
-     such positions at once, and each part is judged again. In a variable
-     position, words in capitals that recur (statuses, kinds, modes:
-     ``REFUSED``, ``<TXT>``) are split off as events of their own.
+     such positions at once, and each part is judged again.
 4. Templates. A position keeps its token where all lines agree, the masked
    form (``uid=<*>``) where they agree on that, ``<*>`` otherwise; a
    soft-masked token (word with a digit, file name, ``key=value``) on which
@@ -88,7 +86,6 @@ from extractors.logs.tokens import (
     VAR,
     TokenRules,
     looks_like_name,
-    looks_like_state,
     mask_parts,
 )
 
@@ -123,14 +120,15 @@ _CACHE_LIMIT = 200_000
 
 @dataclass(frozen=True)
 class MinerSettings:
-    """The miner's one configuration. The defaults are what leave-one-system-out
-    selection on the benchmark's log sets chose (``bench/log_parsing.py``); every
+    """The miner's one configuration. The defaults are what the benchmark's selection
+    chose on all its LogHub and development log sets (``bench/log_parsing.py``: from
+    every rule on and middle thresholds, a rule stays on only when it helps); every
     field is a rule by shape or a threshold, none names a system."""
 
     #: Share of positions a signature must share with a cluster's representative.
     similarity: float = 0.5
     #: A position with at least this many distinct words can be a variable ...
-    min_variable_values: int = 3
+    min_variable_values: int = 4
     #: ... when at least this share of its distinct words occur on one line only.
     rare_value_share: float = 0.5
     #: A position with more distinct plain words than this is a variable even when
@@ -157,10 +155,8 @@ class MinerSettings:
     #: Templates differing only in the keys of a run of key=number counters
     #: (``sent=1 failed=0/2``: as many as the session used) are one, the run one ``<*>``.
     counter_runs: bool = True
-    #: Words in capitals (statuses, kinds, modes) in a variable position each name an
-    #: event of their own (``is REFUSED`` is not ``is <*>``), unless there are more than
-    #: ``max_event_words`` of them.
-    state_words: bool = True
+    #: After the greedy pass, each signature joins the best of all representatives.
+    reassign: bool = True
 
 
 def event_id(template: str) -> str:
@@ -436,10 +432,13 @@ class TemplateMiner:
         """Greedy similarity clustering of one length's signatures (first seen first).
 
         A signature joins the cluster whose representative (its first signature)
-        agrees with it on the most positions, if that is at least ``SIMILARITY`` of
+        agrees with it on the most positions, if that is at least ``similarity`` of
         them. Clusters sharing a word with it at the same position are found through
         an inverted index; when variables alone could reach the threshold, clusters
-        with the same variable positions through a second one.
+        with the same variable positions through a second one. With ``reassign``,
+        a second pass moves each signature to the best of all the representatives,
+        so that the order of the lines does not decide (a line that came before the
+        representative it fits best).
         """
         similarity = self.settings.similarity
         # A word shaped like a name (host, address, path) is likely a value: it is a
@@ -449,11 +448,13 @@ class TemplateMiner:
         shapes: dict[frozenset[int], list[int]] = {}
         holes: list[frozenset[int]] = []
         clusters: list[list[int]] = []
-        for sid in members:
-            classes = self._sigs[sid].classes
-            mine = frozenset(
+
+        def holes_of(classes: tuple[str, ...]) -> frozenset[int]:
+            return frozenset(
                 p for p, c in enumerate(classes) if c == VAR or (named is not None and named(c))
             )
+
+        def best_fit(classes: tuple[str, ...], mine: frozenset[int]) -> int:
             shared: Counter[int] = Counter()
             for pos_tok in enumerate(classes):
                 if pos_tok[0] not in mine:
@@ -467,8 +468,16 @@ class TemplateMiner:
                 sim = same + len(mine & holes[ci])
                 if sim > best_sim or (sim == best_sim and ci < best):
                     best, best_sim = ci, sim
-            if best >= 0 and best_sim >= similarity * len(classes):
+            return best if best >= 0 and best_sim >= similarity * len(classes) else -1
+
+        joined: dict[int, int] = {}  # signature -> the cluster it joined (not founded)
+        for sid in members:
+            classes = self._sigs[sid].classes
+            mine = holes_of(classes)
+            best = best_fit(classes, mine)
+            if best >= 0:
                 clusters[best].append(sid)
+                joined[sid] = best
                 continue
             ci = len(clusters)
             for pos_tok in enumerate(classes):
@@ -477,7 +486,15 @@ class TemplateMiner:
             shapes.setdefault(mine, []).append(ci)
             holes.append(mine)
             clusters.append([sid])
-        return clusters
+        if not self.settings.reassign or len(clusters) < 2:
+            return clusters
+        moved: list[list[int]] = [[c[0]] for c in clusters]
+        for sid in members:
+            if sid in joined:
+                classes = self._sigs[sid].classes
+                best = best_fit(classes, holes_of(classes))
+                moved[best if best >= 0 else joined[sid]].append(sid)
+        return moved
 
     def _split(
         self, cluster: list[int], vocabulary: frozenset[str], learn: set[str] | None
@@ -499,27 +516,18 @@ class TemplateMiner:
                 if len(counts) > 1:
                     varying[p] = counts
             const: list[int] = []
-            states: dict[int, set[str]] = {}
             for p, counts in varying.items():
                 if not self._is_variable(p, counts, part, varying, vocabulary):
                     const.append(p)
-                    continue
-                if learn is not None:
+                elif learn is not None:
                     learn.update(w.strip(_PUNCT) for w in counts if w != VAR)
-                if self.settings.state_words:
-                    found = self._states(counts)
-                    if found:
-                        states[p] = found
-            if not const and not states:
+            if not const:
                 done.append(part)
                 continue
             parts: dict[tuple[str, ...], list[int]] = {}
             for s in part:
                 classes = sigs[s].classes
-                key = tuple(classes[p] for p in const)
-                key += tuple(classes[p] if classes[p] in found else VAR
-                             for p, found in states.items())  # fmt: skip
-                parts.setdefault(key, []).append(s)
+                parts.setdefault(tuple(classes[p] for p in const), []).append(s)
             todo.extend(reversed(parts.values()))
         return done
 
@@ -569,17 +577,6 @@ class TemplateMiner:
             if len(pairs) < len(counts) + len(varying[q]) and VAR not in varying[q]:
                 return True
         return False
-
-    def _states(self, counts: Counter[str]) -> set[str]:
-        """The words in capitals of a variable position, each on more than one line, to
-        split off as events of their own: none when every value is one (the position is
-        judged as it is) or when they are too many to name events."""
-        # a state recurs; a word in capitals on one line is a value like the others
-        found = {w for w, n in counts.items() if n > 1 and w != VAR and looks_like_state(w)}
-        limit = self.settings.max_event_words
-        if len(found) == len(counts) or (limit and len(found) > limit):
-            return set()
-        return found
 
     def _named(self, word: str) -> bool:
         named = self._names.get(word)

@@ -448,27 +448,6 @@ def test_counter_lists_of_any_keys_are_one_value() -> None:
     assert len(set(_templates(lines, MinerSettings(counter_runs=False)))) == 4
 
 
-def test_words_in_capitals_in_a_variable_slot_name_events() -> None:
-    from extractors.logs.miner import MinerSettings
-
-    lines = [f"answer for host{n} is 10.2.0.{n}" for n in range(12)]
-    lines += [f"answer for host{n} is TIMEOUT" for n in range(4)]
-    lines += [f"answer for host{n} is <NONE>" for n in range(3)]
-    lines += [f"answer for host{n} is NO-DATA" for n in (7, 9)]
-    got = _templates(lines)
-    assert set(got) == {
-        "answer for <*> is <*>",
-        "answer for <*> is TIMEOUT",
-        "answer for <*> is <NONE>",
-        "answer for <*> is NO-DATA",
-    }
-    assert set(_templates(lines, MinerSettings(state_words=False))) == {"answer for <*> is <*>"}
-    # a word in capitals on one line is a value like the others (a user called ADMIN)
-    users = [f"refused user {u} from 10.0.0.{n}" for n, u in enumerate(["ana", "ADMIN", "bo",
-             "cyd", "dee", "eli", "fay", "gus", "hal", "ivo"])]  # fmt: skip
-    assert set(_templates(users)) == {"refused user <*> from <*>"}
-
-
 def test_a_quoted_status_reply_is_the_programs_words_a_quoted_request_a_value() -> None:
     from extractors.logs.miner import MinerSettings
     from extractors.logs.tokens import TokenRules
@@ -496,3 +475,13 @@ def test_a_quoted_status_reply_is_the_programs_words_a_quoted_request_a_value() 
 def test_a_prefixed_quoted_string_is_one_value() -> None:
     lines = [f"client c{n} joined (v3, u'{u}')." for n, u in enumerate(["ana", "bo"] * 3)]
     assert set(_templates(lines)) == {"client <*> joined (v3, u'<*>')."}
+
+
+def test_a_line_joins_its_best_cluster_even_when_it_came_first() -> None:
+    from extractors.logs.miner import MinerSettings
+
+    lines = ["config loaded from /etc/app/main.conf"]
+    lines += [f"request served from cache-{n}" for n in range(4)]
+    lines += ["request served from alpha", "request served from beta"]
+    assert set(_templates(lines)) == {"config loaded from <*>", "request served from <*>"}
+    assert len(set(_templates(lines, MinerSettings(reassign=False)))) > 2
