@@ -156,3 +156,12 @@ def test_graphql_shows_assignee_group_and_organization(client: TestClient) -> No
         "organization": {"id": "organization:zendesk:6602", "name": "Hansen Consulting"},
     }
     assert data["tickets"] == [other, one]  # newest first
+
+
+def test_an_assignee_is_the_agent_their_replies_name_as_author() -> None:
+    """Incremental page 2: ticket 35436 is assigned to agent 235323, who wrote the fix."""
+    (t,) = _file(ZENDESK / "incremental" / "tickets-0002.json").records
+    assert t.assignee is not None and t.assignee.id == _agent(235323)
+    assert t.assignee.name is None  # the users name no one
+    assert t.assignee.id in {m.author_ref for m in t.messages if m.role == "agent"}
+    assert t.organization is None and t.group is None  # page 2 gives neither
