@@ -157,6 +157,10 @@ class MinerSettings:
     counter_runs: bool = True
     #: After the greedy pass, each signature joins the best of all representatives.
     reassign: bool = True
+    #: Words learned as values (``kv_vocabulary``, ``learned_vocabulary``) are holes
+    #: when the signatures are clustered again for the second pass (but for the first
+    #: word: the subject or verb of a message).
+    vocabulary_holes: bool = True
 
 
 def event_id(template: str) -> str:
@@ -400,6 +404,11 @@ class TemplateMiner:
                 self._split(cluster, kv_values, vocabulary)
         vocabulary.discard("")
         known = frozenset(vocabulary)
+        if st.vocabulary_holes and known:
+            # and, clustering again, a known value is a hole as a masked one is
+            clusters = [
+                c for members in by_length.values() for c in self._candidates(members, known)
+            ]
         # Parts whose templates differ only in how often a variable run repeats
         # (variable-length lists) are one event, shown with the run once.
         by_key: dict[str, int] = {}
@@ -428,14 +437,16 @@ class TemplateMiner:
         groups = [MinedTemplate(event_id(t), t, n) for t, n in zip(texts, counts, strict=True)]
         self._groups, self._group_of, self._clean = groups, group_of, True
 
-    def _candidates(self, members: list[int]) -> list[list[int]]:
+    def _candidates(
+        self, members: list[int], known: frozenset[str] = frozenset()
+    ) -> list[list[int]]:
         """Greedy similarity clustering of one length's signatures (first seen first).
 
         A signature joins the cluster whose representative (its first signature)
         agrees with it on the most positions, if that is at least ``similarity`` of
         them. Clusters sharing a word with it at the same position are found through
         an inverted index; when variables alone could reach the threshold, clusters
-        with the same variable positions through a second one. With ``reassign``,
+        with a variable at one of its variable positions through a second one. With ``reassign``,
         a second pass moves each signature to the best of all the representatives,
         so that the order of the lines does not decide (a line that came before the
         representative it fits best).
@@ -445,13 +456,17 @@ class TemplateMiner:
         # hole, as a masked value is (query X / forwarded X / reply X).
         named = self._named if self.settings.name_shapes else None
         words: dict[tuple[int, str], list[int]] = {}
-        shapes: dict[frozenset[int], list[int]] = {}
+        hole_at: dict[int, list[int]] = {}
         holes: list[frozenset[int]] = []
         clusters: list[list[int]] = []
 
         def holes_of(classes: tuple[str, ...]) -> frozenset[int]:
             return frozenset(
-                p for p, c in enumerate(classes) if c == VAR or (named is not None and named(c))
+                p
+                for p, c in enumerate(classes)
+                if c == VAR
+                or (named is not None and named(c))
+                or (p > 0 and known and c.strip(_PUNCT) in known)
             )
 
         def best_fit(classes: tuple[str, ...], mine: frozenset[int]) -> int:
@@ -461,8 +476,9 @@ class TemplateMiner:
                     for ci in words.get(pos_tok, ()):
                         shared[ci] += 1
             if len(mine) >= similarity * len(classes):
-                for ci in shapes.get(mine, ()):
-                    shared[ci] += 0
+                for p in mine:
+                    for ci in hole_at.get(p, ()):
+                        shared[ci] += 0
             best, best_sim = -1, 0
             for ci, same in shared.items():
                 sim = same + len(mine & holes[ci])
@@ -483,7 +499,8 @@ class TemplateMiner:
             for pos_tok in enumerate(classes):
                 if pos_tok[0] not in mine:
                     words.setdefault(pos_tok, []).append(ci)
-            shapes.setdefault(mine, []).append(ci)
+            for p in mine:
+                hole_at.setdefault(p, []).append(ci)
             holes.append(mine)
             clusters.append([sid])
         if not self.settings.reassign or len(clusters) < 2:
@@ -545,8 +562,11 @@ class TemplateMiner:
         if known and 2 * known >= sum(counts[w] for w in words):
             return True
         masked = counts.get(VAR, 0)
-        if masked and masked >= max(counts[w] for w in words):
-            return True
+        # (a first word, the subject or verb, only when words are the fewer lines)
+        if masked:
+            word_lines = [counts[w] for w in words]
+            if masked >= (sum(word_lines) if p == 0 else max(word_lines)):
+                return True
         st = self.settings
         if st.name_shapes and words and 2 * sum(map(self._named, words)) >= len(words):
             # hosts, addresses, paths: values, unless they go with another position's

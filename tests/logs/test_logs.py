@@ -485,3 +485,15 @@ def test_a_line_joins_its_best_cluster_even_when_it_came_first() -> None:
     lines += ["request served from alpha", "request served from beta"]
     assert set(_templates(lines)) == {"config loaded from <*>", "request served from <*>"}
     assert len(set(_templates(lines, MinerSettings(reassign=False)))) > 2
+
+
+def test_words_learned_as_values_are_holes_when_clustering_again() -> None:
+    from extractors.logs.miner import MinerSettings
+
+    names = ["ana", "bo", "cyd", "dee", "eli", "fay", "gus", "hal", "ivo", "jan"]
+    lines = [f"login by {u} ok" for u in names]
+    lines += [f"published to {t}" for t in ("t", "u", "v", "w", "x")]
+    lines += ["cyd-1 0 plant/a", "dee-2 1 plant/b"]  # who, how, what: values only
+    lines += ["ana 1 t", "bo 0 t", "ana 2 t"]
+    assert set(_templates(lines)) == {"login by <*> ok", "published to <*>", "<*> <*> <*>"}
+    assert len(set(_templates(lines, MinerSettings(vocabulary_holes=False)))) > 3
