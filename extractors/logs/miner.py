@@ -49,7 +49,13 @@ for one system:
    all lines agree is shown as it is. Templates that differ only in how often
    a variable run repeats (variable-length lists), or only in the keys of a
    run of ``key=number`` counters (``get=1 put=0/2``: as many as were used),
-   are merged.
+   are merged; so is a template that differs from another only by values
+   (masked tokens, names) where the other has ``<*>``.
+
+Words learned as values in the first pass are holes, as masked values are,
+when the signatures are clustered again for the second; and a second pass of
+the clustering moves each signature to its best representative, so that the
+order of the lines does not decide.
 
 Steps 2-4 run over distinct signatures, not lines, when templates are asked
 for (``templates()``, ``template_of()``), so lines can keep arriving between
@@ -161,6 +167,9 @@ class MinerSettings:
     #: when the signatures are clustered again for the second pass (but for the first
     #: word: the subject or verb of a message).
     vocabulary_holes: bool = True
+    #: A template that differs from another only by values (masked tokens, names)
+    #: where the other has ``<*>`` is that template.
+    subsume: bool = True
 
 
 def event_id(template: str) -> str:
@@ -409,33 +418,61 @@ class TemplateMiner:
             clusters = [
                 c for members in by_length.values() for c in self._candidates(members, known)
             ]
+        parts = [part for cluster in clusters for part in self._split(cluster, known, None)]
+        if st.subsume:
+            parts = self._subsume(parts)
         # Parts whose templates differ only in how often a variable run repeats
         # (variable-length lists) are one event, shown with the run once.
         by_key: dict[str, int] = {}
         texts: list[str] = []
         counts: list[int] = []
         group_of = [0] * len(self._sigs)
-        for cluster in clusters:
-            for part in self._split(cluster, known, None):
-                tokens = self._template_tokens(part)
-                text = " ".join(tokens)
-                folded = tokens
-                if st.counter_runs and self._sigs[part[0]].counters:
-                    folded = _fold_counters(tokens, self._sigs[part[0]].counters)
-                key = " ".join(_collapse(folded) if st.collapse_lists else folded)
-                gid = by_key.get(key)
-                if gid is None:
-                    gid = len(texts)
-                    by_key[key] = gid
-                    texts.append(text)
-                    counts.append(0)
-                elif texts[gid] != text:
-                    texts[gid] = key
-                counts[gid] += sum(self._sigs[s].count for s in part)
-                for s in part:
-                    group_of[s] = gid
+        for part in parts:
+            tokens = self._template_tokens(part)
+            text = " ".join(tokens)
+            folded = tokens
+            if st.counter_runs and self._sigs[part[0]].counters:
+                folded = _fold_counters(tokens, self._sigs[part[0]].counters)
+            key = " ".join(_collapse(folded) if st.collapse_lists else folded)
+            gid = by_key.get(key)
+            if gid is None:
+                gid = len(texts)
+                by_key[key] = gid
+                texts.append(text)
+                counts.append(0)
+            elif texts[gid] != text:
+                texts[gid] = key
+            counts[gid] += sum(self._sigs[s].count for s in part)
+            for s in part:
+                group_of[s] = gid
         groups = [MinedTemplate(event_id(t), t, n) for t, n in zip(texts, counts, strict=True)]
         self._groups, self._group_of, self._clean = groups, group_of, True
+
+    def _subsume(self, parts: list[list[int]]) -> list[list[int]]:
+        """A part whose template differs from another part's only by values (masked
+        tokens, names) where that one has ``<*>`` joins it: a signature that came
+        alone into a candidate cluster of other events."""
+        tokens = [self._template_tokens(part) for part in parts]
+        by_text = {" ".join(t): i for i, t in enumerate(tokens)}
+        into = list(range(len(parts)))
+        for i, part in enumerate(parts):
+            key = self._sigs[part[0]].key
+            general = [
+                VAR if (VAR in key[p] or self._named(key[p])) and tok != VAR else tok
+                for p, tok in enumerate(tokens[i])
+            ]
+            if general != tokens[i]:
+                j = by_text.get(" ".join(general))
+                if j is not None and j != i:
+                    into[i] = j
+        merged: dict[int, list[int]] = {}
+        for i, part in enumerate(parts):
+            final, seen = into[i], {i}
+            while into[final] != final and final not in seen:
+                seen.add(final)
+                final = into[final]
+            merged.setdefault(final, []).extend(part)
+        return list(merged.values())
 
     def _candidates(
         self, members: list[int], known: frozenset[str] = frozenset()

@@ -53,8 +53,9 @@ _DATE_WORD = re.compile(
 DIGIT = re.compile(r"\d").search
 _DIGIT_WORD = re.compile(r"\w*\d\w*")
 # A lowercase word ending in one digit names a thing (a protocol or interface
-# version, a codec, a hash): utf8, eth0, md5; ids are longer runs of digits.
-_NAME_WITH_DIGIT = re.compile(r"[a-z]{2,}\d")
+# version, a codec, a hash): utf8, eth0, md5, also after capitals (IPv6); ids are
+# longer runs of digits.
+_NAME_WITH_DIGIT = re.compile(r"[A-Z]{2,}[a-z]+\d|[a-z]{2,}\d")
 KV_VALUE = re.compile(r"(?<=[\w.\-]=)[^=,;:)\]}'\"]+")
 # A quoted string, perhaps after key= or an opening bracket and before closing
 # punctuation: name='idx_a', ("a b c"), "GET / HTTP/1.1",
@@ -90,16 +91,6 @@ def looks_like_name(word: str) -> bool:
     return (
         _TAG.fullmatch(word) is not None or _NAME_SHAPE.fullmatch(word.strip(_WRAPPING)) is not None
     )
-
-
-# A word in capitals (a status, kind or mode: REFUSED, NO-DATA, <TXT>) names a state.
-_STATE_SHAPE = re.compile(r"<?[A-Z][A-Z0-9_]+(?:-[A-Za-z0-9]+)*>?")
-
-
-def looks_like_state(word: str) -> bool:
-    """Whether a word (trailing punctuation aside) is written in capitals, as the name of
-    a status, kind or mode is."""
-    return _STATE_SHAPE.fullmatch(word.rstrip(_WRAPPING)) is not None
 
 
 @dataclass(frozen=True)

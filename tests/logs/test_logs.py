@@ -497,3 +497,25 @@ def test_words_learned_as_values_are_holes_when_clustering_again() -> None:
     lines += ["ana 1 t", "bo 0 t", "ana 2 t"]
     assert set(_templates(lines)) == {"login by <*> ok", "published to <*>", "<*> <*> <*>"}
     assert len(set(_templates(lines, MinerSettings(vocabulary_holes=False)))) > 3
+
+
+def test_a_template_differing_only_by_values_where_another_has_holes_is_that_one() -> None:
+    from extractors.logs.miner import MinerSettings
+
+    # the lone "answer ... txt=..." line first meets the alias event's cluster and is
+    # split off alone; it differs from "answer <*> is <*>" only by values
+    hosts = ["a.lab.example", "b.lab.example", "c.lab.example"]
+    lines = ["lookup z.lab.example from 10.0.0.9"]
+    lines += ["alias w.lab.example is <ALIAS>"] * 3
+    lines += ["answer lab.example is txt=ab12"] * 3
+    for n, h in enumerate(hosts * 3):
+        lines += [f"lookup {h} from 10.0.0.{n}", f"answer {h} is 10.1.0.{n}"]
+    want = {"lookup <*> from <*>", "alias w.lab.example is <ALIAS>", "answer <*> is <*>"}
+    assert set(_templates(lines)) == want
+    assert "answer lab.example is txt=ab12" in _templates(lines, MinerSettings(subsume=False))
+
+
+def test_a_name_ending_in_a_digit_after_capitals_is_a_name() -> None:
+    assert mask_token("IPv6") == "IPv6"
+    assert mask_token("NO-ROUTE-IPv4") == "NO-ROUTE-IPv4"
+    assert mask_token("c1") == "<*>" and mask_token("ab12") == "<*>"
