@@ -128,8 +128,9 @@ def test_the_export_samples_go_through_the_ingest(fresh: Store, tmp_path: Path) 
     shutil.copytree(EXPORTS, root, ignore=shutil.ignore_patterns("README.md"))
     report = Ingestor(fresh, progress=False).run([root])
     assert report.failed == [] and report.failed_records == []
-    # written: 2, 4, 35436 and 35437 (page 1), 35436 again (page 2, 35437 deleted), EX-1, EX-2
-    assert report.threads == 1 and report.tickets == 7
+    # written: 2, 4, 35436 and 35437 (page 1), 35436 again (page 2, 35437 deleted), EX-1, EX-2,
+    # 4101 and 4102 (desk/), 4201 (desk-pages/)
+    assert report.threads == 1 and report.tickets == 10
     said = "\n".join(report.warnings)
     assert "Users.xml: a Stack Exchange users table, read with its posts" in said
     assert "issue EX-2 has 2 comments" in said
@@ -139,6 +140,7 @@ def test_the_export_samples_go_through_the_ingest(fresh: Store, tmp_path: Path) 
                        "name": "Academia"}]  # fmt: skip
     tickets = {r["id"] for r in fresh.read("MATCH (t:Ticket) RETURN t.id AS id")}
     assert tickets == {"ticket:zendesk:2", "ticket:zendesk:4", "ticket:zendesk:35436",
+                       "ticket:zendesk:4101", "ticket:zendesk:4102", "ticket:zendesk:4201",
                        "ticket:jira:EX-1", "ticket:jira:EX-2"}  # fmt: skip
     again = Ingestor(fresh, progress=False).run([root])
     assert (again.new, again.changed) == (0, 0)
