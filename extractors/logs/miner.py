@@ -6,7 +6,7 @@ for one system:
 1. Tokens. A message (the Content after the header) is split on whitespace;
    a quoted string with spaces in it (``"GET /a HTTP/1.1"``) and a bracketed
    value after a key (``on=(:Item {id, sku})``) are one token, a value however
-   many words it has; but a quoted status reply (``"550 No such file."``: a
+   many words it has; but a quoted status reply (``"599 Not here."``: a
    number, then words) stays words, text the program writes itself, its code
    a constant. Each distinct token is masked once and cached
    (``extractors.logs.tokens``: numbers, addresses, paths, words holding a
@@ -213,14 +213,14 @@ _KEY_BRACKET = re.compile(r"[\w.\-]+=[(\[{]")  # key=(a, b c): a structured valu
 _MAY_JOIN = re.compile(r"[\"']|=[(\[{]").search
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _MAX_QUOTED_TOKENS = 32
-_REPLY = re.compile(r"\d{2,}[-:]?$")  # the status code opening a reply: "550 No such file."
+_REPLY = re.compile(r"\d{2,}[-:]?$")  # the status code opening a reply: "599 Not here."
 _WORDY = re.compile(r"[A-Za-z]").match
 
 
 def _join_quoted(tokens: list[str], replies: bool = True) -> list[str]:
     """A quoted string with spaces inside ("GET /a HTTP/1.1") as one token: a value
     whatever its number of words. An apostrophe inside a word opens nothing. With
-    ``replies``, a quoted status reply ("550 No such file.": a number, then words)
+    ``replies``, a quoted status reply ("599 Not here.": a number, then words)
     stays words: text the program writes itself, with its own constants and values."""
     out: list[str] = []
     i = 0
@@ -490,7 +490,7 @@ class TemplateMiner:
         """
         similarity = self.settings.similarity
         # A word shaped like a name (host, address, path) is likely a value: it is a
-        # hole, as a masked value is (query X / forwarded X / reply X).
+        # hole, as a masked value is (asked for X / sent X on / got X back).
         named = self._named if self.settings.name_shapes else None
         words: dict[tuple[int, str], list[int]] = {}
         hole_at: dict[int, list[int]] = {}

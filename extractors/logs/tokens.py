@@ -53,7 +53,7 @@ _DATE_WORD = re.compile(
 DIGIT = re.compile(r"\d").search
 _DIGIT_WORD = re.compile(r"\w*\d\w*")
 # A lowercase word ending in one digit names a thing (a protocol or interface
-# version, a codec, a hash): utf8, eth0, md5, also after capitals (IPv6); ids are
+# version, a codec, a hash): utf8, eth0, md5, also after capitals (SMBv2); ids are
 # longer runs of digits.
 _NAME_WITH_DIGIT = re.compile(r"[A-Z]{2,}[a-z]+\d|[a-z]{2,}\d")
 KV_VALUE = re.compile(r"(?<=[\w.\-]=)[^=,;:)\]}'\"]+")
@@ -80,7 +80,7 @@ _WRAPPING = "()[]{}<>'\",;:"
 
 
 _REPLY_CODE = re.compile(r"""["']\d{2,}[-:]?""")
-# A word alone in square brackets is a tag naming who or what: [worker-2], [alice].
+# A word alone in square brackets is a tag naming who or what: [worker-2], [ana].
 _TAG = re.compile(r"\[[\w.@\-]+\][:,]?")
 
 
@@ -103,7 +103,7 @@ class TokenRules:
     key_values: bool = True  # the value of key=value is a value
     date_words: bool = True  # day and month names are parts of a timestamp
     quoted: bool = True  # a quoted string ('x', "a b c") is one value, shown if it never varies
-    replies: bool = True  # ... but a quoted status reply ("550 Not found.") is the program's words
+    replies: bool = True  # ... but a quoted status reply ("599 Not here.") is the program's words
 
 
 def mask_parts(token: str, rules: TokenRules) -> tuple[str, bool]:
@@ -111,7 +111,7 @@ def mask_parts(token: str, rules: TokenRules) -> tuple[str, bool]:
     value of key=value, quoted string) changed it: such a token is shown as it is when
     all lines of a template agree on it (``init_v2()``, ``mode=fast``, ``'nightly'``)."""
     if rules.replies and _REPLY_CODE.fullmatch(token):
-        return token, False  # the code opening a quoted reply ("550 No such file.") names it
+        return token, False  # the code opening a quoted reply ("599 Not here.") names it
     if rules.quoted and (m := _QUOTED.fullmatch(token)) is not None:
         return m.group(1) + m.group(2) + VAR + m.group(2) + m.group(3), True
     if rules.quoted and " " in token and (m := _KEY_BRACKETED.fullmatch(token)) is not None:

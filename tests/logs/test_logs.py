@@ -407,7 +407,7 @@ def test_host_names_addresses_and_paths_are_values_though_they_repeat() -> None:
     hosts = ["cache.east.example", "api.west.example", "_svc._udp.lab.example"]
     lines = [f"lookup {h} sent upstream" for h in hosts * 5]
     lines += [f"lookup {h} answered {10 + n}.0.0.1" for n, h in enumerate(hosts * 4)]
-    lines += [f"mail for ops{n % 2}@corp.example queued" for n in range(6)]
+    lines += [f"mail for ops{n % 2}@box.example queued" for n in range(6)]
     lines += [f"subscribed to {t} ok" for t in ("plant/a/#", "plant/b", "alarms/+") * 3]
     got = _templates(lines)
     assert set(got) == {
@@ -421,9 +421,9 @@ def test_host_names_addresses_and_paths_are_values_though_they_repeat() -> None:
 
 
 def test_names_that_go_with_another_position_are_different_events() -> None:
-    # a.b is deprecated, use c.d: the two option names go together, one event per pair
+    # a.b renamed c.d: the two option names go together, one event per pair
     pairs = [("net.buf.size", "io.buffer.size"), ("net.tmo", "io.timeout"), ("log.dir", "io.logs")]
-    got = _templates([f"option {a} is deprecated, use {b} instead" for a, b in pairs * 3])
+    got = _templates([f"option {a} renamed {b} at load" for a, b in pairs * 3])
     assert len(set(got)) == 3
 
 
@@ -455,18 +455,18 @@ def test_a_quoted_status_reply_is_the_programs_words_a_quoted_request_a_value() 
     lines = []
     for n in range(3):
         lines += [
-            f'peer "10.0.0.{n}" sent "HELO box{n}"',
-            f'peer "10.0.0.{n}" sent "NOOP"',
-            f'peer "10.0.0.{n}" got "250 Accepted, go on."',
-            f'peer "10.0.0.{n}" got "451 Try again later."',
-            f'peer "10.0.0.{n}" got "552 Quota exceeded ({n + 9} MB)."',
+            f'peer "10.0.0.{n}" sent "PING box{n}"',
+            f'peer "10.0.0.{n}" sent "WAIT"',
+            f'peer "10.0.0.{n}" got "291 Taken, go on."',
+            f'peer "10.0.0.{n}" got "493 Come back soon."',
+            f'peer "10.0.0.{n}" got "597 Box too full ({n + 9} MB)."',
         ]
     got = _templates(lines)
     assert set(got) == {
         'peer "<*>" sent "<*>"',
-        'peer "<*>" got "250 Accepted, go on."',
-        'peer "<*>" got "451 Try again later."',
-        'peer "<*>" got "552 Quota exceeded (<*> MB)."',
+        'peer "<*>" got "291 Taken, go on."',
+        'peer "<*>" got "493 Come back soon."',
+        'peer "<*>" got "597 Box too full (<*> MB)."',
     }
     off = MinerSettings(tokens=TokenRules(replies=False))
     assert 'peer "<*>" got "<*>"' in _templates(lines, off)
@@ -516,6 +516,6 @@ def test_a_template_differing_only_by_values_where_another_has_holes_is_that_one
 
 
 def test_a_name_ending_in_a_digit_after_capitals_is_a_name() -> None:
-    assert mask_token("IPv6") == "IPv6"
-    assert mask_token("NO-ROUTE-IPv4") == "NO-ROUTE-IPv4"
+    assert mask_token("SMBv2") == "SMBv2"
+    assert mask_token("NO-ROUTE-SMBv3") == "NO-ROUTE-SMBv3"
     assert mask_token("c1") == "<*>" and mask_token("ab12") == "<*>"
