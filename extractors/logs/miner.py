@@ -70,6 +70,7 @@ import os
 import re
 import time
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -287,6 +288,19 @@ def _collapse(tokens: list[str]) -> list[str]:
     return out
 
 
+def _best(
+    shared: Counter[int], mine: frozenset[int], holes: list[frozenset[int]]
+) -> tuple[int, int]:
+    """The cluster agreeing with a signature on the most positions (shared words plus
+    holes in both), earliest first, and on how many."""
+    best, best_sim = -1, 0
+    for ci, same in shared.items():
+        sim = same + len(mine & holes[ci])
+        if sim > best_sim or (sim == best_sim and ci < best):
+            best, best_sim = ci, sim
+    return best, best_sim
+
+
 def _fold_counters(tokens: list[str], counters: frozenset[int]) -> list[str]:
     """A run of key=number counters (one or more) as one ``<*>``."""
     out: list[str] = []
@@ -401,7 +415,8 @@ class TemplateMiner:
         by_length: dict[int, list[int]] = {}
         for sid, sig in enumerate(self._sigs):
             by_length.setdefault(len(sig.classes), []).append(sid)
-        clusters = [c for members in by_length.values() for c in self._candidates(members)]
+        first = {n: self._candidates(members) for n, members in by_length.items()}
+        clusters = [c for found in first.values() for c in found]
         # Pass 1 learns which words fill variable slots (values of key=value tokens and of
         # positions that are clearly variable); pass 2 also treats positions filled with
         # those words as variables: a user name is a variable in every message.
@@ -414,10 +429,14 @@ class TemplateMiner:
         vocabulary.discard("")
         known = frozenset(vocabulary)
         if st.vocabulary_holes and known:
-            # and, clustering again, a known value is a hole as a masked one is
-            clusters = [
-                c for members in by_length.values() for c in self._candidates(members, known)
-            ]
+            # and, clustering again, a known value is a hole as a masked one is (only
+            # where some signature holds one: elsewhere the clusters stay as they were)
+            clusters = []
+            for n, members in by_length.items():
+                if any(self._holds(sid, known) for sid in members):
+                    clusters += self._candidates(members, known)
+                else:
+                    clusters += first[n]
         parts = [part for cluster in clusters for part in self._split(cluster, known, None)]
         if st.subsume:
             parts = self._subsume(parts)
@@ -483,7 +502,8 @@ class TemplateMiner:
         agrees with it on the most positions, if that is at least ``similarity`` of
         them. Clusters sharing a word with it at the same position are found through
         an inverted index; when variables alone could reach the threshold, clusters
-        with a variable at one of its variable positions through a second one. With ``reassign``,
+        with the same variable positions through a second one, and when none of these
+        fits, clusters with a variable at one of its variable positions. With ``reassign``,
         a second pass moves each signature to the best of all the representatives,
         so that the order of the lines does not decide (a line that came before the
         representative it fits best).
@@ -493,6 +513,7 @@ class TemplateMiner:
         # hole, as a masked value is (asked for X / sent X on / got X back).
         named = self._named if self.settings.name_shapes else None
         words: dict[tuple[int, str], list[int]] = {}
+        shapes: dict[frozenset[int], list[int]] = {}
         hole_at: dict[int, list[int]] = {}
         holes: list[frozenset[int]] = []
         clusters: list[list[int]] = []
@@ -506,48 +527,65 @@ class TemplateMiner:
                 or (p > 0 and known and c.strip(_PUNCT) in known)
             )
 
-        def best_fit(classes: tuple[str, ...], mine: frozenset[int]) -> int:
+        def best_fit(
+            classes: tuple[str, ...], mine: frozenset[int], start: int = 0
+        ) -> tuple[int, int]:
+            """The best cluster (from ``start`` on) and on how many positions it agrees."""
+            need = similarity * len(classes)
             shared: Counter[int] = Counter()
             for pos_tok in enumerate(classes):
                 if pos_tok[0] not in mine:
-                    for ci in words.get(pos_tok, ()):
+                    found = words.get(pos_tok, ())
+                    for ci in found[bisect_left(found, start) :] if start else found:
                         shared[ci] += 1
-            if len(mine) >= similarity * len(classes):
+            if len(mine) >= need:
+                found = shapes.get(mine, ())
+                for ci in found[bisect_left(found, start) :] if start else found:
+                    shared[ci] += 0
+            best, best_sim = _best(shared, mine, holes)
+            if not start and best_sim < need <= len(mine):
+                # holes alone could reach the threshold: clusters with a hole where
+                # this signature has one (looked up only when nothing else fits)
                 for p in mine:
                     for ci in hole_at.get(p, ()):
                         shared[ci] += 0
-            best, best_sim = -1, 0
-            for ci, same in shared.items():
-                sim = same + len(mine & holes[ci])
-                if sim > best_sim or (sim == best_sim and ci < best):
-                    best, best_sim = ci, sim
-            return best if best >= 0 and best_sim >= similarity * len(classes) else -1
+                best, best_sim = _best(shared, mine, holes)
+            return (best, best_sim) if best >= 0 and best_sim >= need else (-1, 0)
 
-        joined: dict[int, int] = {}  # signature -> the cluster it joined (not founded)
+        # signature -> the cluster it joined (not founded), on how many positions they
+        # agree, how many clusters there were then, and its holes
+        joined: dict[int, tuple[int, int, int, frozenset[int]]] = {}
         for sid in members:
             classes = self._sigs[sid].classes
             mine = holes_of(classes)
-            best = best_fit(classes, mine)
+            best, sim = best_fit(classes, mine)
             if best >= 0:
                 clusters[best].append(sid)
-                joined[sid] = best
+                joined[sid] = (best, sim, len(clusters), mine)
                 continue
             ci = len(clusters)
             for pos_tok in enumerate(classes):
                 if pos_tok[0] not in mine:
                     words.setdefault(pos_tok, []).append(ci)
+            shapes.setdefault(mine, []).append(ci)
             for p in mine:
                 hole_at.setdefault(p, []).append(ci)
             holes.append(mine)
             clusters.append([sid])
         if not self.settings.reassign or len(clusters) < 2:
             return clusters
+        # Only a cluster founded after the signature joined can fit it better (the
+        # earlier ones it was compared with already); a tie keeps the earlier one.
         moved: list[list[int]] = [[c[0]] for c in clusters]
         for sid in members:
             if sid in joined:
+                was, sim, founded, mine = joined[sid]
                 classes = self._sigs[sid].classes
-                best = best_fit(classes, holes_of(classes))
-                moved[best if best >= 0 else joined[sid]].append(sid)
+                if sim < len(classes) and founded < len(clusters):
+                    best, better = best_fit(classes, mine, founded)
+                    if best >= 0 and better > sim:
+                        was = best
+                moved[was].append(sid)
         return moved
 
     def _split(
@@ -625,15 +663,20 @@ class TemplateMiner:
         value here always with one value there): the wording of different events, not
         independent variables."""
         sigs = self._sigs
-        for q in varying:
-            if q == p:
+        for q, other in varying.items():
+            if q == p or VAR in other:
                 continue
             pairs = {(sigs[s].classes[p], sigs[s].classes[q]) for s in cluster}
             # the two positions' values go together, as the states of a machine
             # (moved from A to B, B to C): far fewer pairs than independent values give
-            if len(pairs) < len(counts) + len(varying[q]) and VAR not in varying[q]:
+            if len(pairs) < len(counts) + len(other):
                 return True
         return False
+
+    def _holds(self, sid: int, known: frozenset[str]) -> bool:
+        """Whether a signature holds a known value after its first word."""
+        classes = self._sigs[sid].classes
+        return any(c != VAR and c.strip(_PUNCT) in known for c in classes[1:])
 
     def _named(self, word: str) -> bool:
         named = self._names.get(word)
