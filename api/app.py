@@ -33,6 +33,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from api.embedding_worker import EmbeddingWorker
 from api.graphiql import assets_mount, page_response
 from api.settings import Settings, load_settings
 from extractors.ingest.pipeline import Ingestor
@@ -46,6 +47,7 @@ from resolvers.context import Context
 from schema import build_schema
 
 if TYPE_CHECKING:
+    from extractors.text.embedding import Embedder
     from resolvers.pipeline.answerer import Answerer
 
 log = logging.getLogger("graphdesk.api")
@@ -80,9 +82,18 @@ def build_answerer(store: Store, settings: Settings) -> Answerer:
         llm=llm,
         max_question_chars=settings.max_question_chars,
         cache_size=settings.answer_cache_size,
+        embedder=_embedder(settings),
     )
     answerer.warm_up()
     return answerer
+
+
+def _embedder(settings: Settings) -> Embedder | None:
+    if not settings.embeddings:
+        return None
+    from extractors.text.embedding import shared
+
+    return shared()
 
 
 def _has_documents(store: Store) -> bool:
@@ -206,7 +217,16 @@ def create_app(
                 if seeded:
                     ans.refresh()
             runtime.store, runtime.answerer = st, ans
-            yield
+            worker = None
+            embedder = getattr(ans, "embedder", None)  # test doubles have none
+            if embedder is not None:
+                worker = EmbeddingWorker(st, embedder, settings.data_dir.expanduser())
+                worker.start()
+            try:
+                yield
+            finally:
+                if worker is not None:
+                    worker.stop()
         finally:
             runtime.store = runtime.answerer = None
             if own:

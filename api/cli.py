@@ -293,6 +293,11 @@ def _reason(uri: str, reason: str) -> str:
     is_flag=True,
     help="Exit 0 when some files or records failed but others were ingested.",
 )
+@click.option(
+    "--no-embed",
+    is_flag=True,
+    help="Leave the new sections' embeddings to `graphdesk embed` or the server.",
+)
 @lock_options
 @click.pass_context
 def ingest(
@@ -301,6 +306,7 @@ def ingest(
     no_progress: bool,
     keep_missing: bool,
     allow_partial: bool,
+    no_embed: bool,
     no_wait: bool,
     lock_timeout: float | None,
 ) -> None:
@@ -312,20 +318,27 @@ def ingest(
     when any file or record failed (records that failed before are reported
     again while their file is unchanged); with --allow-partial, only when
     every file failed.
+
+    Then the new sections are embedded (the facts are committed first, so
+    answers work at once, by words, and use the embeddings as they land);
+    Ctrl-C or --no-embed leaves that to `graphdesk embed` or the server.
     """
     from extractors.ingest.pipeline import Ingestor
     from extractors.ingest.validation import validate
 
     settings = _settings(ctx)
-    with writing(settings, no_wait, lock_timeout), opened_store(settings) as store:
-        report = Ingestor(
-            store,
-            progress=not no_progress,
-            ticket_fields=settings.ticket_fields(),
-            limits=settings.limits(),
-        ).run(list(paths), retire_missing=not keep_missing)
-        findings = validate(store)
-    _print_report(report, findings)
+    with opened_store(settings) as store:
+        with writing(settings, no_wait, lock_timeout):
+            report = Ingestor(
+                store,
+                progress=not no_progress,
+                ticket_fields=settings.ticket_fields(),
+                limits=settings.limits(),
+            ).run(list(paths), retire_missing=not keep_missing)
+            findings = validate(store)
+        _print_report(report, findings)
+        if settings.embeddings and not no_embed:
+            _embed(store, settings, not no_progress)
     ok = report.new + report.changed + report.unchanged
     if report.failed and ok == 0:
         raise click.exceptions.Exit(1)
@@ -340,6 +353,56 @@ def ingest(
         from extractors.ingest.pipeline import KINDS
 
         click.echo(f"nothing to ingest: no {', '.join(sorted(KINDS))} files found")
+
+
+@main.command()
+@click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
+@click.pass_context
+def embed(ctx: click.Context, no_progress: bool) -> None:
+    """Embed the sections that have no current embedding (new, changed, or of
+    another model). `ingest` and the server do this by themselves; this runs
+    it now, for example after `ingest --no-embed`."""
+    settings = _settings(ctx)
+    if not settings.embeddings:
+        raise click.ClickException("embeddings are off (GRAPHDESK_EMBEDDINGS=false)")
+    with opened_store(settings) as store:
+        if not _embed(store, settings, not no_progress):
+            click.echo("embeddings: every section has one")
+
+
+def _embed(store: Store, settings: Settings, progress: bool) -> bool:
+    """Embed pending sections, each batch under the write lock; interruptible."""
+    from tqdm import tqdm
+
+    from extractors.ingest.embed import embed_pending
+    from extractors.text.embedding import shared
+    from graph.queries.vectors import pending_count
+
+    data_dir = settings.data_dir.expanduser()
+    embedder = shared()
+    if not pending_count(store, embedder.name):
+        return False
+    bar = tqdm(desc="embeddings", unit="section", disable=not progress)
+
+    def advance(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        report = embed_pending(
+            store,
+            embedder,
+            data_dir=data_dir,
+            write_lock=lambda: write_lock(data_dir, timeout=settings.lock_timeout),
+            progress=advance,
+        )
+    except KeyboardInterrupt:
+        bar.close()
+        click.echo("embeddings interrupted: `graphdesk embed` or the server finishes them")
+        return True
+    bar.close()
+    click.echo(report.summary())
+    return True
 
 
 def _print_report(report: IngestReport, findings: list[Finding]) -> None:

@@ -117,6 +117,10 @@ class Settings(BaseSettings):
     max_columns: int = Field(default=1_000, gt=0)
     max_cell_chars: int = Field(default=32_767, gt=0)
     max_ocr_pages: int = Field(default=50, gt=0)
+    # Section embeddings (extractors/text/embedding.py): computed after ingest
+    # and in the background of `serve`; answers use them as they land. Off:
+    # answers by words alone, nothing is embedded.
+    embeddings: bool = True
 
     neo4j_uri: str | None = Field(
         default=None, validation_alias=AliasChoices("NEO4J_URI", "neo4j_uri")

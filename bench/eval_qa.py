@@ -9,8 +9,10 @@ tuned on is part of the result: figures on the others are out of sample.
 
 Graphs are ingested once per manual under bench/results/tmp/graphs/ and
 re-ingested (cheaply: unchanged files are skipped) on every run. The answer
-cache is off: every answer is computed. Writes bench/results/eval_qa.json
-and eval_qa.md.
+cache is off: every answer is computed. As the service does, the sections are
+embedded after ingest (kept in the cached graphs, so only new or changed
+sections cost time) and answers use them; ``--no-embeddings`` measures words
+alone. Writes bench/results/eval_qa.json and eval_qa.md.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ sys.path.insert(0, str(ROOT))
 from rank_bm25 import BM25Okapi  # noqa: E402
 
 from extractors.documents.html import parse_html  # noqa: E402
+from extractors.ingest.embed import embed_pending  # noqa: E402
 from extractors.ingest.pipeline import Ingestor  # noqa: E402
+from extractors.text import embedding  # noqa: E402
 from extractors.text.segment import index_tokens  # noqa: E402
 from graph.falkor import FalkorStore  # noqa: E402
 from migrations.runner import migrate  # noqa: E402
@@ -130,10 +134,13 @@ def metrics(rows: list[dict[str, Any]], key: str, lang: str | None = None) -> di
     }
 
 
-def evaluate(qs: QuestionSet, show: bool) -> dict[str, Any]:
+def evaluate(qs: QuestionSet, show: bool, embeddings: bool = True) -> dict[str, Any]:
     questions = [json.loads(x) for x in qs.questions.read_text().splitlines() if x.strip()]
     store = graph_for(qs.manual)
-    answerer = Answerer(store, cache_size=0)
+    embedder = embedding.shared() if embeddings else None
+    if embedder is not None:
+        print(f"   {embed_pending(store, embedder).summary()}", file=sys.stderr)
+    answerer = Answerer(store, cache_size=0, embedder=embedder)
     bm25, names = bm25_baseline(qs.manual)
     rows = []
     for q in questions:
@@ -157,6 +164,7 @@ def evaluate(qs: QuestionSet, show: bool) -> dict[str, Any]:
     store.close()
     return {
         "set": qs.name, "note": qs.note, "tuned": qs.tuned, "manual": str(qs.manual),
+        "embeddings": embedder.version if embedder else None,
         "questions": qs.questions.name,
         "graphdesk": {k or "all": metrics(rows, "graphdesk", k) for k in (None, "en", "zh")},
         "bm25": {k or "all": metrics(rows, "bm25", k) for k in (None, "en", "zh")},
@@ -196,6 +204,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--set", dest="sets", action="append", help="set name (repeatable)")
     ap.add_argument("--show", action="store_true", help="print each question's top 3")
+    ap.add_argument("--no-embeddings", action="store_true", help="answer by words alone")
+    ap.add_argument("--out", default="eval_qa", help="result file stem under bench/results/")
     args = ap.parse_args()
     chosen = [s for s in SETS if not args.sets or s.name in args.sets]
     results = []
@@ -204,11 +214,12 @@ def main() -> None:
             print(f"skipping {qs.name}: {qs.questions} or {qs.manual} is missing", file=sys.stderr)
             continue
         print(f"== {qs.name}", file=sys.stderr)
-        results.append(evaluate(qs, args.show))
+        results.append(evaluate(qs, args.show, not args.no_embeddings))
     RESULTS.mkdir(parents=True, exist_ok=True)
     if not args.sets:  # a partial run does not overwrite the recorded figures
-        (RESULTS / "eval_qa.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
-        (RESULTS / "eval_qa.md").write_text(markdown(results))
+        out = RESULTS / args.out
+        out.with_suffix(".json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+        out.with_suffix(".md").write_text(markdown(results))
     print(markdown(results))
 
 

@@ -23,6 +23,11 @@ from graph.falkor import FalkorStore
 from graph.store import Store
 from migrations.runner import migrate
 
+# Commands and servers the tests start embed no sections unless a test asks
+# (tests/test_embeddings.py does): the others compare graphs and counts that
+# a background embedder would change under them.
+os.environ.setdefault("GRAPHDESK_EMBEDDINGS", "false")
+
 NEO4J_SERVER = Path(__file__).resolve().parent / "neo4j-server" / "target"
 NEO4J_START_SECONDS = 120
 

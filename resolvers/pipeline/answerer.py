@@ -6,14 +6,18 @@ import gc
 import logging
 import threading
 import time
+from collections.abc import Callable
 
+import numpy as np
 from langchain_core.language_models.chat_models import BaseChatModel
 
+from extractors.text.embedding import Embedder
 from graph.store import Store
 from resolvers.pipeline.cache import AnswerCache, cache_key
 from resolvers.pipeline.compose import compose, passage
 from resolvers.pipeline.confidence import THRESHOLD
 from resolvers.pipeline.confidence import confidence as score_confidence
+from resolvers.pipeline.dense import DenseIndex
 from resolvers.pipeline.errors import BadQuestion
 from resolvers.pipeline.linking import Linker
 from resolvers.pipeline.question import analyse
@@ -25,6 +29,7 @@ from resolvers.pipeline.termindex import TermIndex
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
 FRESHNESS_SECONDS = 5.0
+DENSE_SYNC_SECONDS = 10.0  # embeddings that landed since are fetched in the background
 CACHE_SIZE = 1024
 SNIPPET_CHARS = 300
 MAX_SNIPPET_CHARS = 800
@@ -34,8 +39,13 @@ class Answerer:
     def __init__(
         self, store: Store, llm: BaseChatModel | None = None,
         max_question_chars: int = MAX_QUESTION_CHARS, cache_size: int = CACHE_SIZE,
+        embedder: Embedder | None = None,
     ) -> None:  # fmt: skip
         self.store = store
+        self.embedder = embedder
+        self.dense = DenseIndex(embedder.name, embedder.dimension) if embedder else None
+        self._dense_synced = time.monotonic()
+        self._dense_busy = threading.Lock()
         self.llm = llm
         self.max_question_chars = max_question_chars
         self._lock = threading.Lock()
@@ -43,6 +53,8 @@ class Answerer:
         self.terms = TermIndex(store)
         self._checked = time.monotonic()
         self.cache = AnswerCache(cache_size)
+        if self.dense is not None:
+            self.dense.sync(store)
         _freeze_heap()
 
     def warm_up(self) -> None:
@@ -51,14 +63,18 @@ class Answerer:
         everyday-frequency tables, spaCy's tokenizers): about a second, once
         per process, before the service takes requests."""
         for text in ("How do I configure this?", "这个怎么配置？"):  # no LLM call
-            q = analyse(text, self.linker, self.terms.knows_code)
-            ranked = retrieve(self.store, self.terms, q, 1)
+            q = analyse(text, self.linker, self.terms.knows_code, self._embed())
+            ranked = retrieve(self.store, self.terms, q, 1, self.dense)
             compose(q, ranked, score_confidence(q, ranked, self.terms) >= THRESHOLD)
 
     def _refresh_if_stale(self) -> None:
         """Another process (``graphdesk ingest``) may have changed the graph: look
         at most every few seconds, with one small query, and reload if so."""
         now = time.monotonic()
+        if self.dense is not None and now - self._dense_synced >= DENSE_SYNC_SECONDS:
+            self._dense_synced = now
+            if self._dense_busy.acquire(blocking=False):
+                threading.Thread(target=self._sync_dense, daemon=True).start()
         if now - self._checked < FRESHNESS_SECONDS:
             return
         self._checked = now
@@ -69,9 +85,27 @@ class Answerer:
                 self._lock.release()
 
     def refresh(self) -> None:
-        """Reload names, aliases and term statistics from the graph (after an ingest)."""
+        """Reload names, aliases and term statistics (and embeddings) from the graph
+        (after an ingest)."""
         with self._lock:
             self._rebuild()
+        if self.dense is not None and self.dense.sync(self.store):
+            self.cache.clear()
+
+    def _sync_dense(self) -> None:
+        try:
+            assert self.dense is not None
+            if self.dense.sync(self.store):
+                self.cache.clear()  # answers may change with the new vectors
+        except Exception as exc:  # a failed sync keeps the vectors held; try again later
+            log.warning("could not read the sections' embeddings: %s", exc)
+        finally:
+            self._dense_busy.release()
+
+    def _embed(self) -> Callable[[str], np.ndarray] | None:
+        if self.embedder is None or self.dense is None or not len(self.dense):
+            return None
+        return self.embedder.query
 
     def _rebuild(self) -> None:
         linker = Linker(self.store)
@@ -101,9 +135,9 @@ class Answerer:
         return answer
 
     def _answer(self, question: str, limit: int) -> Answer:
-        q = analyse(question, self.linker, self.terms.knows_code)
+        q = analyse(question, self.linker, self.terms.knows_code, self._embed())
         lang = q.language
-        candidates = retrieve(self.store, self.terms, q, limit)
+        candidates = retrieve(self.store, self.terms, q, limit, self.dense)
         qtokens = set(q.tokens)
         citations = [_citation(c, qtokens) for c in candidates]
         confidence = score_confidence(q, candidates, self.terms)

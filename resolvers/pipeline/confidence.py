@@ -48,7 +48,8 @@ _SMOOTH_EVERYDAY = 1e-7
 
 
 def features(q: Question, ranked: list[Candidate], terms: TermIndex) -> dict[str, float]:
-    score = min(MAX_SCORE, ranked[0].score) if ranked else 0.0
+    # by words alone: embeddings reorder pages, they do not make a match surer
+    score = min(MAX_SCORE, ranked[0].word_score) if ranked else 0.0
     found = total = 0.0
     specs: list[float] = []
     for t in q.tokens:

@@ -5,7 +5,8 @@ once: its language, its search tokens and their weights (the question's own
 words, error-wording expansions, English names of the linked concepts, English
 for everyday Chinese words), the error codes it names (by shape, for any
 vendor), pasted stack traces, the concepts and products it links to, and
-whether it reports a failure.
+whether it reports a failure; and, when the sections have embeddings, the
+question's own embedding.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from extractors.text.segment import has_cjk, index_tokens, language, token_pairs
 from extractors.traces.model import StackTrace
@@ -62,13 +65,19 @@ class Question:
     linked: Linked = field(default_factory=Linked)
     erroneous: bool = False
     intent: str = "other"  # "error" | "howto" | "spec" | "other"
+    vector: np.ndarray | None = None  # the question's embedding, when sections have theirs
 
     @property
     def entities(self) -> list[str]:
         return self.codes + [c.id for c in self.linked.concepts] + self.linked.products
 
 
-def analyse(text: str, linker: Linker, knows_code: Callable[[str], bool]) -> Question:
+def analyse(
+    text: str,
+    linker: Linker,
+    knows_code: Callable[[str], bool],
+    embed: Callable[[str], np.ndarray] | None = None,
+) -> Question:
     linked = linker.link(text)
     weights: dict[str, float] = {}
     own = index_tokens(text)
@@ -109,4 +118,5 @@ def analyse(text: str, linker: Linker, knows_code: Callable[[str], bool]) -> Que
         linked=linked,
         erroneous=erroneous,
         intent=intent,
+        vector=embed(text) if embed is not None else None,
     )

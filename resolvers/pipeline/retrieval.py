@@ -18,6 +18,10 @@ Sources of candidates, each with its own evidence:
 - sections that describe a linked error code, and sections whose title names
   a linked concept (graph neighbours).
 Sections are fused per page (one citation per page, its best section).
+When the sections have embeddings, the pages nearest the question's own
+embedding add to the fused scores, and may enter on their own (``_dense``):
+words miss what a question says in other words than the manual, or in
+another language.
 Only the final citations' texts are fetched from the graph.
 """
 
@@ -32,6 +36,7 @@ from extractors.text.segment import language
 from graph.queries import community as cmq
 from graph.queries import tickets as tq
 from graph.store import Store
+from resolvers.pipeline.dense import DenseIndex
 from resolvers.pipeline.question import Question
 from resolvers.pipeline.termindex import TermIndex
 
@@ -55,6 +60,14 @@ W_OTHER = 0.7  # threads and resolved tickets: a little below manual pages
 W_SAME_TRACE = 3.0  # an earlier fix for the very same stack trace
 W_SAME_CODE = 1.2  # an earlier fix for a ticket with the same error code
 OTHER_POOL = 5
+# Embeddings: the DENSE_PAGES pages of the DENSE_SECTIONS sections nearest the
+# question, their similarity scaled from 0 (the last of them) to 1 (the
+# nearest), add up to W_DENSE of the best fused score. Chosen on the tuning
+# manuals (bench/embeddings.py, bench/results/dense_fusion.md) as the largest
+# pooled hit@3 gain among the fusions that lost on none of them.
+DENSE_SECTIONS = 60
+DENSE_PAGES = 20
+W_DENSE = 0.3
 # An error code not named in the question leads the answer only when the
 # question says most of its name (idf-weighted) and its text matches well.
 LEAD_ERROR = 1.0
@@ -82,12 +95,21 @@ class Candidate:
     steps: list[str] = field(default_factory=list)
     language: str = ""  # of the text quoted, when known ("en", "zh")
     version: str | None = None  # product version the cited section describes
+    lexical: float | None = None  # the score by words alone, when embeddings added to it
+
+    @property
+    def word_score(self) -> float:
+        return self.score if self.lexical is None else self.lexical
 
 
-def retrieve(store: Store, terms: TermIndex, q: Question, limit: int = 5) -> list[Candidate]:
+def retrieve(
+    store: Store, terms: TermIndex, q: Question, limit: int = 5, dense: DenseIndex | None = None
+) -> list[Candidate]:
     errors = _errors(terms, q)
     docs = _documents(store, terms, q, errors)
     docs += _others(terms, q.tokens, q.weights) + _fixes(store, q)
+    if dense is not None and q.vector is not None and len(dense):
+        docs = _dense(terms, dense, q.vector, docs)
     ranked = _interleave(docs, sorted(errors.values(), key=lambda c: -c.score), q.erroneous)
     return _without_repeats(store, terms, ranked, limit, q.language)
 
@@ -145,6 +167,39 @@ def _documents(
                 version=meta.version,
             )
     return sorted(best.values(), key=lambda c: -c.score)
+
+
+def _dense(
+    terms: TermIndex, dense: DenseIndex, vector: np.ndarray, docs: list[Candidate]
+) -> list[Candidate]:
+    nearest: dict[str, tuple[str, float]] = {}  # doc id -> its nearest section, similarity
+    for sid, sim in dense.nearest(vector, DENSE_SECTIONS):
+        meta = terms.section_meta.get(sid)  # live, and neither site chrome nor an aggregate
+        if meta is not None and meta.doc_id not in nearest:
+            nearest[meta.doc_id] = (sid, sim)
+            if len(nearest) == DENSE_PAGES:
+                break
+    if not nearest:
+        return docs
+    sims = [sim for _, sim in nearest.values()]
+    lo, span = min(sims), (max(sims) - min(sims)) or 1.0
+    top = max((c.score for c in docs), default=0.0) or 1.0
+    out = []
+    for c in docs:
+        c.lexical = c.score
+        hit = nearest.pop(c.doc_id, None) if c.kind == "document" and c.doc_id else None
+        if hit is not None:
+            c.score += W_DENSE * top * (hit[1] - lo) / span
+            c.evidence = [*c.evidence, f"embedding {hit[1]:.2f}"]
+        out.append(c)
+    for sid, sim in nearest.values():  # pages only the embeddings found
+        meta = terms.section_meta[sid]
+        out.append(Candidate(
+            "document", sid, meta.uri, _title(meta.title, meta.doc_title),
+            W_DENSE * top * (sim - lo) / span, doc_id=meta.doc_id,
+            evidence=[f"embedding {sim:.2f}"], version=meta.version, lexical=0.0,
+        ))  # fmt: skip
+    return sorted(out, key=lambda c: -c.score)
 
 
 def _feedback(terms: TermIndex, bm25: np.ndarray, weights: dict[str, float]) -> dict[str, float]:
