@@ -13,6 +13,8 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain, compress, islice
+from operator import or_
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +103,17 @@ class Match:
     start: int  # token index (English) or character offset (Chinese)
 
 
+class _Node:
+    """One token of the names' tree: the concept a name ending here names, and
+    the tokens that continue a name from here."""
+
+    __slots__ = ("cid", "next")
+
+    def __init__(self) -> None:
+        self.cid: str | None = None
+        self.next: dict[str, _Node] = {}
+
+
 class ConceptMatcher:
     def __init__(self, concepts: list[Concept]) -> None:
         self.concepts = {c.id: c for c in concepts}
@@ -115,11 +128,19 @@ class ConceptMatcher:
                 if has_cjk(name) and len(name) >= 2:
                     zh.setdefault(name, c.id)
         self._max_n = max((len(k) for k in self._en), default=1)
-        # The longest name starting with each first token: most tokens start
-        # none, so most positions cost one lookup instead of max_n.
-        self._longest: dict[str, int] = {}
-        for k in self._en:
-            self._longest[k[0]] = max(self._longest.get(k[0], 0), len(k))
+        # The names as a tree of tokens: a position costs one lookup per token
+        # that continues some name, not one per length a name could have (half
+        # of a manual's tokens start some name: "the", "function", "table").
+        self._trie: dict[str, _Node] = {}
+        for key, cid in self._en.items():
+            level = self._trie
+            for tok in key[:-1]:
+                level = level.setdefault(tok, _Node()).next
+            level.setdefault(key[-1], _Node()).cid = cid
+        # Where a name can start: a token that is a name alone, or two tokens
+        # that begin a longer one (checked for all positions at C speed).
+        self._single = {k[0] for k in self._en if len(k) == 1}
+        self._pairs = {k[:2] for k in self._en if len(k) > 1}
         self._zh = zh
         names = sorted(zh, key=len, reverse=True)
         self._zh_re = re.compile("|".join(map(re.escape, names))) if names else None
@@ -143,22 +164,28 @@ class ConceptMatcher:
         )
 
     def match_tokens(self, tokens: list[str]) -> list[Match]:
+        """The longest name at each position, left to right; a matched name's
+        tokens are consumed."""
         out: list[Match] = []
-        i = 0
-        longest = self._longest
-        while i < len(tokens):
-            first = longest.get(tokens[i])
-            if first is None:
-                i += 1
+        trie, size = self._trie, len(tokens)
+        i = 0  # the first token not consumed by a match
+        alone = map(self._single.__contains__, tokens)
+        following = chain(islice(tokens, 1, None), ("",))
+        begun = map(self._pairs.__contains__, zip(tokens, following, strict=True))
+        for start in compress(range(size), map(or_, alone, begun)):
+            if start < i:
                 continue
-            for n in range(min(first, len(tokens) - i), 0, -1):
-                cid = self._en.get(tuple(tokens[i : i + n]))
-                if cid is not None:
-                    out.append(Match(self.concepts[cid], " ".join(tokens[i : i + n]), i))
-                    i += n
-                    break
-            else:
-                i += 1
+            node = trie[tokens[start]]
+            cid, end, j = node.cid, start + 1, start + 1
+            while j < size and (node := node.next.get(tokens[j])) is not None:  # type: ignore[assignment]
+                j += 1
+                if node.cid is not None:
+                    cid, end = node.cid, j
+            if cid is None:
+                i = start + 1
+                continue
+            out.append(Match(self.concepts[cid], " ".join(tokens[start:end]), start))
+            i = end
         return out
 
     def match_chinese(self, text: str) -> list[Match]:

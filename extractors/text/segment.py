@@ -14,15 +14,12 @@ import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 
 import Stemmer
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(
-    rf"(?P<code>\b[A-Za-z]{{2,5}}-\d{{3,5}}\b)"  # vendor codes like NDB-1001
-    rf"|(?P<cjk>[{_CJK}]+)"
-    r"|(?P<word>[A-Za-z0-9_]+(?:\.[0-9]+)*)"
-)
 _CJK_RUN = re.compile(rf"[{_CJK}]")
 
 EN_STOP = frozenset(
@@ -212,6 +209,10 @@ ZH_STOP = frozenset(
 _stemmer = Stemmer.Stemmer("english")
 _jieba_lock = threading.Lock()
 _jieba_ready = False
+# Words taught before jieba was first needed: loading its dictionary takes
+# about a second, which an English-only ingest or query need not pay, so the
+# words wait here and are added when the first Chinese text is segmented.
+_pending_words: list[str] = []
 
 
 def _jieba() -> object:
@@ -223,16 +224,23 @@ def _jieba() -> object:
             if not _jieba_ready:
                 jieba.setLogLevel(60)
                 jieba.initialize()
+                for w in _pending_words:
+                    jieba.add_word(w, freq=20000)
+                _pending_words.clear()
                 _jieba_ready = True
     return jieba
 
 
 def add_words(words: Iterable[str]) -> None:
     """Teach jieba domain terms (the glossary's Chinese names) so they stay whole."""
+    chinese = [w for w in words if len(w) >= 2 and _CJK_RUN.search(w)]
+    with _jieba_lock:
+        if not _jieba_ready:
+            _pending_words.extend(chinese)
+            return
     jieba = _jieba()
-    for w in words:
-        if len(w) >= 2 and _CJK_RUN.search(w):
-            jieba.add_word(w, freq=20000)  # type: ignore[attr-defined]
+    for w in chinese:
+        jieba.add_word(w, freq=20000)  # type: ignore[attr-defined]
     _cjk_tokens.cache_clear()
 
 
@@ -249,8 +257,10 @@ def language(text: str) -> str:
     """'zh' when a noticeable share of the letters are Chinese, else 'en'."""
     text = text[:LANGUAGE_SAMPLE]
     cjk = len(_CJK_RUN.findall(text))
+    if not cjk:
+        return "en"  # without counting the letters
     latin = len(re.findall(r"[A-Za-z]", text))
-    return "zh" if cjk and cjk * 3 >= latin * 0.5 else "en"
+    return "zh" if cjk * 3 >= latin * 0.5 else "en"
 
 
 @lru_cache(maxsize=65536)
@@ -264,37 +274,52 @@ def _cjk_tokens(run: str) -> tuple[str, ...]:
     return tuple(jieba.lcut_for_search(run))  # type: ignore[attr-defined]
 
 
-# (surface, token) of each distinct English word or identifier, bounded: the
-# regex, lower-casing and stemming are paid once per word, not once per use.
-_WORD_PAIRS: dict[str, tuple[str, str]] = {}
-_WORD_PAIRS_MAX = 200_000
+# Tokens: vendor codes like NDB-1001, Chinese runs, words and identifiers
+# (v3.0.1 whole). A match alone says which one it is (a code has a '-', a
+# Chinese run starts with a CJK character, a word neither), so each distinct
+# match is looked up once (``_PairsOf``).
+_MATCHES = re.compile(
+    rf"\b[A-Za-z]{{2,5}}-\d{{3,5}}\b"  # vendor codes like NDB-1001
+    rf"|[{_CJK}]+"
+    r"|[A-Za-z0-9_]+(?:\.[0-9]+)*"
+)
+_CACHE_MAX = 200_000
+
+
+class _PairsOf(dict[str, tuple[tuple[str, str], ...]]):
+    """(surface, token) pairs of one match, computed on first use.
+
+    Bounded: the lower-casing and stemming are paid once per distinct word, not
+    once per use, and the lookups run inside ``map`` at C speed. Chinese runs
+    are not kept here: their tokens depend on the words jieba has been taught
+    (``_cjk_tokens`` keeps them, and forgets them when that changes).
+    """
+
+    def __missing__(self, match: str) -> tuple[tuple[str, str], ...]:
+        if match[0] >= "\u3400":
+            return tuple((t, t) for t in _cjk_tokens(match) if t.strip())
+        low = match.lower()
+        if "-" in match:  # a vendor code: NDB-1001 -> ndb_1001
+            pairs = ((low, low.replace("-", "_")),)
+        else:
+            # '.' splits words in RediSearch's own tokenizer: v3.0.1 -> v3_0_1
+            pairs = ((low, stem(low)) if low.isalpha() else (low, low.replace(".", "_")),)
+        if len(self) < _CACHE_MAX:
+            self[match] = pairs
+        return pairs
+
+
+_PAIRS_OF = _PairsOf()
 
 
 def token_pairs(text: str) -> list[tuple[str, str]]:
     """(surface, token) pairs in order: lower-cased surface, stemmed token."""
-    out: list[tuple[str, str]] = []
-    add, known = out.append, _WORD_PAIRS.get
-    for code, cjk, word in _TOKEN.findall(text):
-        if word:
-            pair = known(word)
-            if pair is None:
-                low = word.lower()
-                # '.' splits words in RediSearch's own tokenizer: v3.0.1 -> v3_0_1
-                pair = (low, stem(low)) if low.isalpha() else (low, low.replace(".", "_"))
-                if len(_WORD_PAIRS) < _WORD_PAIRS_MAX:
-                    _WORD_PAIRS[word] = pair
-            add(pair)
-        elif code:
-            low = code.lower()
-            add((low, low.replace("-", "_")))
-        else:
-            out.extend((t, t) for t in _cjk_tokens(cjk) if t.strip())
-    return out
+    return list(chain.from_iterable(map(_PAIRS_OF.__getitem__, _MATCHES.findall(text))))
 
 
 def raw_tokens(text: str) -> list[str]:
     """Tokens in order, stems applied, stop words kept (for phrase matching)."""
-    return [tok for _, tok in token_pairs(text)]
+    return list(map(itemgetter(1), token_pairs(text)))
 
 
 def index_tokens(text: str) -> list[str]:
@@ -304,14 +329,27 @@ def index_tokens(text: str) -> list[str]:
 
 def index_tokens_of(pairs: list[tuple[str, str]]) -> list[str]:
     """``index_tokens`` of a text already split by ``token_pairs``."""
-    out: list[str] = []
-    for surface, tok in pairs:
-        if surface in EN_STOP or surface in ZH_STOP:
-            continue
-        out.append(tok)
-        if "_" in tok and not re.fullmatch(r"[a-z]{2,5}_\d{3,5}", tok):
-            out.extend(stem(p) for p in tok.split("_") if p and p not in EN_STOP)
-    return out
+    return list(chain.from_iterable(map(_INDEX_TOKENS_OF.__getitem__, pairs)))
+
+
+class _IndexTokensOf(dict[tuple[str, str], tuple[str, ...]]):
+    """The search-field tokens of one (surface, token) pair, computed on first use
+    (bounded, like ``_PairsOf``): none for a stop word, the token, and for
+    snake_case also its words."""
+
+    def __missing__(self, pair: tuple[str, str]) -> tuple[str, ...]:
+        surface, tok = pair
+        out: tuple[str, ...] = ()
+        if not (surface in EN_STOP or surface in ZH_STOP):
+            out = (tok,)
+            if "_" in tok and not re.fullmatch(r"[a-z]{2,5}_\d{3,5}", tok):
+                out += tuple(stem(p) for p in tok.split("_") if p and p not in EN_STOP)
+        if len(self) < _CACHE_MAX:
+            self[pair] = out
+        return out
+
+
+_INDEX_TOKENS_OF = _IndexTokensOf()
 
 
 def search_field(*parts: tuple[str, int]) -> str:
