@@ -1,13 +1,17 @@
 """HTML documents -> sections (by heading) and tables.
 
 lxml's C parser keeps the whole PostgreSQL manual well inside the ingest
-budget (BeautifulSoup's pure-Python parser alone would take ~25 s). The walk
-is one pass in document order: every h1-h6 starts a new section whose anchor
-is the nearest enclosing element id; navigation, tables of contents, scripts
-and styles are skipped. Each section also keeps its lead (its own first
-paragraphs, not those of a table, list, note or changelog), and the page's
-definition lists and list items are kept as terms with their text, for the
-error-code layouts (``extractors.tables.errcode_layouts``).
+budget (BeautifulSoup's pure-Python parser alone would take ~25 s). Its tree
+is read as plain ``lxml.etree`` elements (``lxml.html``'s element classes are
+looked up in Python for every node touched), and whatever can be read at C
+speed is: the text of a subtree without blocks in it (XPath ``string()``),
+an inline element without children (its text and tail, without a call). The
+walk is one pass in document order: every h1-h6 starts a new section whose
+anchor is the nearest enclosing element id; navigation, tables of contents,
+scripts and styles are skipped. Each section also keeps its lead (its own
+first paragraphs, not those of a table, list, note or changelog), and the
+page's definition lists and list items are kept as terms with their text, for
+the error-code layouts (``extractors.tables.errcode_layouts``).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import re
 
 import lxml.etree
 import lxml.html
+from lxml.etree import _Element as Element
 
 from extractors.records import (
     ROW_SEPARATOR,
@@ -39,7 +44,7 @@ _NUMBERING = re.compile(r"^\s*(?:(?:Chapter|Appendix|Part)\s+)?[0-9A-Z]{1,4}(?:\
 # only as a link of its own (<a href="#x">#</a>), since "C#" is a title.
 _MARKS = "#¶§\U0001f517"
 _PERMALINK = re.compile(r"\s*[¶§\U0001f517]+$")
-_SPACE = re.compile(r"[ \t\r\f\v]+")
+_SPACES = re.compile("  +")
 _BLANKS = re.compile(r"\n\s*\n+")
 _CHARSET = re.compile(rb"""charset=["']?([A-Za-z0-9_\-]+)""", re.I)
 _PRODUCT_HOME = re.compile(r"^(?P<product>.+?)\s+(?P<version>\d+(?:\.\d+)*)\s+Documentation$")
@@ -51,8 +56,15 @@ def clean_title(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    text = _SPACE.sub(" ", text)
-    text = "\n".join(line.strip() for line in text.split("\n"))
+    """Runs of spaces and tabs as one space, lines stripped, blank lines as one."""
+    # (str methods first: a regex that scans every character costs more than
+    # the rest of this function together)
+    for c in "\t\r\f\v":
+        if c in text:
+            text = text.replace(c, " ")
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    text = "\n".join(map(str.strip, text.split("\n")))
     return _BLANKS.sub("\n\n", text).strip()
 
 
@@ -81,6 +93,10 @@ class _Walker:
         self.title = ""
         self.anchor: str | None = None
         self.seen_anchors: set[str] = set()
+        # Counts what makes the walk's text of a subtree differ from its
+        # block_text: a heading that starts a section, a table row as a line,
+        # a skipped class. A subtree without any is read once, not twice.
+        self.dirty = 0
 
     def _flush(self) -> None:
         parts, marks, lead = self.parts, self.marks, self.lead
@@ -149,15 +165,22 @@ class _Walker:
         anchor = self.anchor if self.anchor and self.anchor not in self.seen_anchors else None
         return f"{self.doc_key}#{anchor}" if anchor else f"{self.doc_key}#s{ordinal}"
 
-    def walk(self, el: lxml.html.HtmlElement) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        cls = set((el.get("class") or "").split())
-        if tag in _SKIP_TAGS or cls & _SKIP_CLASSES or not tag:
+    def walk(self, el: Element) -> None:
+        tag = el.tag
+        if type(tag) is not str:  # a comment or processing instruction
+            if el.tail:
+                self.parts.append(el.tail)
+            return
+        attr = el.get("class")
+        kind = (_CLASS_KINDS.get(attr) or _class_kind(attr)) if attr else 0
+        if tag in _SKIP_TAGS or kind & _SKIPPED:
+            self.dirty += tag not in _SKIP_TAGS  # block_text skips tags, not classes
             if el.tail:
                 self.parts.append(el.tail)
             return
         level = _HEADINGS.get(tag)
         if level is not None and not _in_admonition(el):
+            self.dirty += 1
             self._flush()
             title = clean_title(_heading_text(el))
             while self.stack and self.stack[-1][0] >= level:
@@ -171,6 +194,7 @@ class _Walker:
         if tag == "tr" and (row := _row_line(el)):
             # One line per table row, cells apart, so a value stays beside its
             # label and a reader (or an answer) can tell the columns apart.
+            self.dirty += 1
             self.parts.append("\n" + row + "\n")
             if el.tail:
                 self.parts.append(el.tail)
@@ -179,27 +203,59 @@ class _Walker:
             self.tables.append(_table(el, self.current_section_id()))
         elif tag == "dt" and (term := _term_title(el)):
             self.marks.append((len(self.parts), term, _own_anchor(el)))
-        elif tag == "dl":
+        # A list's items and a lead paragraph: their block_text, taken from
+        # the text the walk gathers when nothing in them changed it.
+        item = _ITEMS.get(tag)
+        if item is not None:
             sid = self.current_section_id()
-            self.definitions.extend(_definitions(el, sid, f"{sid}|dl"))
-        elif tag in ("ul", "ol"):
-            sid = self.current_section_id()
-            self.definitions.extend(_list_items(el, sid, f"{sid}|list@{el.sourceline}"))
+            group = f"{sid}|dl" if tag == "dl" else f"{sid}|list@{el.sourceline}"
+            slot, items = len(self.definitions), {}  # the list's before its nested ones
         lead = tag == "p" and not self.nested and len(self.lead) < LEAD_PARAGRAPHS
-        if lead and (para := block_text(el)):
-            self.lead.append(para)
-        aside = tag in _NOT_LEAD or bool(cls & _ADMONITIONS)
+        if lead:
+            leads, dirty = self.lead, self.dirty
+        aside = tag in _NOT_LEAD or bool(kind & _ADMONITION)
         self.nested += aside
-        if tag in _BLOCK:
-            self.parts.append("\n")
+        block = tag in _BLOCK
+        parts = self.parts
+        if block:
+            parts.append("\n")
+        start = len(parts)
         if el.text:
-            self.parts.append(el.text)
+            parts.append(el.text)
         for child in el:
+            ctag = child.tag
+            if type(ctag) is str and ctag not in _NOT_INLINE and not len(child):
+                attr = child.get("class")
+                if not attr or (_CLASS_KINDS.get(attr) or _class_kind(attr)) == _PLAIN:
+                    # an inline element without children: its text and tail
+                    # (what walking it would give, at a fraction of the cost)
+                    if child.text:
+                        parts.append(child.text)
+                    if child.tail:
+                        parts.append(child.tail)
+                    continue
+            if ctag == item:
+                at, dirty_before = len(parts), self.dirty
+                self.walk(child)
+                if self.dirty == dirty_before:  # its text is parts[at + 1 : closing "\n"]
+                    end = len(parts) - (2 if child.tail else 1)
+                    items[child] = normalise("".join(parts[at + 1 : end]))
+                parts = self.parts
+                continue
             self.walk(child)
-        if tag in _BLOCK:
-            self.parts.append("\n")
+            parts = self.parts  # a heading below starts a new section's parts
+        if lead:
+            para = normalise("".join(parts[start:])) if self.dirty == dirty else block_text(el)
+            if para:
+                leads.append(para)
+        if item == "dd":
+            self.definitions[slot:slot] = _definitions(el, sid, group, items)
+        elif item == "li":
+            self.definitions[slot:slot] = _list_items(el, sid, group, items)
+        if block:
+            parts.append("\n")
         if el.tail:
-            self.parts.append(el.tail)
+            parts.append(el.tail)
         self.nested -= aside
 
 
@@ -213,16 +269,49 @@ LEAD_PARAGRAPHS = 3
 LONG_SECTION = 3000
 MIN_ENTRY = 80
 TERM_CHARS = 120
+# What a class attribute makes of an element, by the attribute's text (pages
+# repeat a few dozen of them): skipped, a note (not a section's lead), or
+# nothing (a distinct nonzero value, so a kind found is never falsy).
+_PLAIN, _SKIPPED, _ADMONITION = 4, 1, 2
+_CLASS_KINDS: dict[str, int] = {}
 
 
-def _term_title(dt: lxml.html.HtmlElement) -> str:
+def _class_kind(attr: str) -> int:
+    names = attr.split()
+    kind = (_SKIPPED * (not _SKIP_CLASSES.isdisjoint(names))) | (
+        _ADMONITION * (not _ADMONITIONS.isdisjoint(names))
+    )
+    kind = kind or _PLAIN
+    if len(_CLASS_KINDS) < 10_000:
+        _CLASS_KINDS[attr] = kind
+    return kind
+
+
+# The items of a list, kept as definitions: <dl> (<dd>), <ul> and <ol> (<li>).
+_ITEMS = {"dl": "dd", "ul": "li", "ol": "li"}
+# Tags the walk does more with than append their text.
+_NOT_INLINE = (
+    _SKIP_TAGS | _HEADINGS.keys() | _BLOCK | _NOT_LEAD | {"tr", "table", "dt", "dl", "ul", "ol"}
+)
+_BLOCK_OR_SKIPPED = tuple(_BLOCK | _SKIP_TAGS)
+# A subtree's text: every text node in it, in document order (comments' and
+# processing instructions' own text left out), read at C speed.
+_string = lxml.etree.XPath("string()", smart_strings=False)
+
+
+def text_content(el: Element) -> str:
+    """``lxml.html``'s ``text_content()`` for any element."""
+    return str(_string(el))
+
+
+def _term_title(dt: Element) -> str:
     """A <dt>'s first line, as the title of its entry."""
     text = normalise(block_text(dt))
     first = text.split("\n", 1)[0].strip()
     return first[:TERM_CHARS].rstrip(" " + _MARKS)
 
 
-def _own_anchor(el: lxml.html.HtmlElement) -> str | None:
+def _own_anchor(el: Element) -> str | None:
     """The element's id, or the first id or name inside it."""
     if el.get("id"):
         return str(el.get("id"))
@@ -232,7 +321,7 @@ def _own_anchor(el: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-def _in_admonition(el: lxml.html.HtmlElement) -> bool:
+def _in_admonition(el: Element) -> bool:
     """Headings of notes and tips are part of their section's text, not new sections."""
     node = el.getparent()
     for _ in range(4):
@@ -244,7 +333,7 @@ def _in_admonition(el: lxml.html.HtmlElement) -> bool:
     return False
 
 
-def _heading_text(heading: lxml.html.HtmlElement) -> str:
+def _heading_text(heading: Element) -> str:
     """A heading's text without its permalink (<a href="#x">#</a>)."""
     parts: list[str] = [heading.text or ""]
     for child in heading:
@@ -253,14 +342,14 @@ def _heading_text(heading: lxml.html.HtmlElement) -> str:
             continue
         link = child if child.tag == "a" else child.find("a")
         mark = link is not None and (link.get("href") or "").startswith("#")
-        if not (mark and child.text_content().strip(" ") and
-                all(c in _MARKS for c in child.text_content().strip())):  # fmt: skip
-            parts.append(child.text_content())
+        if not (mark and text_content(child).strip(" ") and
+                all(c in _MARKS for c in text_content(child).strip())):  # fmt: skip
+            parts.append(text_content(child))
         parts.append(child.tail or "")
     return "".join(parts)
 
 
-def _anchor_for(heading: lxml.html.HtmlElement) -> str | None:
+def _anchor_for(heading: Element) -> str | None:
     if heading.get("id"):
         return str(heading.get("id"))
     for a in heading.iter("a"):
@@ -274,36 +363,45 @@ def _anchor_for(heading: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-def block_text(el: lxml.html.HtmlElement) -> str:
+def block_text(el: Element) -> str:
     """An element's text with its paragraphs apart (blank lines between blocks)."""
-    parts: list[str] = []
-
-    def visit(node: lxml.html.HtmlElement) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag and tag not in _SKIP_TAGS:
-            block = tag in _BLOCK
-            parts.append("\n" if block else "")
-            parts.append(node.text or "")
-            for child in node:
-                visit(child)
-            parts.append("\n" if block else "")
-        parts.append(node.tail or "")
-
-    parts.append(el.text or "")
-    for child in el:
-        visit(child)
+    if next(el.iterdescendants(*_BLOCK_OR_SKIPPED), None) is None:
+        return normalise(text_content(el))  # no block inside: its text as it is
+    parts: list[str] = [el.text or ""]
+    _block_parts(el, parts)
     return normalise("".join(parts))
 
 
-def _definitions(dl: lxml.html.HtmlElement, section_id: str, group: str) -> list[Definition]:
-    """<dt>/<dd> pairs of one list (several <dt> before one <dd> share it)."""
+def _block_parts(node: Element, parts: list[str]) -> None:
+    """The text of ``node``'s children and their tails, a newline around each block."""
+    for child in node:
+        tag = child.tag
+        if type(tag) is str and tag not in _SKIP_TAGS:
+            block = tag in _BLOCK
+            if block:
+                parts.append("\n")
+            if child.text:
+                parts.append(child.text)
+            if len(child):
+                _block_parts(child, parts)
+            if block:
+                parts.append("\n")
+        if child.tail:
+            parts.append(child.tail)
+
+
+def _definitions(
+    dl: Element, section_id: str, group: str, texts: dict[Element, str]
+) -> list[Definition]:
+    """<dt>/<dd> pairs of one list (several <dt> before one <dd> share it);
+    ``texts``: the block_text of <dd> elements already known."""
     out: list[Definition] = []
-    terms: list[lxml.html.HtmlElement] = []
+    terms: list[Element] = []
     for child in dl:
         if child.tag == "dt":
             terms.append(child)
         elif child.tag == "dd":
-            text = block_text(child)
+            text = texts[child] if child in texts else block_text(child)
             for dt in terms:
                 anchor = dt.get("id") or next(
                     (str(a.get("id") or a.get("name")) for a in dt.iter("a")
@@ -315,24 +413,27 @@ def _definitions(dl: lxml.html.HtmlElement, section_id: str, group: str) -> list
     return out
 
 
-def _list_items(lst: lxml.html.HtmlElement, section_id: str, group: str) -> list[Definition]:
+def _list_items(
+    lst: Element, section_id: str, group: str, texts: dict[Element, str]
+) -> list[Definition]:
     return [
-        Definition("", block_text(li), section_id, group, li.get("id"), kind="list")
+        Definition("", texts[li] if li in texts else block_text(li), section_id, group,
+                   li.get("id"), kind="list")
         for li in lst
         if li.tag == "li"
-    ]
+    ]  # fmt: skip
 
 
-def _cell_text(cell: lxml.html.HtmlElement) -> str:
-    return " ".join(cell.text_content().split())
+def _cell_text(cell: Element) -> str:
+    return " ".join(text_content(cell).split())
 
 
-def _row_line(tr: lxml.html.HtmlElement) -> str:
+def _row_line(tr: Element) -> str:
     cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
     return ROW_SEPARATOR.join(_cell_text(c) for c in cells) if cells else ""
 
 
-def _table(el: lxml.html.HtmlElement, section_id: str) -> Table:
+def _table(el: Element, section_id: str) -> Table:
     headers: list[str] = []
     rows: list[list[str]] = []
     for tr in el.iter("tr"):
@@ -353,11 +454,29 @@ def _table(el: lxml.html.HtmlElement, section_id: str) -> Table:
             headers = texts
             continue
         rows.append(texts)
-    return Table(headers=headers, rows=rows, section_id=section_id, line=el.sourceline)
+    return Table(headers=headers, rows=rows, section_id=section_id, line=_line(el))
+
+
+def _line(el: Element) -> int | None:
+    line = getattr(el, "sourceline", None)  # the stubs give it no type
+    return line if isinstance(line, int) else None
 
 
 # libxml2's nesting limit for documents parsed without XML_PARSE_HUGE.
 MAX_HTML_DEPTH = 256
+
+
+def _parse(data: bytes, encoding: str) -> tuple[Element, lxml.etree.HTMLParser]:
+    """The page's root as ``lxml.html.fromstring`` finds it (a fragment's
+    container for a fragment), built of plain ``lxml.etree`` elements."""
+    parser = lxml.etree.HTMLParser(encoding=encoding)
+    try:
+        return lxml.html.fromstring(data, parser=parser), parser
+    except AttributeError:
+        # Merging several <body> or <head> elements uses lxml.html's own element
+        # methods (libxml2 merges them itself, so this is for safety only).
+        parser = lxml.html.HTMLParser(encoding=encoding)
+        return lxml.html.fromstring(data, parser=parser), parser
 
 
 def parse_html(data: bytes, uri: str, doc_key: str | None = None) -> ParsedSource:
@@ -368,8 +487,7 @@ def parse_html(data: bytes, uri: str, doc_key: str | None = None) -> ParsedSourc
     declared = _CHARSET.search(data[:4096])
     encoding = declared.group(1).decode("ascii", "replace") if declared else "utf-8"
     try:
-        parser = lxml.html.HTMLParser(encoding=encoding)
-        root: lxml.html.HtmlElement = lxml.html.fromstring(data, parser=parser)
+        root, parser = _parse(data, encoding)
     except (lxml.etree.ParserError, ValueError, LookupError) as exc:
         raise ExtractionError(f"{uri}: unparsable HTML: {exc}") from exc
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
@@ -381,20 +499,21 @@ def parse_html(data: bytes, uri: str, doc_key: str | None = None) -> ParsedSourc
         )
     source = ParsedSource(uri=uri, kind="html", hash=digest(data))
     title_el = root.find(".//title")
-    source.title = clean_title(title_el.text_content()) if title_el is not None else None
-    home = [str(h) for h in root.xpath(".//a[@accesskey='h']/@title")]
+    source.title = clean_title(text_content(title_el)) if title_el is not None else None
+    found = root.xpath(".//a[@accesskey='h']/@title")
+    home = [str(h) for h in found] if isinstance(found, list) else []
     if home:
         m = _PRODUCT_HOME.match(home[0])
         if m:
             source.product, source.version = m.group("product"), m.group("version")
-    body: lxml.html.HtmlElement | None = root.find("body")
+    body: Element | None = root.find("body")
     walker = _Walker(uri, doc_key or source.doc_id)
     walker.title = source.title or ""
     walker.walk(body if body is not None else root)
     walker._flush()
     if not walker.sections:
         # Pages that are only a table of contents keep it as their text.
-        text = normalise((body if body is not None else root).text_content())
+        text = normalise(text_content(body if body is not None else root))
         if not text:
             raise ExtractionError(f"{uri}: HTML document has no text")
         walker.parts = [text]

@@ -44,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.records import Definition, ErrorCodeRecord, ParsedSource, Section
-from extractors.text.codes import CodeMention, find_codes, parse_code
+from extractors.text.codes import ERRNO_NAMES, CodeMention, find_codes, parse_code
 
 MIN_CODES = 3
 CONFIDENCE = 0.9  # inferred from the page's shape, not from a column named "code"
@@ -111,6 +111,22 @@ def _leading_code(text: str) -> tuple[CodeMention, int, bool] | None:
     return None
 
 
+# Every code shape has a digit or an underscore, or is an errno name: a term
+# without any (most headings and terms) is not looked at further.
+_DIGIT_OR_UNDERSCORE = re.compile(r"[\d_]")
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+
+
+def _may_start_with_code(text: str) -> bool:
+    """False when ``_leading_code`` cannot find a code in ``text``: what it
+    reads (the first three words, the first 80 characters) has no digit, no
+    underscore and no errno name. A cheap test in front of the costly one."""
+    head = text[:80] + " " + " ".join(text.split(" ", 3)[:3])
+    if _DIGIT_OR_UNDERSCORE.search(head):
+        return True
+    return any(w.upper() in ERRNO_NAMES for w in _ALNUM_RUN.findall(head))
+
+
 def split_term(text: str, loose: bool = True) -> Term | None:
     """The code a short text starts with, its number, message and the rest.
 
@@ -120,7 +136,7 @@ def split_term(text: str, loose: bool = True) -> Term | None:
     follows is the explanation ("CODE (Permission denied): An attempt ...").
     """
     text = " ".join(text.split())
-    lead = _leading_code(text) if text else None
+    lead = _leading_code(text) if text and _may_start_with_code(text) else None
     if lead is None:
         return None
     mention, end, bare = lead
@@ -257,6 +273,8 @@ def from_sections(source: ParsedSource) -> list[ErrorCodeRecord]:
     for parent, group in siblings.items():
         near = parent[-1] if parent else ""
         context = " ".join((*parent, source.title or ""))
+        if not _enough_candidates([h.path[-1] for h in group]):
+            continue
         terms = code_terms([split_term(h.path[-1]) for h in group], context, near)
         for h, term in zip(group, terms, strict=True):
             if term is not None:
@@ -284,6 +302,9 @@ def from_definitions(source: ParsedSource) -> list[ErrorCodeRecord]:
         groups[d.group].append(d)
     out: list[ErrorCodeRecord] = []
     for items in groups.values():
+        heads = [d.term if d.kind == "definitions" else _first_paragraph(d.text) for d in items]
+        if not _enough_candidates(heads):
+            continue
         section = sections.get(items[0].section_id)
         path = section.heading_path if section else []
         near = section.title if section else ""
@@ -297,6 +318,21 @@ def from_definitions(source: ParsedSource) -> list[ErrorCodeRecord]:
             body = d.text if d.kind == "definitions" else term.rest
             out.append(_record(source, term, body, section, uri, d.kind))
     return out
+
+
+def _enough_candidates(texts: list[str]) -> bool:
+    """Whether enough of a group's terms may start with a code for
+    ``code_terms`` to take any (a cheap test before ``split_term`` on each)."""
+    n = sum(1 for t in texts if t and _may_start_with_code(" ".join(t.split())))
+    return n >= MIN_CODES and 2 * n > len(texts)
+
+
+def _first_paragraph(text: str) -> str:
+    """``paragraphs(text)[0]``, or "" when there is none."""
+    for p in text.split("\n\n"):
+        if p.strip():
+            return " ".join(p.split())
+    return ""
 
 
 def _item_term(d: Definition) -> Term | None:
