@@ -50,7 +50,9 @@ import redis  # noqa: E402
 
 from bench.ingest import machine_info  # noqa: E402
 from bench.plot import plot  # noqa: E402
+from extractors.ingest.embed import embed_pending  # noqa: E402
 from extractors.ingest.pipeline import Ingestor  # noqa: E402
+from extractors.text import embedding  # noqa: E402
 from extractors.text.segment import index_tokens  # noqa: E402
 from graph.falkor import FalkorStore  # noqa: E402
 from graph.queries import search  # noqa: E402
@@ -512,14 +514,18 @@ def in_process(probe: FalkorStore, questions: list[str], meter: CpuMeter,
     kwargs: dict[str, Any] = (
         {"cache_size": 0} if "cache_size" in inspect.signature(Answerer).parameters else {}
     )
-    answerer = Answerer(probe, **kwargs)
-    t0, c0 = time.perf_counter(), meter.snapshot()
-    inproc = time_calls(answerer.answer, questions, args.inproc_passes)
-    cpu = meter.used(c0, meter.snapshot(), time.perf_counter() - t0)
-    out["answer_in_process"] = {"passes": args.inproc_passes, **pct(inproc), "cpu": cpu,
-                                "answerer_kwargs": kwargs,
-                                "samples_ms": [round(x, 3) for x in inproc]}  # fmt: skip
-    print("answer in process:", pct(inproc), flush=True)
+    # The service's configuration, then (same run) words alone: what embeddings cost.
+    kinds = [("answer_in_process", not args.no_embeddings), ("answer_in_process_words", False)]
+    for key, dense in kinds[: 1 if args.no_embeddings else 2]:
+        extra = {"embedder": embedding.shared()} if dense else {}
+        answerer = Answerer(probe, **kwargs, **extra)
+        t0, c0 = time.perf_counter(), meter.snapshot()
+        inproc = time_calls(answerer.answer, questions, args.inproc_passes)
+        cpu = meter.used(c0, meter.snapshot(), time.perf_counter() - t0)
+        out[key] = {"passes": args.inproc_passes, **pct(inproc), "cpu": cpu,
+                    "answerer_kwargs": kwargs, "embeddings": dense,
+                    "samples_ms": [round(x, 3) for x in inproc]}  # fmt: skip
+        print(key, pct(inproc), flush=True)
     return out
 
 
@@ -545,6 +551,7 @@ def main() -> None:
         help="server configurations to measure, comma-separated: " + ", ".join(CONFIGS),
     )
     ap.add_argument("--cli", type=Path, default=GRAPHDESK, help="the graphdesk command")
+    ap.add_argument("--no-embeddings", action="store_true", help="measure words alone")
     args = ap.parse_args()
     unknown = set(args.configs.split(",")) - set(CONFIGS)
     if unknown:
@@ -568,6 +575,9 @@ def main() -> None:
     try:
         migrate(store)
         rep = Ingestor(store, progress=False).run([args.manual])
+        if not args.no_embeddings:  # as `graphdesk ingest` does, before the server starts
+            out["embeddings"] = embed_pending(store, embedding.shared()).summary()
+            print(out["embeddings"], flush=True)
         if args.compact_aof:
             out["aof_compact_s"] = round(compact_aof(store), 2)
     finally:
@@ -581,6 +591,7 @@ def main() -> None:
         for n_cfg, key in enumerate(args.configs.split(",")):
             label, env = CONFIGS[key]
             print(f"== {label} {env}", flush=True)
+            env = {**env, "GRAPHDESK_EMBEDDINGS": "false" if args.no_embeddings else "true"}
             server = Server(args.cli, data_dir, free_port(), work / f"serve-{key}.log", env)
             old_term = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
             probe: FalkorStore | None = None
@@ -652,9 +663,12 @@ def render(o: dict[str, Any]) -> str:
     kw = o["answer_in_process"].get("answerer_kwargs")
     rows = [
         ("raw full-text query (`search.sections`, store)", "1", o["fulltext_floor"], None),
-        ("`Answerer.answer` in process, no HTTP" + (", no cache" if kw else ""), "1",
+        ("`Answerer.answer` in process, no HTTP" + (", no cache" if kw else "")
+         + (", with embeddings" if o["answer_in_process"].get("embeddings") else ""), "1",
          o["answer_in_process"], None),
     ]  # fmt: skip
+    if "answer_in_process_words" in o:
+        rows.append(("same, words alone (no embeddings)", "1", o["answer_in_process_words"], None))
     rows += [(f"HTTP `ask`: {r['config_label']}", str(r["concurrency"]), r, r) for r in o["http"]]
     lines = [
         "# `ask` latency, PostgreSQL 15 manual", "",
