@@ -350,6 +350,7 @@ class TemplateMiner:
         self._kv_values: set[str] = set()
         self._soft: set[str] = set()
         self._names: dict[str, bool] = {}
+        self._base_holes: list[frozenset[int]] = []  # per signature: masked and named positions
         self._clean = True
 
     def __len__(self) -> int:
@@ -518,14 +519,21 @@ class TemplateMiner:
         holes: list[frozenset[int]] = []
         clusters: list[list[int]] = []
 
-        def holes_of(classes: tuple[str, ...]) -> frozenset[int]:
-            return frozenset(
-                p
-                for p, c in enumerate(classes)
-                if c == VAR
-                or (named is not None and named(c))
-                or (p > 0 and known and c.strip(_PUNCT) in known)
+        base = self._base_holes
+        for sid in range(len(base), len(self._sigs)):
+            base.append(
+                frozenset(
+                    p
+                    for p, c in enumerate(self._sigs[sid].classes)
+                    if c == VAR or (named is not None and named(c))
+                )
             )
+
+        def holes_of(sid: int, classes: tuple[str, ...]) -> frozenset[int]:
+            if not known:
+                return base[sid]
+            more = [p for p, c in enumerate(classes) if p and c.strip(_PUNCT) in known]
+            return base[sid].union(more) if more else base[sid]
 
         def best_fit(
             classes: tuple[str, ...], mine: frozenset[int], start: int = 0
@@ -557,7 +565,7 @@ class TemplateMiner:
         joined: dict[int, tuple[int, int, int, frozenset[int]]] = {}
         for sid in members:
             classes = self._sigs[sid].classes
-            mine = holes_of(classes)
+            mine = holes_of(sid, classes)
             best, sim = best_fit(classes, mine)
             if best >= 0:
                 clusters[best].append(sid)
