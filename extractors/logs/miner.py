@@ -4,7 +4,7 @@ One configuration for every log (``MinerSettings``), deterministic, no rule
 for one system:
 
 1. Tokens. A message (the Content after the header) is split on whitespace;
-   a quoted string with spaces in it (``"GET /a HTTP/1.1"``) and a bracketed
+   a quoted string with spaces in it (``"FETCH /a PROTO/2"``) and a bracketed
    value after a key (``on=(:Item {id, sku})``) are one token, a value however
    many words it has; but a quoted status reply (``"599 Not here."``: a
    number, then words) stays words, text the program writes itself, its code
@@ -44,7 +44,7 @@ for one system:
      ``closed``, ``failure`` / ``failures``): the cluster is split on all
      such positions at once, and each part is judged again.
 4. Templates. A position keeps its token where all lines agree, the masked
-   form (``uid=<*>``) where they agree on that, ``<*>`` otherwise; a
+   form (``slot=<*>``) where they agree on that, ``<*>`` otherwise; a
    soft-masked token (word with a digit, file name, ``key=value``) on which
    all lines agree is shown as it is. Templates that differ only in how often
    a variable run repeats (variable-length lists), or only in the keys of a
@@ -145,7 +145,7 @@ class MinerSettings:
     tokens: TokenRules = field(default_factory=TokenRules)
     #: A unit after a number (12 KB, 30 s) is part of the value.
     units: bool = True
-    #: key=<*> and key:<*> keep their key when clustering (uid=<*> is not gid=<*>).
+    #: key=<*> and key:<*> keep their key when clustering (slot=<*> is not rank=<*>).
     keyed: bool = True
     #: Words seen as values of key=value tokens are values wherever they appear.
     kv_vocabulary: bool = True
@@ -219,7 +219,7 @@ _WORDY = re.compile(r"[A-Za-z]").match
 
 
 def _join_quoted(tokens: list[str], replies: bool = True) -> list[str]:
-    """A quoted string with spaces inside ("GET /a HTTP/1.1") as one token: a value
+    """A quoted string with spaces inside ("FETCH /a PROTO/2") as one token: a value
     whatever its number of words. An apostrophe inside a word opens nothing. With
     ``replies``, a quoted status reply ("599 Not here.": a number, then words)
     stays words: text the program writes itself, with its own constants and values."""

@@ -58,7 +58,7 @@ _DIGIT_WORD = re.compile(r"\w*\d\w*")
 _NAME_WITH_DIGIT = re.compile(r"[A-Z]{2,}[a-z]+\d|[a-z]{2,}\d")
 KV_VALUE = re.compile(r"(?<=[\w.\-]=)[^=,;:)\]}'\"]+")
 # A quoted string, perhaps after key= or an opening bracket and before closing
-# punctuation: name='idx_a', ("a b c"), "GET / HTTP/1.1",
+# punctuation: name='idx_a', ("a b c"), "FETCH / PROTO/2",
 # A letter right before the quote is a string prefix (u'x', b'x' in a repr).
 _QUOTED = re.compile(r"""((?:[\w.\-]*[=:]|[A-Za-z])?[(\[{]?)(["'])(?!\2)[^"']*\2([)\]},.;:]*)""")
 # key=(a, b c) joined from several words: one value
