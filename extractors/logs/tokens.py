@@ -113,7 +113,10 @@ def mask_parts(token: str, rules: TokenRules) -> tuple[str, bool]:
     if rules.replies and _REPLY_CODE.fullmatch(token):
         return token, False  # the code opening a quoted reply ("599 Not here.") names it
     if rules.quoted and (m := _QUOTED.fullmatch(token)) is not None:
-        return m.group(1) + m.group(2) + VAR + m.group(2) + m.group(3), True
+        # a quoted number or address is a value even when every line agrees on it
+        inner = token[m.end(1) + 1 : m.start(3) - 1]
+        hard = any(rx.fullmatch(inner) for rx, _, _ in _MASK_RES)
+        return m.group(1) + m.group(2) + VAR + m.group(2) + m.group(3), not hard
     if rules.quoted and " " in token and (m := _KEY_BRACKETED.fullmatch(token)) is not None:
         return m.group(1) + VAR + m.group(2), True
     if not _MAYBE_VARIABLE(token):

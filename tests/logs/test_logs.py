@@ -519,3 +519,9 @@ def test_a_name_ending_in_a_digit_after_capitals_is_a_name() -> None:
     assert mask_token("SMBv2") == "SMBv2"
     assert mask_token("NO-ROUTE-SMBv3") == "NO-ROUTE-SMBv3"
     assert mask_token("c1") == "<*>" and mask_token("ab12") == "<*>"
+
+
+def test_a_quoted_address_is_a_value_even_when_every_line_agrees() -> None:
+    lines = [f'peer "10.9.8.7" said {w}' for w in ("hi", "hi", "hi")]
+    lines += ["job 'nightly' done"] * 2
+    assert set(_templates(lines)) == {'peer "<*>" said hi', "job 'nightly' done"}
