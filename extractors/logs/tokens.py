@@ -63,6 +63,9 @@ KV_VALUE = re.compile(r"(?<=[\w.\-]=)[^=,;:)\]}'\"]+")
 _QUOTED = re.compile(r"""((?:[\w.\-]*[=:]|[A-Za-z])?[(\[{]?)(["'])(?!\2)[^"']*\2([)\]},.;:]*)""")
 # key=(a, b c) joined from several words: one value
 _KEY_BRACKETED = re.compile(r"([\w.\-]+=)[(\[{].*[)\]}]([,.;:]*)")
+# name[10.1.2.3] (a host and its address): the name is as much a value as the address
+_HOST_ADDRESS = re.compile(r"[\w.\-]+\[\x00\][,;:]?")
+_BRACKETED_IP = re.compile(r"\[(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]+)\]")
 _GLUED = re.compile(r"\w*\x00[\w\x00]*")
 _JOINED = re.compile(r"\x00(?:[.\-]\x00)+")  # 6.1.7601: one value, not three
 
@@ -139,6 +142,8 @@ def mask_parts(token: str, rules: TokenRules) -> tuple[str, bool]:
     masked = _JOINED.sub(HOLE, _GLUED.sub(HOLE, masked))
     if masked.startswith("/" + HOLE):  # /10.1.2.3:80 is an address, not a path
         masked = masked[1:]
+    elif "[" in masked and _HOST_ADDRESS.fullmatch(masked) and _BRACKETED_IP.search(token):
+        masked = HOLE + masked[masked.index("[") :]  # name[address]: the name is a host
     return masked.replace(HOLE, VAR), soft
 
 

@@ -525,3 +525,9 @@ def test_a_quoted_address_is_a_value_even_when_every_line_agrees() -> None:
     lines = [f'peer "10.9.8.7" said {w}' for w in ("hi", "hi", "hi")]
     lines += ["job 'nightly' done"] * 2
     assert set(_templates(lines)) == {'peer "<*>" said hi', "job 'nightly' done"}
+
+
+def test_a_name_before_a_bracketed_address_is_a_host() -> None:
+    assert mask_token("gate.example[10.2.3.4]") == "<*>[<*>]"
+    assert mask_token("relay[10.2.3.4]:") == "<*>[<*>]:"
+    assert mask_token("worker[4711]") == "worker[<*>]"  # a program and its pid
