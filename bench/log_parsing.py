@@ -627,23 +627,35 @@ def plot(result: dict[str, Any], out: Path) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    rows = [*result["leave_one_system_out"], *result["unseen_sets"]]
-    labels = [r["dataset"] + (f"\n({r['role']})" if "role" in r else "") for r in rows]
-    x = np.arange(len(rows))
-    fig, ax = plt.subplots(figsize=(max(8, len(rows) * 0.9), 4.5))
+    panels = (
+        (
+            [*result["leave_one_system_out"], *result["unseen_sets"]],
+            "Leave one system out of the 8 LogHub sets, then other software's logs with the "
+            "shipped defaults (role in parentheses)",
+        ),
+        (
+            result["leave_one_out_pooled"],
+            f"Leave one out of {len(result['pool'])} (LogHub and development sets)",
+        ),
+    )
+    width = max(8.0, max(len(rows) for rows, _ in panels) * 0.95)
+    fig, axes = plt.subplots(2, 1, figsize=(width, 8.5))
     bars = (
         ("ours", "graphdesk"),
         ("drain3_tuned", "drain3 tuned"),
         ("drain3_loghub", "drain3 LogHub setting"),
     )
-    for i, (key, name) in enumerate(bars):
-        ax.bar(x + (i - 1) * 0.27, [r[key]["ga"] for r in rows], 0.27, label=name)
-    ax.axhline(0.9, color="grey", linestyle="--", linewidth=1)
-    ax.set_xticks(x, labels, fontsize=8)
-    ax.set_ylabel("grouping accuracy")
-    ax.set_ylim(0, 1.05)
-    ax.set_title("Leave-one-system-out (LogHub) and other software's logs (role in brackets)")
-    ax.legend(loc="lower left", fontsize=8)
+    for ax, (rows, title) in zip(axes, panels, strict=True):
+        labels = [r["dataset"] + (f"\n({r['role']})" if "role" in r else "") for r in rows]
+        x = np.arange(len(rows))
+        for i, (key, name) in enumerate(bars):
+            ax.bar(x + (i - 1) * 0.27, [r[key]["ga"] for r in rows], 0.27, label=name)
+        ax.axhline(0.9, color="grey", linestyle="--", linewidth=1)
+        ax.set_xticks(x, labels, fontsize=7)
+        ax.set_ylabel("grouping accuracy")
+        ax.set_ylim(0, 1.05)
+        ax.set_title(title, fontsize=10)
+        ax.legend(loc="lower left", fontsize=7)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)
