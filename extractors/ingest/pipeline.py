@@ -11,10 +11,12 @@ problem; the rest of the ingest goes on and nothing stored is touched.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -59,6 +61,7 @@ from graph.queries import logs as lq
 from graph.queries import specs as spq
 from graph.queries import tickets as tq
 from graph.store import Store, Transaction
+from graph.types import Row
 
 # A section's title and text as token_pairs gives them.
 Words = tuple[list[tuple[str, str]], list[tuple[str, str]]]
@@ -86,6 +89,10 @@ RETIREMENT = (
     comq.RETIRE_THREADS_OF,
 )
 MAX_MENTIONS = 12  # concepts linked per section, most frequent first
+# Sections in one batch from which their rows are made on two cores (see
+# Ingestor._section_rows), and how long the second process may take.
+PARALLEL_SECTIONS = 2000
+WORKER_TIMEOUT = 600.0
 
 
 @dataclass
@@ -393,7 +400,8 @@ class Ingestor:
                 except OSError as exc:
                     report.failed.append((uri, f"unreadable: {exc.strerror or exc}"))
                     continue
-                if known.get(uri) == source_hash(path, data):
+                content_hash = source_hash(path, data)  # hashed once: it can be large
+                if known.get(uri) == content_hash:
                     report.unchanged += 1
                     report.failed_records.extend(problems.get(uri, []))  # still not fixed
                     continue
@@ -406,7 +414,7 @@ class Ingestor:
                 except Exception as exc:  # a parser bug must not stop the whole ingest
                     report.failed.append((uri, f"{type(exc).__name__}: {exc}"))
                     continue
-                source.hash = source_hash(path, data)  # what the next ingest compares
+                source.hash = content_hash  # what the next ingest compares
                 report.failed_records.extend(source.warnings)
                 report.warnings.extend(getattr(source.tickets or source.community, "notes", []))
                 if uri in known:
@@ -478,16 +486,9 @@ class Ingestor:
         tx.run(eq.DELETE_ERROR_CODES_OF, {"uris": uris})
         tx.run(spq.DELETE_SPECS_OF, {"uris": uris})
         tx.run_batch(dq.UPSERT_DOCUMENTS, [self._doc_row(s, now) for s in docs])
-        section_rows: list[dict[str, Any]] = []
-        mention_rows: list[dict[str, Any]] = []
-        for s in docs:
-            for sec in s.sections:
-                # Each text is split once, for its search field and its concepts.
-                words = (token_pairs(sec.title), token_pairs(sec.text))
-                section_rows.append(self._section_row(s, sec, now, words))
-                mention_rows.extend(self._mentions(sec.id, sec.title, sec.text, words))
+        section_rows = self._section_rows([(s, sec) for s in docs for sec in s.sections], now)
+        mentions = sum(len(row["mentions"]) for row in section_rows)
         tx.run_batch(dq.UPSERT_SECTIONS, section_rows, batch_size=400)
-        tx.run_batch(dq.LINK_MENTIONS, mention_rows, batch_size=2000)
         self._aliases: dict[str, dict[str, Any]] = {}
         self._new_products: dict[str, str] = {}
         self._product_sources: dict[str, str] = {}
@@ -548,7 +549,51 @@ class Ingestor:
         report.sections += len(section_rows)
         report.error_codes += len(codes)
         report.specs += len(specs)
-        report.mentions += len(mention_rows)
+        report.mentions += mentions
+
+    def _section_rows(self, items: list[tuple[ParsedSource, Any]], now: int) -> list[Row]:
+        """The rows of sections with their concept mentions, in order.
+
+        The work is per section and CPU-bound (segmenting, stemming, matching
+        the glossary): for many sections, the second half is done by a forked
+        copy of this process on another core while this one does the first,
+        and sent back pickled. A copy that fails or does not answer leaves its
+        half to this process, so the rows are the same either way.
+        """
+        if len(items) < PARALLEL_SECTIONS or (os.cpu_count() or 1) < 2:
+            return self._rows_of(items, now)
+        half = len(items) // 2
+        ctx = multiprocessing.get_context("fork")
+        receive, send = ctx.Pipe(duplex=False)
+        worker = ctx.Process(target=self._send_rows, args=(items[half:], now, send), daemon=True)
+        worker.start()
+        send.close()
+        try:
+            rows = self._rows_of(items[:half], now)
+            rest: list[Row] | None = None
+            if receive.poll(WORKER_TIMEOUT):
+                with suppress(EOFError, OSError):
+                    rest = receive.recv()
+        finally:
+            receive.close()
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
+        return rows + (rest if rest is not None else self._rows_of(items[half:], now))
+
+    def _send_rows(self, items: list[tuple[ParsedSource, Any]], now: int, send: Any) -> None:
+        send.send(self._rows_of(items, now))
+        send.close()
+
+    def _rows_of(self, items: list[tuple[ParsedSource, Any]], now: int) -> list[Row]:
+        rows = []
+        for s, sec in items:
+            # Each text is split once, for its search field and its concepts.
+            words = (token_pairs(sec.title), token_pairs(sec.text))
+            row = self._section_row(s, sec, now, words)
+            row["mentions"] = self._mentions(sec.title, sec.text, words)
+            rows.append(row)
+        return rows
 
     def _doc_row(self, s: ParsedSource, now: int) -> dict[str, Any]:
         return {
@@ -594,13 +639,14 @@ class Ingestor:
             },
         }  # fmt: skip
 
-    def _mentions(self, sid: str, title: str, text: str, words: Words) -> list[dict[str, Any]]:
+    def _mentions(self, title: str, text: str, words: Words) -> list[dict[str, Any]]:
+        """The concepts a section names, most often named first (at most MAX_MENTIONS)."""
         title_tokens = list(map(itemgetter(1), words[0]))
         in_title = set(self.matcher.counts_of(title_tokens, title))
         text_tokens = list(map(itemgetter(1), words[1]))
         counts = self.matcher.counts_of(title_tokens + text_tokens, title + "\n" + text)
         return [
-            {"sid": sid, "cid": cid, "count": n, "in_title": cid in in_title}
+            {"cid": cid, "count": n, "in_title": cid in in_title}
             for cid, n in counts.most_common(MAX_MENTIONS)
         ]
 

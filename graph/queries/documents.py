@@ -48,20 +48,19 @@ MERGE (d:Document {id: r.id})
 SET d += r.props, d.retired_at = null
 """
 
+# A section with the concepts it mentions (r.mentions: cid, count, in_title),
+# in one statement: the section just written is at hand, not looked up again.
 UPSERT_SECTIONS = """
 UNWIND $rows AS r
 MATCH (d:Document {id: r.doc_id})
 MERGE (s:Section {id: r.props.id})
 SET s = r.props
 MERGE (d)-[:HAS_SECTION]->(s)
-"""
-
-LINK_MENTIONS = """
-UNWIND $rows AS r
-MATCH (s:Section {id: r.sid})
-MATCH (c:Concept {id: r.cid})
-MERGE (s)-[m:MENTIONS]->(c)
-SET m.count = r.count, m.in_title = r.in_title
+WITH s, r
+UNWIND r.mentions AS m
+MATCH (c:Concept {id: m.cid})
+MERGE (s)-[x:MENTIONS]->(c)
+SET x.count = m.count, x.in_title = m.in_title
 """
 
 # What a screenshot shows: known error codes, and stack traces as symptoms
