@@ -28,6 +28,7 @@ DIMENSION = 512
 MAX_TOKENS = 512
 BATCH = 32
 _CHARS_PER_TOKEN = 6  # a generous first cut before counting tokens
+_MAX_TOKENS_PER_CHAR = 4  # a character the vocabulary lacks may become its UTF-8 bytes
 
 
 class Embedder:
@@ -52,6 +53,8 @@ class Embedder:
 
     def cut(self, text: str, max_tokens: int = MAX_TOKENS) -> str:
         """``text`` cut to at most ``max_tokens`` of the model's tokenizer."""
+        if len(text) * _MAX_TOKENS_PER_CHAR + 2 <= max_tokens:
+            return text  # short enough whatever it says: spare the tokenizer a pass
         cut = text[: max_tokens * _CHARS_PER_TOKEN]
         n = self._tokens(cut)
         while n > max_tokens:
