@@ -93,6 +93,7 @@ MAX_MENTIONS = 12  # concepts linked per section, most frequent first
 # Ingestor._section_rows), and how long the second process may take.
 PARALLEL_SECTIONS = 2000
 WORKER_TIMEOUT = 600.0
+MAX_FD = max(os.sysconf("SC_OPEN_MAX"), 1024) if hasattr(os, "sysconf") else 65536
 
 
 @dataclass
@@ -582,6 +583,12 @@ class Ingestor:
         return rows + (rest if rest is not None else self._rows_of(items[half:], now))
 
     def _send_rows(self, items: list[tuple[ParsedSource, Any]], now: int, send: Any) -> None:
+        """In the forked copy: make the rows and send them. The copy needs only
+        its pipe; the files it inherited (the write lock, the connection to the
+        graph) are closed first, so they go with this process if it is killed."""
+        keep = send.fileno()
+        os.closerange(3, keep)
+        os.closerange(keep + 1, MAX_FD)
         send.send(self._rows_of(items, now))
         send.close()
 
