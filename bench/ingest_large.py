@@ -17,19 +17,26 @@ Inputs, all built by this script (deterministic):
 Each case runs ``Ingestor.run`` in its own Python process on a fresh embedded
 graph; peak memory is that process's ru_maxrss (the graph server is another
 process, reported apart as its VmHWM). Times are wall clock on a shared 2-core
-machine.
+machine, so the HTML case runs ``--repeat`` times and reports the median, its
+runs interleaved with those of the baselines: lxml alone, and with
+``--baseline-ref REF`` the code of an earlier commit (``git archive REF``)
+ingesting the same file the same way.
 
 Usage: python bench/ingest_large.py [--manual DIR] [--mb 20] [--pdf-pages 200]
+       [--repeat 5] [--baseline-ref COMMIT]
 Writes bench/results/ingest_large.json and ingest_large.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import resource
+import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import zipfile
@@ -37,7 +44,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# ``--code DIR`` (a baseline's source tree) is imported instead of this checkout.
+CODE = Path(sys.argv[sys.argv.index("--code") + 1]) if "--code" in sys.argv else ROOT
+sys.path.insert(0, str(CODE))
 
 MANUAL = Path("/usr/share/doc/postgresql-doc-15/html")
 RESULTS = ROOT / "bench" / "results"
@@ -182,26 +191,43 @@ def _wide_sheet(fh: Any) -> None:
 
 def child(path: Path, data_dir: Path) -> None:
     """Ingest one file into a fresh graph; print what it cost as JSON."""
-    from extractors.ingest.pipeline import Ingestor
+    import extractors.ingest.pipeline as pipeline
     from graph.falkor import FalkorStore
     from migrations.runner import migrate
+
+    Ingestor = pipeline.Ingestor
+    if not Path(pipeline.__file__).resolve().is_relative_to(CODE.resolve()):
+        raise SystemExit(f"imported {pipeline.__file__}, not the code under {CODE}")
 
     store = FalkorStore(data_dir)
     try:
         migrate(store)
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        cpu = _cpu()
         t = time.perf_counter()
         report = Ingestor(store, progress=False).run([path])
         seconds = time.perf_counter() - t
+        cpu = _cpu() - cpu
         server = _vmhwm(store.server.pid) if store.server is not None else None
     finally:
         store.close()
     print(json.dumps({
-        "seconds": seconds, "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "seconds": seconds, "cpu_seconds": cpu,
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "maxrss_before_mb": before / 1024, "server_vmhwm_mb": server,
         "failed": [r for _, r in report.failed], "warnings": report.failed_records[:3],
         "sections": report.sections,
     }))  # fmt: skip
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of the children it has waited for (the
+    ingest's own workers; not the graph server, which runs until close)."""
+    own, done = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + done.ru_utime + done.ru_stime
 
 
 def _vmhwm(pid: int) -> float | None:
@@ -211,16 +237,31 @@ def _vmhwm(pid: int) -> float | None:
     return None
 
 
-def run_child(path: Path, work: Path) -> dict[str, Any]:
+def run_child(path: Path, work: Path, code: Path = ROOT) -> dict[str, Any]:
     data = Path(tempfile.mkdtemp(dir=work, prefix="graph"))
     out = subprocess.run(
-        [sys.executable, __file__, "--child", str(path), str(data)],
-        capture_output=True, text=True, check=False, cwd=ROOT,
+        [sys.executable, __file__, "--child", str(path), str(data), "--code", str(code)],
+        capture_output=True, text=True, check=False, cwd=code,
     )  # fmt: skip
     if out.returncode != 0:
         raise SystemExit(f"{path.name}: child failed\n{out.stderr[-2000:]}")
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
+
+
+def checkout(ref: str, work: Path) -> tuple[Path, str]:
+    """The source tree of commit ``ref`` (git archive), and its full hash."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--verify", ref + "^{commit}"],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    ).stdout.strip()  # fmt: skip
+    tree = work / f"code-{commit[:10]}"
+    tar = work / "code.tar"
+    with tar.open("wb") as fh:
+        subprocess.run(["git", "archive", commit], stdout=fh, check=True, cwd=ROOT)
+    with tarfile.open(tar) as archive:
+        archive.extractall(tree, filter="data")
+    return tree, commit
 
 
 def lxml_floor(path: Path) -> float:
@@ -233,12 +274,51 @@ def lxml_floor(path: Path) -> float:
     return time.perf_counter() - t
 
 
+def measured(name: str, path: Path, got: dict[str, Any]) -> dict[str, Any]:
+    size = path.stat().st_size
+    got["mb"] = round(size / 1e6, 2)
+    got["mb_per_s"] = round(size / 1e6 / got["seconds"], 2)
+    print(f"{name:24s} {got['mb']:8.2f} MB {got['seconds']:7.2f} s "
+          f"{got['mb_per_s']:6.2f} MB/s rss {got['maxrss_mb']:7.1f} MB "
+          f"failed={bool(got['failed'])}", flush=True)  # fmt: skip
+    return got
+
+
+def html_runs(
+    html: Path, work: Path, repeat: int, baseline: tuple[Path, str] | None
+) -> dict[str, Any]:
+    """The HTML case ``repeat`` times, each run followed by lxml alone and the
+    baseline's code on the same file; the median of each (wall clock)."""
+    runs: dict[str, list[dict[str, Any]]] = {"current": [], "lxml": [], "baseline": []}
+    size = html.stat().st_size / 1e6
+    for _ in range(repeat):
+        runs["current"].append(measured("html", html, run_child(html, work)))
+        floor = lxml_floor(html)
+        runs["lxml"].append({"seconds": floor, "mb_per_s": round(size / floor, 2)})
+        if baseline is not None:
+            got = measured(f"html ({baseline[1][:7]})", html, run_child(html, work, baseline[0]))
+            runs["baseline"].append(got)
+    out: dict[str, Any] = {"repeat": repeat, "runs": runs}
+    for name, got in runs.items():
+        if got:
+            mid = statistics.median(r["seconds"] for r in got)
+            pick = min(got, key=lambda r: abs(r["seconds"] - mid))  # the median run itself
+            out["median" if name == "current" else f"{name}_median"] = {
+                **pick, "seconds": round(mid, 3), "mb_per_s": round(size / mid, 2)}  # fmt: skip
+    if baseline is not None:
+        out["baseline_commit"] = baseline[1]
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--manual", type=Path, default=MANUAL)
     ap.add_argument("--mb", type=float, default=20.0)
     ap.add_argument("--pdf-pages", type=int, default=200)
+    ap.add_argument("--repeat", type=int, default=5, help="runs of the HTML case (median)")
+    ap.add_argument("--baseline-ref", help="also time the HTML case with this commit's code")
     ap.add_argument("--child", nargs=2, type=Path, metavar=("FILE", "DATA_DIR"))
+    ap.add_argument("--code", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child(*args.child)
@@ -250,20 +330,12 @@ def main() -> int:
         build_html(args.manual, args.mb, html)
         build_pdf(args.manual, args.pdf_pages, pdf)
         build_docx(args.manual, args.pdf_pages * 6, docx_path)
-        cases = {"html": html, "pdf": pdf, "docx": docx_path, **build_bombs(work)}
+        baseline = checkout(args.baseline_ref, work) if args.baseline_ref else None
+        results["html_runs"] = html_runs(html, work, args.repeat, baseline)
+        cases = {"pdf": pdf, "docx": docx_path, **build_bombs(work)}
+        results["cases"]["html"] = results["html_runs"]["median"]
         for name, path in cases.items():
-            size = path.stat().st_size
-            got = run_child(path, work)
-            got["mb"] = round(size / 1e6, 2)
-            got["mb_per_s"] = round(size / 1e6 / got["seconds"], 2)
-            results["cases"][name] = got
-            print(f"{name:24s} {got['mb']:8.2f} MB {got['seconds']:7.2f} s "
-                  f"{got['mb_per_s']:6.2f} MB/s rss {got['maxrss_mb']:7.1f} MB "
-                  f"failed={bool(got['failed'])}", flush=True)  # fmt: skip
-        floor = min(lxml_floor(html) for _ in range(3))
-        size = html.stat().st_size
-        mb_s = round(size / 1e6 / floor, 1)
-        results["lxml_floor"] = {"seconds": round(floor, 3), "mb_per_s": mb_s}
+            results["cases"][name] = measured(name, path, run_child(path, work))
     c = results["cases"]
     base = c["baseline_tiny_markdown"]["maxrss_mb"]
     bombs = ("xlsx_1gib_cell", "xlsx_2m_columns", "html_100k_deep", "file_over_size_limit")
@@ -272,6 +344,11 @@ def main() -> int:
         "bombs_refused_or_cut": all(c[b]["failed"] or c[b]["warnings"] for b in bombs),
         "bombs_within_200_mb_of_baseline": all(c[b]["maxrss_mb"] - base < 200 for b in bombs),
     }
+    if "baseline_median" in results["html_runs"]:
+        old = results["html_runs"]["baseline_median"]
+        results["checks"]["html_as_many_sections_as_the_baseline"] = (
+            old["sections"] == c["html"]["sections"]
+        )
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "ingest_large.json").write_text(json.dumps(results, indent=2) + "\n")
     (RESULTS / "ingest_large.md").write_text(markdown(results))
@@ -296,12 +373,38 @@ def markdown(r: dict[str, Any]) -> str:
             f"| {c['sections']:,} | {c['maxrss_mb']:.0f} | {c['server_vmhwm_mb'] or 0:.0f} "
             f"| {outcome.replace('|', '/')} |"
         )
-    f = r["lxml_floor"]
+    h = r["html_runs"]
+    f = h["lxml_median"]
+    cpu = {k: statistics.median(r.get("cpu_seconds", 0.0) for r in v) if v else 0.0
+           for k, v in h["runs"].items()}  # fmt: skip
+    lines = [
+        f"- this code: {h['median']['seconds']:.2f} s, {h['median']['mb_per_s']:.2f} MB/s "
+        f"(CPU of the ingesting process and its workers: {cpu['current']:.2f} s)",
+        f"- lxml alone (parse, then read the paragraphs' text): {f['seconds']:.3f} s, "
+        f"{f['mb_per_s']:.1f} MB/s",
+    ]
+    if "baseline_median" in h:
+        b = h["baseline_median"]
+        lines.append(
+            f"- the code of commit {h['baseline_commit'][:10]} (the previous code path): "
+            f"{b['seconds']:.2f} s, {b['mb_per_s']:.2f} MB/s (CPU {cpu['baseline']:.2f} s), "
+            f"{b['sections']:,} sections, peak RSS {b['maxrss_mb']:.0f} MB"
+        )
     out += [
         "",
-        f"Baseline in the same run: lxml alone parses the HTML and reads its paragraphs' "
-        f"text in {f['seconds']} s ({f['mb_per_s']} MB/s); the tiny Markdown file's process "
-        "is the memory baseline for the bombs. The PDF has "
+        f"HTML: median of {h['repeat']} runs each, interleaved in the same run "
+        "(wall clock, Ingestor.run on a fresh graph, its start-up included):",
+        "",
+        *lines,
+        "",
+        "Per run, this code / baseline (s): "
+        + ", ".join(
+            f"{c['seconds']:.2f}" + (f" / {b['seconds']:.2f}" if b else "")
+            for c, b in itertools.zip_longest(h["runs"]["current"], h["runs"]["baseline"])
+        )
+        + ".",
+        "",
+        "The tiny Markdown file's process is the memory baseline for the bombs. The PDF has "
         f"{r['pdf_pages']} pages ({r['pdf_pages'] / r['cases']['pdf']['seconds']:.0f} pages/s); "
         "most of every process's memory is the libraries it loads (spaCy, jieba, lxml).",
         "",
