@@ -6,6 +6,7 @@ glossary matcher's tree of names finds what trying every length finds.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,21 @@ MATCHER = ConceptMatcher(
 def test_names_tree_finds_what_every_length_finds(tokens: list[str]) -> None:
     got = [(m.concept.id, m.surface, m.start) for m in MATCHER.match_tokens(tokens)]
     assert got == _match_plainly(MATCHER, tokens)
+
+
+def test_the_collector_runs_less_often_only_while_ingesting(fresh: Store, tmp_path: Path) -> None:
+    page = tmp_path / "manual.html"
+    page.write_bytes(_manual(3))
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    real = pipeline.Ingestor._write
+
+    def spy(self: Ingestor, sources: list[object], report: object) -> None:
+        seen.append(gc.get_threshold())
+        real(self, sources, report)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pipeline.Ingestor, "_write", spy)
+        Ingestor(fresh, progress=False).run([page])
+    assert seen and seen[0][0] >= pipeline.GC_EVERY
+    assert gc.get_threshold() == before
