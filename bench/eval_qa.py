@@ -176,7 +176,10 @@ def markdown(results: list[dict[str, Any]]) -> str:
     md = [
         "# QA: citations of `ask` against plain BM25 pages, per question set", "",
         "hit@k: an expected page or error code among the first k citations; MRR over 5.",
-        "Out of sample = a set nobody tuned rules or weights on.", "",
+        "Out of sample = a set nobody tuned rules or weights on. Answers "
+        + (f"with section embeddings ({emb})." if (emb := next(
+            (r.get("embeddings") for r in results if r.get("embeddings")), None))
+           else "by words alone (no embeddings)."), "",
         "| set | tuned on? | n | retriever | hit@1 all | hit@3 all | hit@3 en | hit@3 zh | MRR |",
         "|---|---|---|---|---|---|---|---|---|",
     ]  # fmt: skip
@@ -206,9 +209,16 @@ def main() -> None:
     ap.add_argument("--show", action="store_true", help="print each question's top 3")
     ap.add_argument("--no-embeddings", action="store_true", help="answer by words alone")
     ap.add_argument("--out", default="eval_qa", help="result file stem under bench/results/")
+    ap.add_argument("--rerender", action="store_true", help="rewrite the .md from the .json")
     args = ap.parse_args()
     chosen = [s for s in SETS if not args.sets or s.name in args.sets]
     results = []
+    if args.rerender:  # the tables again from the recorded JSON (no answers asked)
+        out = RESULTS / args.out
+        out.with_suffix(".md").write_text(
+            markdown(json.loads(out.with_suffix(".json").read_text()))
+        )
+        return
     for qs in chosen:
         if not qs.questions.is_file() or not qs.manual.is_dir():
             print(f"skipping {qs.name}: {qs.questions} or {qs.manual} is missing", file=sys.stderr)
