@@ -568,7 +568,11 @@ class Ingestor:
         and sent back pickled. A copy that fails or does not answer leaves its
         half to this process, so the rows are the same either way.
         """
-        if len(items) < PARALLEL_SECTIONS or (os.cpu_count() or 1) < 2:
+        if (
+            len(items) < PARALLEL_SECTIONS
+            or (os.cpu_count() or 1) < 2
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
             return self._rows_of(items, now)
         half = len(items) // 2
         ctx = multiprocessing.get_context("fork")
