@@ -48,8 +48,7 @@ _SMOOTH_EVERYDAY = 1e-7
 
 
 def features(q: Question, ranked: list[Candidate], terms: TermIndex) -> dict[str, float]:
-    # by words alone: embeddings reorder pages, they do not make a match surer
-    score = min(MAX_SCORE, ranked[0].word_score) if ranked else 0.0
+    score = min(MAX_SCORE, _best_by_words(ranked)) if ranked else 0.0
     found = total = 0.0
     specs: list[float] = []
     for t in q.tokens:
@@ -68,6 +67,16 @@ def features(q: Question, ranked: list[Candidate], terms: TermIndex) -> dict[str
         "reach": found / total if total else 0.0,
         "specificity": sum(specs) / len(specs) if specs else math.log10(_SMOOTH_CORPUS),
     }
+
+
+def _best_by_words(ranked: list[Candidate]) -> float:
+    """The score of what leads by words alone: a leading error code keeps its place
+    whatever embeddings do; otherwise the best word score among the citations
+    (without embeddings, the first citation's). Embeddings reorder pages; they
+    do not make a match surer, and the model was fitted on word scores."""
+    if ranked[0].kind == "error_code":
+        return ranked[0].score
+    return max(c.word_score for c in ranked)
 
 
 @lru_cache(maxsize=1)
