@@ -17,7 +17,7 @@ from extractors.text.embedding import Embedder
 from graph.store import Store
 from graph.writelock import write_lock
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("graphdesk.embeddings")  # shown by `serve` like graphdesk.api
 IDLE_SECONDS = 30.0  # how often a quiet graph is looked at for new sections
 
 
