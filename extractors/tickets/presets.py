@@ -19,8 +19,9 @@ status         ``solved``, ``closed``, ``resolved``, ``done`` (and 已解决,
                已关闭) mark a resolved ticket
 priority       as given
 created_at     ISO-8601 (also ``created_ms``, epoch milliseconds, when it parses)
-updated_at     ISO-8601: the version stamp; an older version never replaces a
-               newer one (:mod:`extractors.tickets.versions`); Zendesk's
+updated_at     ISO-8601 (or Jira CSV's "02/Jan/24 10:00 AM"): the version stamp;
+               an older version never replaces a newer one
+               (:mod:`extractors.tickets.versions`); Zendesk's
                ``generated_timestamp`` (``generated``) breaks ties
 customer_id    requester / reporter id; stored only as ``customer:<hash>``
 product        product names (list or comma separated)

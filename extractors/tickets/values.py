@@ -92,13 +92,29 @@ def list_of(value: Any) -> list[str]:
     return list(dict.fromkeys(v for v in out if v))
 
 
+# Jira's CSV export writes times as its UI shows them ("02/Jan/24 10:00 AM",
+# the default "dd/MMM/yy h:mm a"); the APIs write ISO 8601. Without a zone,
+# the time is read as the machine's local time, the same for every record.
+_EXPORT_TIME_FORMATS = (
+    "%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%Y %H:%M",
+)  # fmt: skip
+
+
 def time_of(value: str | None) -> tuple[str | None, int | None]:
+    """The time as written, and in epoch milliseconds when it parses."""
     if not value:
         return None, None
     try:
         dt = datetime.fromisoformat(value.replace(" UTC", "+00:00"))
     except ValueError:
-        return value, None
+        for fmt in _EXPORT_TIME_FORMATS:
+            try:
+                dt = datetime.strptime(value.strip(), fmt)
+                break
+            except ValueError:
+                continue
+        else:
+            return value, None
     return value, int(dt.timestamp() * 1000)
 
 

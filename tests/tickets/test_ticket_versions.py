@@ -200,3 +200,15 @@ def test_a_newer_page_replaced_by_an_older_one_leaves_the_older_live(
         str(folder / "tickets-0001.json"),
     )
     assert _ticket(fresh, DELETED) is None
+
+
+def test_jira_csv_times_are_ordered_like_iso_ones() -> None:
+    from extractors.tickets.values import time_of
+
+    morning, afternoon = time_of("02/Jan/24 10:00 AM"), time_of("02/Jan/24 1:05 PM")
+    assert morning[0] == "02/Jan/24 10:00 AM" and morning[1] is not None
+    assert afternoon[1] is not None and afternoon[1] - morning[1] == (3 * 60 + 5) * 60_000
+    assert time_of("02/Jan/2024 10:00 AM")[1] == morning[1]
+    iso = time_of("2024-01-02T10:00:00")[1]
+    assert iso == morning[1]  # both without a zone: the same local time
+    assert time_of("sometime last week") == ("sometime last week", None)
