@@ -27,7 +27,7 @@ import os
 import socket
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -327,8 +327,11 @@ def ingest(
     from extractors.ingest.validation import validate
 
     settings = _settings(ctx)
-    with opened_store(settings) as store:
+    with ExitStack() as open_store:
+        # The lock is taken before the store opens (opening migrates) and given
+        # up once the facts are in: the embeddings take it a batch at a time.
         with writing(settings, no_wait, lock_timeout):
+            store = open_store.enter_context(opened_store(settings))
             report = Ingestor(
                 store,
                 progress=not no_progress,
@@ -365,7 +368,9 @@ def embed(ctx: click.Context, no_progress: bool) -> None:
     settings = _settings(ctx)
     if not settings.embeddings:
         raise click.ClickException("embeddings are off (GRAPHDESK_EMBEDDINGS=false)")
-    with opened_store(settings) as store:
+    with ExitStack() as open_store:
+        with writing(settings):  # opening migrates: as every writer, under the lock
+            store = open_store.enter_context(opened_store(settings))
         if not _embed(store, settings, not no_progress):
             click.echo("embeddings: every section has one")
 
