@@ -6,12 +6,22 @@ What is replaced, by a bracketed tag that keeps the sentence readable:
 
 - e-mail addresses -> ``[EMAIL]``
 - Chinese resident ID-card numbers (17 digits and a check character, the
-  ISO 7064 MOD 11-2 checksum, ``X`` for 10) -> ``[ID_CARD]``
+  ISO 7064 MOD 11-2 checksum, ``X`` for 10; run together or grouped 6-8-4 by
+  spaces or dashes) -> ``[ID_CARD]``
 - bank-card-like numbers: 16-19 digits, run together or in groups of four
-  separated by spaces or dashes -> ``[CARD]``
+  separated by spaces, dashes or dots -> ``[CARD]``
 - phone numbers: Chinese mobiles (``1[3-9]`` and 9 digits, optionally after
-  ``+86``/``0086``), international numbers written with ``+`` and a country
-  code (7-15 digits in all), and Chinese landlines (``0xx-xxxxxxxx``) -> ``[PHONE]``
+  ``+86``/``0086``, grouped 3-4-4 by spaces, dashes or dots), international
+  numbers written with ``+`` and a country code (7-15 digits in all), and
+  Chinese landlines (``0xx-xxxxxxxx``) -> ``[PHONE]``
+
+Full-width digits and signs (``１３９``, ``＋``, ``－``, ``．``) are read as
+their ASCII forms first (and stored so). A number glued to a word
+(``tel13800138000``, ``13800138000ok``) is masked like a free-standing one;
+only a long machine identifier keeps its digits: a hex run of 16 or more
+characters (a hash, a trace id) or a token that switches between letters and
+digits three times or more (base64, API keys), where a mask would cut an id
+that no person dials.
 
 What is kept: error codes (``40P01``, ``23505``, ``ORA-00060``, ``NDB-1001``),
 versions (``15.4``, ``v3.0.1``, ``2024.1.15``), dates and times, ports, and
@@ -23,7 +33,9 @@ when it is not a card number (a trace id, say): over-masking is the safe side.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
 
 _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -32,13 +44,23 @@ _EMAIL = re.compile(
 # Digit runs that are not part of a longer number, a version or an identifier.
 # (Python's \w includes CJK characters, so a number written right after Chinese
 # text, "电话13800138000", must still match: the guards name ASCII only.)
-_B = r"(?<![0-9A-Za-z.\-_])"
-_E = r"(?![0-9A-Za-z_]|\.\d|-\d)"
-_ID_CARD = re.compile(_B + r"(\d{17}[0-9Xx])" + _E)
-_CARD = re.compile(_B + r"(\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]\d{1,3})?)" + _E)
-_CN_MOBILE = re.compile(r"(?<![0-9A-Za-z.\-_+])(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}" + _E)
+_B = r"(?<![0-9.\-_])"  # letters may touch: see _glued
+_E = r"(?![0-9_]|\.\d|-\d)"
+_STRICT_E = r"(?![0-9A-Za-z_]|\.\d|-\d)"  # nothing glued after (an ID may end in X)
+_ID_CARD = re.compile(_B + r"(\d{17}[0-9Xx]|\d{6}[ -]\d{8}[ -]\d{3}[0-9Xx])" + _STRICT_E)
+_CARD = re.compile(_B + r"(\d{16,19}|\d{4}(?:([ .-])\d{4})(?:\2\d{4}){2}(?:\2\d{1,3})?)" + _E)
+_CN_MOBILE = re.compile(
+    r"(?<![0-9.\-_+])(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:([ .-]?)\d{4})(?:\1\d{4})" + _E
+)
 _INTL = re.compile(r"(?<![0-9A-Za-z.\-_])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}" + _E)
-_LANDLINE = re.compile(_B + r"0\d{2,3}-\d{7,8}" + _E)
+_LANDLINE = re.compile(r"(?<![0-9A-Za-z.\-_])0\d{2,3}-\d{7,8}" + _STRICT_E)
+# Full-width digits and signs, one character each: positions do not move.
+_FULL_WIDTH = str.maketrans(
+    {**{0xFF10 + i: str(i) for i in range(10)}, 0xFF0B: "+", 0xFF0D: "-", 0xFF0E: "."}
+)
+_HEX = frozenset("0123456789abcdefABCDEF")
+_IDENTIFIER_HEX = 16  # a hex run this long is a hash or a trace id
+_IDENTIFIER_SWITCHES = 3  # letters and digits alternating this often: a key, base64
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -53,12 +75,41 @@ def id_card_valid(number: str) -> bool:
 
 
 def _id_card(m: re.Match[str]) -> str:
-    number = m.group(1)
+    number = re.sub(r"[ -]", "", m.group(1))
+    token = _token_around(m.string, m.start(), m.end())
+    if token != m.group() and _machine_id(token):
+        return m.group()
     if id_card_valid(number):
         return "[ID_CARD]"
     # 18 plain digits without a valid checksum are still card-like; a wrong
     # checksum with an X is kept as it is (not an ID, not a card).
     return "[CARD]" if number.isdigit() else number
+
+
+def _token_around(text: str, start: int, end: int) -> str:
+    """The run of ASCII letters and digits that holds text[start:end]."""
+    while start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isascii() and text[end].isalnum():
+        end += 1
+    return text[start:end]
+
+
+def _machine_id(token: str) -> bool:
+    if len(token) >= _IDENTIFIER_HEX and all(c in _HEX for c in token):
+        return True
+    switches = sum(a.isdigit() != b.isdigit() for a, b in itertools.pairwise(token))
+    return switches >= _IDENTIFIER_SWITCHES
+
+
+def _glued(tag: str) -> Callable[[re.Match[str]], str]:
+    """Replace with ``tag`` unless the digits are part of a machine identifier."""
+
+    def replace(m: re.Match[str]) -> str:
+        token = _token_around(m.string, m.start(), m.end())
+        return m.group() if token != m.group() and _machine_id(token) else tag
+
+    return replace
 
 
 def _intl(m: re.Match[str]) -> str:
@@ -70,12 +121,12 @@ def mask(text: str) -> str:
     """``text`` with e-mail addresses, ID-card, card and phone numbers replaced."""
     if not text:
         return text
-    text = _EMAIL.sub("[EMAIL]", text)
+    text = _EMAIL.sub("[EMAIL]", text.translate(_FULL_WIDTH))
     if not any(c.isdigit() for c in text):
         return text
     text = _ID_CARD.sub(_id_card, text)
-    text = _CARD.sub("[CARD]", text)
-    text = _CN_MOBILE.sub("[PHONE]", text)
+    text = _CARD.sub(_glued("[CARD]"), text)
+    text = _CN_MOBILE.sub(_glued("[PHONE]"), text)
     text = _INTL.sub(_intl, text)
     return _LANDLINE.sub("[PHONE]", text)
 

@@ -58,6 +58,33 @@ def test_masking_hides_personal_data_and_keeps_codes_and_versions() -> None:
     assert not id_card_valid("110105194912310021")
 
 
+def test_masking_reads_other_separators_full_width_digits_and_glued_words() -> None:
+    cases = {
+        "reach me at 158.2233.4455 after six": "[PHONE]",
+        "手机１５８２２３３４４５５": "[PHONE]",
+        "tel15822334455": "[PHONE]",
+        "15822334455thanks": "[PHONE]",
+        "卡号 6228.4801.2345.6789 已冻结": "[CARD]",
+        "acct6228480123456789": "[CARD]",
+        "身份证 110105 19491231 002X": "[ID_CARD]",
+        "ID 110105-19491231-002X": "[ID_CARD]",
+    }
+    for text, tag in cases.items():
+        out = mask(text)
+        assert tag in out, (text, out)
+        assert not any(d in out for d in ("2233", "4801", "19491231", "３３")), (text, out)
+    # machine identifiers keep their digits; so do versions, builds and codes
+    for kept in (
+        "commit 3f786850e387550fdab836ed7e6dc881de23001b",
+        "trace 0af7651916cd43dd8448eb211c80319c",
+        "key Zx9Qm2Lp15822334455Rt7Vw",
+        "build 2024.1015.1234 of 15.8.2233",
+        "ORA-01653, NDB-1001, 40P01 on port 5432",
+    ):
+        assert mask(kept) == kept, kept
+    assert mask("第１章") == "第1章"  # full-width digits are stored as ASCII
+
+
 def test_codes_and_steps() -> None:
     codes = dict(error_codes("ERROR: deadlock (SQLSTATE 40P01), port 54321 and NDB-1001; 23505"))
     # a port number is not a code; a bare 5-digit number is a weak one
