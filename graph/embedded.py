@@ -57,6 +57,24 @@ REUSE_GRACE = 0.5
 # How long it waits while that owner shuts its server down (stop() allows 15 s).
 STOP_GRACE = 30.0
 
+# The graph holds customers' tickets: its files are the owner's alone.
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def _private_file(path: Path) -> IO[str]:
+    """``path`` opened for appending and reading, created 0600."""
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
+    return open(fd, "a+", encoding="utf-8")
+
+
+def _private(*dirs: Path) -> None:
+    """Directories readable by their owner only (an existing one is tightened)."""
+    for d in dirs:
+        if d.stat().st_mode & 0o077:
+            d.chmod(PRIVATE_DIR)
+
+
 _registry_lock = threading.RLock()
 # Servers this process owns, by database directory.
 _owned: dict[Path, EmbeddedServer] = {}
@@ -114,7 +132,8 @@ class EmbeddedServer:
                 f"data directory path is too long for a unix socket: {self.data_dir}"
             )
         try:
-            self.db_dir.mkdir(parents=True, exist_ok=True)
+            self.db_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+            _private(self.data_dir, self.db_dir)
         except OSError as exc:
             raise BackendUnavailable(f"cannot create data directory {self.db_dir}: {exc}") from exc
         with _registry_lock:
@@ -178,7 +197,7 @@ class EmbeddedServer:
             self._pid = local.pid
             self._raise_fsync()
             return
-        lock = open(self.lock_path, "a+")  # noqa: SIM115 - held for the server's life
+        lock = _private_file(self.lock_path)  # held for the server's life
         try:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -280,10 +299,14 @@ class EmbeddedServer:
         log = self.db_dir / LOGFILE
         # stderr goes to the log file: a pipe nobody reads would block the
         # server once it filled up.
-        with open(log, "ab") as err:
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
+        with open(fd, "ab") as err:
+            # umask: the AOF, its RDB base and every file the server makes are
+            # the owner's alone (0600 in 0700 directories), not any local user's.
             self._proc = subprocess.Popen(
-                args, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True
-            )
+                args, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True,
+                umask=0o077,
+            )  # fmt: skip
         self._pid = self._proc.pid
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
@@ -407,7 +430,7 @@ class EmbeddedServer:
         return pid, phase if phase and _alive(pid) else ""
 
     def _lock_free(self) -> bool:
-        with open(self.lock_path, "a+") as probe:
+        with _private_file(self.lock_path) as probe:
             try:
                 fcntl.flock(probe.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

@@ -482,3 +482,20 @@ def test_hung_orphaned_server_is_replaced(
     assert wait_gone(report["server"], 5)
     assert count(s) == 70
     assert servers_on(data_dir) == {s.server.pid}
+
+
+def test_the_graph_files_are_the_owners_alone(
+    data_dir: Path, stores: Callable[..., FalkorStore]
+) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o755)  # an existing directory others could read is tightened
+    store = stores(data_dir, "always")
+    store.write_batch(CREATE, rows(10), batch_size=10)
+    store.checkpoint()  # an AOF rewrite: a new base and increment
+    db = store.server.db_dir
+    for d in (data_dir, db):
+        assert d.stat().st_mode & 0o777 == 0o700, d
+    files = [p for p in db.rglob("*") if p.is_file()]
+    assert any(p.suffix in (".aof", ".rdb") for p in files), files
+    for p in files:
+        assert p.stat().st_mode & 0o077 == 0, f"{p} is {oct(p.stat().st_mode & 0o777)}"
