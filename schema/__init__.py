@@ -8,6 +8,7 @@ replaces unexpected errors by "Unexpected error." for production, while bad inpu
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 
 import strawberry
@@ -15,6 +16,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
 from strawberry.types import ExecutionContext
 
+from extractors.text.masking import mask
 from schema.errors import InvalidArgument, is_expected
 from schema.query import Query
 
@@ -25,14 +27,18 @@ class GraphdeskSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        # Bad input is the client's mistake: one debug line, no stack trace.
-        unexpected = []
+        # Logged here, not by strawberry: its line quotes the query's source
+        # (questions, names, numbers) and the exception as raised. Ours names
+        # the field and scrubs personal data from the message and traceback.
         for error in errors:
+            where = ".".join(str(p) for p in error.path or ()) or "the request"
             if isinstance(error.original_error, InvalidArgument):
-                log.debug("bad input: %s", error.message)
-            else:
-                unexpected.append(error)
-        super().process_errors(unexpected, execution_context)
+                # Bad input is the client's mistake: one debug line, no stack trace.
+                log.debug("bad input at %s: %s", where, mask(error.message))
+                continue
+            original = error.original_error
+            trace = "".join(traceback.format_exception(original)) if original is not None else ""
+            log.error("GraphQL error at %s: %s\n%s", where, mask(error.message), mask(trace))
 
 
 def _should_mask(error: GraphQLError) -> bool:

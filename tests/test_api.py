@@ -7,6 +7,7 @@ masking) hand ``create_app`` a small answerer of their own; the tests of
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import textwrap
@@ -257,6 +258,24 @@ def test_unexpected_errors_are_masked_in_production(
         body = c.post("/graphql", json={"query": ASK, "variables": {"q": "why?"}}).json()
     assert body["errors"][0]["message"] == "Unexpected error."
     assert "secret internals" not in str(body)
+
+
+def test_logged_errors_name_the_field_and_hide_personal_data(
+    backend: Store, corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    stub = StubAnswerer(RuntimeError("lookup failed for 15822334455 / ops@example.org"))
+    inline = '{ ask(question: "call me on 15822334455") { text } }'  # the query's own source
+    with (
+        caplog.at_level(logging.DEBUG),
+        _stub_client(backend, tmp_path, stub, env="production") as c,
+    ):
+        c.post("/graphql", json={"query": ASK, "variables": {"q": "why?"}})
+        c.post("/graphql", json={"query": inline})
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "GraphQL error at ask" in logged
+    assert "RuntimeError" in logged and "[PHONE]" in logged and "[EMAIL]" in logged
+    assert "15822334455" not in logged and "ops@example.org" not in logged
+    assert all(r.exc_info is None for r in caplog.records if "GraphQL error" in r.getMessage())
 
 
 def test_unexpected_errors_are_shown_in_development(
