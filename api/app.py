@@ -27,12 +27,14 @@ from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from api.body_guard import BodyGuard
 from api.embedding_worker import EmbeddingWorker
 from api.graphiql import assets_mount, page_response
 from api.settings import Settings, load_settings
@@ -260,6 +262,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
+        middleware=[Middleware(BodyGuard, max_bytes=settings.max_body_bytes)],
     )
     app.state.runtime = runtime
     return app

@@ -93,6 +93,8 @@ class Settings(BaseSettings):
     llm_base_url: str = "https://api.deepseek.com"
     llm_model: str = "deepseek-chat"
     max_question_chars: int = Field(default=2000, ge=1)
+    # A larger request body is refused with 413 before it is read whole.
+    max_body_bytes: int = Field(default=1_000_000, gt=0)
     # Answers to repeated questions are kept until the graph changes (0 turns it off).
     answer_cache_size: int = Field(default=1024, ge=0)
     # uvicorn worker processes for `graphdesk serve` (they share the embedded graph).

@@ -7,6 +7,7 @@ masking) hand ``create_app`` a small answerer of their own; the tests of
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import tempfile
@@ -326,3 +327,35 @@ def test_lifespan_seeds_demo_into_an_empty_graph() -> None:
         assert not (data_dir / "falkordb" / "falkordb.sock").exists()  # server shut down
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_bad_bodies_get_400_and_oversized_ones_413(
+    backend: Store, corpus: Path, tmp_path: Path
+) -> None:
+    with _stub_client(
+        backend, tmp_path, StubAnswerer(), env="production", max_body_bytes=2000
+    ) as c:
+        json_type = {"content-type": "application/json"}
+        for body, says in (
+            (b"42", "must be a JSON object, not a JSON number"),
+            (b'"ask"', "not a JSON string"),
+            (b'\xff{"query": "{ stats { nodes } }"}', "not UTF-8 (byte 0"),
+        ):
+            resp = c.post("/graphql", content=body, headers=json_type)
+            assert resp.status_code == 400, (body, resp.text)
+            assert says in resp.json()["errors"][0]["message"]
+        big = json.dumps({"query": ASK, "variables": {"q": "x" * 5000}})
+        resp = c.post("/graphql", content=big, headers=json_type)
+        assert resp.status_code == 413
+        assert "over the limit of 2000 bytes (GRAPHDESK_MAX_BODY_BYTES)" in resp.text
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: refused while it streams
+            yield b'{"query": "{ stats { nodes } }", "pad": "'
+            for _ in range(10):
+                yield b"y" * 500
+            yield b'"}'
+
+        resp = c.post("/graphql", content=chunks(), headers=json_type)
+        assert resp.status_code == 413 and "more than" in resp.text
+        ok = c.post("/graphql", json={"query": "{ stats { nodes } }"})
+        assert ok.status_code == 200 and ok.json()["data"]["stats"]["nodes"] > 0

@@ -1,0 +1,99 @@
+"""Request bodies checked before GraphQL sees them: size, encoding, shape.
+
+A body over the limit is refused with 413 as soon as it is known to be too
+large (by its Content-Length, or while it streams in), so ten clients sending
+50 MB each cost the server no more than the limit each. A JSON body must be
+UTF-8 and a JSON object (one GraphQL request); anything else is a 400 that
+says what is wrong, never a 500. The body read here is handed on unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+DEFAULT_MAX_BYTES = 1_000_000  # a question is at most a few KB; 1 MB leaves room
+
+
+class BodyGuard:
+    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await _refuse(send, 413, self._too_large(int(declared)))
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await _refuse(send, 413, self._too_large(size, at_least=True))
+                return
+            chunks.append(chunk)
+            more = bool(message.get("more_body", False))
+        body = b"".join(chunks)
+        if headers.get("content-type", "").split(";")[0].strip() == "application/json":
+            problem = _json_problem(body)
+            if problem:
+                await _refuse(send, 400, problem)
+                return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()  # a disconnect, later
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    def _too_large(self, size: int, at_least: bool = False) -> str:
+        of = "more than " if at_least else ""
+        return (
+            f"request body of {of}{size} bytes is over the limit of {self.max_bytes} bytes "
+            "(GRAPHDESK_MAX_BODY_BYTES)"
+        )
+
+
+def _json_problem(body: bytes) -> str | None:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"request body is not UTF-8 (byte {exc.start} cannot be decoded)"
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None  # the GraphQL layer says "Unable to parse request body as JSON"
+    if isinstance(value, list):
+        return None  # a batch: the GraphQL layer says whether batching is on
+    if not isinstance(value, dict):
+        return f"request body must be a JSON object, not a JSON {_KINDS.get(type(value), 'value')}"
+    return None
+
+
+_KINDS = {int: "number", float: "number", str: "string", bool: "boolean", type(None): "null"}
+
+
+async def _refuse(send: Send, status: int, message: str) -> None:
+    payload = json.dumps({"errors": [{"message": message}]}).encode("utf-8")
+    await send({
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", b"application/json"),
+                    (b"content-length", str(len(payload)).encode("ascii"))],
+    })  # fmt: skip
+    await send({"type": "http.response.body", "body": payload})
