@@ -129,6 +129,8 @@ class GraphQLApp(GraphQL[Context, None]):
         super().__init__(
             build_schema(mask_errors=not settings.development),
             graphql_ide="graphiql" if settings.development else None,
+            # A link must not make the server work: queries by GET in development only.
+            allow_queries_via_get=settings.development,
         )
         self.runtime = runtime
 

@@ -13,7 +13,14 @@ from collections.abc import Callable
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from extractors.text.masking import mask
@@ -50,6 +57,9 @@ def _mask_errors() -> SchemaExtension:
 
 
 def build_schema(mask_errors: bool) -> strawberry.Schema:
+    """``mask_errors`` is production: unexpected errors masked, and the schema
+    not handed to strangers (no introspection, no "did you mean" suggestions,
+    which spell out field names one guess at a time)."""
     # Extensions are given as factories: strawberry builds fresh ones per request.
     # Parsed and validated documents are cached: clients send the same few queries.
     extensions: list[Callable[[], SchemaExtension]] = [
@@ -57,8 +67,9 @@ def build_schema(mask_errors: bool) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=256),
     ]
     if mask_errors:
-        extensions.append(_mask_errors)
-    return GraphdeskSchema(query=Query, extensions=extensions)
+        extensions += [_mask_errors, DisableIntrospection]
+    config = StrawberryConfig(disable_field_suggestions=mask_errors)
+    return GraphdeskSchema(query=Query, extensions=extensions, config=config)
 
 
 schema = build_schema(mask_errors=False)

@@ -359,3 +359,22 @@ def test_bad_bodies_get_400_and_oversized_ones_413(
         assert resp.status_code == 413 and "more than" in resp.text
         ok = c.post("/graphql", json={"query": "{ stats { nodes } }"})
         assert ok.status_code == 200 and ok.json()["data"]["stats"]["nodes"] > 0
+
+
+def test_production_keeps_the_schema_and_get_queries_to_itself(
+    backend: Store, corpus: Path, tmp_path: Path
+) -> None:
+    intro = {"query": "{ __schema { queryType { name } } }"}
+    typo = {"query": "{ stats { nodez } }"}
+    with _stub_client(backend, tmp_path, StubAnswerer(), env="production") as c:
+        refused = c.post("/graphql", json=intro).json()
+        guessed = c.post("/graphql", json=typo).json()
+        by_get = c.get("/graphql", params={"query": "{ stats { nodes } }"})
+    assert "introspection" in refused["errors"][0]["message"].lower()
+    assert "nodez" in guessed["errors"][0]["message"]
+    assert "Did you mean" not in guessed["errors"][0]["message"]
+    assert by_get.status_code in (400, 405) and "data" not in by_get.text
+    with _stub_client(backend, tmp_path, StubAnswerer(), env="development") as c:
+        assert c.post("/graphql", json=intro).json()["data"]["__schema"]["queryType"]["name"]
+        assert "Did you mean" in c.post("/graphql", json=typo).json()["errors"][0]["message"]
+        assert c.get("/graphql", params={"query": "{ stats { nodes } }"}).json()["data"]
