@@ -16,7 +16,10 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     DisableIntrospection,
     MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
     ParserCache,
+    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
@@ -28,6 +31,12 @@ from schema.errors import InvalidArgument, is_expected
 from schema.query import Query
 
 log = logging.getLogger("graphdesk.graphql")
+# What one request may ask, in every mode: one request with thousands of
+# aliased `ask`s held every other client up for seconds. A question is one
+# token, however long.
+MAX_TOKENS = 2000
+MAX_ALIASES = 20
+MAX_DEPTH = 8
 
 
 class GraphdeskSchema(strawberry.Schema):
@@ -63,8 +72,11 @@ def build_schema(mask_errors: bool) -> strawberry.Schema:
     # Extensions are given as factories: strawberry builds fresh ones per request.
     # Parsed and validated documents are cached: clients send the same few queries.
     extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),  # introspection fields not counted
     ]
     if mask_errors:
         extensions += [_mask_errors, DisableIntrospection]

@@ -378,3 +378,24 @@ def test_production_keeps_the_schema_and_get_queries_to_itself(
         assert c.post("/graphql", json=intro).json()["data"]["__schema"]["queryType"]["name"]
         assert "Did you mean" in c.post("/graphql", json=typo).json()["errors"][0]["message"]
         assert c.get("/graphql", params={"query": "{ stats { nodes } }"}).json()["data"]
+
+
+def test_one_request_cannot_ask_without_bounds(
+    backend: Store, corpus: Path, tmp_path: Path
+) -> None:
+    from schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+
+    stub = StubAnswerer()
+    many = " ".join(f'a{i}: ask(question: "q{i}") {{ text }}' for i in range(MAX_ALIASES + 1))
+    deep = "{ stats " + "{ x " * (MAX_DEPTH + 1) + "}" * (MAX_DEPTH + 2)
+    long = "{ " + " ".join("__typename" for _ in range(MAX_TOKENS)) + " }"
+    with _stub_client(backend, tmp_path, stub, env="production") as c:
+        for query, says in ((many, "aliases"), (deep, "depth"), (long, "token")):
+            body = c.post(
+                "/graphql", json={"query": "{ " + query + " }" if query is many else query}
+            )
+            messages = " ".join(e["message"] for e in body.json()["errors"])
+            assert says in messages.lower(), (says, messages)
+        assert stub.questions == []  # refused before any answer was computed
+        few = " ".join(f'a{i}: ask(question: "q{i}") {{ text }}' for i in range(3))
+        assert "errors" not in c.post("/graphql", json={"query": "{ " + few + " }"}).json()
