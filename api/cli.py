@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import ipaddress
 import json
 import logging
 import os
@@ -152,6 +153,29 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
         raise click.ClickException(str(exc)) from None
 
 
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve beyond this machine
+
+
+def _tls_files(settings: Settings) -> tuple[Path, Path] | None:
+    cert, key = settings.tls_certfile, settings.tls_keyfile
+    if cert is None and key is None:
+        return None
+    if cert is None or key is None:
+        raise click.ClickException(
+            "TLS needs both GRAPHDESK_TLS_CERTFILE and GRAPHDESK_TLS_KEYFILE (one is unset)"
+        )
+    for what, path in (("GRAPHDESK_TLS_CERTFILE", cert), ("GRAPHDESK_TLS_KEYFILE", key)):
+        if not path.expanduser().is_file():
+            raise click.ClickException(f"{what}: {path} is not a readable file")
+    return cert.expanduser(), key.expanduser()
+
+
 @main.command()
 @click.option("--host", help="Interface to listen on (default GRAPHDESK_HOST or 127.0.0.1).")
 @click.option(
@@ -196,16 +220,27 @@ def serve(
     port = port or settings.port
     shown = f"[{host}]" if ":" in host else host
     ide = " (GraphiQL in the browser)" if settings.development else ""
+    tls = _tls_files(settings)
+    if tls is None and not settings.development and not _loopback(host):
+        raise click.ClickException(
+            f"production refuses to listen on {host} without TLS: set GRAPHDESK_TLS_CERTFILE "
+            "and GRAPHDESK_TLS_KEYFILE, or listen on 127.0.0.1 behind a TLS proxy"
+        )
+    scheme = "https" if tls else "http"
+    certfile, keyfile = (str(tls[0]), str(tls[1])) if tls else (None, None)
 
     def announce() -> None:
-        click.echo(f"graphdesk serving http://{shown}:{port}/graphql{ide}")
+        click.echo(f"graphdesk serving {scheme}://{shown}:{port}/graphql{ide}")
 
     # Bound here, before any start-up work, so a taken port fails fast and clearly.
     sock = _bind(host, port, shown)
     workers = workers or settings.workers
     if workers == 1:
         app = create_app(settings, seed_demo=not no_demo)
-        config = uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="on")
+        config = uvicorn.Config(
+            app, host=host, port=port, log_level="info", lifespan="on",
+            ssl_certfile=certfile, ssl_keyfile=keyfile,
+        )  # fmt: skip
         server = _announcing_server(config, announce)
         try:
             server.run(sockets=[sock])
@@ -232,6 +267,8 @@ def serve(
         workers=workers,
         log_level="info",
         lifespan="on",
+        ssl_certfile=certfile,
+        ssl_keyfile=keyfile,
     )
     # Listening from here on: a client connecting now waits in the backlog
     # until a worker has started and accepts it, so the URL is true already.

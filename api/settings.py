@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     llm_base_url: str = "https://api.deepseek.com"
     llm_model: str = "deepseek-chat"
     max_question_chars: int = Field(default=2000, ge=1)
+    # TLS for `serve` (PEM files); production refuses a non-loopback address without it.
+    tls_certfile: Path | None = None
+    tls_keyfile: Path | None = None
     # A larger request body is refused with 413 before it is read whole.
     max_body_bytes: int = Field(default=1_000_000, gt=0)
     # Answers to repeated questions are kept until the graph changes (0 turns it off).

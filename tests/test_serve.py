@@ -81,3 +81,77 @@ def test_serve_answers_the_demo_and_stops_cleanly(data_dir: Path, workers: int) 
     while servers_on(data_dir) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert servers_on(data_dir) == set()
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_production_listens_beyond_loopback_only_with_tls(data_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from api.cli import _loopback, main
+
+    run = CliRunner(env={"GRAPHDESK_ENV": "production", "GRAPHDESK_TLS_CERTFILE": None,
+                         "GRAPHDESK_TLS_KEYFILE": None})  # fmt: skip
+    out = run.invoke(main, ["--data-dir", str(data_dir), "serve", "--host", "0.0.0.0"])
+    assert out.exit_code == 1 and "refuses to listen on 0.0.0.0 without TLS" in out.output
+    half = run.invoke(
+        main, ["--data-dir", str(data_dir), "serve", "--host", "0.0.0.0"],
+        env={"GRAPHDESK_TLS_CERTFILE": str(data_dir / "missing.pem")},
+    )  # fmt: skip
+    assert half.exit_code == 1 and "needs both" in half.output
+    assert _loopback("127.0.0.1") and _loopback("::1") and _loopback("localhost")
+    assert not _loopback("0.0.0.0") and not _loopback("10.0.0.5") and not _loopback("db.example")
+
+
+def test_serve_over_tls(data_dir: Path, tmp_path: Path) -> None:
+    cert, key = _self_signed(tmp_path)
+    port = _free_port()
+    env = {**os.environ, "GRAPHDESK_ENV": "production", "GRAPHDESK_TLS_CERTFILE": str(cert),
+           "GRAPHDESK_TLS_KEYFILE": str(key)}  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "--data-dir", str(data_dir), "serve",
+         "--port", str(port), "--no-demo"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline, up = time.monotonic() + 120, False
+        while time.monotonic() < deadline and not up:
+            try:
+                up = httpx.get(f"https://127.0.0.1:{port}/healthz", verify=False).status_code == 200
+            except httpx.HTTPError:
+                time.sleep(0.2)
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+        assert up
+        with pytest.raises(httpx.HTTPError):  # plain HTTP is not served
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+    assert f"serving https://127.0.0.1:{port}/graphql" in out
