@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -198,6 +199,18 @@ def app_from_env() -> Starlette:
     return create_app(load_settings(), seed_demo=False)
 
 
+def _middleware(settings: Settings) -> list[Middleware]:
+    out = []
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:  # outermost: a pre-flight is answered before the body is read
+        out.append(Middleware(
+            CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"], max_age=600,
+        ))  # fmt: skip
+    out.append(Middleware(BodyGuard, max_bytes=settings.max_body_bytes))
+    return out
+
+
 def create_app(
     settings: Settings,
     store: Store | None = None,
@@ -264,7 +277,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(BodyGuard, max_bytes=settings.max_body_bytes)],
+        middleware=_middleware(settings),
     )
     app.state.runtime = runtime
     return app

@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     # TLS for `serve` (PEM files); production refuses a non-loopback address without it.
     tls_certfile: Path | None = None
     tls_keyfile: Path | None = None
+    # Browser origins allowed to call the API (comma-separated; unset: none,
+    # only same-origin pages and non-browser clients).
+    cors_origins: str = ""
     # A larger request body is refused with 413 before it is read whole.
     max_body_bytes: int = Field(default=1_000_000, gt=0)
     # Answers to repeated questions are kept until the graph changes (0 turns it off).

@@ -399,3 +399,27 @@ def test_one_request_cannot_ask_without_bounds(
         assert stub.questions == []  # refused before any answer was computed
         few = " ".join(f'a{i}: ask(question: "q{i}") {{ text }}' for i in range(3))
         assert "errors" not in c.post("/graphql", json={"query": "{ " + few + " }"}).json()
+
+
+def test_cors_answers_allowed_origins_only(backend: Store, corpus: Path, tmp_path: Path) -> None:
+    allowed, other = "https://desk.example.com", "https://evil.example.net"
+    preflight = {"Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "content-type"}  # fmt: skip
+    stub = StubAnswerer()
+    with _stub_client(backend, tmp_path, stub, cors_origins=f"{allowed}, https://b.example") as c:
+        ok = c.options("/graphql", headers={"Origin": allowed, **preflight})
+        assert ok.status_code == 200
+        assert ok.headers["access-control-allow-origin"] == allowed
+        assert "POST" in ok.headers["access-control-allow-methods"]
+        refused = c.options("/graphql", headers={"Origin": other, **preflight})
+        assert refused.status_code == 400
+        assert "access-control-allow-origin" not in refused.headers
+        sent = c.post(
+            "/graphql", json={"query": "{ stats { nodes } }"}, headers={"Origin": allowed}
+        )
+        assert sent.headers["access-control-allow-origin"] == allowed
+    with _stub_client(backend, tmp_path, stub) as c:  # none configured: no CORS headers
+        plain = c.post(
+            "/graphql", json={"query": "{ stats { nodes } }"}, headers={"Origin": allowed}
+        )
+        assert plain.status_code == 200 and "access-control-allow-origin" not in plain.headers
