@@ -86,6 +86,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 GEN = HERE / "gen"
@@ -788,30 +789,45 @@ def label(name: str, tokens: dict[str, str] = TOKENS) -> None:
     print(f"{name}: {len(rows)} lines, {len(ids)} templates")
 
 
-def main(argv: list[str]) -> None:
+def run(
+    argv: list[str],
+    doc: str | None,
+    formats: dict[str, str],
+    rules: dict[str, Any],
+    scope: dict[str, Any],
+    tokens: dict[str, str] | None = None,
+) -> None:
+    """The command line of a builder script (this one, build_fresh.py, build_fresh2.py):
+    ``scope`` holds its generate_/select_ functions, ``formats`` and ``rules`` its sets."""
     if len(argv) < 2 or argv[1] not in ("generate", "select", "label"):
-        print(__doc__)
+        print(doc)
         raise SystemExit(2)
-    names = argv[2:] or list(FORMATS)
+    names = argv[2:] or list(formats)
     for n in names:
-        if n not in FORMATS:
-            raise SystemExit(f"unknown set {n}; sets: {', '.join(FORMATS)}")
+        if n not in formats:
+            raise SystemExit(f"unknown set {n}; sets: {', '.join(formats)}")
     if argv[1] == "generate":
         for n in names:
-            globals()["generate_" + n.lower()]()
+            scope["generate_" + n.lower()]()
     elif argv[1] == "select":
         for n in names:
-            out = globals()["select_" + n.lower()]()
+            out = scope["select_" + n.lower()]()
             (HERE / n).mkdir(exist_ok=True)
             (HERE / n / f"{n}_2k.log").write_text("\n".join(out) + "\n", encoding="utf-8")
             print(f"{n}: {len(out)} lines selected")
     else:
-        p = HERE / "formats.json"  # keep the entries of build_fresh.py's sets
+        p = HERE / "formats.json"  # keep the entries of the other scripts' sets
         old = json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}
-        p.write_text(json.dumps({**old, **FORMATS}, indent=1) + "\n", encoding="utf-8")
+        p.write_text(json.dumps({**old, **formats}, indent=1) + "\n", encoding="utf-8")
+        FORMATS.update(formats)
+        RULES.update(rules)
         for n in names:
-            if n in RULES:
-                label(n)
+            if n in rules:
+                label(n, tokens or TOKENS)
+
+
+def main(argv: list[str]) -> None:
+    run(argv, __doc__, FORMATS, RULES, globals())
 
 
 if __name__ == "__main__":

@@ -63,7 +63,6 @@ Usage (as build.py; python3.11 bench/logsets/build_fresh.py ...):
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -449,31 +448,7 @@ TOKENS = {
 
 
 def main(argv: list[str]) -> None:
-    if len(argv) < 2 or argv[1] not in ("generate", "select", "label"):
-        print(__doc__)
-        raise SystemExit(2)
-    names = argv[2:] or list(FORMATS)
-    for n in names:
-        if n not in FORMATS:
-            raise SystemExit(f"unknown set {n}; sets: {', '.join(FORMATS)}")
-    if argv[1] == "generate":
-        for n in names:
-            globals()["generate_" + n.lower()]()
-    elif argv[1] == "select":
-        for n in names:
-            out = globals()["select_" + n.lower()]()
-            (HERE / n).mkdir(exist_ok=True)
-            (HERE / n / f"{n}_2k.log").write_text("\n".join(out) + "\n", encoding="utf-8")
-            print(f"{n}: {len(out)} lines selected")
-    else:
-        p = HERE / "formats.json"
-        old = json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}
-        p.write_text(json.dumps({**old, **FORMATS}, indent=1) + "\n", encoding="utf-8")
-        B.FORMATS.update(FORMATS)
-        B.RULES.update(RULES)
-        for n in names:
-            if n in RULES:
-                B.label(n, TOKENS)
+    B.run(argv, __doc__, FORMATS, RULES, globals(), TOKENS)
 
 
 if __name__ == "__main__":
