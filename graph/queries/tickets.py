@@ -159,34 +159,23 @@ SET c += r.props
 MERGE (t)-[:RAISED_BY]->(c)
 """
 
+
 # An assignee, group or organisation: the node keeps a name once one is known
 # (an export that does not side-load it does not erase it).
-LINK_AGENTS = """
+def _link_party(label: str, rel: str) -> str:
+    return f"""
 UNWIND $rows AS r
-MATCH (t:Ticket {id: r.tid})
-MERGE (a:Agent {id: r.id})
-SET a += r.props
-SET a.name = coalesce(r.name, a.name)
-MERGE (t)-[:ASSIGNED_TO]->(a)
+MATCH (t:Ticket {{id: r.tid}})
+MERGE (n:{label} {{id: r.id}})
+SET n += r.props
+SET n.name = coalesce(r.name, n.name)
+MERGE (t)-[:{rel}]->(n)
 """
 
-LINK_GROUPS = """
-UNWIND $rows AS r
-MATCH (t:Ticket {id: r.tid})
-MERGE (g:Group {id: r.id})
-SET g += r.props
-SET g.name = coalesce(r.name, g.name)
-MERGE (t)-[:IN_GROUP]->(g)
-"""
 
-LINK_ORGANIZATIONS = """
-UNWIND $rows AS r
-MATCH (t:Ticket {id: r.tid})
-MERGE (o:Organization {id: r.id})
-SET o += r.props
-SET o.name = coalesce(r.name, o.name)
-MERGE (t)-[:FOR_ORGANIZATION]->(o)
-"""
+LINK_AGENTS = _link_party("Agent", "ASSIGNED_TO")
+LINK_GROUPS = _link_party("Group", "IN_GROUP")
+LINK_ORGANIZATIONS = _link_party("Organization", "FOR_ORGANIZATION")
 
 LINK_PRODUCTS = """
 UNWIND $rows AS r
@@ -249,39 +238,41 @@ OPTIONAL MATCH (t)-[:RESOLVED_BY]->(s:Solution)
 SET s.retired_at = timestamp()
 """
 
-# A ticket with its assignee, group and organisation ({id, name} or null).
-TICKET = """
-MATCH (t:Ticket {id: $id})
+
+def _with_parties(match: str, rest: str) -> str:
+    """``match`` (which binds t), then the ticket's assignee, group and
+    organisation as ``assignee``, ``grp``, ``organization`` ({id, name} or null),
+    then ``rest``."""
+    return f"""{match}
 OPTIONAL MATCH (t)-[:ASSIGNED_TO]->(a:Agent)
 OPTIONAL MATCH (t)-[:IN_GROUP]->(g:Group)
 OPTIONAL MATCH (t)-[:FOR_ORGANIZATION]->(o:Organization)
 WITH t,
-     head(collect(CASE WHEN a IS NULL THEN null ELSE {id: a.id, name: a.name} END)) AS assignee,
-     head(collect(CASE WHEN g IS NULL THEN null ELSE {id: g.id, name: g.name} END)) AS grp,
-     head(collect(CASE WHEN o IS NULL THEN null ELSE {id: o.id, name: o.name} END))
+     head(collect(CASE WHEN a IS NULL THEN null ELSE {{id: a.id, name: a.name}} END)) AS assignee,
+     head(collect(CASE WHEN g IS NULL THEN null ELSE {{id: g.id, name: g.name}} END)) AS grp,
+     head(collect(CASE WHEN o IS NULL THEN null ELSE {{id: o.id, name: o.name}} END))
        AS organization
-OPTIONAL MATCH (t)-[h:HAS_MESSAGE]->(m:Message)
+{rest}"""
+
+
+TICKET = _with_parties(
+    "MATCH (t:Ticket {id: $id})",
+    """OPTIONAL MATCH (t)-[h:HAS_MESSAGE]->(m:Message)
 WITH t, assignee, grp, organization, m ORDER BY h.ordinal
 RETURN t {.*, assignee: assignee, group: grp, organization: organization} AS ticket,
        collect(m {.*}) AS messages
-"""
+""",
+)
 
-TICKETS = """
-MATCH (t:Ticket)
+TICKETS = _with_parties(
+    """MATCH (t:Ticket)
 WHERE t.retired_at IS NULL
-WITH t ORDER BY t.created_ms DESC, t.id SKIP $skip LIMIT $limit
-OPTIONAL MATCH (t)-[:ASSIGNED_TO]->(a:Agent)
-OPTIONAL MATCH (t)-[:IN_GROUP]->(g:Group)
-OPTIONAL MATCH (t)-[:FOR_ORGANIZATION]->(o:Organization)
-WITH t,
-     head(collect(CASE WHEN a IS NULL THEN null ELSE {id: a.id, name: a.name} END)) AS assignee,
-     head(collect(CASE WHEN g IS NULL THEN null ELSE {id: g.id, name: g.name} END)) AS grp,
-     head(collect(CASE WHEN o IS NULL THEN null ELSE {id: o.id, name: o.name} END))
-       AS organization
-RETURN t {.id, .key, .system, .subject, .status, .priority, .created_at, .language,
+WITH t ORDER BY t.created_ms DESC, t.id SKIP $skip LIMIT $limit""",
+    """RETURN t {.id, .key, .system, .subject, .status, .priority, .created_at, .language,
           assignee: assignee, group: grp, organization: organization} AS ticket
 ORDER BY t.created_ms DESC, t.id
-"""
+""",
+)
 
 # Fixes from other tickets that share a symptom with this one.
 EARLIER_FIXES = """
