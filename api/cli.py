@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import socket
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -546,6 +547,53 @@ def ocr(images: tuple[Path, ...], as_json: bool, lang: str | None) -> None:
         click.echo("codes: " + (", ".join(codes) if codes else "none"))
     if failed:
         raise click.exceptions.Exit(1)
+
+
+@main.command()
+@click.option(
+    "--file",
+    "path",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="UTF-8 text, one message per line ('-' reads standard input).",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line, with reasons.")
+@click.option(
+    "--conversation",
+    is_flag=True,
+    help="The lines are one customer's turns: a repeated one counts as frustration.",
+)
+def emotion(path: str, as_json: bool, conversation: bool) -> None:
+    """Score each line's emotion, -1 (angry) to 1 (pleased): one score per line.
+
+    Needs no graph. An empty line scores 0. Exit code 2 when the file cannot
+    be read or is not UTF-8 (nothing is printed then).
+    """
+    from extractors.text.emotion import emotion as score
+
+    raw = b""
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        text = raw.decode("utf-8-sig")
+    except OSError as exc:
+        raise click.BadParameter(
+            f"cannot read {path}: {exc.strerror or exc}", param_hint="--file"
+        ) from None
+    except UnicodeDecodeError as exc:
+        at = raw[: exc.start].count(b"\n") + 1
+        raise click.BadParameter(f"{path} is not UTF-8 (line {at}, byte {exc.start})",
+                                 param_hint="--file") from None  # fmt: skip
+    earlier: list[str] = []
+    for line in text.splitlines():
+        result = score(line, earlier if conversation else ())
+        if conversation and line.strip():
+            earlier.append(line)
+        if as_json:
+            click.echo(json.dumps({"text": line, "score": result.score,
+                                   "polarity": result.polarity, "reasons": result.reasons},
+                                  ensure_ascii=False))  # fmt: skip
+        else:
+            click.echo(f"{result.score:.3f}")
 
 
 @main.group()

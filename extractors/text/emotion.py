@@ -1,0 +1,195 @@
+"""A customer's emotion in one message, -1 (angry, desperate) to 1 (pleased),
+with the reasons a person can check.
+
+Two parts:
+
+- **Polarity** of Chinese text from a linear model over character 1–3-grams
+  (TF-IDF, sublinear counts, L2-normalised, logistic regression), trained by
+  ``bench/emotion.py --train`` on the ChnSentiCorp training split only and
+  shipped as ``data/emotion_zh.json`` (the 20,000 n-grams with the largest
+  weights, refitted on them). English text, which that corpus lacks, gets its
+  polarity from the word lists below.
+- **Support-desk signs**, in both languages, each with its reason: anger and
+  profanity, urgency, threats to leave or complain, runs of ``!``/``?``,
+  shouting in capitals, a message that repeats an earlier one, and sarcasm (a
+  pleased phrase next to a complaint). They move the score down from the
+  polarity; none of them can raise it.
+
+The word lists are written here by meaning, for every vendor; nothing in them
+comes from an evaluation set. ``Emotion.reasons`` says which signs fired.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+MODEL_FILE = Path(__file__).parent / "data" / "emotion_zh.json"
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_WORD = re.compile(r"[a-z']+")
+_BANG = re.compile(r"[!！]{2,}|[?？]{3,}|[!！][?？]|[?？][!！]")
+_CAPS = re.compile(r"\b[A-Z]{4,}\b")
+
+# (sign, weight, Chinese phrases, English words or phrases); weights are how far
+# one sign pulls the score down (several add up, and the score stays in [-1, 1]).
+_SIGNS: tuple[tuple[str, float, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("profanity", 0.6,
+     ("他妈", "妈的", "tmd", "卧槽", "操你", "傻逼", "sb", "狗屎", "去死"),
+     ("fuck", "fucking", "shit", "damn", "crap", "bullshit", "wtf")),
+    ("anger", 0.4,
+     ("垃圾", "气死", "愤怒", "生气", "火大", "无语", "太差", "恶心", "坑人", "骗子", "忍无可忍",
+      "受够了", "什么破", "烂透"),
+     ("angry", "furious", "ridiculous", "unacceptable", "useless", "terrible", "awful",
+      "pathetic", "disgusting", "scam", "worst", "fed up", "sick of", "garbage", "joke")),
+    ("urgency", 0.25,
+     ("紧急", "急死", "马上", "立刻", "尽快", "十万火急", "赶紧", "生产环境", "全部宕机", "挂了"),
+     ("urgent", "asap", "immediately", "right now", "emergency", "critical", "production is down",
+      "as soon as possible")),
+    ("threat to leave or complain", 0.4,
+     ("投诉", "退款", "退货", "起诉", "律师", "曝光", "换别家", "不再使用", "12315", "消协"),
+     ("refund", "cancel my", "lawyer", "sue", "complaint", "switching to", "never again",
+      "escalate this")),
+    ("frustration", 0.3,
+     ("还是不行", "又不行", "又出错", "一直不行", "多少次", "第三次", "还没解决", "没人管", "等了"),
+     ("still not", "still broken", "again and again", "third time", "how many times",
+      "nobody", "no one", "still waiting", "keeps failing", "doesn't work", "does not work")),
+)  # fmt: skip
+
+# Sarcasm: a pleased phrase in a message that also complains.
+_PLEASED = (
+    "太好了", "真棒", "真行", "厉害了", "谢谢你们", "呵呵",
+    "great", "wonderful", "thanks a lot", "just perfect", "love it", "awesome",
+)  # fmt: skip
+
+# English polarity words (the Chinese model has not seen English).
+_POSITIVE_EN = frozenset((
+    "thanks", "thank", "great", "good", "works", "working", "fixed", "solved", "resolved",
+    "perfect", "helpful", "excellent", "awesome", "appreciate", "love", "nice", "happy",
+    "glad", "fast", "easy",
+))  # fmt: skip
+_NEGATIVE_EN = frozenset((
+    "not", "no", "broken", "fail", "fails", "failed", "failing", "error", "errors", "crash",
+    "crashes", "crashed", "slow", "wrong", "bad", "worse", "worst", "problem", "issue", "bug",
+    "stuck", "lost", "cannot", "can't", "won't", "doesn't", "isn't", "unable", "hate",
+    "annoying", "disappointed", "frustrated", "frustrating",
+))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Emotion:
+    score: float  # -1 (very negative) .. 1 (very positive)
+    polarity: float  # the polarity alone, -1 .. 1
+    reasons: list[str] = field(default_factory=list)
+
+
+class PolarityModel:
+    """The shipped Chinese polarity model (see the module's note)."""
+
+    def __init__(self, path: Path = MODEL_FILE) -> None:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        self.ngram_max = int(data["ngram_max"])
+        self.intercept = float(data["intercept"])
+        self.weights: dict[str, tuple[float, float]] = {
+            g: (float(w), float(idf)) for g, w, idf in data["features"]
+        }
+        self.trained_on = str(data.get("trained_on", ""))
+
+    def probability(self, text: str) -> float:
+        """P(positive) for ``text``."""
+        # As the training vectoriser: lower case, whitespace runs as one space.
+        t = " ".join(text.lower().split())
+        counts: Counter[str] = Counter(
+            t[i : i + n] for n in range(1, self.ngram_max + 1) for i in range(len(t) - n + 1)
+        )
+        dot, norm = 0.0, 0.0
+        for gram, c in counts.items():
+            known = self.weights.get(gram)
+            if known is None:
+                continue
+            value = (1.0 + math.log(c)) * known[1]
+            dot += value * known[0]
+            norm += value * value
+        z = self.intercept + (dot / math.sqrt(norm) if norm > 0 else 0.0)
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@lru_cache(maxsize=1)
+def model() -> PolarityModel:
+    return PolarityModel()
+
+
+def _english_polarity(text: str) -> float:
+    words = _WORD.findall(text.lower())
+    pos = sum(w in _POSITIVE_EN for w in words)
+    neg = sum(w in _NEGATIVE_EN for w in words)
+    if pos + neg == 0:
+        return 0.0
+    return (pos - neg) / (pos + neg + 1)
+
+
+def polarity(text: str) -> float:
+    """-1 .. 1: the Chinese model where the text is mostly Chinese, else the
+    English word lists; a text with neither is neutral (0)."""
+    cjk = len(_CJK.findall(text))
+    if cjk and cjk >= 0.3 * len(text.replace(" ", "")):
+        return 2.0 * model().probability(text) - 1.0
+    return _english_polarity(text)
+
+
+def _said(text: str, low: str, phrases: Sequence[str]) -> list[str]:
+    found = []
+    for p in phrases:
+        if _CJK.search(p) or not p.isascii():
+            if p in text:
+                found.append(p)
+        elif re.search(r"(?<![a-z])" + re.escape(p) + r"(?![a-z])", low):
+            found.append(p)
+    return found
+
+
+def emotion(text: str, earlier: Sequence[str] = ()) -> Emotion:
+    """The emotion of one message; ``earlier`` are the same customer's previous
+    messages in the conversation (a repeated one is a sign of frustration)."""
+    text = text.strip()
+    if not text:
+        return Emotion(0.0, 0.0, [])
+    low = text.lower()
+    pol = polarity(text)
+    reasons: list[str] = []
+    pull = 0.0
+    for sign, weight, zh, en in _SIGNS:
+        hits = _said(text, low, zh) + _said(text, low, en)
+        if hits:
+            pull += weight
+            reasons.append(f"{sign}: {', '.join(hits[:3])}")
+    if _BANG.search(text):
+        pull += 0.15
+        reasons.append("repeated ! or ?")
+    caps = sum(map(len, _CAPS.findall(text)))
+    letters = sum(c.isascii() and c.isalpha() for c in text)
+    if caps and caps >= max(8.0, 0.3 * letters):
+        pull += 0.2
+        reasons.append("shouting in capitals")
+    norm = " ".join(low.split())
+    if any(norm and norm == " ".join(e.lower().split()) for e in earlier):
+        pull += 0.3
+        reasons.append("repeats an earlier message")
+    complaint = pull > 0 or pol < -0.2
+    pleased = _said(text, low, _PLEASED)
+    if pleased and complaint:
+        pull += 0.3
+        pol = min(pol, 0.0)  # the pleased words are not meant
+        reasons.append(f"sarcasm: {pleased[0]} in a complaint")
+    if pol < -0.2:
+        reasons.insert(0, f"negative wording ({pol:.2f})")
+    elif pol > 0.2 and not pull:
+        reasons.insert(0, f"positive wording ({pol:.2f})")
+    score = max(-1.0, min(1.0, pol - pull if pull else pol))
+    return Emotion(round(score, 3), round(pol, 3), reasons)

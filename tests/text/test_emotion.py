@@ -1,0 +1,97 @@
+"""Emotion of a message (extractors/text/emotion.py) and `graphdesk emotion`.
+
+The sentences are written here for the tests; none comes from the sentiment
+corpora the model was trained or measured on.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from api.cli import main
+from extractors.text.emotion import MODEL_FILE, PolarityModel, emotion, polarity
+
+
+def test_the_shipped_model_loads_and_says_what_it_was_trained_on() -> None:
+    m = PolarityModel(MODEL_FILE)
+    assert len(m.weights) >= 1000 and m.ngram_max == 3
+    assert "training split" in m.trained_on
+    assert 0.0 < m.probability("一般") < 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("升级以后速度快多了，界面也清爽，非常满意", 1),
+        ("客服回复很及时，耐心地帮我把问题解决了，谢谢", 1),
+        ("安装了三次都失败，文档写得一塌糊涂，非常失望", -1),
+        ("用了两天就坏了，质量太差，再也不买了", -1),
+        ("Thanks, the new release fixed it and everything works", 1),
+        ("The export is broken again and I cannot open my files", -1),
+    ],
+)
+def test_polarity_has_the_right_sign(text: str, sign: int) -> None:
+    assert polarity(text) * sign > 0.2
+
+
+def test_support_desk_signs_pull_down_and_say_why() -> None:
+    calm = emotion("请问怎么修改登录密码")
+    angry = emotion("什么破系统，气死我了，我要投诉！！")
+    assert angry.score < calm.score and angry.score < -0.5
+    kinds = " ".join(angry.reasons)
+    assert "anger" in kinds and "threat to leave or complain" in kinds and "!" in kinds
+    urgent = emotion("URGENT: production is down, please respond immediately")
+    assert urgent.score < 0 and any(r.startswith("urgency") for r in urgent.reasons)
+    swear = emotion("this damn installer crashed again")
+    assert any(r.startswith("profanity") for r in swear.reasons)
+
+
+def test_sarcasm_repetition_and_shouting() -> None:
+    sarcastic = emotion("太好了，升级完又不行了")
+    assert sarcastic.score < 0 and any(r.startswith("sarcasm") for r in sarcastic.reasons)
+    first = "the sync still fails on my laptop"
+    again = emotion(first, earlier=[first])
+    assert again.score < emotion(first).score
+    assert "repeats an earlier message" in again.reasons
+    loud = emotion("WHY DOES THE UPLOAD KEEP FAILING EVERY SINGLE TIME")
+    assert "shouting in capitals" in loud.reasons
+
+
+def test_scores_stay_in_range_and_empty_text_is_neutral() -> None:
+    assert emotion("   ").score == 0.0
+    worst = emotion("垃圾！！骗子！！我要投诉退款，气死了，他妈的第三次还是不行！！！")
+    assert worst.score == -1.0
+    assert -1.0 <= emotion("好" * 5000).score <= 1.0
+
+
+def test_cli_prints_one_score_per_line(tmp_path: Path) -> None:
+    f = tmp_path / "messages.txt"
+    f.write_text("非常感谢，问题解决了\n\n什么破软件，气死了！！\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["emotion", "--file", str(f)])
+    assert result.exit_code == 0, result.output
+    scores = [float(x) for x in result.output.split()]
+    assert len(scores) == 3 and scores[0] > 0 and scores[1] == 0.0 and scores[2] < 0
+    as_json = CliRunner().invoke(main, ["emotion", "--json", "--file", str(f)])
+    rows = [json.loads(x) for x in as_json.output.splitlines()]
+    assert rows[2]["reasons"] and rows[2]["text"] == "什么破软件，气死了！！"
+
+
+def test_cli_conversation_counts_a_repeated_turn(tmp_path: Path) -> None:
+    f = tmp_path / "turns.txt"
+    f.write_text("the login page is blank\nthe login page is blank\n", encoding="utf-8")
+    plain = CliRunner().invoke(main, ["emotion", "--file", str(f)]).output.split()
+    conv = CliRunner().invoke(main, ["emotion", "--conversation", "--file", str(f)]).output.split()
+    assert plain[0] == plain[1] and float(conv[1]) < float(conv[0])
+
+
+def test_cli_refuses_unreadable_and_non_utf8_files(tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("ok\ncaf\xe9\n".encode("latin-1"))
+    result = CliRunner().invoke(main, ["emotion", "--file", str(bad)])
+    assert result.exit_code == 2 and "not UTF-8 (line 2" in result.output
+    missing = CliRunner().invoke(main, ["emotion", "--file", str(tmp_path / "none.txt")])
+    assert missing.exit_code == 2 and "cannot read" in missing.output
