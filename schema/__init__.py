@@ -14,6 +14,7 @@ from collections.abc import Callable
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
@@ -37,6 +38,17 @@ log = logging.getLogger("graphdesk.graphql")
 MAX_TOKENS = 2000
 MAX_ALIASES = 20
 MAX_DEPTH = 8
+
+
+# The alias and depth limits as validation rules built once: each limiter
+# instance makes rule classes of its own, and the validation cache is keyed by
+# the rules, so limiters built per request made every request validate afresh
+# (about 2.5 ms of a cache-hit `ask`'s 3 ms). Introspection fields are not
+# counted towards the depth.
+_LIMIT_RULES = [
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+]
 
 
 class GraphdeskSchema(strawberry.Schema):
@@ -74,9 +86,8 @@ def build_schema(mask_errors: bool) -> strawberry.Schema:
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=256),
+        lambda: AddValidationRules(_LIMIT_RULES),
         lambda: ValidationCache(maxsize=256),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),  # introspection fields not counted
     ]
     if mask_errors:
         extensions += [_mask_errors, DisableIntrospection]

@@ -401,6 +401,31 @@ def test_one_request_cannot_ask_without_bounds(
         assert "errors" not in c.post("/graphql", json={"query": "{ " + few + " }"}).json()
 
 
+def test_a_repeated_query_is_parsed_and_validated_once(
+    backend: Store, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The limits are validation rules; built per request they made every
+    # request validate afresh (the validation cache is keyed by the rules).
+    import strawberry.schema.schema as strawberry_schema
+    from strawberry.extensions import validation_cache
+
+    calls: list[int] = []
+    real = strawberry_schema.validate_document
+
+    def counting(*args: Any) -> Any:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(strawberry_schema, "validate_document", counting)
+    validation_cache._get_validate_cache.cache_clear()  # wraps the counting one now
+    query = {"query": '{ stats { nodes } a: ask(question: "how do I rotate logs?") { text } }'}
+    with _stub_client(backend, tmp_path, StubAnswerer(), env="production") as c:
+        for _ in range(5):
+            assert "errors" not in c.post("/graphql", json=query).json()
+    validation_cache._get_validate_cache.cache_clear()
+    assert len(calls) == 1
+
+
 def test_cors_answers_allowed_origins_only(backend: Store, corpus: Path, tmp_path: Path) -> None:
     allowed, other = "https://desk.example.com", "https://evil.example.net"
     preflight = {"Access-Control-Request-Method": "POST",
