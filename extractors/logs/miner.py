@@ -30,8 +30,10 @@ for one system:
    - a variable if masked values are at least as frequent as any word there;
    - a variable if most of its words are shaped like names of things (host
      and domain names, e-mail addresses, relative paths and topics, a word
-     alone in square brackets: a tag naming a user or a thread), however
-     often they repeat, unless another position's words go with them (below);
+     alone in square brackets: a tag naming a user or a thread, a lowercase
+     identifier with underscores), however often they repeat, unless another
+     position's words go with them (below; a position of codes, and one that
+     prints the same value again, do not count);
    - a variable if it has at least ``min_variable_values`` values and at
      least ``rare_value_share`` of them occur once, or more than
      ``max_event_words`` distinct words (a handful of words names events; a
@@ -39,10 +41,15 @@ for one system:
      words go with its words (far fewer pairs than independent values would
      give: ``moved from A to B`` / ``moved from B to C`` are the states of a
      machine, different events, not two variables), and unless it is the
-     first word (the subject or verb of the message);
+     first word (the subject or verb of the message); a position whose words
+     are all codes or kinds (capitals and dashes: record types, states,
+     termination codes) is not a variable for merely having many words;
    - otherwise a constant that names different events (``opened`` /
      ``closed``, ``failure`` / ``failures``): the cluster is split on all
-     such positions at once, and each part is judged again.
+     such positions at once, and each part is judged again; so is a position
+     holding masked values in a few different shapes (its *skeleton*, the
+     punctuation between the holes: ``<*>:<*>`` and ``<*>/<*>:<*>``, an
+     address and a name before an address), since the templates differ there.
 4. Templates. A position keeps its token where all lines agree, the masked
    form (``slot=<*>``) where they agree on that, ``<*>`` otherwise; a
    soft-masked token (word with a digit, file name, ``key=value``) on which
@@ -51,6 +58,15 @@ for one system:
    run of ``key=number`` counters (``get=1 put=0/2``: as many as were used),
    are merged; so is a template that differs from another only by values
    (masked tokens, names) where the other has ``<*>``.
+
+Where the published parsers' ideas are used: Drain (He et al., ICWS'17) for the
+length buckets and the similarity threshold; the frequency view of Logram, LFA and
+Brain (Yu et al., 2023: the longest common pattern is what all lines of a group
+share, the rest is values) for judging positions within a group, as LILAC and ULP
+judge tokens by their frequency within a group; variable-aware merging as in
+AEL and Spell's LCS-based merging in the subsume and list-collapsing steps;
+masking by shape first (Qin et al., 2024); no model (LogPPT's prompts, LILAC's
+LLM) and no learned weights.
 
 Words learned as values in the first pass are holes, as masked values are,
 when the signatures are clustered again for the second; and a second pass of
@@ -92,6 +108,7 @@ from extractors.logs.tokens import (
     MASKS,
     VAR,
     TokenRules,
+    looks_like_code,
     looks_like_name,
     mask_parts,
 )
@@ -117,6 +134,11 @@ _UNIT = re.compile(
 )
 _PUNCT = ".,;:!?()[]{}<>'\"`"
 _KEYED = re.compile(r"([^<]*[A-Za-z][^<]*(?:[:=]|\.\.))<\*>")
+# ... also with the value in brackets (key=(<*>), key=<<*>>): the key is the class
+_KEYED_BRACKETED = re.compile(r"([^<]*[A-Za-z][^<]*?(?:[:=]|\.\.))[(\[{<]?<\*>")
+# Holes joined by the punctuation inside one value (a version 1.2+3~4, a date): one
+# hole in a token's skeleton; separators between values (: / # @ brackets) stay.
+_IN_VALUE = re.compile(r"(?:<\*>|[\w+~.\-])+")
 # name.domain:<*> is a host and its port, not a key and its value.
 _HOST_KEY = re.compile(r"[\w\-]+(?:\.[\w\-]+)+:$")
 # key=number: one counter of a list of them (sent=3 failed=0/1)
@@ -135,9 +157,9 @@ class MinerSettings:
     #: Share of positions a signature must share with a cluster's representative.
     similarity: float = 0.5
     #: A position with at least this many distinct words can be a variable ...
-    min_variable_values: int = 4
+    min_variable_values: int = 3
     #: ... when at least this share of its distinct words occur on one line only.
-    rare_value_share: float = 0.5
+    rare_value_share: float = 0.67
     #: A position with more distinct plain words than this is a variable even when
     #: its words repeat (a handful of words names events, many words are values);
     #: 0 turns the rule off.
@@ -171,6 +193,20 @@ class MinerSettings:
     #: A template that differs from another only by values (masked tokens, names)
     #: where the other has ``<*>`` is that template.
     subsume: bool = True
+    #: A masked token keeps its punctuation when clustering: ``<*>:<*>`` (an address
+    #: and port) and ``<*>/<*>:<*>`` (a name before them) are different message shapes,
+    #: as their templates differ; a position holding only such shapes is split on them.
+    skeletons: bool = True
+    #: Two positions that print the same value (``(x.example): query x.example``, a
+    #: name and the name inside a longer value) are one variable said twice, not two
+    #: positions changing together as the wording of different events.
+    echoes: bool = True
+    #: A lowercase identifier with underscores (``web_pool``) is shaped like a name.
+    identifier_names: bool = True
+    #: A position whose words are all codes or kinds (capitals, dashes: ``MX``,
+    #: ``SC--``, ``LOOKING``) is a constant even when there are many of them: record
+    #: types, states and termination codes name events.
+    code_kinds: bool = True
 
 
 def event_id(template: str) -> str:
@@ -183,13 +219,24 @@ def mask_token(token: str, rules: TokenRules | None = None) -> str:
     return mask_parts(token, rules or TokenRules())[0]
 
 
-def _key_class(tok: str, keyed: bool) -> str:
-    """How a variable token clusters: ``key=<*>`` keeps its key, anything else is VAR."""
+def _key_class(tok: str, keyed: bool, bracketed: bool = False) -> str:
+    """How a variable token clusters: ``key=<*>`` keeps its key (``key=(<*>)`` too, with
+    ``bracketed``), anything else is VAR."""
     if keyed:
-        m = _KEYED.match(tok)
+        m = (_KEYED_BRACKETED if bracketed else _KEYED).match(tok)
         if m is not None and not (m.group(1).endswith(":") and _HOST_KEY.search(m.group(1))):
             return m.group(1) + VAR
     return VAR
+
+
+def _skeletons(key: tuple[str, ...], classes: tuple[str, ...]) -> tuple[str, ...]:
+    """The classes with each plain VAR replaced by its token's skeleton (``<*>:<*>``,
+    ``<*>/<*>:<*>``: each run of holes and word characters one hole), for the split."""
+    if all(c != VAR or k == VAR for k, c in zip(key, classes, strict=True)):
+        return classes
+    return tuple(
+        _IN_VALUE.sub(VAR, k) if c == VAR else c for k, c in zip(key, classes, strict=True)
+    )
 
 
 def _classes(key: tuple[str, ...], settings: MinerSettings) -> tuple[str, ...]:
@@ -198,7 +245,7 @@ def _classes(key: tuple[str, ...], settings: MinerSettings) -> tuple[str, ...]:
     after_number = False
     for tok in key:
         if VAR in tok:
-            out.append(_key_class(tok, settings.keyed))
+            out.append(_key_class(tok, settings.keyed, settings.tokens.bracketed_values))
             after_number = tok == VAR
         elif after_number and settings.units and _UNIT.fullmatch(tok):
             out.append(VAR)
@@ -312,6 +359,12 @@ def _fold_counters(tokens: list[str], counters: frozenset[int]) -> list[str]:
     return out
 
 
+def _echo(pair: tuple[str, str]) -> bool:
+    """Whether two positions' values are one value printed twice (one holds the other)."""
+    a, b = pair[0].strip(_PUNCT), pair[1].strip(_PUNCT)
+    return len(a) > 2 and len(b) > 2 and VAR not in a and VAR not in b and (a in b or b in a)
+
+
 @dataclass
 class MinedTemplate:
     """One mined template: its id, text and how many lines it covers."""
@@ -325,6 +378,7 @@ class MinedTemplate:
 class _Signature:
     key: tuple[str, ...]
     classes: tuple[str, ...]  # key with every variable token as VAR
+    shapes: tuple[str, ...]  # classes with each VAR's skeleton, for splitting (or classes)
     uniform: dict[int, str]  # soft-masked positions on which all its lines agree: raw token
     counters: frozenset[int] = frozenset()  # positions holding key=number (its first line)
     count: int = 0
@@ -372,7 +426,9 @@ class TemplateMiner:
             counters = frozenset(
                 i for i, t in enumerate(tokens) if "=" in t and _COUNTER.fullmatch(t)
             )
-            self._sigs.append(_Signature(key, _classes(key, self.settings), uniform, counters))
+            classes = _classes(key, self.settings)
+            shapes = _skeletons(key, classes) if self.settings.skeletons else classes
+            self._sigs.append(_Signature(key, classes, shapes, uniform, counters))
             self._clean = False
         sig = self._sigs[sid]
         sig.count += 1
@@ -604,30 +660,37 @@ class TemplateMiner:
         Positions judged variable add their words to ``learn`` when it is given.
         """
         sigs = self._sigs
+        skeletons = self.settings.skeletons
         done: list[list[int]] = []
         todo = [cluster]
         while todo:
             part = todo.pop()
             varying: dict[int, Counter[str]] = {}
+            shaped: list[int] = []  # all masked here, in a few different skeletons
             for p in range(len(sigs[part[0]].classes)):
                 counts: Counter[str] = Counter()
                 for s in part:
                     counts[sigs[s].classes[p]] += sigs[s].count
                 if len(counts) > 1:
                     varying[p] = counts
+                elif skeletons and VAR in counts:
+                    found = {sigs[s].shapes[p] for s in part}
+                    if 1 < len(found) < self.settings.min_variable_values:
+                        shaped.append(p)
             const: list[int] = []
             for p, counts in varying.items():
                 if not self._is_variable(p, counts, part, varying, vocabulary):
                     const.append(p)
                 elif learn is not None:
                     learn.update(w.strip(_PUNCT) for w in counts if w != VAR)
-            if not const:
+            if not const and not shaped:
                 done.append(part)
                 continue
             parts: dict[tuple[str, ...], list[int]] = {}
             for s in part:
-                classes = sigs[s].classes
-                parts.setdefault(tuple(classes[p] for p in const), []).append(s)
+                classes, shapes = sigs[s].classes, sigs[s].shapes
+                at = (*(classes[p] for p in const), *(shapes[p] for p in shaped))
+                parts.setdefault(at, []).append(s)
             todo.extend(reversed(parts.values()))
         return done
 
@@ -644,28 +707,36 @@ class TemplateMiner:
         known = sum(counts[w] for w in words if w.strip(_PUNCT) in vocabulary)
         if known and 2 * known >= sum(counts[w] for w in words):
             return True
+        st = self.settings
         masked = counts.get(VAR, 0)
         # (a first word, the subject or verb, only when words are the fewer lines)
         if masked:
             word_lines = [counts[w] for w in words]
             if masked >= (sum(word_lines) if p == 0 else max(word_lines)):
                 return True
-        st = self.settings
         if st.name_shapes and words and 2 * sum(map(self._named, words)) >= len(words):
             # hosts, addresses, paths: values, unless they go with another position's
-            return not (st.lock_step and self._goes_with_another(p, counts, cluster, varying))
+            # (a name does not go with a position of codes: a host queried for MX, A)
+            return not (st.lock_step and self._goes_with_another(p, counts, cluster, varying, True))
         if p == 0 or len(counts) < st.min_variable_values:
             # A message's first word is its subject or verb: variable only on the
             # evidence above, never for merely being rare.
             return False
         rare = sum(1 for c in counts.values() if c == 1)
         many = 0 < st.max_event_words < len(words)
+        if many and st.code_kinds and all(map(looks_like_code, words)):
+            many = False  # codes and kinds (MX, SC--, LOOKING): each names an event
         if rare < st.rare_value_share * len(counts) and not many:
             return False
         return not (st.lock_step and self._goes_with_another(p, counts, cluster, varying))
 
     def _goes_with_another(
-        self, p: int, counts: Counter[str], cluster: list[int], varying: dict[int, Counter[str]]
+        self,
+        p: int,
+        counts: Counter[str],
+        cluster: list[int],
+        varying: dict[int, Counter[str]],
+        names: bool = False,
     ) -> bool:
         """Whether position ``p`` changes together with another varying position (one
         value here always with one value there): the wording of different events, not
@@ -674,7 +745,11 @@ class TemplateMiner:
         for q, other in varying.items():
             if q == p or VAR in other:
                 continue
+            if names and self.settings.code_kinds and all(map(looks_like_code, other)):
+                continue
             pairs = {(sigs[s].classes[p], sigs[s].classes[q]) for s in cluster}
+            if self.settings.echoes and all(map(_echo, pairs)):
+                continue  # the same value printed twice: one variable, not wording
             # the two positions' values go together, as the states of a machine
             # (moved from A to B, B to C): far fewer pairs than independent values give
             if len(pairs) < len(counts) + len(other):
@@ -691,7 +766,7 @@ class TemplateMiner:
         if named is None:
             if len(self._names) >= _CACHE_LIMIT:
                 self._names.clear()
-            named = self._names[word] = looks_like_name(word)
+            named = self._names[word] = looks_like_name(word, self.settings.identifier_names)
         return named
 
     def _template_tokens(self, part: Sequence[int]) -> list[str]:
@@ -699,7 +774,10 @@ class TemplateMiner:
         tokens: list[str] = []
         for p, tok in enumerate(sigs[0].key):
             if any(sig.key[p] != tok for sig in sigs):
-                tokens.append(VAR)
+                # (with ``skeletons``, a shape all lines share: name/<*>:<*> -> <*>/<*>:<*>)
+                shape = sigs[0].shapes[p]
+                same = shape != sigs[0].classes[p] and all(g.shapes[p] == shape for g in sigs)
+                tokens.append(shape if same else VAR)
                 continue
             raws = {sig.uniform.get(p) for sig in sigs}
             raw = raws.pop() if len(raws) == 1 else None

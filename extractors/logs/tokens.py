@@ -57,6 +57,9 @@ _DIGIT_WORD = re.compile(r"\w*\d\w*")
 # longer runs of digits.
 _NAME_WITH_DIGIT = re.compile(r"[A-Z]{2,}[a-z]+\d|[a-z]{2,}\d")
 KV_VALUE = re.compile(r"(?<=[\w.\-]=)[^=,;:)\]}'\"]+")
+# key=(value), key=<value>, key=[value]: the value is inside the brackets, which are
+# the format's own punctuation; key=() and key=<> are empty values and stay as printed.
+_KV_BRACKETED = re.compile(r"([\w.\-]+=)([(\[{<])([^()\[\]{}<>=]*)([)\]}>][,.;:]*)")
 # A quoted string, perhaps after key= or an opening bracket and before closing
 # punctuation: name='idx_a', ("a b c"), "FETCH / PROTO/2",
 # A letter right before the quote is a string prefix (u'x', b'x' in a repr).
@@ -79,6 +82,9 @@ _NAME_SHAPE = re.compile(
     r"|(?:[a-z0-9_][a-z0-9_\-]*\.)+[a-z][a-z0-9\-]*\.?"
     r"|[\w.\-]+(?:/[\w.\-#+*]+)+/?"
 )
+# An identifier made of lowercase parts joined by underscores names a configured
+# object (a pool, a queue, a backend): web_pool, jobs_low.
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 _WRAPPING = "()[]{}<>'\",;:"
 
 
@@ -87,26 +93,48 @@ _REPLY_CODE = re.compile(r"""["']\d{2,}[-:]?""")
 _TAG = re.compile(r"\[[\w.@\-]+\][:,]?")
 
 
-def looks_like_name(word: str) -> bool:
+def looks_like_name(word: str, identifiers: bool = False) -> bool:
     """Whether a word (brackets, quotes and trailing punctuation aside) is shaped like
     the name of a thing: an e-mail address, a host or domain name, a relative path, or
-    a word alone in square brackets (a tag)."""
+    a word alone in square brackets (a tag); with ``identifiers``, also a lowercase
+    identifier with underscores (``web_pool``)."""
+    bare = word.strip(_WRAPPING)
     return (
-        _TAG.fullmatch(word) is not None or _NAME_SHAPE.fullmatch(word.strip(_WRAPPING)) is not None
+        _TAG.fullmatch(word) is not None
+        or _NAME_SHAPE.fullmatch(bare) is not None
+        or (identifiers and _IDENTIFIER.fullmatch(bare) is not None)
     )
+
+
+# A code or kind word: capitals, dashes, underscores, digits and lowercase letters
+# standing alone (A, MX, LR--, sH--, NODATA-IPv6), not a lowercase word.
+_CODE = re.compile(r"(?=.*[A-Z\-])(?:[A-Z0-9_\-]|[a-z](?![a-z]))+")
+
+
+def looks_like_code(word: str) -> bool:
+    """Whether a word (wrapping punctuation aside) is shaped like a code or a kind:
+    upper-case letters, dashes, lone lower-case letters (``AAAA``, ``SC--``, ``sH--``)."""
+    bare = word.strip(_WRAPPING)
+    return 0 < len(bare) <= 16 and _CODE.fullmatch(bare) is not None
 
 
 @dataclass(frozen=True)
 class TokenRules:
-    """Which of the shape rules after the generic masks apply (all by default)."""
+    """Which of the shape rules after the generic masks apply. The defaults are the
+    benchmark's selection on its whole pool of sets (``bench/log_parsing.py``), which
+    switched off ``file_names``, ``bracketed_values`` and ``empty_values``."""
 
-    file_names: bool = True  # a file name by its extension is a value
+    file_names: bool = False  # a file name by its extension is a value
     digit_words: bool = True  # any word still holding a digit is a value ...
     digit_names: bool = True  # ... except a lowercase word ending in one digit
     key_values: bool = True  # the value of key=value is a value
     date_words: bool = True  # day and month names are parts of a timestamp
     quoted: bool = True  # a quoted string ('x', "a b c") is one value, shown if it never varies
     replies: bool = True  # ... but a quoted status reply ("599 Not here.") is the program's words
+    #: key=(value), key=<value> (the whole token): the brackets stay around the hole
+    bracketed_values: bool = False
+    #: ... and key=(), key=<> are empty values that stay as printed (as ``name=``)
+    empty_values: bool = False
 
 
 def mask_parts(token: str, rules: TokenRules) -> tuple[str, bool]:
@@ -136,7 +164,13 @@ def mask_parts(token: str, rules: TokenRules) -> tuple[str, bool]:
     if rules.digit_words and DIGIT(masked):
         masked = _DIGIT_WORD.sub(_digit_word if rules.digit_names else HOLE, masked)
     if rules.key_values and "=" in masked:
-        masked = KV_VALUE.sub(HOLE, masked)
+        m = _KV_BRACKETED.fullmatch(masked) if rules.bracketed_values else None
+        if m is None:
+            masked = KV_VALUE.sub(HOLE, masked)
+        elif m.group(3) or not rules.empty_values:
+            masked = m.group(1) + m.group(2) + HOLE + m.group(4)
+        else:
+            return token, False  # key=() and key=<>: an empty value, as printed
     if HOLE not in masked:
         return token, False
     masked = _JOINED.sub(HOLE, _GLUED.sub(HOLE, masked))

@@ -324,11 +324,12 @@ def test_cli_logs_parse_writes_the_csv(tmp_path: Path) -> None:
 
 def test_a_host_and_port_is_a_value_not_a_key() -> None:
     # name.domain:<port> clusters as one variable: the hosts are values, not keys of
-    # different events (key:<*> with a plain key, such as port:<*>, keeps its key).
+    # different events (key:<*> with a plain key, such as port:<*>, keeps its key); the
+    # template shows the shape the lines share.
     miner = TemplateMiner()
     hosts = ["a.example.org", "b.example.org", "c.example.net"]
     ids = [miner.add(f"tunnel to {h}:{8000 + i} opened") for i, h in enumerate(hosts * 4)]
-    assert {miner.template_of(i).template for i in ids} == {"tunnel to <*> opened"}
+    assert {miner.template_of(i).template for i in ids} == {"tunnel to <*>:<*> opened"}
     keyed = [miner.add(f"listening on port:{p} now") for p in (80, 81)]
     keyed += [miner.add(f"listening on slot:{p} now") for p in (1, 2)]
     assert {miner.template_of(i).template for i in keyed} == {
@@ -531,3 +532,57 @@ def test_a_name_before_a_bracketed_address_is_a_host() -> None:
     assert mask_token("gate.example[10.2.3.4]") == "<*>[<*>]"
     assert mask_token("relay[10.2.3.4]:") == "<*>[<*>]:"
     assert mask_token("worker[4711]") == "worker[<*>]"  # a program and its pid
+
+
+def test_an_address_and_a_name_before_an_address_are_different_shapes() -> None:
+    from extractors.logs.miner import MinerSettings
+
+    lines = [f"10.0.0.{n}:4{n}00 link up" for n in range(6)]
+    lines += [f"{u}/10.0.1.{n}:5{n}00 link up" for n, u in enumerate(["kim", "lee", "max"] * 2)]
+    assert set(_templates(lines)) == {"<*>:<*> link up", "<*>/<*>:<*> link up"}
+    assert len(set(_templates(lines, MinerSettings(skeletons=False)))) == 1
+
+
+def test_a_version_s_inner_punctuation_is_not_a_shape() -> None:
+    versions = ["1.2", "1.2+b1", "3~rc1", "4", "2.0-1", "7"]
+    lines = [f"unpacked pkg{c} {v}" for c, v in zip("abcdef", versions, strict=True)]
+    assert set(_templates(lines)) == {"unpacked <*> <*>"}
+
+
+def test_a_bracketed_value_keeps_its_brackets_and_an_empty_one_stays_empty() -> None:
+    from extractors.logs.tokens import TokenRules, mask_parts
+
+    both = TokenRules(bracketed_values=True, empty_values=True)
+    assert mask_parts("tags=(red)", both)[0] == "tags=(<*>)"
+    assert mask_parts("tags=()", both)[0] == "tags=()"
+    assert mask_parts("to=<ops@example.org>,", both)[0] == "to=<<*>>,"
+    assert mask_parts("tags=()", TokenRules(bracketed_values=True))[0] == "tags=(<*>)"
+    assert mask_token("to=<a@b.example>") == "to=<*>"  # both off: the shipped defaults
+
+
+def test_codes_stay_constant_however_many_and_names_with_them_are_values() -> None:
+    from extractors.logs.miner import MinerSettings
+
+    codes = ["AB--", "cD--", "EF", "GH", "IJK", "LM-N", "OPQ", "RS", "TU", "VW"]
+    hosts = ["a.example", "b.example", "c.example"]
+    lines = [f"session {n} ended {c} for {hosts[n % 3]}" for n, c in enumerate(codes * 4)]
+    assert set(_templates(lines)) == {f"session <*> ended {c} for <*>" for c in codes}
+    assert len(set(_templates(lines, MinerSettings(code_kinds=False)))) == 1
+
+
+def test_a_value_printed_twice_is_one_variable_not_wording() -> None:
+    from extractors.logs.miner import MinerSettings
+
+    hosts = ["a.example", "b.example", "c.example", "d.example"]
+    lines = [f"client ({h}): asked for {h}/x" for h in hosts * 3]
+    assert set(_templates(lines)) == {"client <*> asked for <*>"}
+    assert len(set(_templates(lines, MinerSettings(echoes=False)))) == 4
+
+
+def test_an_identifier_with_underscores_is_a_name() -> None:
+    from extractors.logs.miner import MinerSettings
+
+    pools = ["web_pool", "jobs_low", "api_aux", "cache_main"]
+    lines = [f"pool {p} has no member left" for p in pools * 3]
+    assert set(_templates(lines)) == {"pool <*> has no member left"}
+    assert len(set(_templates(lines, MinerSettings(identifier_names=False)))) == 4
