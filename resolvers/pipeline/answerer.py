@@ -17,7 +17,7 @@ from resolvers.pipeline.cache import AnswerCache, cache_key
 from resolvers.pipeline.compose import compose, passage
 from resolvers.pipeline.confidence import THRESHOLD
 from resolvers.pipeline.confidence import confidence as score_confidence
-from resolvers.pipeline.dense import DenseIndex
+from resolvers.pipeline.dense import DenseIndex, one_blas_thread
 from resolvers.pipeline.errors import BadQuestion
 from resolvers.pipeline.linking import Linker
 from resolvers.pipeline.question import analyse
@@ -135,9 +135,12 @@ class Answerer:
         return answer
 
     def _answer(self, question: str, limit: int) -> Answer:
-        q = analyse(question, self.linker, self.terms.knows_code, self._embed())
+        # The question's vector and its comparison are small matrix products:
+        # on this thread only (waking BLAS's own threads for each costs more).
+        with one_blas_thread():
+            q = analyse(question, self.linker, self.terms.knows_code, self._embed())
+            candidates = retrieve(self.store, self.terms, q, limit, self.dense)
         lang = q.language
-        candidates = retrieve(self.store, self.terms, q, limit, self.dense)
         qtokens = set(q.tokens)
         citations = [_citation(c, qtokens) for c in candidates]
         confidence = score_confidence(q, candidates, self.terms)
