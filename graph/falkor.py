@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -11,7 +12,6 @@ from typing import Any
 
 import redis
 from falkordb import FalkorDB
-from falkordb.helpers import stringify_param_value
 from falkordb.query_result import QueryResult
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -19,7 +19,7 @@ from redis.retry import Retry
 from graph.dialect import Backend, Dialect, checked_label
 from graph.embedded import EmbeddedServer, Fsync
 from graph.errors import BackendUnavailable, ConstraintViolation, QueryFailed
-from graph.store import Queue, Transaction, batches, plain_params, rows_from
+from graph.store import Pending, Transaction, batches, check_param_name, plain_param, rows_from
 from graph.types import Params, Row
 
 GRAPH_NAME = "graphdesk"
@@ -83,22 +83,24 @@ class FalkorStore:
                 raise BackendUnavailable(f"FalkorDB indexes not ready after {timeout:.0f} s")
             time.sleep(0.05)
 
-    def _query(self, cypher: str, params: Params, readonly: bool) -> Any:
+    def _query(self, cypher: str, header: str, readonly: bool) -> Any:
+        # The parameters go as the header of the query text, encoded here
+        # (params_header), not by the client: the client is given none.
         if not readonly:
-            return self._wgraph.query(cypher, params)
+            return self._wgraph.query(header + cypher)
         try:
             # also bounded on the server: a runaway read is stopped there
-            return self._graph.ro_query(cypher, params, timeout=int(self.timeout * 1000))
+            return self._graph.ro_query(header + cypher, timeout=int(self.timeout * 1000))
         except redis.ResponseError as exc:
             if "empty key" not in str(exc):
                 raise
             # GRAPH.RO_QUERY refuses a graph that does not exist yet (a fresh
             # directory, or after drop_all); a trivial query creates it empty.
             self._wgraph.query("RETURN 0")
-            return self._graph.ro_query(cypher, params, timeout=int(self.timeout * 1000))
+            return self._graph.ro_query(header + cypher, timeout=int(self.timeout * 1000))
 
     def _run(self, cypher: str, params: Params | None, readonly: bool) -> list[Row]:
-        args = plain_params(params)
+        args = params_header(params)
         try:
             try:
                 result = self._query(cypher, args, readonly)
@@ -144,29 +146,27 @@ class FalkorStore:
         block is sent; what remains is a run-time failure (a broken constraint,
         no memory), reported as QueryFailed saying the others were applied.
         """
-        queue = Queue()
+        queue = _Queue()
         yield queue
         if queue.statements:
             self._commit(queue)
 
-    def _explained(self, cypher: str, args: Params) -> None:
+    def _explained(self, cypher: str, header: str) -> None:
         if cypher in self._checked:
             return
-        header = f"CYPHER {_params_header(args)} " if args else ""
         try:
             self._db.connection.execute_command("GRAPH.EXPLAIN", self.graph_name, header + cypher)
         except redis.ResponseError as exc:
             raise QueryFailed(f"{exc}\n-- in: {cypher[:300]}") from exc
         self._checked.add(cypher)
 
-    def _exec(self, queue: Queue) -> list[Any]:
+    def _exec(self, queue: _Queue) -> list[Any]:
         pipe = self._writer.connection.pipeline(transaction=True)
-        for cypher, args, _ in queue.statements:
-            header = f"CYPHER {_params_header(args)} " if args else ""
+        for cypher, header, _ in queue.statements:
             pipe.execute_command(QUERY, self.graph_name, header + cypher, "--compact")
         return list(pipe.execute(raise_on_error=False))
 
-    def _commit(self, queue: Queue) -> None:
+    def _commit(self, queue: _Queue) -> None:
         try:
             self.write("RETURN 0")  # GRAPH.EXPLAIN needs the graph to exist
             for cypher, args, _ in queue.statements:
@@ -303,6 +303,100 @@ class FalkorStore:
 QUERY = "GRAPH.QUERY"
 
 
-def _params_header(args: Params) -> str:
-    # The client's own encoding of parameters (as Graph.query sends them).
-    return " ".join(f"`{k}`={stringify_param_value(v)}" for k, v in args.items())
+class _Queue:
+    """The statements of one transaction, their parameters checked and
+    encoded (params_header) when queued, kept until commit."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, str, Pending]] = []
+
+    def run(self, cypher: str, params: Params | None = None) -> Pending:
+        pending = Pending()
+        self.statements.append((cypher, params_header(params), pending))
+        return pending
+
+    def run_batch(self, cypher: str, rows: Sequence[Row], batch_size: int = 500) -> int:
+        for chunk in batches(rows, batch_size):
+            self.run(cypher, {"rows": list(chunk)})
+        return len(rows)
+
+
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def params_header(params: Params | None) -> str:
+    """``CYPHER `name`=value ... `` (empty without parameters): the parameters
+    checked as ``plain_params`` checks them and encoded as the falkordb client
+    encodes them (``falkordb.helpers.stringify_param_value`` of the plain
+    value, byte for byte), in one pass instead of two.
+
+    Strings are quoted as the client quotes them: backslash and double quote
+    escaped, every other character as it is (FalkorDB reads newlines, tabs,
+    control characters and any Unicode inside a double-quoted literal as
+    themselves); NUL bytes are stripped first, as plain_params does. Values
+    the fast paths do not take (a str or int subclass, a map key holding NUL,
+    an integer beyond 64 bits, a non-finite float, a non-plain type) go
+    through ``plain_param``, which normalises them or raises its QueryFailed.
+    """
+    if not params:
+        return ""
+    out = ["CYPHER "]
+    for name, value in params.items():
+        check_param_name(name)
+        out.append(f"`{name}`=")
+        mark = len(out)
+        try:
+            _encode(value, out)
+        except _Slow:
+            del out[mark:]
+            _encode(plain_param(name, value), out)
+        out.append(" ")
+    return "".join(out)
+
+
+class _Slow(Exception):
+    """A value for plain_param to check and normalise first."""
+
+
+def _encode(value: Any, out: list[str]) -> None:
+    t = type(value)
+    if t is str:
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        out.append('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    elif t is dict:
+        out.append("{")
+        first = True
+        for key, v in value.items():
+            if type(key) is not str or not key or "`" in key or "\x00" in key:
+                raise _Slow
+            if first:
+                out.append(f"`{key}`:")
+                first = False
+            else:
+                out.append(f",`{key}`:")
+            _encode(v, out)
+        out.append("}")
+    elif t is int:
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise _Slow
+        out.append(int.__repr__(value))
+    elif t is list or t is tuple:
+        out.append("[")
+        first = True
+        for v in value:
+            if not first:
+                out.append(",")
+            first = False
+            _encode(v, out)
+        out.append("]")
+    elif value is None:
+        out.append("null")
+    elif t is bool:
+        out.append("True" if value else "False")
+    elif t is float:
+        if not math.isfinite(value):
+            raise _Slow
+        out.append(float.__repr__(value))
+    else:
+        raise _Slow

@@ -139,20 +139,31 @@ def plain_params(params: Params | None) -> Params:
     objects) raises QueryFailed naming the parameter, before the database sees
     it: FalkorDB would otherwise get the value's ``str()`` spliced into the
     query text (or clamp a too-large integer), and Neo4j would store a type the
-    embedded backend cannot.
+    embedded backend cannot. (graph/falkor.py checks and encodes in one pass,
+    and hands whatever its fast paths do not take to ``plain_param``.)
     """
     if not params:
         return {}
     out: Params = {}
     for name, value in params.items():
-        if not isinstance(name, str) or not _PARAM_NAME.match(name):
-            raise QueryFailed(f"parameter name {name!r} is not a plain identifier")
-        try:
-            out[name] = _param(value)
-        except _BadParam as exc:
-            where = "$" + name + "".join(reversed(exc.path))
-            raise QueryFailed(f"parameter {where}: {exc.problem}") from None
+        check_param_name(name)
+        out[name] = plain_param(name, value)
     return out
+
+
+def check_param_name(name: object) -> None:
+    if not isinstance(name, str) or not _PARAM_NAME.match(name):
+        raise QueryFailed(f"parameter name {name!r} is not a plain identifier")
+
+
+def plain_param(name: str, value: object) -> object:
+    """One parameter's value as plain_params makes it, or QueryFailed naming
+    the parameter and where inside it the problem is."""
+    try:
+        return _param(value)
+    except _BadParam as exc:
+        where = "$" + name + "".join(reversed(exc.path))
+        raise QueryFailed(f"parameter {where}: {exc.problem}") from None
 
 
 class _BadParam(Exception):
