@@ -8,6 +8,7 @@ anyway are forgotten on the way.
 from __future__ import annotations
 
 import re
+import secrets
 import time
 
 from starlette.concurrency import run_in_threadpool
@@ -31,7 +32,8 @@ def revoke(store: Store, token_id: str, expires_at: int | None = None) -> bool:
     """Revoke one token by id; True when it was not revoked before."""
     now = int(time.time())
     store.write(q.FORGET_EXPIRED, {"now": now})
-    rows = store.write(q.REVOKE, {"id": token_id, "now": now, "expires_at": expires_at})
+    params = {"id": token_id, "now": now, "expires_at": expires_at, "nonce": secrets.token_hex(8)}
+    rows = store.write(q.REVOKE, params)
     return bool(rows and rows[0]["new"])
 
 

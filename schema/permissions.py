@@ -31,7 +31,11 @@ class Allowed(BasePermission):
 
 
 _CLASSES: dict[Operation, type[BasePermission]] = {
-    op: type(f"May{op.name.title().replace('_', '')}", (Allowed,), {"operation": op})
+    op: type(
+        f"May{op.name.title().replace('_', '')}",
+        (Allowed,),
+        {"operation": op, "__module__": __name__},
+    )
     for op in Operation
 }
 

@@ -10,10 +10,13 @@ token has expired anyway is forgotten at the next revocation: an expired
 token is refused without it.
 """
 
+# ``new``: this call created the record (``$nonce`` is the call's own, then removed).
 REVOKE = """
 MERGE (r:RevokedToken {id: $id})
-ON CREATE SET r.revoked_at = $now, r.expires_at = $expires_at
-RETURN r.revoked_at = $now AS new
+ON CREATE SET r.revoked_at = $now, r.expires_at = $expires_at, r.nonce = $nonce
+WITH r, coalesce(r.nonce = $nonce, false) AS new
+REMOVE r.nonce
+RETURN new
 """
 
 IS_REVOKED = """
