@@ -139,6 +139,7 @@ class GraphQLApp(GraphQL[Context, None]):
             graphql_ide="graphiql" if settings.development else None,
             # A link must not make the server work: queries by GET in development only.
             allow_queries_via_get=settings.development,
+            subscription_protocols=(),  # no subscriptions, and no operations over websockets
         )
         self.runtime = runtime
 

@@ -1,6 +1,7 @@
 """Who sends a request: ``Authorization: Bearer <token>`` checked before GraphQL sees it.
 
-An ASGI middleware over everything but ``/healthz``. A token is verified
+An ASGI middleware over everything but ``/healthz`` (websockets are refused:
+there is no GraphQL over them). A token is verified
 (signature, expiry: ``api/tokens.py``), then looked up among the revoked
 ones in the graph (``resolvers/revocation.py``: every worker and every host
 sees a revocation at once); the caller's identity goes to the request's
@@ -76,6 +77,10 @@ class Authentication:
         self.lockout = lockout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            # graphdesk serves no GraphQL over websockets (no subscriptions): refused.
+            await send({"type": "websocket.close", "code": 1008})
+            return
         if scope["type"] != "http" or scope.get("path") in OPEN_PATHS:
             await self.app(scope, receive, send)
             return

@@ -225,3 +225,15 @@ def test_serve_in_development_prints_a_token_per_role(data_dir: Path) -> None:
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=60)
+
+
+def test_no_graphql_over_websockets(graph: FalkorStore, tmp_path: Path) -> None:
+    from starlette.websockets import WebSocketDisconnect
+
+    with (
+        _app(graph, tmp_path) as c,
+        pytest.raises(WebSocketDisconnect),
+        c.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        ws.send_json({"type": "connection_init"})
+        ws.receive_json()
