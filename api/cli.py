@@ -232,6 +232,12 @@ def serve(
     from api.token_cli import _key, development_tokens
 
     _key(settings)  # production without a usable secret stops here, before any work
+    if settings.development and not _loopback(host):
+        click.echo(
+            f"WARNING development mode on {host}: requests without a token act with every "
+            "role, for anyone who reaches this address (GRAPHDESK_ENV=production requires tokens)",
+            err=True,
+        )
     served: list[Any] = []  # the app, when this process serves it (one worker)
 
     def announce() -> None:

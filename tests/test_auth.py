@@ -237,3 +237,17 @@ def test_no_graphql_over_websockets(graph: FalkorStore, tmp_path: Path) -> None:
     ):
         ws.send_json({"type": "connection_init"})
         ws.receive_json()
+
+
+def test_development_beyond_loopback_is_warned_about(data_dir: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:  # the port is taken: serve stops right after the warning
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        out = CliRunner(env={**CLEAN, "GRAPHDESK_ENV": "development"}).invoke(
+            main, ["--data-dir", str(data_dir), "serve", "--host", "0.0.0.0", "--port", port]
+        )
+    assert out.exit_code == 1, out.output
+    assert "WARNING development mode on 0.0.0.0: requests without a token" in out.output
