@@ -79,6 +79,7 @@ class Authentication:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
             # graphdesk serves no GraphQL over websockets (no subscriptions): refused.
+            await receive()  # websocket.connect
             await send({"type": "websocket.close", "code": 1008})
             return
         if scope["type"] != "http" or scope.get("path") in OPEN_PATHS:
