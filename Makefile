@@ -1,6 +1,6 @@
 # graphdesk developer tasks.
 #
-#   make run     create .venv if needed, install graphdesk, serve the API
+#   make run     create .venv if needed, install graphdesk, serve the API in development
 #                (settings from GRAPHDESK_* / NEO4J_* variables, in the environment
 #                or on the command line: make run GRAPHDESK_PORT=9000 ARGS=--no-demo)
 #   make test    dev install, Cypher linter harness, Neo4j test server, ruff, mypy,
@@ -95,8 +95,10 @@ graphiql-check:
 		{ echo "api/static/graphiql differs from a build of $(GRAPHIQL): run make graphiql" >&2; exit 1; }
 	@echo "api/static/graphiql matches a fresh build of $(GRAPHIQL)"
 
+# Development: GraphiQL, requests without a token allowed, and one token per role
+# printed at start (`make run GRAPHDESK_ENV=production` to try production).
 run: $(INSTALLED)
-	$(BIN)/graphdesk serve $(ARGS)
+	GRAPHDESK_ENV=$${GRAPHDESK_ENV:-development} $(BIN)/graphdesk serve $(ARGS)
 
 test: $(DEV_INSTALLED) $(CYPHER_LINT_INSTALLED) $(NEO4J_SERVER_JAR)
 	$(BIN)/ruff check

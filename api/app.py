@@ -1,5 +1,9 @@
 """The Starlette application: GraphQL at /graphql, health at /healthz.
 
+Every request but /healthz passes ``api/authentication.py`` (bearer tokens;
+outside development none is refused with 401); a production app without a
+usable token secret is not built (``api/signing_key.py`` says what to set).
+
 Start-up (the lifespan) waits for the store, migrates, seeds the demo corpus
 into an empty graph, then builds the answer pipeline; shutdown closes the
 store. Migrating and seeding are writes: when there is anything to do they
@@ -35,10 +39,13 @@ from starlette.routing import BaseRoute, Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from api.authentication import Authentication
 from api.body_guard import BodyGuard
 from api.embedding_worker import EmbeddingWorker
 from api.graphiql import assets_mount, page_response
+from api.lockout import Lockout
 from api.settings import Settings, load_settings
+from api.signing_key import token_key
 from extractors.ingest.pipeline import Ingestor
 from graph.connect import open_store
 from graph.errors import BackendUnavailable
@@ -132,6 +139,7 @@ class GraphQLApp(GraphQL[Context, None]):
             graphql_ide="graphiql" if settings.development else None,
             # A link must not make the server work: queries by GET in development only.
             allow_queries_via_get=settings.development,
+            subscription_protocols=(),  # no subscriptions, and no operations over websockets
         )
         self.runtime = runtime
 
@@ -151,6 +159,7 @@ class GraphQLApp(GraphQL[Context, None]):
             max_question_chars=rt.settings.max_question_chars,
             request=request,
             response=response,
+            identity=getattr(request.state, "identity", None),  # api/authentication.py
         )
 
 
@@ -199,7 +208,7 @@ def app_from_env() -> Starlette:
     return create_app(load_settings(), seed_demo=False)
 
 
-def _middleware(settings: Settings) -> list[Middleware]:
+def _middleware(settings: Settings, runtime: Runtime) -> list[Middleware]:
     out = []
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:  # outermost: a pre-flight is answered before the body is read
@@ -207,6 +216,14 @@ def _middleware(settings: Settings) -> list[Middleware]:
             CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"], max_age=600,
         ))  # fmt: skip
+    # Before the body is read: a stranger's request costs no more than its headers.
+    lockout = Lockout(
+        settings.auth_max_failures, settings.auth_failure_window, settings.auth_lockout_seconds
+    )
+    out.append(Middleware(
+        Authentication, runtime=runtime, key=token_key(settings),
+        development=settings.development, lockout=lockout,
+    ))  # fmt: skip
     out.append(Middleware(BodyGuard, max_bytes=settings.max_body_bytes))
     return out
 
@@ -277,7 +294,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=_middleware(settings),
+        middleware=_middleware(settings, runtime),
     )
     app.state.runtime = runtime
     return app

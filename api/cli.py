@@ -40,6 +40,7 @@ from graph.datadir import missing_data_dir
 from graph.errors import GraphError
 from graph.store import Store
 from graph.writelock import Holder, write_lock
+from resolvers.identity import Role
 
 if TYPE_CHECKING:
     from extractors.ingest.pipeline import IngestReport
@@ -229,15 +230,29 @@ def serve(
         )
     scheme = "https" if tls else "http"
     certfile, keyfile = (str(tls[0]), str(tls[1])) if tls else (None, None)
+    from api.token_cli import _key, development_tokens
+
+    _key(settings)  # production without a usable secret stops here, before any work
+    if settings.development and not _loopback(host):
+        click.echo(
+            f"WARNING development mode on {host}: requests without a token act with every "
+            "role, for anyone who reaches this address (GRAPHDESK_ENV=production requires tokens)",
+            err=True,
+        )
+    served: list[Any] = []  # the app, when this process serves it (one worker)
 
     def announce() -> None:
         click.echo(f"graphdesk serving {scheme}://{shown}:{port}/graphql{ide}")
+        if settings.development:
+            for line in development_tokens(settings, _subjects(served[0]) if served else {}):
+                click.echo(line)
 
     # Bound here, before any start-up work, so a taken port fails fast and clearly.
     sock = _bind(host, port, shown)
     workers = workers or settings.workers
     if workers == 1:
         app = create_app(settings, seed_demo=not no_demo)
+        served.append(app)
         config = uvicorn.Config(
             app, host=host, port=port, log_level="info", lifespan="on",
             ssl_certfile=certfile, ssl_keyfile=keyfile,
@@ -281,6 +296,20 @@ def serve(
         pass
     finally:
         sock.close()
+
+
+def _subjects(app: Any) -> dict[Role, str]:
+    """A customer and an agent of the graph, for the development tokens."""
+    from graph.queries import tickets as tq
+
+    store = app.state.runtime.store
+    found: dict[Role, str] = {}
+    if store is None:
+        return found
+    for role, cypher in ((Role.AGENT, tq.FIRST_AGENT), (Role.CUSTOMER, tq.FIRST_CUSTOMER)):
+        if rows := store.read(cypher):
+            found[role] = rows[0]["id"]
+    return found
 
 
 def _bind(host: str, port: int, shown: str) -> socket.socket:
@@ -846,6 +875,10 @@ def doctor(ctx: click.Context, repair: bool, no_wait: bool, lock_timeout: float 
         raise click.exceptions.Exit(1)
     click.echo("the graph is consistent now")
 
+
+from api.token_cli import token  # noqa: E402  (the group needs `main` defined)
+
+main.add_command(token)
 
 if __name__ == "__main__":
     main()

@@ -5,8 +5,9 @@ environment variables (``GRAPHDESK_*``; Neo4j's own un-prefixed ``NEO4J_URI``,
 ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``), then the optional
 ``.env``-style file named by ``GRAPHDESK_CONFIG`` (same variable names).
 
-Secrets are ``SecretStr`` so they never show in a repr or a log line. With
-``env=production`` a placeholder secret ("changeme", "password", an empty
+``env`` is ``production`` unless set to ``development`` (``make run`` and the
+test suite do). Secrets are ``SecretStr`` so they never show in a repr or a
+log line. With ``env=production`` a placeholder secret ("changeme", "password", an empty
 string ...) is refused with an error naming the variable; in development it
 is allowed, because local databases often use them.
 """
@@ -88,7 +89,18 @@ class Settings(BaseSettings):
     appendfsync: Literal["everysec", "always"] = "everysec"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    env: Literal["development", "production"] = "development"
+    # Production unless told otherwise: `make run` and the tests say development.
+    env: Literal["development", "production"] = "production"
+    # Signs the API's tokens (HMAC-SM3, api/tokens.py): at least 32 characters,
+    # or a file holding them. Development without either uses (and creates,
+    # 0600) secret.key in the data directory; production refuses to start.
+    secret_key: SecretStr | None = None
+    secret_key_file: Path | None = None
+    # Failed authentications per client address: this many within the window
+    # (seconds) lock the address out for lockout seconds (429 + Retry-After).
+    auth_max_failures: int = Field(default=10, ge=1)
+    auth_failure_window: float = Field(default=300.0, gt=0)
+    auth_lockout_seconds: float = Field(default=900.0, gt=0)
     llm_api_key: SecretStr | None = None
     llm_base_url: str = "https://api.deepseek.com"
     llm_model: str = "deepseek-chat"
@@ -177,6 +189,12 @@ class Settings(BaseSettings):
             raise ValueError(
                 "NEO4J_PASSWORD is empty or a placeholder; set a real password "
                 "(placeholder secrets are refused when GRAPHDESK_ENV=production)"
+            )
+        if _is_placeholder(self.secret_key):
+            raise ValueError(
+                "GRAPHDESK_SECRET_KEY is empty or a placeholder; set a random secret of at "
+                "least 32 characters (placeholder secrets are refused when "
+                "GRAPHDESK_ENV=production)"
             )
         if _is_placeholder(self.llm_api_key):
             raise ValueError(

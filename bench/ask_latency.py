@@ -29,6 +29,7 @@ import contextlib
 import inspect
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -48,6 +49,7 @@ import numpy as np  # noqa: E402
 import psutil  # type: ignore[import-untyped]  # noqa: E402
 import redis  # noqa: E402
 
+from api.tokens import derive_key, issue  # noqa: E402
 from bench.ingest import machine_info  # noqa: E402
 from bench.plot import plot  # noqa: E402
 from extractors.ingest.embed import embed_pending  # noqa: E402
@@ -57,6 +59,7 @@ from extractors.text.segment import index_tokens  # noqa: E402
 from graph.falkor import FalkorStore  # noqa: E402
 from graph.queries import search  # noqa: E402
 from migrations.runner import migrate  # noqa: E402
+from resolvers.identity import Role  # noqa: E402
 from resolvers.pipeline.answerer import Answerer  # noqa: E402
 
 MANUAL = Path("/usr/share/doc/postgresql-doc-15/html")
@@ -255,7 +258,8 @@ class Server:
     def start(self, timeout: float = 180.0) -> float:
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("GRAPHDESK_", "NEO4J_"))}  # fmt: skip
-        env |= {"GRAPHDESK_ENV": "production", "GRAPHDESK_DATA_DIR": str(self.data_dir)}
+        env |= {"GRAPHDESK_ENV": "production", "GRAPHDESK_DATA_DIR": str(self.data_dir),
+                "GRAPHDESK_SECRET_KEY": SECRET}  # fmt: skip
         env |= self.extra_env
         self.command = [str(self.cli), "--data-dir", str(self.data_dir), "serve",
                         "--port", str(self.port), "--no-demo"]  # fmt: skip
@@ -337,11 +341,21 @@ class Server:
         return info
 
 
+# The server runs in production, where every request carries a token: an agent's
+# (which may ask), signed with this run's own secret.
+SECRET = secrets.token_hex(32)
+
+
+def bearer_token() -> str:
+    return issue(derive_key(SECRET.encode()), Role.AGENT, "bench", 86400)[0]
+
+
 async def load(url: str, questions: list[str], concurrency: int, requests: int,
                warmup: int, meter: CpuMeter) -> dict[str, Any]:  # fmt: skip
     """Closed loop: `concurrency` clients, each sends its next request when the last returns."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=120) as client:
+    auth = {"Authorization": f"Bearer {bearer_token()}"}
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=120, headers=auth) as client:
         errors: Counter[str] = Counter()
         modes: Counter[str] = Counter()
         empty = 0
@@ -401,13 +415,15 @@ async def load(url: str, questions: list[str], concurrency: int, requests: int,
 WRK_LUA = """
 local bodies = {}
 local i = 0
+local headers = {["Content-Type"] = "application/json"}
 init = function(args)
   for line in io.lines(args[1]) do bodies[#bodies + 1] = line end
+  headers["Authorization"] = "Bearer " .. args[2]
   i = math.random(#bodies) - 1
 end
 request = function()
   i = i % #bodies + 1
-  return wrk.format("POST", "/graphql", {["Content-Type"] = "application/json"}, bodies[i])
+  return wrk.format("POST", "/graphql", headers, bodies[i])
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -430,7 +446,7 @@ def load_wrk(url: str, questions: list[str], concurrency: int, seconds: int,
         json.dumps({"query": ASK, "variables": {"q": q}}) for q in questions) + "\n")  # fmt: skip
     threads = min(2, concurrency)
     cmd = [wrk, f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "30s",
-           "-s", str(script), url + "/graphql", "--", str(bodies)]  # fmt: skip
+           "-s", str(script), url + "/graphql", "--", str(bodies), bearer_token()]  # fmt: skip
     c0 = meter.snapshot()
     t = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)

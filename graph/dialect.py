@@ -42,6 +42,7 @@ LABELS = frozenset(
         "LogTemplate",
         "Component",
         "Alias",
+        "RevokedToken",
     }
 )
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 
+from resolvers import redaction
 from resolvers.context import Context
-from resolvers.errors import InvalidArgument
+from resolvers.errors import Forbidden, InvalidArgument
 from resolvers.pipeline import records
 from resolvers.pipeline.errors import BadQuestion
+from resolvers.policy import Operation, mixed_text_in_clear
 
 MAX_LIMIT = 20
 
@@ -36,9 +38,13 @@ def checked_limit(limit: int) -> int:
 
 
 async def answer(context: Context, question: str, limit: int) -> records.Answer:
+    if context.identity is None:
+        raise Forbidden(Operation.ASK.value)
     text = checked_question(question, context.max_question_chars)
     limit = checked_limit(limit)
     try:
-        return await run_in_threadpool(context.answerer.answer, text, limit)
+        found = await run_in_threadpool(context.answerer.answer, text, limit)
     except BadQuestion as exc:
         raise InvalidArgument(exc.argument, exc.problem) from exc
+    # Answers mix many people's text: masked for every role (resolvers/policy.py).
+    return found if mixed_text_in_clear(context.identity) else redaction.answer(found)

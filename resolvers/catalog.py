@@ -4,6 +4,13 @@ List fields page with ``limit`` (1 to ``MAX_PAGE``) and ``offset``; fetch
 fields take an id or code. Arguments are checked before any query so the
 GraphQL error names the argument. Each field reads the store in Starlette's
 thread pool with a fixed number of statements, however long the page.
+
+Tickets are read as the caller may (``resolvers/policy.py``): a customer
+only the tickets they raised, an agent only their queue (assigned to them or
+in one of their groups), others all; a ticket outside the caller's scope is
+"not found" (null), never "forbidden", so its existence does not leak.
+Personal data comes masked unless the policy lets the caller read it in
+clear (``resolvers/redaction.py``).
 """
 
 from __future__ import annotations
@@ -16,8 +23,12 @@ from graph.queries import logs as lq
 from graph.queries import tickets as tq
 from graph.store import Store
 from graph.types import Params, Row
+from resolvers import redaction
 from resolvers.context import Context
-from resolvers.errors import InvalidArgument
+from resolvers.errors import Forbidden, InvalidArgument
+from resolvers.identity import Identity
+from resolvers.policy import Operation, TicketScope, mixed_text_in_clear, ticket_scope
+from resolvers.policy import tickets_in_clear as clear_tickets
 
 MAX_PAGE = 200
 
@@ -65,8 +76,22 @@ def _complete_tickets(store: Store, found: list[Row], messages: dict[str, list[R
     ]
 
 
-def ticket_page(store: Store, page: Params) -> list[Row]:
-    found = [r["ticket"] for r in store.read(tq.TICKETS, page)]
+_PAGES = {
+    TicketScope.ALL: tq.TICKETS,
+    TicketScope.RAISED_BY_SUBJECT: tq.TICKETS_RAISED_BY,
+    TicketScope.QUEUE_OF_SUBJECT: tq.TICKETS_OF_QUEUE,
+}
+_VISIBLE = {
+    TicketScope.RAISED_BY_SUBJECT: tq.TICKET_RAISED_BY,
+    TicketScope.QUEUE_OF_SUBJECT: tq.TICKET_IN_QUEUE,
+}
+
+
+def ticket_page(store: Store, page: Params, identity: Identity | None = None) -> list[Row]:
+    """A page of the tickets ``identity`` may read (all without one: internal callers)."""
+    scope = TicketScope.ALL if identity is None else ticket_scope(identity)
+    params = page if identity is None else {**page, "subject": identity.subject}
+    found = [r["ticket"] for r in store.read(_PAGES[scope], params)]
     messages: dict[str, list[Row]] = {}
     if found:
         ids = [t["id"] for t in found]
@@ -75,7 +100,15 @@ def ticket_page(store: Store, page: Params) -> list[Row]:
     return _complete_tickets(store, found, messages)
 
 
-def ticket_by_id(store: Store, tid: str) -> Row | None:
+def ticket_by_id(store: Store, tid: str, identity: Identity | None = None) -> Row | None:
+    """One ticket, or None when there is none or ``identity`` may not read it."""
+    scope = TicketScope.ALL if identity is None else ticket_scope(identity)
+    if (
+        identity is not None
+        and scope is not TicketScope.ALL
+        and not store.read(_VISIBLE[scope], {"id": tid, "subject": identity.subject})
+    ):
+        return None
     rows = store.read(tq.TICKET, {"id": tid})
     if not rows:
         return None
@@ -83,18 +116,27 @@ def ticket_by_id(store: Store, tid: str) -> Row | None:
     return done[0]
 
 
+def caller(context: Context, operation: Operation) -> Identity:
+    """The caller's identity (the permission classes let none through without one)."""
+    if context.identity is None:
+        raise Forbidden(operation.value)
+    return context.identity
+
+
 async def tickets(context: Context, limit: int, offset: int) -> list[Row]:
-    """Live tickets, newest first."""
+    """Live tickets the caller may read, newest first."""
+    who = caller(context, Operation.TICKETS)
     page = checked_page(limit, offset)
-    rows = await run_in_threadpool(ticket_page, context.store, page)
-    return rows
+    rows = await run_in_threadpool(ticket_page, context.store, page, who)
+    return rows if clear_tickets(who) else [redaction.ticket(r) for r in rows]
 
 
 async def ticket(context: Context, ticket_id: str) -> Row | None:
-    """One ticket by id (also a retired one), or null."""
+    """One ticket by id (also a retired one), or null (also when the caller may not read it)."""
+    who = caller(context, Operation.TICKETS)
     tid = checked_text("id", ticket_id)
-    row = await run_in_threadpool(ticket_by_id, context.store, tid)
-    return row
+    row = await run_in_threadpool(ticket_by_id, context.store, tid, who)
+    return row if row is None or clear_tickets(who) else redaction.ticket(row)
 
 
 # --- community threads -------------------------------------------------------------
@@ -140,6 +182,7 @@ async def error_code(context: Context, code: str, product: str | None) -> list[R
 
 async def log_templates(context: Context, limit: int, offset: int) -> list[Row]:
     """Log templates, most frequent first."""
+    who = caller(context, Operation.LOG_TEMPLATES)
     page = checked_page(limit, offset)
     rows = await run_in_threadpool(context.store.read, lq.LOG_TEMPLATES, page)
-    return rows
+    return rows if mixed_text_in_clear(who) else [redaction.log_template(r) for r in rows]

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from graph.store import Store
+from resolvers.identity import Identity
 
 if TYPE_CHECKING:
     from resolvers.pipeline.answerer import Answerer
@@ -27,3 +28,5 @@ class Context:
     max_question_chars: int
     request: Request | WebSocket | None = None
     response: Response | WebSocket | None = None
+    # Who asks (api/authentication.py); None is allowed nothing (resolvers/policy.py).
+    identity: Identity | None = None

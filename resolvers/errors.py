@@ -19,3 +19,15 @@ class InvalidArgument(Exception):
         self.problem = problem
         self.extensions = {"code": BAD_USER_INPUT, "argument": argument}
         super().__init__(f"argument '{argument}': {problem}")
+
+
+FORBIDDEN = "FORBIDDEN"
+
+
+class Forbidden(Exception):
+    """The caller's role may not use this field (``resolvers/policy.py``); expected, not masked."""
+
+    def __init__(self, operation: str) -> None:
+        self.operation = operation
+        self.extensions = {"code": FORBIDDEN}
+        super().__init__(f"not allowed: your role may not use {operation}")

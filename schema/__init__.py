@@ -28,8 +28,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from extractors.text.masking import mask
-from schema.errors import InvalidArgument, is_expected
-from schema.query import Query
+from schema.errors import Forbidden, InvalidArgument, is_expected
+from schema.query import Mutation, Query
 
 log = logging.getLogger("graphdesk.graphql")
 # What one request may ask, in every mode: one request with thousands of
@@ -64,6 +64,9 @@ class GraphdeskSchema(strawberry.Schema):
                 # Bad input is the client's mistake: one debug line, no stack trace.
                 log.debug("bad input at %s: %s", where, mask(error.message))
                 continue
+            if isinstance(error.original_error, Forbidden):
+                log.info("refused %s: %s", where, error.message)
+                continue
             original = error.original_error
             trace = "".join(traceback.format_exception(original)) if original is not None else ""
             log.error("GraphQL error at %s: %s\n%s", where, mask(error.message), mask(trace))
@@ -92,7 +95,7 @@ def build_schema(mask_errors: bool) -> strawberry.Schema:
     if mask_errors:
         extensions += [_mask_errors, DisableIntrospection]
     config = StrawberryConfig(disable_field_suggestions=mask_errors)
-    return GraphdeskSchema(query=Query, extensions=extensions, config=config)
+    return GraphdeskSchema(query=Query, mutation=Mutation, extensions=extensions, config=config)
 
 
 schema = build_schema(mask_errors=False)

@@ -10,7 +10,10 @@ Two ways to report them, both naming the argument and the problem:
   result type is ``Answer | InvalidQuestion`` (``askResult``), so a client can
   select the failure like data.
 
-Every other exception is unexpected and is masked outside development.
+A field the caller's role may not use fails with ``Forbidden``
+(``extensions.code = "FORBIDDEN"``, ``schema/permissions.py``): expected too,
+shown as it is. Every other exception is unexpected and is masked outside
+development.
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 
-from resolvers.errors import BAD_USER_INPUT, InvalidArgument
+from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, Forbidden, InvalidArgument
 
-__all__ = ["BAD_USER_INPUT", "InvalidArgument", "InvalidQuestion", "is_expected"]
+__all__ = [
+    "BAD_USER_INPUT", "FORBIDDEN", "Forbidden", "InvalidArgument", "InvalidQuestion",
+    "is_expected",
+]  # fmt: skip
 
 
 def is_expected(error: GraphQLError) -> bool:
@@ -31,7 +37,7 @@ def is_expected(error: GraphQLError) -> bool:
     the server, so they are not masked either.
     """
     original = error.original_error
-    return original is None or isinstance(original, InvalidArgument)
+    return original is None or isinstance(original, InvalidArgument | Forbidden)
 
 
 @strawberry.type(description="The question cannot be answered as asked (empty, too long ...).")

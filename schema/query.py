@@ -3,7 +3,9 @@
 Each field checks nothing and computes nothing itself: it hands the typed
 context and its arguments to a resolver, which returns plain records, and
 maps them to the GraphQL types with their ``from_record``. So ``resolvers/``
-never imports ``schema/`` (layers point one way).
+never imports ``schema/`` (layers point one way). Every field and mutation
+names the operation it performs for the permission check
+(``schema/permissions.py``, the table in ``resolvers/policy.py``).
 """
 
 from __future__ import annotations
@@ -13,19 +15,22 @@ from typing import Annotated
 import strawberry
 
 from resolvers import ask as asking
-from resolvers import catalog
+from resolvers import catalog, revocation
 from resolvers.ask import MAX_LIMIT
 from resolvers.catalog import MAX_PAGE
 from resolvers.context import Context
-from resolvers.errors import InvalidArgument
+from resolvers.errors import Forbidden, InvalidArgument
+from resolvers.policy import Operation
 from resolvers.stats import stats as graph_stats
 from schema.answer import Answer
 from schema.error_code import ErrorCode
 from schema.errors import InvalidQuestion
 from schema.log_template import LogTemplate
+from schema.permissions import allowed
 from schema.stats import Stats
 from schema.thread import Thread
 from schema.ticket import Ticket
+from schema.viewer import Viewer
 
 Info = strawberry.Info[Context, None]
 QuestionArg = Annotated[
@@ -112,37 +117,86 @@ async def log_templates(
     return [LogTemplate.from_record(r) for r in rows]
 
 
+def viewer(info: Info) -> Viewer:
+    if info.context.identity is None:
+        raise Forbidden(Operation.VIEWER.value)
+    return Viewer.from_record(info.context.identity)
+
+
+async def revoke_token(
+    info: Info,
+    token_id: Annotated[
+        str, strawberry.argument(name="id", description="The token's id (32 hex characters).")
+    ],
+) -> bool:
+    return await revocation.revoke_token(info.context, token_id)
+
+
 @strawberry.type(description="Questions to the support knowledge graph.")
 class Query:
     ask = strawberry.field(
         resolver=ask,
+        permission_classes=allowed(Operation.ASK),
         description="Answer a support question from the knowledge graph, with citations.",
     )
     ask_result = strawberry.field(
         resolver=ask_result,
+        permission_classes=allowed(Operation.ASK),
         description="Like `ask`, but bad input comes back as an `InvalidQuestion` value.",
     )
     stats = strawberry.field(
-        resolver=stats, description="Count the graph's nodes per label, and its edges."
+        resolver=stats,
+        permission_classes=allowed(Operation.STATS),
+        description="Count the graph's nodes per label, and its edges.",
     )
-    tickets = strawberry.field(resolver=tickets, description="Live tickets, newest first.")
+    tickets = strawberry.field(
+        resolver=tickets,
+        permission_classes=allowed(Operation.TICKETS),
+        description="Live tickets, newest first.",
+    )
     ticket = strawberry.field(
-        resolver=ticket, description="One ticket by id (also a retired one), or null."
+        resolver=ticket,
+        permission_classes=allowed(Operation.TICKETS),
+        description="One ticket by id (also a retired one), or null.",
     )
     threads = strawberry.field(
-        resolver=threads, description="Live community threads, newest first."
+        resolver=threads,
+        permission_classes=allowed(Operation.THREADS),
+        description="Live community threads, newest first.",
     )
     thread = strawberry.field(
-        resolver=thread, description="One thread by id (also a retired one), or null."
+        resolver=thread,
+        permission_classes=allowed(Operation.THREADS),
+        description="One thread by id (also a retired one), or null.",
     )
     error_codes = strawberry.field(
-        resolver=error_codes, description="Live error codes by code, optionally of one product."
+        resolver=error_codes,
+        permission_classes=allowed(Operation.ERROR_CODES),
+        description="Live error codes by code, optionally of one product.",
     )
     error_code = strawberry.field(
         resolver=error_code,
+        permission_classes=allowed(Operation.ERROR_CODES),
         description="A code as each product defines it (codes repeat across products); "
         "empty if unknown.",
     )
     log_templates = strawberry.field(
-        resolver=log_templates, description="Log templates, most frequent first."
+        resolver=log_templates,
+        permission_classes=allowed(Operation.LOG_TEMPLATES),
+        description="Log templates, most frequent first.",
+    )
+    viewer = strawberry.field(
+        resolver=viewer,
+        permission_classes=allowed(Operation.VIEWER),
+        description="Who the request's token says the caller is.",
+    )
+
+
+@strawberry.type(description="Changes: what the caller's role may do to the graph.")
+class Mutation:
+    revoke_token = strawberry.mutation(
+        resolver=revoke_token,
+        permission_classes=allowed(Operation.REVOKE_TOKEN),
+        description="Revoke an API token by its id, at once for every server of the graph "
+        "(admins). True when it was not revoked before.",
     )

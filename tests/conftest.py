@@ -27,6 +27,9 @@ from migrations.runner import migrate
 # (tests/test_embeddings.py does): the others compare graphs and counts that
 # a background embedder would change under them.
 os.environ.setdefault("GRAPHDESK_EMBEDDINGS", "false")
+# Production is the default outside the tests (tokens required, api/authentication.py);
+# the tests that check production behaviour say so themselves.
+os.environ.setdefault("GRAPHDESK_ENV", "development")
 
 NEO4J_SERVER = Path(__file__).resolve().parent / "neo4j-server" / "target"
 NEO4J_START_SECONDS = 120

@@ -26,6 +26,7 @@ from graph.falkor import FalkorStore
 from graph.store import Store
 from resolvers.pipeline.errors import BadQuestion
 from resolvers.pipeline.records import Answer, Citation
+from tests.auth import SECRET, bearer
 
 ASK = (
     "query($q:String!){ ask(question:$q){ text mode confidence "
@@ -96,7 +97,7 @@ def corpus(backend: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 def _settings(tmp_path: Path, **values: Any) -> Settings:
-    return Settings(data_dir=tmp_path, **values)
+    return Settings(data_dir=tmp_path, **{"secret_key": SECRET, **values})
 
 
 @pytest.fixture
@@ -113,7 +114,10 @@ def _stub_client(
     app = create_app(
         _settings(tmp_path, **settings), store=store, answerer=answerer, seed_demo=False
     )
-    return TestClient(app)
+    # Production needs a token: an expert's may ask and count.
+    return TestClient(
+        app, headers=bearer("expert") if settings.get("env") == "production" else None
+    )
 
 
 def test_ask_returns_the_answer_shape(client: TestClient) -> None:

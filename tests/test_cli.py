@@ -24,6 +24,8 @@ CLEAN_ENV: dict[str, str | None] = {
     "GRAPHDESK_ENV": None,
     "GRAPHDESK_DATA_DIR": None,
     "GRAPHDESK_LLM_API_KEY": None,
+    "GRAPHDESK_SECRET_KEY": None,
+    "GRAPHDESK_SECRET_KEY_FILE": None,
 }
 
 GUIDE_MD = """\

@@ -34,6 +34,7 @@ from api.app import create_app
 from api.graphiql import ASSETS_URL, CSP, STATIC_DIR, bundled_versions
 from api.settings import Settings
 from graph.falkor import FalkorStore
+from tests.auth import SECRET, bearer
 from tests.test_embedded_server import servers_on
 from tests.test_serve import _free_port
 
@@ -154,14 +155,17 @@ def test_assets_are_shipped_and_match_the_lock_file() -> None:
 
 def test_no_ide_and_no_assets_in_production(store: FalkorStore, tmp_path: Path) -> None:
     app = create_app(
-        Settings(data_dir=tmp_path, env="production"),
+        Settings(data_dir=tmp_path, env="production", secret_key=SECRET),
         store=store,
         answerer=_NoAnswerer(),  # type: ignore[arg-type]  # never asked
         seed_demo=False,
     )
     with TestClient(app) as c:
-        assert c.get("/graphql", headers={"Accept": "text/html"}).status_code == 404
-        assert c.get(ASSETS_URL + "/graphiql.js").status_code == 404
+        # a stranger is refused before anything (401); a caller with a token finds none
+        assert c.get("/graphql", headers={"Accept": "text/html"}).status_code == 401
+        signed = {"Accept": "text/html", **bearer("expert")}
+        assert c.get("/graphql", headers=signed).status_code == 404
+        assert c.get(ASSETS_URL + "/graphiql.js", headers=signed).status_code == 404
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.auth import SECRET, bearer
 from tests.test_embedded_server import servers_on
 
 QUERY = (
@@ -42,7 +43,7 @@ def data_dir() -> Iterator[Path]:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_serve_answers_the_demo_and_stops_cleanly(data_dir: Path, workers: int) -> None:
     port = _free_port()
-    env = {**os.environ, "GRAPHDESK_ENV": "production"}
+    env = {**os.environ, "GRAPHDESK_ENV": "production", "GRAPHDESK_SECRET_KEY": SECRET}
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "--data-dir", str(data_dir), "serve",
          "--port", str(port), "--workers", str(workers)],
@@ -63,6 +64,7 @@ def test_serve_answers_the_demo_and_stops_cleanly(data_dir: Path, workers: int) 
             r = httpx.post(
                 base + "/graphql",
                 json={"query": QUERY, "variables": {"q": "NDB-1001 连接数太多怎么办"}},
+                headers=bearer("agent"),
                 timeout=30,
             )
             body = r.json()
@@ -134,7 +136,7 @@ def test_serve_over_tls(data_dir: Path, tmp_path: Path) -> None:
     cert, key = _self_signed(tmp_path)
     port = _free_port()
     env = {**os.environ, "GRAPHDESK_ENV": "production", "GRAPHDESK_TLS_CERTFILE": str(cert),
-           "GRAPHDESK_TLS_KEYFILE": str(key)}  # fmt: skip
+           "GRAPHDESK_TLS_KEYFILE": str(key), "GRAPHDESK_SECRET_KEY": SECRET}  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "--data-dir", str(data_dir), "serve",
          "--port", str(port), "--no-demo"],

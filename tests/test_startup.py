@@ -18,12 +18,14 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
+from tests.auth import SECRET
 from tests.conftest import _free_port
 from tests.test_cli import CLEAN_ENV
 from tests.test_embedded_server import servers_on
 
 ROOT = Path(__file__).resolve().parent.parent
-ENV = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
+# (production, the default without GRAPHDESK_ENV: it needs the token secret)
+ENV = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV} | {"GRAPHDESK_SECRET_KEY": SECRET}
 
 
 @pytest.fixture
@@ -68,10 +70,8 @@ def test_the_url_is_printed_once_it_answers(data_dir: Path, workers: int) -> Non
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
-        assert (
-            line.strip()
-            == f"graphdesk serving http://127.0.0.1:{port}/graphql (GraphiQL in the browser)"
-        ), line
+        # production, the default: no GraphiQL
+        assert line.strip() == f"graphdesk serving http://127.0.0.1:{port}/graphql", line
         # No retries: the port is listening when the URL is printed (with several
         # workers a connection waits in the backlog until one accepts it).
         health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=120)

@@ -29,6 +29,13 @@ other numbers shorter than a phone number. Number patterns only match whole
 digit runs (never a part of a longer number or of an identifier), so a code or
 a version never loses digits to a mask. A run of 16-19 digits is masked even
 when it is not a card number (a trace id, say): over-masking is the safe side.
+
+Two styles: ``tag`` (the default, what is stored: ``[PHONE]``) and
+``partial``, for showing a value to a reader whose role may not see it in
+clear (``resolvers/redaction.py``): the first and last digits stay, the rest
+become ``*`` and separators stay where they were (``138****1234``,
+``110***********1234``, ``6217 **** **** 7890``), and an address keeps its
+first character and its domain (``d***@example.com``).
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
+from typing import Literal
 
 _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -74,16 +82,43 @@ def id_card_valid(number: str) -> bool:
     return _CHECK[total % 11] == number[17].upper()
 
 
-def _id_card(m: re.Match[str]) -> str:
-    number = re.sub(r"[ -]", "", m.group(1))
-    token = _token_around(m.string, m.start(), m.end())
-    if token != m.group() and _machine_id(token):
-        return m.group()
-    if id_card_valid(number):
-        return "[ID_CARD]"
-    # 18 plain digits without a valid checksum are still card-like; a wrong
-    # checksum with an X is kept as it is (not an ID, not a card).
-    return "[CARD]" if number.isdigit() else number
+Style = Literal["tag", "partial"]
+# Digits kept at the start and at the end in the partial style.
+_KEEP = {"PHONE": (3, 4), "ID_CARD": (3, 4), "CARD": (4, 4)}
+
+
+def _hide(kind: str, found: str, style: Style) -> str:
+    if style == "tag":
+        return f"[{kind}]"
+    if kind == "EMAIL":
+        local, _, domain = found.rpartition("@")
+        return f"{local[:1]}***@{domain}"
+    head, tail = _KEEP[kind]
+    # An ID number's check character X counts as a digit.
+    total = sum(c.isdigit() or c in "Xx" for c in found)
+    out, seen = [], 0
+    for c in found:
+        if c.isdigit() or c in "Xx":
+            seen += 1
+            out.append(c if seen <= head or seen > total - tail else "*")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _id_card(style: Style) -> Callable[[re.Match[str]], str]:
+    def replace(m: re.Match[str]) -> str:
+        number = re.sub(r"[ -]", "", m.group(1))
+        token = _token_around(m.string, m.start(), m.end())
+        if token != m.group() and _machine_id(token):
+            return m.group()
+        if id_card_valid(number):
+            return _hide("ID_CARD", m.group(), style)
+        # 18 plain digits without a valid checksum are still card-like; a wrong
+        # checksum with an X is kept as it is (not an ID, not a card).
+        return _hide("CARD", m.group(), style) if number.isdigit() else number
+
+    return replace
 
 
 def _token_around(text: str, start: int, end: int) -> str:
@@ -102,33 +137,54 @@ def _machine_id(token: str) -> bool:
     return switches >= _IDENTIFIER_SWITCHES
 
 
-def _glued(tag: str) -> Callable[[re.Match[str]], str]:
-    """Replace with ``tag`` unless the digits are part of a machine identifier."""
+def _glued(kind: str, style: Style) -> Callable[[re.Match[str]], str]:
+    """Hide as ``kind`` unless the digits are part of a machine identifier."""
 
     def replace(m: re.Match[str]) -> str:
         token = _token_around(m.string, m.start(), m.end())
-        return m.group() if token != m.group() and _machine_id(token) else tag
+        return (
+            m.group()
+            if token != m.group() and _machine_id(token)
+            else _hide(kind, m.group(), style)
+        )
 
     return replace
 
 
-def _intl(m: re.Match[str]) -> str:
-    digits = sum(c.isdigit() for c in m.group())
-    return "[PHONE]" if 7 <= digits <= 15 else m.group()
+def _intl(style: Style) -> Callable[[re.Match[str]], str]:
+    def replace(m: re.Match[str]) -> str:
+        digits = sum(c.isdigit() for c in m.group())
+        return _hide("PHONE", m.group(), style) if 7 <= digits <= 15 else m.group()
+
+    return replace
 
 
-def mask(text: str) -> str:
+def _plain(kind: str, style: Style) -> Callable[[re.Match[str]], str]:
+    return lambda m: _hide(kind, m.group(), style)
+
+
+_Replacers = tuple[Callable[[re.Match[str]], str], ...]
+# Built once per style: ingest masks every message.
+_REPLACERS: dict[Style, _Replacers] = {
+    style: (_plain("EMAIL", style), _id_card(style), _glued("CARD", style),
+            _glued("PHONE", style), _intl(style), _plain("PHONE", style))
+    for style in ("tag", "partial")
+}  # fmt: skip
+
+
+def mask(text: str, style: Style = "tag") -> str:
     """``text`` with e-mail addresses, ID-card, card and phone numbers replaced."""
     if not text:
         return text
-    text = _EMAIL.sub("[EMAIL]", text.translate(_FULL_WIDTH))
+    email, id_card, card, mobile, intl, landline = _REPLACERS[style]
+    text = _EMAIL.sub(email, text.translate(_FULL_WIDTH))
     if not any(c.isdigit() for c in text):
         return text
-    text = _ID_CARD.sub(_id_card, text)
-    text = _CARD.sub(_glued("[CARD]"), text)
-    text = _CN_MOBILE.sub(_glued("[PHONE]"), text)
-    text = _INTL.sub(_intl, text)
-    return _LANDLINE.sub("[PHONE]", text)
+    text = _ID_CARD.sub(id_card, text)
+    text = _CARD.sub(card, text)
+    text = _CN_MOBILE.sub(mobile, text)
+    text = _INTL.sub(intl, text)
+    return _LANDLINE.sub(landline, text)
 
 
 def mask_optional(text: str | None) -> str | None:

@@ -177,6 +177,7 @@ def write_ticket_batch(
     products = _Products(store.read(cq.ALL_PRODUCTS))
     tickets, messages, custs, prods, codes, trace_rows, solutions = [], [], [], [], [], [], []
     desk: dict[str, list[dict[str, Any]]] = {"agents": [], "groups": [], "organizations": []}
+    members: list[dict[str, Any]] = []
     for t in records:
         facts = _facts(uri, now_ms)
         tickets.append(_ticket_row(t, uri, now_ms))
@@ -185,6 +186,9 @@ def write_ticket_batch(
             if party is not None:
                 desk[kind].append({"tid": t.id, "id": party.id, "name": party.name,
                                    "props": {"system": t.system, **facts}})  # fmt: skip
+        if t.assignee is not None and t.group is not None:
+            members.append({"agent": t.assignee.id, "group": t.group.id,
+                            "props": _facts(uri, now_ms, 0.9)})  # fmt: skip
         for m in t.messages:
             messages.append({"tid": t.id, "props": {
                 "id": f"message:{t.system}:{t.key}:{m.ordinal}", "ticket": t.id,
@@ -253,6 +257,7 @@ def write_ticket_batch(
         tx.run_batch(tq.LINK_AGENTS, desk["agents"])
         tx.run_batch(tq.LINK_GROUPS, desk["groups"])
         tx.run_batch(tq.LINK_ORGANIZATIONS, desk["organizations"])
+        tx.run_batch(tq.LINK_MEMBERSHIPS, members)
         if symptoms:
             tx.run(tq.DELETE_ORPHAN_SYMPTOMS, {"ids": symptoms})
         if customers:

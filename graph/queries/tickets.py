@@ -13,14 +13,20 @@ Shape::
     (:Ticket)-[:ASSIGNED_TO]->(:Agent)             agent:<hash>, a name only for staff
     (:Ticket)-[:IN_GROUP]->(:Group)                group:<system>:<id>
     (:Ticket)-[:FOR_ORGANIZATION]->(:Organization) organization:<system>:<id>
+    (:Agent)-[:MEMBER_OF]->(:Group)                the agent works the group's queue
     (:DeletedTicket {ticket, updated_ms})          deleted:<ticket id>, no text
 
 Symptoms, customers, agents, groups and organisations are shared by every
 ticket that has them; they go when the last edge to them goes (an agent or
-group that anything else links to stays). Products are shared and never
-deleted here. A ``DeletedTicket`` remembers that (and when) a ticket was
-deleted, so an older page read again cannot bring it back; it goes when its
-file is read again without the deletion or the ticket comes back newer.
+group that anything else links to stays; an agent's own ``MEMBER_OF`` edges
+do not keep it, a group's members do). ``MEMBER_OF`` is written when a
+ticket is assigned to an agent in a group (Zendesk lets only a member of a
+group be the assignee of its tickets); it stays while both nodes stay, and
+decides which tickets an agent's token reads (``resolvers/policy.py``).
+Products are shared and never deleted here. A ``DeletedTicket`` remembers
+that (and when) a ticket was deleted, so an older page read again cannot
+bring it back; it goes when its file is read again without the deletion or
+the ticket comes back newer.
 """
 
 # The versions stored for tickets about to be written: the live ticket (from
@@ -98,8 +104,8 @@ DETACH DELETE c
 DELETE_ORPHAN_AGENTS = """
 UNWIND $ids AS id
 MATCH (a:Agent {id: id})
-WHERE NOT (a)--()
-DELETE a
+WHERE NOT (a)<--()
+DETACH DELETE a
 """
 
 DELETE_ORPHAN_GROUPS = """
@@ -176,6 +182,15 @@ MERGE (t)-[:{rel}]->(n)
 LINK_AGENTS = _link_party("Agent", "ASSIGNED_TO")
 LINK_GROUPS = _link_party("Group", "IN_GROUP")
 LINK_ORGANIZATIONS = _link_party("Organization", "FOR_ORGANIZATION")
+
+# An assignee is a member of the ticket's group.
+LINK_MEMBERSHIPS = """
+UNWIND $rows AS r
+MATCH (a:Agent {id: r.agent})
+MATCH (g:Group {id: r.group})
+MERGE (a)-[m:MEMBER_OF]->(g)
+SET m += r.props
+"""
 
 LINK_PRODUCTS = """
 UNWIND $rows AS r
@@ -264,15 +279,55 @@ RETURN t {.*, assignee: assignee, group: grp, organization: organization} AS tic
 """,
 )
 
-TICKETS = _with_parties(
-    """MATCH (t:Ticket)
-WHERE t.retired_at IS NULL
-WITH t ORDER BY t.created_ms DESC, t.id SKIP $skip LIMIT $limit""",
-    """RETURN t {.id, .key, .system, .subject, .status, .priority, .created_at, .language,
-          assignee: assignee, group: grp, organization: organization} AS ticket
+# (lower case: fragments, not statements the linter checks alone)
+_list_return = """RETURN t {.id, .key, .system, .subject, .status, .priority, .created_at,
+          .language, assignee: assignee, group: grp, organization: organization} AS ticket
 ORDER BY t.created_ms DESC, t.id
-""",
+"""
+_page = "WITH t ORDER BY t.created_ms DESC, t.id SKIP $skip LIMIT $limit"
+
+TICKETS = _with_parties(
+    f"""MATCH (t:Ticket)
+WHERE t.retired_at IS NULL
+{_page}""",
+    _list_return,
 )
+
+# --- what one token may read (resolvers/policy.py) -------------------------------
+
+# A customer's own tickets: those RAISED_BY the customer the token names.
+TICKETS_RAISED_BY = _with_parties(
+    f"""MATCH (t:Ticket)-[:RAISED_BY]->(:Customer {{id: $subject}})
+WHERE t.retired_at IS NULL
+{_page}""",
+    _list_return,
+)
+
+# An agent's queue: tickets assigned to the agent, or in a group the agent is a member of.
+TICKETS_OF_QUEUE = _with_parties(
+    f"""OPTIONAL MATCH (:Agent {{id: $subject}})-[:MEMBER_OF]->(mine:Group)
+WITH collect(mine.id) AS groups
+MATCH (t:Ticket)-[:ASSIGNED_TO|IN_GROUP]->(x)
+WHERE t.retired_at IS NULL AND (x.id = $subject OR x.id IN groups)
+WITH DISTINCT t
+{_page}""",
+    _list_return,
+)
+
+TICKET_RAISED_BY = """
+MATCH (t:Ticket {id: $id})-[:RAISED_BY]->(:Customer {id: $subject})
+RETURN t.id AS id
+"""
+
+TICKET_IN_QUEUE = """
+MATCH (t:Ticket {id: $id})-[:ASSIGNED_TO|IN_GROUP]->(x)
+WHERE x.id = $subject OR (x)<-[:MEMBER_OF]-(:Agent {id: $subject})
+RETURN DISTINCT t.id AS id
+"""
+
+# Subjects for the development tokens `graphdesk serve` prints.
+FIRST_AGENT = "MATCH (a:Agent) RETURN a.id AS id ORDER BY id LIMIT 1"
+FIRST_CUSTOMER = "MATCH (c:Customer) RETURN c.id AS id ORDER BY id LIMIT 1"
 
 # Fixes from other tickets that share a symptom with this one.
 EARLIER_FIXES = """

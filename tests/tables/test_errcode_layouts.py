@@ -339,6 +339,7 @@ def test_layout_codes_through_graphql(fresh: Store, tmp_path: Path) -> None:
     import asyncio
 
     from resolvers.context import Context
+    from resolvers.identity import Identity, Role
     from resolvers.pipeline.answerer import Answerer
     from schema import build_schema
 
@@ -347,7 +348,8 @@ def test_layout_codes_through_graphql(fresh: Store, tmp_path: Path) -> None:
     (docs / "errno.html").write_bytes(page(DEFINITIONS, "quill.errno"))
     Ingestor(fresh, progress=False).run([docs])
     ctx = Context(store=fresh, answerer=Answerer(fresh, cache_size=0), max_question_chars=2000,
-                  request=None, response=None)  # type: ignore[arg-type]  # fmt: skip
+                  request=None, response=None,
+                  identity=Identity(Role.EXPERT, "tester"))  # type: ignore[arg-type]  # fmt: skip
     query = '{ errorCode(code: "111") { code aliases description message } }'
     result = asyncio.run(build_schema(mask_errors=False).execute(query, context_value=ctx))
     assert result.errors is None, result.errors

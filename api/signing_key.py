@@ -1,0 +1,78 @@
+"""The secret that signs API tokens, from the settings.
+
+``GRAPHDESK_SECRET_KEY`` (at least 32 characters) or ``GRAPHDESK_SECRET_KEY_FILE``
+(a file holding one, not readable by group or others). In development with
+neither, ``secret.key`` in the data directory is used, created on first use
+with 64 random hex characters and mode 0600 (created exclusively, so worker
+processes starting together agree on one). Production with neither, a
+placeholder, a short secret or an exposed file refuses with a ConfigError
+that says what to set.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from pathlib import Path
+
+from api.settings import ConfigError, Settings
+from api.tokens import derive_key
+
+MIN_SECRET_CHARS = 32
+DEV_KEY_FILE = "secret.key"
+_HOW = "e.g. python3 -c 'import secrets; print(secrets.token_hex(32))'"
+
+
+def _checked(secret: str, what: str) -> bytes:
+    if len(secret) < MIN_SECRET_CHARS:
+        raise ConfigError(
+            f"{what} is too short ({len(secret)} characters); tokens need a random secret "
+            f"of at least {MIN_SECRET_CHARS} ({_HOW})"
+        )
+    return secret.encode("utf-8")
+
+
+def _from_file(path: Path, production: bool) -> bytes:
+    what = f"GRAPHDESK_SECRET_KEY_FILE={path}"
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"{what}: cannot be read ({exc.strerror})") from None
+    if production and mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError(f"{what}: readable by group or others; chmod 600 it")
+    return _checked(text, what)
+
+
+def _development_file(data_dir: Path) -> bytes:
+    path = data_dir / DEV_KEY_FILE
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _from_file(path, production=False)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(secrets.token_hex(32) + "\n")
+    return _from_file(path, production=False)
+
+
+def secret(settings: Settings) -> bytes:
+    """The configured secret's bytes (refusing what production must not use)."""
+    if settings.secret_key is not None:
+        value = settings.secret_key.get_secret_value()
+        return _checked(value, "GRAPHDESK_SECRET_KEY")
+    if settings.secret_key_file is not None:
+        return _from_file(settings.secret_key_file.expanduser(), not settings.development)
+    if settings.development:
+        return _development_file(settings.data_dir.expanduser())
+    raise ConfigError(
+        "GRAPHDESK_SECRET_KEY is not set: production signs and checks API tokens with it; "
+        f"set a random secret of at least {MIN_SECRET_CHARS} characters ({_HOW}) or "
+        "GRAPHDESK_SECRET_KEY_FILE, or set GRAPHDESK_ENV=development to try graphdesk locally"
+    )
+
+
+def token_key(settings: Settings) -> bytes:
+    """The key tokens are signed and checked with."""
+    return derive_key(secret(settings))

@@ -1,0 +1,82 @@
+"""Which role may use which GraphQL operation, which tickets it sees, and in clear or masked.
+
+The one table of the API's authorisation; ``schema/permissions.py`` applies it
+to every field and mutation, the ticket resolvers apply the scopes, and
+``resolvers/redaction.py`` masks personal data for readers who may not see it
+in clear. The README's roles table says the same in words.
+
+Personal data is shown in clear only to the customer it belongs to (their
+own tickets) and to the agents who work it (tickets assigned to them or in
+one of their groups); everyone else who may read a ticket gets it masked
+(``138****1234``), and answers and log lines, which mix many people's text,
+are masked for every role.
+"""
+
+from __future__ import annotations
+
+from enum import Enum, StrEnum
+
+from resolvers.identity import Identity, Role
+
+
+class Operation(StrEnum):
+    """What a field does; several fields may share one (``ticket`` and ``tickets``)."""
+
+    ASK = "ask"  # ask, askResult
+    STATS = "stats"
+    TICKETS = "tickets"  # tickets, ticket
+    THREADS = "threads"  # threads, thread
+    ERROR_CODES = "errorCodes"  # errorCodes, errorCode
+    LOG_TEMPLATES = "logTemplates"
+    VIEWER = "viewer"
+    REVOKE_TOKEN = "revokeToken"
+    AUDIT = "audit"  # the audit trail (issue 9, item 5): auditors only
+
+
+C, A, X, E, P = Role.CUSTOMER, Role.AGENT, Role.EXPERT, Role.EDITOR, Role.PRESALES
+KNOWLEDGE = frozenset({C, A, X, E, P})  # the support knowledge every desk role reads
+STAFF = frozenset({A, X, E})
+
+ALLOWED: dict[Operation, frozenset[Role]] = {
+    Operation.ASK: KNOWLEDGE,
+    Operation.THREADS: KNOWLEDGE,
+    Operation.ERROR_CODES: KNOWLEDGE,
+    Operation.TICKETS: frozenset({C, A, X, E}),  # scoped below
+    Operation.LOG_TEMPLATES: STAFF,
+    Operation.STATS: STAFF | {Role.ADMIN},
+    Operation.VIEWER: frozenset(Role),
+    Operation.REVOKE_TOKEN: frozenset({Role.ADMIN}),
+    Operation.AUDIT: frozenset({Role.AUDITOR}),
+}
+
+
+class TicketScope(Enum):
+    ALL = "all"
+    RAISED_BY_SUBJECT = "own"  # a customer's own tickets
+    QUEUE_OF_SUBJECT = "queue"  # assigned to the agent, or in one of the agent's groups
+
+
+def may(identity: Identity | None, operation: Operation) -> bool:
+    if identity is None:
+        return False
+    if identity.role is None:
+        return True  # development without a token
+    return identity.role in ALLOWED[operation]
+
+
+def ticket_scope(identity: Identity) -> TicketScope:
+    if identity.role == Role.CUSTOMER:
+        return TicketScope.RAISED_BY_SUBJECT
+    if identity.role == Role.AGENT:
+        return TicketScope.QUEUE_OF_SUBJECT
+    return TicketScope.ALL
+
+
+def tickets_in_clear(identity: Identity) -> bool:
+    """Whether the tickets this identity may read come in clear (else masked)."""
+    return identity.development or identity.role in (Role.CUSTOMER, Role.AGENT)
+
+
+def mixed_text_in_clear(identity: Identity) -> bool:
+    """Answers and log examples hold many people's text: masked for every role."""
+    return identity.development
