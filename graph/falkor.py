@@ -375,7 +375,10 @@ def _encode(value: Any, out: list[str]) -> None:
                 first = False
             else:
                 out.append(f",`{key}`:")
-            _encode(v, out)
+            if type(v) is str and "\x00" not in v:  # most values: no call for them
+                out.append('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"')
+            else:
+                _encode(v, out)
         out.append("}")
     elif t is int:
         if not _INT64_MIN <= value <= _INT64_MAX:
@@ -388,7 +391,10 @@ def _encode(value: Any, out: list[str]) -> None:
             if not first:
                 out.append(",")
             first = False
-            _encode(v, out)
+            if type(v) is str and "\x00" not in v:
+                out.append('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"')
+            else:
+                _encode(v, out)
         out.append("]")
     elif value is None:
         out.append("null")
