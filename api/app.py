@@ -53,6 +53,7 @@ from graph.queries.documents import counts, node_count
 from graph.store import Store
 from graph.writelock import Holder, current_command, write_lock
 from migrations.runner import Migration, info, migrate
+from resolvers import revocation
 from resolvers.context import Context
 from schema import build_schema
 
@@ -220,6 +221,7 @@ def _middleware(settings: Settings, runtime: Runtime) -> list[Middleware]:
     lockout = Lockout(
         settings.auth_max_failures, settings.auth_failure_window, settings.auth_lockout_seconds
     )
+    revocation.recent.seconds = settings.revocation_check_seconds  # this process's checks
     out.append(Middleware(
         Authentication, runtime=runtime, key=token_key(settings),
         development=settings.development, lockout=lockout,

@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from api.lockout import Lockout
 from api.tokens import InvalidToken, unverified_claims, verify
 from resolvers.identity import DEVELOPMENT, Identity
-from resolvers.revocation import is_revoked
+from resolvers.revocation import is_revoked, recent
 
 if TYPE_CHECKING:
     from api.app import Runtime
@@ -132,6 +132,8 @@ class Authentication:
         store = self.runtime.store
         if store is None:
             return "unavailable"
+        if recent.fresh(claims.token_id):
+            return claims.identity()
         try:
             revoked = await run_in_threadpool(is_revoked, store, claims.token_id)
         except Exception as exc:  # any store failure: refuse, never let a revoked token pass
@@ -140,4 +142,5 @@ class Authentication:
         if revoked:
             log.info("refused token %s from %s: revoked", claims.token_id, address)
             return None
+        recent.passed(claims.token_id)
         return claims.identity()

@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     auth_max_failures: int = Field(default=10, ge=1)
     auth_failure_window: float = Field(default=300.0, gt=0)
     auth_lockout_seconds: float = Field(default=900.0, gt=0)
+    # A token found not revoked is looked up again after this many seconds; a
+    # revocation made by another process takes effect within it (0: every request).
+    revocation_check_seconds: float = Field(default=2.0, ge=0, le=60)
     llm_api_key: SecretStr | None = None
     llm_base_url: str = "https://api.deepseek.com"
     llm_model: str = "deepseek-chat"

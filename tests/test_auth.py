@@ -30,7 +30,7 @@ from api.tokens import derive_key, issue
 from graph.falkor import FalkorStore
 from migrations.runner import migrate
 from resolvers.identity import Role
-from resolvers.revocation import is_revoked
+from resolvers.revocation import is_revoked, recent, revoke
 from tests.auth import SECRET, bearer, token
 from tests.test_embedded_server import servers_on
 from tests.test_serve import _free_port
@@ -70,6 +70,24 @@ def test_production_refuses_requests_without_a_token(graph: FalkorStore, tmp_pat
     assert health.status_code == 200  # health stays open
     assert ok.status_code == 200
     assert ok.json()["data"]["viewer"] == {"role": "auditor", "subject": "aud-1"}
+
+
+@pytest.mark.parametrize("seconds", [0.0, 60.0])
+def test_a_revocation_made_elsewhere_counts_within_the_check_interval(
+    graph: FalkorStore, tmp_path: Path, seconds: float
+) -> None:
+    key = derive_key(SECRET.encode())
+    text, claims = issue(key, Role.AGENT, "ag-1", 600)
+    auth = {"Authorization": "Bearer " + text}
+    with _app(graph, tmp_path, revocation_check_seconds=seconds) as c:
+        assert c.post("/graphql", json=VIEWER, headers=auth).status_code == 200
+        revoke(graph, claims.token_id)  # as `graphdesk token revoke` or another worker does
+        later = c.post("/graphql", json=VIEWER, headers=auth).status_code
+        recent.forget(claims.token_id)  # the interval over
+        after = c.post("/graphql", json=VIEWER, headers=auth).status_code
+    # checked every request: refused at once; within the interval: until it ends
+    assert later == (401 if seconds == 0 else 200)
+    assert after == 401
 
 
 def test_bad_expired_and_revoked_tokens_get_the_same_401(
