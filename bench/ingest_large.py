@@ -199,6 +199,7 @@ def child(path: Path, data_dir: Path) -> None:
     if not Path(pipeline.__file__).resolve().is_relative_to(CODE.resolve()):
         raise SystemExit(f"imported {pipeline.__file__}, not the code under {CODE}")
 
+    phases = _timed_phases()
     store = FalkorStore(data_dir)
     try:
         migrate(store)
@@ -216,8 +217,103 @@ def child(path: Path, data_dir: Path) -> None:
         "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "maxrss_before_mb": before / 1024, "server_vmhwm_mb": server,
         "failed": [r for _, r in report.failed], "warnings": report.failed_records[:3],
-        "sections": report.sections,
+        "sections": report.sections, "phases": {k: round(v, 3) for k, v in phases.items()},
     }))  # fmt: skip
+
+
+# Where an ingest's time goes (wall clock, seconds): each phase is a function
+# called a few times per file, timed by a wrapper (costs nothing measurable),
+# without the phases it calls (older code encodes inside FalkorStore._exec).
+# "encode" is the checking and encoding of parameters (one pass in
+# graph.falkor.params_header; two in older code: plain_params, then the
+# client's stringify_param_value); "server" is sending the transaction and
+# waiting for FalkorDB to run it.
+PHASES = [
+    ("parse", "extractors.ingest.pipeline", "parse_file"),
+    ("section_rows", "extractors.ingest.pipeline", "Ingestor._section_rows"),
+    ("encode", "graph.falkor", "params_header"),
+    ("encode", "graph.falkor", "plain_params"),
+    ("encode", "graph.store", "plain_params"),
+    ("encode", "graph.falkor", "_params_header"),
+    ("server", "graph.falkor", "FalkorStore._exec"),
+    ("checkpoint", "graph.falkor", "FalkorStore.checkpoint"),
+]
+
+
+def _timed_phases() -> dict[str, float]:
+    import functools
+    import importlib
+
+    spent: dict[str, float] = {}
+    inside: list[str] = []  # the phases running, innermost last: each counts its own time
+
+    def wrap(phase: str, f: Any) -> Any:
+        @functools.wraps(f)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            inside.append(phase)
+            try:
+                return f(*args, **kwargs)
+            finally:
+                inside.pop()
+                took = time.perf_counter() - t
+                spent[phase] = spent.get(phase, 0.0) + took
+                if inside:
+                    spent[inside[-1]] = spent.get(inside[-1], 0.0) - took
+
+        return timed
+
+    for phase, module, name in PHASES:
+        owner: Any = importlib.import_module(module)
+        *path, attr = name.split(".")
+        for step in path:
+            owner = getattr(owner, step)
+        if hasattr(owner, attr):
+            setattr(owner, attr, wrap(phase, getattr(owner, attr)))
+    return spent
+
+
+def server_share(path: Path, data_dir: Path) -> None:
+    """The FalkorDB server's own time for the file's one transaction, and how
+    much of it is full-text indexing: the transaction is captured while the
+    file is ingested, then run again (MULTI/EXEC, as sent) on fresh graphs
+    with and without the Section full-text index; prints JSON."""
+    import extractors.ingest.pipeline as pipeline
+    from graph.falkor import QUERY, FalkorStore
+    from migrations.runner import migrate
+
+    blocks: list[list[tuple[str, str]]] = []
+    exec_ = FalkorStore._exec
+
+    def capture(self: Any, queue: Any) -> Any:
+        blocks.append([(c, h) for c, h, _ in queue.statements])
+        return exec_(self, queue)
+
+    FalkorStore._exec = capture  # type: ignore[method-assign]
+    store = FalkorStore(data_dir)
+    try:
+        migrate(store)
+        pipeline.Ingestor(store, progress=False).run([path])
+        block = max(blocks, key=len)
+        chars = sum(len(h) + len(c) for c, h in block)
+        out: dict[str, Any] = {"statements": len(block), "query_text_mb": round(chars / 1e6, 1)}
+        for name in ("with_fulltext", "without_section_fulltext"):
+            best = []
+            for _ in range(3):
+                store.drop_all()
+                migrate(store)
+                if name.startswith("without"):
+                    store.write("CALL db.idx.fulltext.drop('Section')")
+                pipe = store._writer.connection.pipeline(transaction=True)
+                for cypher, header in block:
+                    pipe.execute_command(QUERY, store.graph_name, header + cypher, "--compact")
+                t = time.perf_counter()
+                pipe.execute(raise_on_error=False)
+                best.append(time.perf_counter() - t)
+            out[name] = round(statistics.median(best), 3)
+    finally:
+        store.close()
+    print(json.dumps(out))
 
 
 def _cpu() -> float:
@@ -237,10 +333,10 @@ def _vmhwm(pid: int) -> float | None:
     return None
 
 
-def run_child(path: Path, work: Path, code: Path = ROOT) -> dict[str, Any]:
+def run_child(path: Path, work: Path, code: Path = ROOT, mode: str = "--child") -> dict[str, Any]:
     data = Path(tempfile.mkdtemp(dir=work, prefix="graph"))
     out = subprocess.run(
-        [sys.executable, __file__, "--child", str(path), str(data), "--code", str(code)],
+        [sys.executable, __file__, mode, str(path), str(data), "--code", str(code)],
         capture_output=True, text=True, check=False, cwd=code,
     )  # fmt: skip
     if out.returncode != 0:
@@ -318,10 +414,14 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=5, help="runs of the HTML case (median)")
     ap.add_argument("--baseline-ref", help="also time the HTML case with this commit's code")
     ap.add_argument("--child", nargs=2, type=Path, metavar=("FILE", "DATA_DIR"))
+    ap.add_argument("--server-share", nargs=2, type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--code", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child(*args.child)
+        return 0
+    if args.server_share:
+        server_share(*args.server_share)
         return 0
     results: dict[str, Any] = {"goal": GOAL, "cases": {}, "pdf_pages": args.pdf_pages}
     with tempfile.TemporaryDirectory(prefix="gdlarge") as tmp:
@@ -332,6 +432,7 @@ def main() -> int:
         build_docx(args.manual, args.pdf_pages * 6, docx_path)
         baseline = checkout(args.baseline_ref, work) if args.baseline_ref else None
         results["html_runs"] = html_runs(html, work, args.repeat, baseline)
+        results["html_server"] = run_child(html, work, mode="--server-share")
         cases = {"pdf": pdf, "docx": docx_path, **build_bombs(work)}
         results["cases"]["html"] = results["html_runs"]["median"]
         for name, path in cases.items():
