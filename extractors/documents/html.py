@@ -62,9 +62,12 @@ def normalise(text: str) -> str:
     for c in "\t\r\f\v":
         if c in text:
             text = text.replace(c, " ")
+    text = "\n".join(map(str.strip, text.split("\n")))
+    # Runs of spaces after the lines are stripped: the same text (a run at a
+    # line's end or start goes either way), and most runs, a page's source
+    # indentation, are gone by then, so most texts need no regex at all.
     if "  " in text:
         text = _SPACES.sub(" ", text)
-    text = "\n".join(map(str.strip, text.split("\n")))
     # With every line stripped, a blank line is two newlines in a row.
     return (_BLANKS.sub("\n\n", text) if "\n\n" in text else text).strip()
 
