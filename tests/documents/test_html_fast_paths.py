@@ -117,3 +117,22 @@ def test_terms_passed_over_hold_no_code(words: list[str]) -> None:
     text = " ".join(words)
     if not _may_start_with_code(text):
         assert _leading_code(text) is None
+
+
+def test_a_row_line_is_the_cells_its_table_read() -> None:
+    """The walk takes a row's line from the cell texts _table already read:
+    the header row, a row of one empty cell (no line: its text is walked), a
+    nested table inside a cell (its text stays in the cell) all as before."""
+    page = b"""<html><head><title>T</title></head><body><h1 id="a">Codes</h1>
+    <table><thead><tr><th>code</th><th>message</th></tr></thead>
+    <tbody><tr><td>E1</td><td>disk <b>full</b></td></tr>
+    <tr><td></td></tr>
+    <tr><td>E2</td><td>see <table><tr><td>inner</td><td>x</td></tr></table></td></tr></tbody>
+    </table><p>after</p></body></html>"""
+    source = parse_html(page, "mem://t.html")
+    assert [s.text for s in source.sections] == [
+        "code | message\n\nE1 | disk full\n\nE2 | see innerx\n\nafter"
+    ]
+    assert [(t.headers, t.rows) for t in source.tables] == [
+        (["code", "message"], [["E1", "disk full"], [""], ["E2", "see innerx"]])
+    ]
