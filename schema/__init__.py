@@ -28,6 +28,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from extractors.text.masking import mask
+from schema.cost import MaxCost
 from schema.errors import Forbidden, InvalidArgument, is_expected
 from schema.query import Mutation, Query
 
@@ -48,6 +49,7 @@ MAX_DEPTH = 8
 _LIMIT_RULES = [
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
     *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    MaxCost,  # a price per field, answers dear (schema/cost.py)
 ]
 
 

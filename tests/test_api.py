@@ -405,6 +405,26 @@ def test_one_request_cannot_ask_without_bounds(
         assert "errors" not in c.post("/graphql", json={"query": "{ " + few + " }"}).json()
 
 
+def test_an_operation_over_its_cost_is_refused_before_anything_runs(
+    backend: Store, corpus: Path, tmp_path: Path
+) -> None:
+    from schema.cost import ANSWER_COST, MAX_COST
+
+    stub = StubAnswerer()
+    n = MAX_COST // ANSWER_COST  # this many answers and their text fields go over
+    asks = " ".join(f'a{i}: ask(question: "q{i}") {{ text }}' for i in range(n))
+    half = " ".join(f'b{i}: ask(question: "q") {{ text }}' for i in range(n // 2 + 1))
+    spread = "query Spread { ...A ...A } fragment A on Query { " + half + " }"
+    with _stub_client(backend, tmp_path, stub, env="production") as c:
+        for query in ("{ " + asks + " }", spread):
+            body = c.post("/graphql", json={"query": query}).json()
+            assert "data" not in body or body["data"] is None
+            assert "costs" in body["errors"][0]["message"], body
+        assert stub.questions == []  # refused before any answer was computed
+        few = " ".join(f'a{i}: ask(question: "q{i}") {{ text }}' for i in range(n - 2))
+        assert "errors" not in c.post("/graphql", json={"query": "{ " + few + " }"}).json()
+
+
 def test_a_repeated_query_is_parsed_and_validated_once(
     backend: Store, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
