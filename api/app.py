@@ -44,6 +44,7 @@ from api.body_guard import BodyGuard
 from api.embedding_worker import EmbeddingWorker
 from api.graphiql import assets_mount, page_response
 from api.lockout import Lockout
+from api.rate_limit import RateLimits, parse_limits
 from api.settings import Settings, load_settings
 from api.signing_key import token_key
 from extractors.ingest.pipeline import Ingestor
@@ -225,6 +226,10 @@ def _middleware(settings: Settings, runtime: Runtime) -> list[Middleware]:
     out.append(Middleware(
         Authentication, runtime=runtime, key=token_key(settings),
         development=settings.development, lockout=lockout,
+    ))  # fmt: skip
+    out.append(Middleware(
+        RateLimits, per_token=parse_limits(settings.rate_limit_per_token),
+        per_address=parse_limits(settings.rate_limit_per_address),
     ))  # fmt: skip
     out.append(Middleware(BodyGuard, max_bytes=settings.max_body_bytes))
     return out

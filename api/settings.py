@@ -18,7 +18,15 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from limits import parse_many
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     DotEnvSettingsSource,
@@ -104,6 +112,13 @@ class Settings(BaseSettings):
     # A token found not revoked is looked up again after this many seconds; a
     # revocation made by another process takes effect within it (0: every request).
     revocation_check_seconds: float = Field(default=2.0, ge=0, le=60)
+    # Requests per token and per client address (api/rate_limit.py), in the
+    # `limits` package's notation; empty: no limit. 429 with Retry-After beyond.
+    rate_limit_per_token: str = "20/second;600/minute"
+    rate_limit_per_address: str = "50/second"
+    # Audit records are kept at least this many days (about six months), then
+    # pruned from the chain's start (resolvers/audit.py).
+    audit_retention_days: int = Field(default=183, ge=1)
     llm_api_key: SecretStr | None = None
     llm_base_url: str = "https://api.deepseek.com"
     llm_model: str = "deepseek-chat"
@@ -176,6 +191,18 @@ class Settings(BaseSettings):
                 raise ConfigError(f"{CONFIG_VAR}={path}: no such file")
             dotenv_settings = DotEnvSettingsSource(settings_cls, env_file=file)
         return init_settings, env_settings, dotenv_settings, file_secret_settings
+
+    @field_validator("rate_limit_per_token", "rate_limit_per_address")
+    @classmethod
+    def _check_rate_limits(cls, value: str) -> str:
+        if value.strip():
+            try:
+                parse_many(value)
+            except ValueError as exc:
+                raise ValueError(
+                    f"{value!r} is not a rate limit such as '20/second' ({exc})"
+                ) from None
+        return value
 
     @model_validator(mode="after")
     def _check_zendesk_fields(self) -> Settings:

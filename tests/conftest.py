@@ -30,6 +30,10 @@ os.environ.setdefault("GRAPHDESK_EMBEDDINGS", "false")
 # Production is the default outside the tests (tokens required, api/authentication.py);
 # the tests that check production behaviour say so themselves.
 os.environ.setdefault("GRAPHDESK_ENV", "development")
+# Tests send requests faster than any person: no rate limits unless a test
+# sets them (tests/test_rate_limit.py).
+os.environ.setdefault("GRAPHDESK_RATE_LIMIT_PER_TOKEN", "")
+os.environ.setdefault("GRAPHDESK_RATE_LIMIT_PER_ADDRESS", "")
 
 NEO4J_SERVER = Path(__file__).resolve().parent / "neo4j-server" / "target"
 NEO4J_START_SECONDS = 120
