@@ -43,6 +43,7 @@ LABELS = frozenset(
         "Component",
         "Alias",
         "RevokedToken",
+        "AuditRecord",
     }
 )
 
