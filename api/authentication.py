@@ -17,12 +17,20 @@ Refused tokens count against the client address (``api/lockout.py``); a
 locked-out address gets 429 with ``Retry-After`` for every request.
 A graph that cannot be asked about revocations refuses the request (503):
 a revoked token must not pass because the store was down.
+
+Logins go to the audit trail (``resolvers/audit.py``): every refused token,
+and an accepted token's first use per process per hour (not every request:
+that would add a graph write to each). Requests refused for a missing token
+or during a lockout are not recorded (no credentials were checked). Each
+request gets an id (a client's ``X-Request-ID`` when it is plain, else a new
+one), which audit records carry and the response echoes.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
@@ -30,6 +38,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.lockout import Lockout
 from api.tokens import InvalidToken, unverified_claims, verify
+from resolvers import audit
 from resolvers.identity import DEVELOPMENT, Identity
 from resolvers.revocation import is_revoked, recent
 
@@ -41,6 +50,7 @@ OPEN_PATHS = frozenset({"/healthz"})
 REALM = 'Bearer realm="graphdesk"'
 MISSING = "authentication required: send a token as 'Authorization: Bearer <token>'"
 REFUSED = "the token was refused (invalid, expired or revoked)"
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 async def _answer(send: Send, status: int, message: str, headers: dict[str, str]) -> None:
@@ -59,6 +69,26 @@ def _bearer(scope: Scope) -> str | None:
     return None
 
 
+def _request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers") or []:
+        if name == b"x-request-id":
+            text = value.decode("latin-1").strip()
+            if REQUEST_ID.fullmatch(text):
+                return str(text)
+    return audit.new_request_id()
+
+
+def _echo_request_id(send: Send, request_id: str) -> Send:
+    async def sending(message: dict[str, object]) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers") or [])  # type: ignore[call-overload]
+            headers.append((b"x-request-id", request_id.encode("latin-1")))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return sending  # type: ignore[return-value]
+
+
 def _token_id(token: str) -> str:
     try:
         return unverified_claims(token).token_id
@@ -75,6 +105,7 @@ class Authentication:
         self.key = key
         self.development = development
         self.lockout = lockout
+        audit.trail.retention_days = runtime.settings.audit_retention_days
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -87,6 +118,9 @@ class Authentication:
             return
         client = scope.get("client")
         address = str(client[0]) if client else "unknown"
+        request_id = _request_id(scope)
+        scope.setdefault("state", {})["request_id"] = request_id
+        send = _echo_request_id(send, request_id)
         if (wait := self.lockout.retry_after(address)) is not None:
             await self._locked_out(send, wait)
             return
@@ -98,6 +132,7 @@ class Authentication:
             identity: Identity = DEVELOPMENT
         else:
             found = await self._identity(header, address)
+            await self._audit(header, found, address, request_id)
             if found is None:
                 if (wait := self.lockout.failed(address)) is not None:
                     log.warning("client %s locked out for %d s after failed logins", address, wait)
@@ -113,6 +148,29 @@ class Authentication:
             identity = found
         scope.setdefault("state", {})["identity"] = identity
         await self.app(scope, receive, send)
+
+    async def _audit(
+        self, header: str, found: Identity | str | None, address: str, request_id: str
+    ) -> None:
+        """Record a refusal, or an accepted token's first use in the interval."""
+        store = self.runtime.store
+        if store is None or isinstance(found, str):
+            return
+        if found is None:
+            token_id = _token_id(header.strip().partition(" ")[2].strip())
+            event = audit.Event("login", "login", "", "none", token_id, "refused", address,
+                                request_id)  # fmt: skip
+        elif found.token_id is None or not audit.logins.first_use(found.token_id):
+            return
+        else:
+            event = audit.Event("login", "login", found.subject, audit.role_of(found),
+                                found.token_id, "ok", address, request_id)  # fmt: skip
+        try:
+            await run_in_threadpool(audit.record, store, event)
+        except Exception as exc:  # the request is answered; the log says what is missing
+            if found is not None and found.token_id is not None:
+                audit.logins.forget(found.token_id)  # recorded at its next use instead
+            log.error("audit: cannot record a login from %s: %s", address, exc)
 
     async def _locked_out(self, send: Send, wait: int) -> None:
         message = f"too many failed authentications from this address; retry in {wait} s"

@@ -23,7 +23,7 @@ from graph.queries import logs as lq
 from graph.queries import tickets as tq
 from graph.store import Store
 from graph.types import Params, Row
-from resolvers import redaction
+from resolvers import audit, redaction
 from resolvers.context import Context
 from resolvers.errors import Forbidden, InvalidArgument
 from resolvers.identity import Identity
@@ -128,7 +128,10 @@ async def tickets(context: Context, limit: int, offset: int) -> list[Row]:
     who = caller(context, Operation.TICKETS)
     page = checked_page(limit, offset)
     rows = await run_in_threadpool(ticket_page, context.store, page, who)
-    return rows if clear_tickets(who) else [redaction.ticket(r) for r in rows]
+    if not clear_tickets(who):
+        return [redaction.ticket(r) for r in rows]
+    await audit.personal_data_read(context, "tickets.read", [str(r["ticket"]["id"]) for r in rows])
+    return rows
 
 
 async def ticket(context: Context, ticket_id: str) -> Row | None:
@@ -136,7 +139,10 @@ async def ticket(context: Context, ticket_id: str) -> Row | None:
     who = caller(context, Operation.TICKETS)
     tid = checked_text("id", ticket_id)
     row = await run_in_threadpool(ticket_by_id, context.store, tid, who)
-    return row if row is None or clear_tickets(who) else redaction.ticket(row)
+    if row is None or not clear_tickets(who):
+        return row if row is None else redaction.ticket(row)
+    await audit.personal_data_read(context, "ticket.read", [str(row["ticket"]["id"])])
+    return row
 
 
 # --- community threads -------------------------------------------------------------

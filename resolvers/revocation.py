@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from graph.queries import tokens as q
 from graph.store import Store
+from resolvers import audit
 from resolvers.context import Context
 from resolvers.errors import InvalidArgument
 
@@ -82,4 +83,5 @@ async def revoke_token(context: Context, token_id: str) -> bool:
     recent.forget(tid)
     done = await run_in_threadpool(revoke, context.store, tid)
     recent.forget(tid)  # a request that passed meanwhile must not keep it fresh
+    await audit.admin_action(context, "token.revoke", tid, "revoked" if done else "already")
     return done

@@ -15,7 +15,7 @@ from typing import Annotated
 import strawberry
 
 from resolvers import ask as asking
-from resolvers import catalog, revocation
+from resolvers import audit, catalog, revocation
 from resolvers.ask import MAX_LIMIT
 from resolvers.catalog import MAX_PAGE
 from resolvers.context import Context
@@ -23,6 +23,7 @@ from resolvers.errors import Forbidden, InvalidArgument
 from resolvers.policy import Operation
 from resolvers.stats import stats as graph_stats
 from schema.answer import Answer
+from schema.audit import AuditRecord
 from schema.error_code import ErrorCode
 from schema.errors import InvalidQuestion
 from schema.log_template import LogTemplate
@@ -123,6 +124,15 @@ def viewer(info: Info) -> Viewer:
     return Viewer.from_record(info.context.identity)
 
 
+async def audit_trail(
+    info: Info,
+    limit: Annotated[
+        int, strawberry.argument(description=f"Records, 1 to {audit.MAX_SHOWN}.")
+    ] = 50,
+) -> list[AuditRecord]:
+    return [AuditRecord.from_record(r) for r in await audit.audit_trail(info.context, limit)]
+
+
 async def revoke_token(
     info: Info,
     token_id: Annotated[
@@ -189,6 +199,11 @@ class Query:
         resolver=viewer,
         permission_classes=allowed(Operation.VIEWER),
         description="Who the request's token says the caller is.",
+    )
+    audit_trail = strawberry.field(
+        resolver=audit_trail,
+        permission_classes=allowed(Operation.AUDIT),
+        description="The audit trail's newest records, newest first (auditors only).",
     )
 
 

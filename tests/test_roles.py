@@ -49,6 +49,7 @@ OPERATIONS: dict[str, str] = {
     "logTemplates": "{ logTemplates { id } }",
     "viewer": "{ viewer { role subject tokenId } }",
     "revokeToken": 'mutation { revokeToken(id: "%s") }',
+    "auditTrail": "{ auditTrail(limit: 3) { seq operation hash } }",
 }
 KNOWLEDGE = {"ask", "askResult", "threads", "thread", "errorCodes", "errorCode", "viewer"}
 STAFF = KNOWLEDGE | {"stats", "tickets", "ticket", "logTemplates"}
@@ -59,7 +60,7 @@ EXPECTED: dict[Role, set[str]] = {
     Role.EDITOR: STAFF,
     Role.PRESALES: KNOWLEDGE,
     Role.ADMIN: {"stats", "viewer", "revokeToken"},  # accounts and the system, no personal data
-    Role.AUDITOR: {"viewer"},  # the audit trail only (its fields come with the audit trail)
+    Role.AUDITOR: {"viewer", "auditTrail"},  # the audit trail only
 }
 
 
@@ -155,6 +156,7 @@ def _op(field: str) -> str:
         "ticket": "tickets",
         "thread": "threads",
         "errorCode": "errorCodes",
+        "auditTrail": "audit",
     }.get(field, field)
 
 
