@@ -876,9 +876,11 @@ def doctor(ctx: click.Context, repair: bool, no_wait: bool, lock_timeout: float 
     click.echo("the graph is consistent now")
 
 
+from api.audit_cli import audit_group  # noqa: E402
 from api.token_cli import token  # noqa: E402  (the group needs `main` defined)
 
 main.add_command(token)
+main.add_command(audit_group)
 
 if __name__ == "__main__":
     main()

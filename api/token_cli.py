@@ -74,6 +74,13 @@ def token_create(ctx: click.Context, role: str, subject: str | None, ttl: str) -
         text, claims = issue(_key(settings), chosen, subject, seconds)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--subject") from None
+    # Recorded before it is shown: a token the audit trail does not know is never printed.
+    from api.audit_cli import record_cli
+    from api.cli import opened_store, writing
+
+    with writing(settings), opened_store(settings) as store:
+        record_cli(store, "token.create", claims.token_id, f"role {claims.role}, "
+                   f"subject {claims.subject}, expires {claims.expires_at}")  # fmt: skip
     click.echo(f"role {claims.role}, subject {claims.subject}, id {claims.token_id}", err=True)
     click.echo(f"expires {_when(claims.expires_at)}", err=True)
     click.echo(text)
@@ -101,8 +108,11 @@ def token_revoke(ctx: click.Context, token_or_id: str) -> None:
                 param_hint="TOKEN_OR_ID",
             ) from None
         token_id, expires = claims.token_id, claims.expires_at
+    from api.audit_cli import record_cli
+
     with writing(settings), opened_store(settings) as store:
         new = revoke(store, token_id, expires)
+        record_cli(store, "token.revoke", token_id, "revoked" if new else "already")
     click.echo(f"token {token_id} {'revoked' if new else 'was revoked already'}")
 
 

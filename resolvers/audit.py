@@ -38,6 +38,7 @@ import logging
 import secrets
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -108,11 +109,14 @@ class Trail:
         self._lock = threading.Lock()
         self._seq = 0
         self._hash = GENESIS
+        self._store: weakref.ref[Store] | None = None  # whose tail that is
         self.retention_days = DEFAULT_RETENTION_DAYS
         self._pruned_at = 0.0  # monotonic; pruning looked at once a day per process
 
     def append(self, store: Store, event: Event, at: datetime | None = None) -> Row:
         with self._lock:
+            if self._store is None or self._store() is not store:
+                self._seq, self._hash, self._store = 0, GENESIS, weakref.ref(store)
             for _ in range(MAX_ATTEMPTS):
                 tail = store.read(q.TAIL, {"after": self._seq}) if self._seq == 0 else []
                 if tail:

@@ -9,21 +9,30 @@ through the API; ``auditTrail`` is for auditors only.
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
+import tempfile
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from api.app import create_app
+from api.cli import main
 from api.settings import Settings
+from api.tokens import unverified_claims
+from graph.falkor import FalkorStore
 from graph.store import Store
 from resolvers import audit
 from resolvers.audit import Event, Trail, prune, record, verify
 from resolvers.identity import Role
 from tests.auth import SECRET, bearer
+from tests.test_embedded_server import servers_on
 
 
 @pytest.fixture
@@ -166,3 +175,41 @@ def test_revoke_token_and_audit_trail_through_graphql(chain: Store, app: TestCli
     revoked = [r for r in rows if r["operation"] == "token.revoke"]
     assert revoked and revoked[0]["subject"] == "root" and revoked[0]["target"] == "ab" * 16
     assert revoked[0]["result"] == "revoked"
+
+
+CLEAN = {"GRAPHDESK_CONFIG": None, "GRAPHDESK_SECRET_KEY": None, "GRAPHDESK_SECRET_KEY_FILE": None,
+         "GRAPHDESK_GRAPH": None, "GRAPHDESK_DATA_DIR": None,
+         "GRAPHDESK_ENV": "development"}  # fmt: skip
+
+
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="gdaud", dir="/tmp"))  # short unix socket path
+    yield path
+    for pid in servers_on(path):
+        os.kill(pid, signal.SIGKILL)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_cli_records_tokens_and_verify_names_a_tampered_record(data_dir: Path) -> None:
+    cli = CliRunner(env=CLEAN)
+    base = ["--data-dir", str(data_dir)]
+    made = cli.invoke(main, [*base, "token", "create", "--role", "auditor", "--subject", "ines"])
+    assert made.exit_code == 0, made.output
+    token_id = unverified_claims(made.output.strip().splitlines()[-1]).token_id
+    gone = cli.invoke(main, [*base, "token", "revoke", token_id])
+    assert gone.exit_code == 0, gone.output
+    shown = cli.invoke(main, [*base, "audit", "show", "--limit", "5"])
+    assert shown.exit_code == 0, shown.output
+    assert "token.create" in shown.output and "token.revoke" in shown.output
+    assert token_id in shown.output and "head: audit:2 " in shown.output
+    ok = cli.invoke(main, [*base, "audit", "verify"])
+    assert ok.exit_code == 0 and "intact: 2 records" in ok.output, ok.output
+    store = FalkorStore(data_dir)
+    try:
+        store.write("MATCH (r:AuditRecord {seq: 1}) SET r.subject = 'someone else'")
+    finally:
+        store.close()
+    bad = cli.invoke(main, [*base, "audit", "verify"])
+    assert bad.exit_code == 1
+    assert "audit record 1 (audit:1): its content does not match its hash" in bad.output
