@@ -112,9 +112,6 @@ class Settings(BaseSettings):
     # A token found not revoked is looked up again after this many seconds; a
     # revocation made by another process takes effect within it (0: every request).
     revocation_check_seconds: float = Field(default=2.0, ge=0, le=60)
-    # Audit records are kept at least this many days (about six months), then
-    # pruned from the chain's start (resolvers/audit.py).
-    audit_retention_days: int = Field(default=183, ge=1)
     # Requests per token and per client address (api/rate_limit.py), in the
     # `limits` package's notation; empty: no limit. 429 with Retry-After beyond.
     rate_limit_per_token: str = "20/second;600/minute"
