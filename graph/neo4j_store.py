@@ -34,10 +34,22 @@ def _rows(records: list[neo4j.Record]) -> list[Row]:
     return [{k: plain_value(r[k]) for k in r.keys()} for r in records]  # noqa: SIM118 - Record
 
 
+def _server_error(exc: BaseException) -> BaseException:
+    """The server's own error behind a driver wrapper: a failure found while a
+    transaction rolls back arrives as ``ResultFailedError`` (a driver error)
+    whose cause is, say, the ``ConstraintError`` a losing writer must see."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, nx.Neo4jError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return exc
+
+
 def _translate(exc: Exception, cypher: str | None = None) -> NoReturn:
     where = f"\n-- in: {cypher[:300]}" if cypher else ""
-    if isinstance(exc, nx.ConstraintError):
-        raise ConstraintViolation(f"{exc}{where}") from exc
+    if isinstance(exc, nx.ConstraintError) or isinstance(_server_error(exc), nx.ConstraintError):
+        raise ConstraintViolation(f"{_server_error(exc)}{where}") from exc
     if isinstance(exc, nx.DriverError):  # unreachable, expired, timed out
         raise BackendUnavailable(str(exc)) from exc
     raise QueryFailed(f"{exc}{where}") from exc
