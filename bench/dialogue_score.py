@@ -23,7 +23,9 @@ holding a generic request-for-a-person phrase; "always after turn 2"
 escalates every conversation after its turn 2 (0-based; shorter ones never).
 
 Writes bench/results/dialogue_<set>.json and dialogue_<set>.md. Without
-``--replay`` only the baselines are scored.
+``--replay`` only the baselines are scored. The replay command can score in
+process: ``evaluate(load_corpus(path), parse_replay(data, corpus), set)`` and
+``write_results``.
 """
 
 from __future__ import annotations
@@ -181,10 +183,11 @@ def parse_replay(
         turns = item.get("turns", [])
         if not isinstance(turns, list) or len(turns) > length:
             raise ScoreError(f"{where}: turns must be a list of at most {length} entries")
+        if not all(isinstance(t, dict) for t in turns):
+            raise ScoreError(f"{where}: each turn must be an object")
         resolved: bool | None = None
         if turns:
-            last = turns[-1]
-            value = last.get("resolved") if isinstance(last, dict) else None
+            value = turns[-1].get("resolved")
             if value is not None and not isinstance(value, bool):
                 raise ScoreError(f"{where}: resolved must be true or false")
             resolved = value

@@ -79,6 +79,9 @@ def problems(row: dict[str, Any], folder: Path, prefix: str) -> list[str]:
     texts_ok = isinstance(turns, list) and all(isinstance(t, str) and t.strip() for t in turns)
     if not (turns and texts_ok):
         return [*out, "turns must be a non-empty list of non-empty strings"]
+    cjk = any(re.search(r"[\u4e00-\u9fff]", t) for t in turns)
+    if (row["lang"] == "en" and cjk) or (row["lang"] in {"zh", "mixed"} and not cjk):
+        out.append(f"lang {row['lang']!r} does not fit the text (Chinese characters: {cjk})")
     if "attachments" in row:
         files = row["attachments"]
         if not (isinstance(files, list) and len(files) == len(turns)):
@@ -193,3 +196,6 @@ def test_a_broken_conversation_is_reported(tmp_path: Path) -> None:
     assert any("both be null" in p for p in found)
     assert any("'attachment' in covers" in p for p in found)
     assert any("why" in p for p in found)
+    assert any(
+        "does not fit the text" in p for p in problems(good | {"lang": "zh"}, tmp_path, "dev")
+    )

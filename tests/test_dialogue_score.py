@@ -174,6 +174,7 @@ def test_baselines() -> None:
         (lambda c: c[3].update(rule="request"), "without an escalation turn"),
         (lambda c: c[4].update(turns=[{"resolved": "yes"}]), "true or false"),
         (lambda c: c[4].update(turns=[turn(True)] * 2), "at most 1 entries"),
+        (lambda c: c[4].update(turns=["resolved"]), "must be an object"),
     ],
 )
 def test_a_bad_replay_is_refused(corpus: list[Any], change: Any, message: str) -> None:
