@@ -65,8 +65,15 @@ def load(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def problems(row: dict[str, Any], folder: Path, prefix: str) -> list[str]:
-    """What is wrong with one conversation (empty when it is well formed)."""
+def problems(
+    row: dict[str, Any], folder: Path, prefix: str, tags: frozenset[str] | None = None
+) -> list[str]:
+    """What is wrong with one conversation (empty when it is well formed).
+
+    ``tags``: the allowed ``covers`` tags (the development set's by default);
+    the held-out set, written separately, names its own (``frozenset()``: any).
+    """
+    allowed = COVERS if tags is None else tags
     out: list[str] = []
     keys = set(row)
     if not keys >= KEYS or keys - KEYS - OPTIONAL:
@@ -117,8 +124,10 @@ def problems(row: dict[str, Any], folder: Path, prefix: str) -> list[str]:
     elif "complexity" in [rule, *also] and expect["complexity"] not in {"L4", "L5"}:
         out.append("the complexity rule fires only above L3")
     covers = row["covers"]
-    if not (isinstance(covers, list) and set(covers) <= COVERS):
-        out.append(f"covers has unknown tags: {sorted(set(covers) - COVERS)}")
+    if not (isinstance(covers, list) and all(isinstance(c, str) for c in covers)):
+        out.append("covers must be a list of tags")
+    elif allowed and not set(covers) <= allowed:
+        out.append(f"covers has unknown tags: {sorted(set(covers) - allowed)}")
     else:
         has_files = any(row.get("attachments") or [])
         if ("attachment" in covers) != bool(has_files):
@@ -134,12 +143,12 @@ def problems(row: dict[str, Any], folder: Path, prefix: str) -> list[str]:
     return out
 
 
-def check_set(path: Path, prefix: str) -> list[dict[str, Any]]:
+def check_set(path: Path, prefix: str, tags: frozenset[str] | None = None) -> list[dict[str, Any]]:
     rows = load(path)
     errors = [
         f"{row.get('id', f'line {n}')}: {p}"
         for n, row in enumerate(rows, 1)
-        for p in problems(row, path.parent, prefix)
+        for p in problems(row, path.parent, prefix, tags)
     ]
     assert not errors, "\n".join(errors)
     ids = Counter(row["id"] for row in rows)
@@ -174,7 +183,7 @@ def test_every_attachment_file_is_used() -> None:
 
 @pytest.mark.skipif(not HELDOUT.exists(), reason=f"no held-out set at {HELDOUT}")
 def test_heldout_set_is_well_formed_and_disjoint() -> None:
-    rows = check_set(HELDOUT, "heldout")
+    rows = check_set(HELDOUT, "heldout", frozenset())
     dev_turns = {turn.strip() for row in load(DEV) for turn in row["turns"]}
     shared = [row["id"] for row in rows if any(t.strip() in dev_turns for t in row["turns"])]
     assert not shared, f"held-out conversations repeat development turns: {shared}"
