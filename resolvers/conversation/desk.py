@@ -101,10 +101,13 @@ def checked_text(text: str, limit: int, attachments: bool) -> str:
     return clean
 
 
-def _open(desk: Desk, speaker: Speaker, conversation_id: str, sees_all: bool) -> Row:
+def _open(
+    desk: Desk, speaker: Speaker, conversation_id: str, sees_all: bool,
+    argument: str = "conversationId",
+) -> Row:  # fmt: skip
     """The conversation, if the speaker may use it (else "not found": no leak)."""
     found = history.load(desk.store, conversation_id)
-    missing = ConversationError("conversationId", f"no conversation {conversation_id!r}")
+    missing = ConversationError(argument, f"no conversation {conversation_id!r}")
     if found is None:
         raise missing
     if speaker.role == "customer" and found["customer"] != speaker.subject:
@@ -214,7 +217,7 @@ def _customer(
     codes: list[str] = []
     products: list[str] = []
     traces: list[str] = []
-    if bot_answers(state) and decision is None:
+    if bot_answers(state):  # on a request too: its answer goes into the handoff packet
         carried = _carried(conv)
         answer, q = desk.answerer.answer_in_context(analysed, CITATIONS, carried)
         own_codes, own_products = "codes" not in q.inherited, "products" not in q.inherited
@@ -422,7 +425,7 @@ def close(
             f"{MAX_RESOLUTION_CHARS}",
         )  # fmt: skip
     with _lock(conversation_id):
-        found = _open(desk, speaker, conversation_id, sees_all)
+        found = _open(desk, speaker, conversation_id, sees_all, argument="id")
         try:
             state = next_state(State(found["conversation"]["state"]), Event.CLOSE)
         except BadTransition as exc:
