@@ -98,12 +98,12 @@ def sniff(attachment: Attachment, max_bytes: int) -> str:
                 f"{', '.join(sorted(IMAGE_FORMATS))}",
             )  # fmt: skip
         return "image"
-    if _text(data) is not None:
+    seems = next((what for magic, what in _KNOWN if data.startswith(magic)), None)
+    if seems is None and _text(data) is not None:
         return "text"
-    seems = next((what for magic, what in _KNOWN if data.startswith(magic)), "binary data")
     raise BadAttachment(
-        name, f"is {seems}; only screenshots (PNG, JPEG ...) and text logs or stack traces "
-        "(UTF-8) are accepted",
+        name, f"is {seems or 'binary data'}; only screenshots (PNG, JPEG ...) and text "
+        "logs or stack traces (UTF-8) are accepted",
     )  # fmt: skip
 
 

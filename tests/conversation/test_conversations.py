@@ -84,7 +84,10 @@ def _stored(desk: Desk, state: TurnState) -> dict[str, object]:
 
 def test_context_carries_over_to_a_turn_that_names_nothing(desk: Desk) -> None:
     first, later = _talk(
-        desk, _customer(), f"My app gets {CODE} when it connects to NimbusDB", "it still fails on v3"
+        desk,
+        _customer(),
+        f"My app gets {CODE} when it connects to NimbusDB",
+        "it still fails on v3",
     )
     assert first.entities.codes == [CODE] and PRODUCT in first.entities.products
     assert first.entities.inherited == [] and first.state == "bot"
@@ -266,13 +269,17 @@ def test_feedback_is_stored_on_the_turn(desk: Desk) -> None:
 
 def test_turn_text_is_masked_before_it_is_stored(desk: Desk) -> None:
     [turn] = _talk(desk, _customer(), "Reach me at lena.berg@example.se about NimbusDB restores")
-    [stored] = [t for t in history.turns(desk.store, turn.conversation_id) if t["role"] == "customer"]
+    [stored] = [
+        t for t in history.turns(desk.store, turn.conversation_id) if t["role"] == "customer"
+    ]
     assert "lena.berg@example.se" not in stored["text"] and "NimbusDB" in stored["text"]
 
 
 def test_the_llm_writes_the_handoff_when_configured(desk: Desk) -> None:
     written = f"Customer hits {CODE} on NimbusDB; next: route through NimbusPool [1]."
-    llm_desk = Desk(desk.store, desk.answerer, desk.rules, llm=FakeListChatModel(responses=[written]))
+    llm_desk = Desk(
+        desk.store, desk.answerer, desk.rules, llm=FakeListChatModel(responses=[written])
+    )
     [turn] = _talk(llm_desk, _customer(), f"I get {CODE} on NimbusDB. Connect me to an agent.")
     ticket = _ticket(desk, turn)
     assert ticket["summary_mode"] == "llm" and ticket["summary"] == written
