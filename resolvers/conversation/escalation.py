@@ -123,9 +123,16 @@ def decide(signals: Signals, rules: Rules) -> Decision | None:
     return None
 
 
+# Reasons of extractors/text/emotion.py that are the wording's polarity, not a sign.
+_POLARITY = ("negative wording", "positive wording")
+
+
 def _emotion(signals: Signals, rules: Rules) -> Decision | None:
     below = rules.escalation.emotion_below
     if signals.emotion >= below:
+        return None
+    signs = [r for r in signals.emotion_reasons if not r.startswith(_POLARITY)]
+    if rules.escalation.emotion_needs_sign and not signs:
         return None
     why = "; ".join(signals.emotion_reasons) or "negative wording"
     return Decision(Rule.EMOTION, f"emotion {signals.emotion:.2f} < {below:.2f} ({why})")

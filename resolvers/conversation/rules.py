@@ -64,6 +64,7 @@ def _cues(value: Any) -> Cues:
 
 class Escalation(_Strict):
     emotion_below: float = Field(ge=-1.0, le=1.0)
+    emotion_needs_sign: bool
     complexity_above: int = Field(ge=1, le=5)
     unresolved_run: int = Field(ge=1, le=20)
     order: list[str]

@@ -98,6 +98,9 @@ def test_each_rule_with_its_evidence_and_near_misses() -> None:
     angry = decide(_signals(emotion=-0.8, emotion_reasons=("anger: useless",)), RULES)
     assert angry is not None and angry.rule is Rule.EMOTION
     assert "-0.80 < -0.50" in angry.evidence and "anger: useless" in angry.evidence
+    # Negative wording alone (no sign of anger, urgency, frustration ...) is not enough.
+    worded = _signals(emotion=-0.9, emotion_reasons=("negative wording (-0.90)",))
+    assert decide(worded, RULES) is None
     assert decide(_signals(complexity=3), RULES) is None  # L3 is not above L3
     hard = decide(_signals(complexity=5, complexity_reason="outage: 'is down'"), RULES)
     assert hard is not None and hard.rule is Rule.COMPLEXITY and "L5 > L3" in hard.evidence
@@ -106,7 +109,7 @@ def test_each_rule_with_its_evidence_and_near_misses() -> None:
     two = decide(_signals(unresolved_run=2, unresolved_reasons=("a", "b")), RULES)
     assert two is not None and two.rule is Rule.UNRESOLVED and "a; b" in two.evidence
     # Several at once: the order of the rules file decides which is recorded.
-    both = decide(_signals(emotion=-0.9, complexity=5), RULES)
+    both = decide(_signals(emotion=-0.9, emotion_reasons=("urgency: asap",), complexity=5), RULES)
     assert both is not None and both.rule is Rule.EMOTION
 
 
@@ -142,7 +145,12 @@ def test_a_rules_file_replaces_defaults_key_by_key(tmp_path: Path) -> None:
     assert rules.escalation.unresolved_run == RULES.escalation.unresolved_run
     assert rules.message("en", "request", ticket="T") == "Handing over: T"
     assert rules.message("zh", "request", ticket="T") == RULES.message("zh", "request", ticket="T")
-    assert decide(_signals(emotion=-0.7), rules) is None
+    assert decide(_signals(emotion=-0.7, emotion_reasons=("anger: awful",)), rules) is None
+    polarity_alone = tmp_path / "polarity.toml"
+    polarity_alone.write_text("[escalation]\nemotion_needs_sign = false\n", encoding="utf-8")
+    worded = _signals(emotion=-0.9, emotion_reasons=("negative wording (-0.90)",))
+    fired = decide(worded, load_rules(polarity_alone))
+    assert fired is not None and fired.rule is Rule.EMOTION
 
 
 @pytest.mark.parametrize(
