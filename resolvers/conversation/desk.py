@@ -82,6 +82,13 @@ class Desk:
     max_upload_bytes: int = 5_000_000
     max_attachments: int = 5
 
+    @classmethod
+    def open(
+        cls, store: Store, rules: Rules | None = None, llm: BaseChatModel | None = None
+    ) -> Desk:
+        """A desk over ``store`` with its own answer pipeline (a replay's, the CLI's)."""
+        return cls(store, Answerer(store, llm=llm), rules or load_rules(), llm=llm)
+
     def summariser(self) -> BaseChatModel | None:
         return self.llm if self.llm is not None else self.answerer.llm
 
@@ -160,7 +167,9 @@ def customer_turn(
     text: str,
     attachment_paths: Sequence[str] = (),
 ) -> TurnState:
-    """A customer's turn with attachments given as file paths (a replay's call)."""
+    """A customer's turn with attachments given as file paths: what a replay loops
+    over (``desk = Desk.open(store)``; the first call without ``conversation_id``,
+    the next ones with the ``conversation_id`` of the state it returned)."""
     from pathlib import Path
 
     files = []
