@@ -4,14 +4,12 @@ feedback, and who reads what."""
 
 from __future__ import annotations
 
-import io
 import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
 from starlette.testclient import TestClient
 
 from api.app import create_app
@@ -22,7 +20,7 @@ from resolvers.identity import Role
 from resolvers.pipeline.answerer import Answerer
 from tests.auth import SECRET, bearer
 from tests.demo import DEMO
-from tests.fonts import find_font
+from tests.fonts import screenshot_png
 
 CODE = "NDB-1001"
 SEND = """mutation($id: ID, $text: String!, $files: [Upload!]) {
@@ -146,18 +144,6 @@ def test_feedback_through_graphql(client: TestClient) -> None:
     assert other["errors"][0]["extensions"]["argument"] == "turnId"
 
 
-def _png(lines: list[str]) -> bytes:
-    path, index = find_font("mono")
-    font = ImageFont.truetype(path, 30, index=index)
-    image = Image.new("RGB", (640, 60 * len(lines) + 40), (250, 250, 250))
-    draw = ImageDraw.Draw(image)
-    for i, text in enumerate(lines):
-        draw.text((30, 20 + 60 * i), text, font=font, fill=(20, 20, 20))
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
-
-
 def _multipart(
     client: TestClient, who: tuple[Role, str], text: str, files: list[tuple[str, bytes, str]]
 ) -> dict[str, Any]:
@@ -182,7 +168,7 @@ def test_uploads_a_screenshot_and_a_java_trace(client: TestClient) -> None:
         "\tat com.example.billing.Main.main(Main.java:12)\n"
     )
     body = _multipart(client, _who(Role.CUSTOMER), "Our billing job fails like this", [
-        ("screen.png", _png(["Connection refused", f"ERROR {CODE}"]), "image/png"),
+        ("screen.png", screenshot_png(["Connection refused", f"ERROR {CODE}"]), "image/png"),
         ("trace.txt", trace.encode("utf-8"), "text/plain"),
     ])  # fmt: skip
     assert "errors" not in body, body

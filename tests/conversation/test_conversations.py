@@ -11,14 +11,12 @@ Python traceback), the LLM-written handoff with a fake model, and bad input.
 
 from __future__ import annotations
 
-import io
 import json
 import uuid
 from pathlib import Path
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
-from PIL import Image, ImageDraw, ImageFont
 
 from extractors.ingest.pipeline import Ingestor
 from graph.store import Store
@@ -28,7 +26,7 @@ from resolvers.conversation.history import ConversationError
 from resolvers.conversation.records import Attachment, Speaker, TurnState
 from resolvers.pipeline.answerer import Answerer
 from tests.demo import DEMO
-from tests.fonts import find_font
+from tests.fonts import screenshot_png
 
 CODE = "NDB-1001"  # an error code the demo corpus defines
 PRODUCT = "product:nimbusdb"
@@ -292,21 +290,8 @@ def test_the_llm_writes_the_handoff_when_configured(desk: Desk) -> None:
     assert CODE in str(fallback["summary"])
 
 
-def _screenshot(lines: list[str]) -> bytes:
-    path, index = find_font("mono")
-    font = ImageFont.truetype(path, 30, index=index)
-    width = max(int(font.getlength(t)) for t in lines) + 60
-    image = Image.new("RGB", (width, 60 * len(lines) + 40), (250, 250, 250))
-    draw = ImageDraw.Draw(image)
-    for i, text in enumerate(lines):
-        draw.text((30, 20 + 60 * i), text, font=font, fill=(20, 20, 20))
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
-
-
 def test_a_screenshot_and_a_traceback_reach_the_knowledge(desk: Desk) -> None:
-    shot = Attachment("error.png", _screenshot(["Connection failed", f"ERROR {CODE}"]))
+    shot = Attachment("error.png", screenshot_png(["Connection failed", f"ERROR {CODE}"]))
     turn = send(desk, Speaker("customer", _customer()), None, "My app shows this, see the picture",
                 [shot])  # fmt: skip
     [finding] = turn.attachments
