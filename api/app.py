@@ -47,6 +47,7 @@ from api.lockout import Lockout
 from api.rate_limit import RateLimits, parse_limits
 from api.settings import Settings, load_settings
 from api.signing_key import token_key
+from api.streaming import stream_message
 from extractors.ingest.pipeline import Ingestor
 from graph.connect import open_store
 from graph.errors import BackendUnavailable
@@ -319,6 +320,7 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/graphql", GraphQLApp(runtime)),
+        Route("/conversations/stream", stream_message, methods=["POST"]),
     ]
     if settings.development:
         routes.append(assets_mount())  # GraphiQL's script, styles and workers

@@ -11,7 +11,7 @@ read here, at most the size limit plus one byte each, before any work.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from starlette.concurrency import run_in_threadpool
@@ -77,7 +77,11 @@ async def _read_uploads(uploads: Sequence[Upload], limit: int, count: int) -> li
 
 
 async def send_message(
-    context: Context, conversation_id: str | None, text: str, uploads: Sequence[Upload]
+    context: Context,
+    conversation_id: str | None,
+    text: str,
+    uploads: Sequence[Upload],
+    on_token: Callable[[str], None] | None = None,
 ) -> TurnState:
     desk, who = _desk(context, Operation.SEND_MESSAGE)
     files = await _read_uploads(uploads, desk.max_upload_bytes, desk.max_attachments)
@@ -86,7 +90,7 @@ async def send_message(
         raise InvalidArgument("conversationId", "is empty; leave it out to start a conversation")
     try:
         return await run_in_threadpool(
-            desks.send, desk, _speaker(who), cid, text, files, _sees_all(who)
+            desks.send, desk, _speaker(who), cid, text, files, _sees_all(who), on_token
         )
     except (ConversationError, BadQuestion) as exc:
         raise _bad(exc) from exc

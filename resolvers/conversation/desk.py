@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,8 +132,10 @@ def send(
     text: str,
     attachments: Sequence[Attachment] = (),
     sees_all: bool = False,
+    on_token: Callable[[str], None] | None = None,
 ) -> TurnState:
-    """Store one message and return the turn's state (see the module's note)."""
+    """Store one message and return the turn's state (see the module's note).
+    ``on_token`` receives the bot's reply as the LLM writes it (none without one)."""
     body = checked_text(text, desk.max_text_chars, bool(attachments))
     try:
         findings = read_all(attachments, desk.max_upload_bytes, desk.max_attachments)
@@ -145,7 +147,7 @@ def send(
                 raise ConversationError(
                     "conversationId", "an agent replies to a conversation: give its id"
                 )
-            return _customer(desk, speaker, None, body, findings)
+            return _customer(desk, speaker, None, body, findings, on_token)
         conv = _open(desk, speaker, conversation_id, sees_all)
         state = State(conv["conversation"]["state"])
         if state is State.CLOSED:
@@ -156,7 +158,7 @@ def send(
                 "conversationId to start a new one",
             )
         if speaker.role == "customer":
-            return _customer(desk, speaker, conv, body, findings)
+            return _customer(desk, speaker, conv, body, findings, on_token)
         return _agent(desk, speaker, conv, body, findings)
 
 
@@ -203,8 +205,9 @@ def _entities(
 
 
 def _customer(
-    desk: Desk, speaker: Speaker, found: Row | None, text: str, findings: list[Finding]
-) -> TurnState:
+    desk: Desk, speaker: Speaker, found: Row | None, text: str, findings: list[Finding],
+    on_token: Callable[[str], None] | None = None,
+) -> TurnState:  # fmt: skip
     conv: dict[str, Any] = dict(found["conversation"]) if found else {}
     cid = conv.get("id") or history.new_id()
     state = State(conv.get("state") or State.BOT.value)
@@ -228,7 +231,9 @@ def _customer(
     traces: list[str] = []
     if bot_answers(state):  # on a request too: its answer goes into the handoff packet
         carried = _carried(conv)
-        answer, q = desk.answerer.answer_in_context(analysed, CITATIONS, carried)
+        # A request for a person is answered by the handoff: nothing streams then.
+        stream = on_token if decision is None else None
+        answer, q = desk.answerer.answer_in_context(analysed, CITATIONS, carried, stream)
         own_codes, own_products = "codes" not in q.inherited, "products" not in q.inherited
         codes, products = list(q.codes), list(q.linked.products)
         traces = [t.fingerprint for t in q.traces]
