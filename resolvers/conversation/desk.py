@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 import zlib
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,8 +94,11 @@ class Desk:
         return self.llm if self.llm is not None else self.answerer.llm
 
 
-def _lock(conversation_id: str | None) -> threading.Lock:
-    return _LOCKS[zlib.crc32((conversation_id or "").encode()) % len(_LOCKS)]
+def _lock(conversation_id: str | None) -> AbstractContextManager[object]:
+    """One message at a time per conversation; a new one (a fresh id) needs none."""
+    if conversation_id is None:
+        return nullcontext()
+    return _LOCKS[zlib.crc32(conversation_id.encode()) % len(_LOCKS)]
 
 
 def checked_text(text: str, limit: int, attachments: bool) -> str:
