@@ -47,6 +47,7 @@ from api.lockout import Lockout
 from api.rate_limit import RateLimits, parse_limits
 from api.settings import Settings, load_settings
 from api.signing_key import token_key
+from api.streaming import stream_message
 from extractors.ingest.pipeline import Ingestor
 from graph.connect import open_store
 from graph.errors import BackendUnavailable
@@ -60,6 +61,7 @@ from schema import build_schema
 
 if TYPE_CHECKING:
     from extractors.text.embedding import Embedder
+    from resolvers.conversation.desk import Desk
     from resolvers.pipeline.answerer import Answerer
 
 log = logging.getLogger("graphdesk.api")
@@ -76,6 +78,19 @@ class Runtime:
     settings: Settings
     store: Store | None = None
     answerer: Answerer | None = None
+    desk: Desk | None = None
+
+
+def build_desk(store: Store, answerer: Answerer, settings: Settings) -> Desk:
+    """Conversations over the store and the answer pipeline, with the configured rules."""
+    from resolvers.conversation.desk import Desk
+    from resolvers.conversation.rules import load_rules
+
+    return Desk(
+        store, answerer, load_rules(settings.conversation_rules),
+        max_text_chars=settings.max_message_chars,
+        max_upload_bytes=settings.max_upload_bytes, max_attachments=settings.max_attachments,
+    )  # fmt: skip
 
 
 def open_store_waiting(settings: Settings) -> Store:
@@ -142,6 +157,9 @@ class GraphQLApp(GraphQL[Context, None]):
             # A link must not make the server work: queries by GET in development only.
             allow_queries_via_get=settings.development,
             subscription_protocols=(),  # no subscriptions, and no operations over websockets
+            # sendMessage's attachments. Every request carries a bearer token outside
+            # development (api/authentication.py), which a cross-site form cannot send.
+            multipart_uploads_enabled=True,
         )
         self.runtime = runtime
 
@@ -162,6 +180,7 @@ class GraphQLApp(GraphQL[Context, None]):
             request=request,
             response=response,
             identity=getattr(request.state, "identity", None),  # api/authentication.py
+            desk=rt.desk,
         )
 
 
@@ -231,7 +250,12 @@ def _middleware(settings: Settings, runtime: Runtime) -> list[Middleware]:
         RateLimits, per_token=parse_limits(settings.rate_limit_per_token),
         per_address=parse_limits(settings.rate_limit_per_address),
     ))  # fmt: skip
-    out.append(Middleware(BodyGuard, max_bytes=settings.max_body_bytes))
+    # A multipart request (sendMessage's attachments) may also carry its files.
+    files = settings.max_attachments * settings.max_upload_bytes
+    out.append(Middleware(
+        BodyGuard, max_bytes=settings.max_body_bytes,
+        max_multipart_bytes=settings.max_body_bytes + files,
+    ))  # fmt: skip
     return out
 
 
@@ -258,6 +282,7 @@ def create_app(
                 if seeded:
                     ans.refresh()
             runtime.store, runtime.answerer = st, ans
+            runtime.desk = build_desk(st, ans, settings)
             worker = None
             embedder = getattr(ans, "embedder", None)  # test doubles have none
             if embedder is not None:
@@ -269,7 +294,7 @@ def create_app(
                 if worker is not None:
                     worker.stop()
         finally:
-            runtime.store = runtime.answerer = None
+            runtime.store = runtime.answerer = runtime.desk = None
             if own:
                 st.close()
 
@@ -295,6 +320,7 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/graphql", GraphQLApp(runtime)),
+        Route("/conversations/stream", stream_message, methods=["POST"]),
     ]
     if settings.development:
         routes.append(assets_mount())  # GraphiQL's script, styles and workers

@@ -17,18 +17,24 @@ DEFAULT_MAX_BYTES = 1_000_000  # a question is at most a few KB; 1 MB leaves roo
 
 
 class BodyGuard:
-    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BYTES, max_multipart_bytes: int = 0
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # multipart/form-data (a GraphQL request with files): its own, larger limit
+        self.max_multipart_bytes = max(max_multipart_bytes, max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        kind = headers.get("content-type", "").split(";")[0].strip().lower()
+        limit = self.max_multipart_bytes if kind == "multipart/form-data" else self.max_bytes
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await _refuse(send, 413, self._too_large(int(declared)))
+        if declared.isdigit() and int(declared) > limit:
+            await _refuse(send, 413, self._too_large(int(declared), limit))
             return
         chunks: list[bytes] = []
         size = 0
@@ -39,8 +45,8 @@ class BodyGuard:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await _refuse(send, 413, self._too_large(size, at_least=True))
+            if size > limit:
+                await _refuse(send, 413, self._too_large(size, limit, at_least=True))
                 return
             chunks.append(chunk)
             more = bool(message.get("more_body", False))
@@ -61,12 +67,12 @@ class BodyGuard:
 
         await self.app(scope, replay, send)
 
-    def _too_large(self, size: int, at_least: bool = False) -> str:
+    def _too_large(self, size: int, limit: int, at_least: bool = False) -> str:
         of = "more than " if at_least else ""
-        return (
-            f"request body of {of}{size} bytes is over the limit of {self.max_bytes} bytes "
-            "(GRAPHDESK_MAX_BODY_BYTES)"
-        )
+        which = "GRAPHDESK_MAX_BODY_BYTES"
+        if limit != self.max_bytes:
+            which += " + GRAPHDESK_MAX_ATTACHMENTS x GRAPHDESK_MAX_UPLOAD_BYTES"
+        return f"request body of {of}{size} bytes is over the limit of {limit} bytes ({which})"
 
 
 def _json_problem(body: bytes) -> str | None:

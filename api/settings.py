@@ -123,6 +123,14 @@ class Settings(BaseSettings):
     llm_base_url: str = "https://api.deepseek.com"
     llm_model: str = "deepseek-chat"
     max_question_chars: int = Field(default=2000, ge=1)
+    # Conversations (resolvers/conversation/): a TOML file whose tables replace the
+    # shipped rules (resolvers/conversation/data/rules.toml) key by key; a message's
+    # text limit; attachments per message and bytes per attachment (a multipart
+    # request may be this much larger than max_body_bytes).
+    conversation_rules: Path | None = None
+    max_message_chars: int = Field(default=4000, ge=1)
+    max_attachments: int = Field(default=5, ge=0, le=20)
+    max_upload_bytes: int = Field(default=5_000_000, gt=0)
     # TLS for `serve` (PEM files); production refuses a non-loopback address without it.
     tls_certfile: Path | None = None
     tls_keyfile: Path | None = None
@@ -203,6 +211,16 @@ class Settings(BaseSettings):
                     f"{value!r} is not a rate limit such as '20/second' ({exc})"
                 ) from None
         return value
+
+    @model_validator(mode="after")
+    def _check_conversation_rules(self) -> Settings:
+        from resolvers.conversation.rules import RulesError, load_rules
+
+        try:
+            load_rules(self.conversation_rules)
+        except RulesError as exc:
+            raise ValueError(str(exc)) from None
+        return self
 
     @model_validator(mode="after")
     def _check_zendesk_fields(self) -> Settings:

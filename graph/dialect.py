@@ -44,6 +44,9 @@ LABELS = frozenset(
         "Alias",
         "RevokedToken",
         "AuditRecord",
+        "Conversation",
+        "Turn",
+        "Queue",
     }
 )
 

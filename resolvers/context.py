@@ -18,6 +18,7 @@ from graph.store import Store
 from resolvers.identity import Identity
 
 if TYPE_CHECKING:
+    from resolvers.conversation.desk import Desk
     from resolvers.pipeline.answerer import Answerer
 
 
@@ -30,3 +31,5 @@ class Context:
     response: Response | WebSocket | None = None
     # Who asks (api/authentication.py); None is allowed nothing (resolvers/policy.py).
     identity: Identity | None = None
+    # Conversations (resolvers/conversation/desk.py); None where the app serves none.
+    desk: Desk | None = None

@@ -31,6 +31,10 @@ class Operation(StrEnum):
     VIEWER = "viewer"
     REVOKE_TOKEN = "revokeToken"
     AUDIT = "audit"  # the audit trail (issue 9, item 5): auditors only
+    SEND_MESSAGE = "sendMessage"  # a customer's message, or an agent's reply
+    CONVERSATIONS = "conversation"  # a conversation's history, scoped below
+    CLOSE_CONVERSATION = "closeConversation"
+    FEEDBACK = "feedback"  # a customer's verdict on a turn of their own conversation
 
 
 C, A, X, E, P = Role.CUSTOMER, Role.AGENT, Role.EXPERT, Role.EDITOR, Role.PRESALES
@@ -47,6 +51,10 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
     Operation.VIEWER: frozenset(Role),
     Operation.REVOKE_TOKEN: frozenset({Role.ADMIN}),
     Operation.AUDIT: frozenset({Role.AUDITOR}),
+    Operation.SEND_MESSAGE: frozenset({C, A, X}),
+    Operation.CONVERSATIONS: frozenset({C, A, X, E}),  # scoped below
+    Operation.CLOSE_CONVERSATION: frozenset({A, X}),
+    Operation.FEEDBACK: frozenset({C}),
 }
 
 
@@ -80,3 +88,32 @@ def tickets_in_clear(identity: Identity) -> bool:
 def mixed_text_in_clear(identity: Identity) -> bool:
     """Answers and log examples hold many people's text: masked for every role."""
     return identity.development
+
+
+class ConversationScope(Enum):
+    """Which conversations an identity reads (and, for staff, replies to and closes).
+
+    A customer: the conversations they hold. An agent: escalated ones whose
+    ticket waits in a queue (unassigned: until routing, issue 11, every agent
+    may take one), is assigned to them, or sits in one of their groups; the
+    first agent who replies takes the ticket, and it leaves the queue. A
+    conversation still with the bot is the customer's own, read by no agent.
+    Experts and editors (and development): all.
+    """
+
+    OWN = "own"
+    ESCALATED_TO_QUEUE = "queue"
+    ALL = "all"
+
+
+def conversation_scope(identity: Identity) -> ConversationScope:
+    if identity.role == Role.CUSTOMER:
+        return ConversationScope.OWN
+    if identity.role == Role.AGENT:
+        return ConversationScope.ESCALATED_TO_QUEUE
+    return ConversationScope.ALL
+
+
+def speaks_as(identity: Identity) -> str:
+    """Who a ``sendMessage`` comes from: "customer" or "agent" (development: a customer)."""
+    return "agent" if identity.role in (Role.AGENT, Role.EXPERT) else "customer"

@@ -10,12 +10,13 @@ names the operation it performs for the permission check
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
+from strawberry.file_uploads import Upload
 
 from resolvers import ask as asking
-from resolvers import audit, catalog, revocation
+from resolvers import audit, catalog, conversations, revocation
 from resolvers.ask import MAX_LIMIT
 from resolvers.catalog import MAX_PAGE
 from resolvers.context import Context
@@ -24,6 +25,7 @@ from resolvers.policy import Operation
 from resolvers.stats import stats as graph_stats
 from schema.answer import Answer
 from schema.audit import AuditRecord
+from schema.conversation import Conversation, MessageResult, Turn
 from schema.error_code import ErrorCode
 from schema.errors import InvalidQuestion
 from schema.log_template import LogTemplate
@@ -142,6 +144,59 @@ async def revoke_token(
     return await revocation.revoke_token(info.context, token_id)
 
 
+async def conversation(
+    info: Info,
+    conversation_id: Annotated[
+        strawberry.ID, strawberry.argument(name="id", description='Like "conversation:<hex>".')
+    ],
+) -> Conversation | None:
+    row = await conversations.conversation(info.context, str(conversation_id))
+    return Conversation.from_row(row) if row else None
+
+
+async def send_message(
+    info: Info,
+    text: Annotated[str, strawberry.argument(description="The message, in English or Chinese.")],
+    conversation_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(description="The conversation; leave it out to start one."),
+    ] = None,
+    attachments: Annotated[
+        list[Upload] | None,
+        strawberry.argument(
+            description="Screenshots (PNG, JPEG ...) and text logs or stack traces "
+            "(multipart request)."
+        ),
+    ] = None,
+) -> MessageResult:
+    cid = str(conversation_id) if conversation_id is not None else None
+    # strawberry types Upload as bytes; on Starlette each is an UploadFile.
+    files: list[Any] = list(attachments or [])
+    state = await conversations.send_message(info.context, cid, text, files)
+    return MessageResult.from_record(state)
+
+
+async def close_conversation(
+    info: Info,
+    conversation_id: Annotated[strawberry.ID, strawberry.argument(name="id")],
+    resolution: Annotated[str, strawberry.argument(description="How it ended, for the record.")],
+) -> Conversation:
+    row = await conversations.close_conversation(info.context, str(conversation_id), resolution)
+    return Conversation.from_row(row)
+
+
+async def feedback(
+    info: Info,
+    turn_id: Annotated[strawberry.ID, strawberry.argument(description="A turn of yours.")],
+    helpful: bool | None = None,
+    resolved: bool | None = None,
+    csat: Annotated[int | None, strawberry.argument(description="1 to 5.")] = None,
+    comment: str | None = None,
+) -> Turn:
+    row = await conversations.feedback(info.context, str(turn_id), helpful, resolved, csat, comment)
+    return Turn.from_row(row)
+
+
 @strawberry.type(description="Questions to the support knowledge graph.")
 class Query:
     ask = strawberry.field(
@@ -205,6 +260,12 @@ class Query:
         permission_classes=allowed(Operation.AUDIT),
         description="The audit trail's newest records, newest first (auditors only).",
     )
+    conversation = strawberry.field(
+        resolver=conversation,
+        permission_classes=allowed(Operation.CONVERSATIONS),
+        description="A conversation's turns, state and handoff; null when there is none "
+        "the caller may read (customers: their own; agents: escalated ones of their queue).",
+    )
 
 
 @strawberry.type(description="Changes: what the caller's role may do to the graph.")
@@ -214,4 +275,22 @@ class Mutation:
         permission_classes=allowed(Operation.REVOKE_TOKEN),
         description="Revoke an API token by its id, at once for every server of the graph "
         "(admins). True when it was not revoked before.",
+    )
+    send_message = strawberry.mutation(
+        resolver=send_message,
+        permission_classes=allowed(Operation.SEND_MESSAGE),
+        description="A customer's message (a new conversation without conversationId), "
+        "answered while the bot holds the conversation and escalated to a person by the "
+        "rules; or an agent's reply to an escalated conversation.",
+    )
+    close_conversation = strawberry.mutation(
+        resolver=close_conversation,
+        permission_classes=allowed(Operation.CLOSE_CONVERSATION),
+        description="Close a conversation (and its handoff ticket) with a resolution.",
+    )
+    feedback = strawberry.mutation(
+        resolver=feedback,
+        permission_classes=allowed(Operation.FEEDBACK),
+        description="A customer's verdict on a turn of their conversation: helpful, "
+        "resolved, CSAT 1-5, a comment.",
     )

@@ -63,3 +63,22 @@ def find_font(kind: str) -> tuple[str, int]:
     if known.exists():
         return str(known), 0
     raise FontMissing(f"font {family} not found: install the Debian package {LATIN_PACKAGE}")
+
+
+def screenshot_png(lines: list[str], size: int = 30) -> bytes:
+    """Dark text on a light window in DejaVu Sans Mono, as PNG bytes (an error dialog's shot)."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    path, index = find_font("mono")
+    font = ImageFont.truetype(path, size, index=index)
+    step = 2 * size
+    width = max(int(font.getlength(t)) for t in lines) + 2 * size
+    image = Image.new("RGB", (width, step * len(lines) + 40), (250, 250, 250))
+    draw = ImageDraw.Draw(image)
+    for i, text in enumerate(lines):
+        draw.text((size, 20 + step * i), text, font=font, fill=(20, 20, 20))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

@@ -18,6 +18,9 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "resolvers/pipeline": ("resolvers.ask", "resolvers.catalog", "resolvers.stats",
                            "resolvers.context", "resolvers.errors", "schema", "api",
                            "strawberry", "starlette"),
+    "resolvers/conversation": ("resolvers.ask", "resolvers.catalog", "resolvers.stats",
+                               "resolvers.context", "resolvers.errors", "resolvers.conversations",
+                               "schema", "api", "strawberry", "starlette"),
     "resolvers": ("schema", "api"),
     "schema": ("api",),
 }  # fmt: skip

@@ -50,14 +50,24 @@ OPERATIONS: dict[str, str] = {
     "viewer": "{ viewer { role subject tokenId } }",
     "revokeToken": 'mutation { revokeToken(id: "%s") }',
     "auditTrail": "{ auditTrail(limit: 3) { seq operation hash } }",
+    "conversation": '{ conversation(id: "conversation:none") { id } }',
+    # Past the permission check these need a conversation or turn that exists:
+    # an allowed role gets "not found" as bad input, never FORBIDDEN (PROBED).
+    "sendMessage": 'mutation { sendMessage(conversationId: "conversation:none", text: "hi") '
+    "{ state } }",
+    "closeConversation": 'mutation { closeConversation(id: "conversation:none", '
+    'resolution: "done") { id } }',
+    "feedback": 'mutation { feedback(turnId: "turn:none", helpful: true) { id } }',
 }
+PROBED = {"sendMessage": "conversationId", "closeConversation": "id",
+          "feedback": "turnId"}  # fmt: skip
 KNOWLEDGE = {"ask", "askResult", "threads", "thread", "errorCodes", "errorCode", "viewer"}
 STAFF = KNOWLEDGE | {"stats", "tickets", "ticket", "logTemplates"}
 EXPECTED: dict[Role, set[str]] = {
-    Role.CUSTOMER: KNOWLEDGE | {"tickets", "ticket"},
-    Role.AGENT: STAFF,
-    Role.EXPERT: STAFF,
-    Role.EDITOR: STAFF,
+    Role.CUSTOMER: KNOWLEDGE | {"tickets", "ticket", "conversation", "sendMessage", "feedback"},
+    Role.AGENT: STAFF | {"conversation", "sendMessage", "closeConversation"},
+    Role.EXPERT: STAFF | {"conversation", "sendMessage", "closeConversation"},
+    Role.EDITOR: STAFF | {"conversation"},
     Role.PRESALES: KNOWLEDGE,
     Role.ADMIN: {"stats", "viewer", "revokeToken"},  # accounts and the system, no personal data
     Role.AUDITOR: {"viewer", "auditTrail"},  # the audit trail only
@@ -140,7 +150,11 @@ def test_role_against_operation(
     if operation == "revokeToken":
         query %= secrets.token_hex(16)
     body = _post(app, query, role, _subject(role, subjects))
-    if operation in EXPECTED[role]:
+    if operation in EXPECTED[role] and operation in PROBED:
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+        assert error["extensions"]["argument"] == PROBED[operation], error
+    elif operation in EXPECTED[role]:
         assert "errors" not in body, body
         assert operation in (body["data"] or {}), body
     else:

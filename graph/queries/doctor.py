@@ -45,7 +45,8 @@ RELATIONSHIP_TYPES = frozenset(
 # as "<label of the start node>:<type>" (see docs in graph/doctor.py):
 # a node's own parts (a document's sections, a ticket's solutions, a code's
 # causes and steps, a thread's posts), a retired spec kept under its product,
-# and a duplicate link another, live, source stated.
+# a duplicate link another, live, source stated, and what a conversation's
+# turn mentioned (its history, whatever became of the code since).
 KEPT_RETIRED_EDGES = [
     "Document:HAS_SECTION",
     "Ticket:RESOLVED_BY",
@@ -57,6 +58,7 @@ KEPT_RETIRED_EDGES = [
     "Thread:ACCEPTED_ANSWER",
     "Thread:DUPLICATE_OF",
     "Product:HAS_SPEC",
+    "Turn:MENTIONS_CODE",
 ]
 
 # --- checks -------------------------------------------------------------------

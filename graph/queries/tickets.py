@@ -16,6 +16,9 @@ Shape::
     (:Agent)-[:MEMBER_OF]->(:Group)                the agent works the group's queue
     (:DeletedTicket {ticket, updated_ms})          deleted:<ticket id>, no text
 
+A customer who holds a conversation (``HELD_BY``, graph/queries/conversations.py)
+stays too.
+
 Symptoms, customers, agents, groups and organisations are shared by every
 ticket that has them; they go when the last edge to them goes (an agent or
 group that anything else links to stays; an agent's own ``MEMBER_OF`` edges
@@ -97,7 +100,7 @@ DETACH DELETE y
 DELETE_ORPHAN_CUSTOMERS = """
 UNWIND $ids AS id
 MATCH (c:Customer {id: id})
-WHERE NOT (c)<-[:RAISED_BY]-()
+WHERE NOT (c)<-[:RAISED_BY]-() AND NOT (c)<-[:HELD_BY]-()
 DETACH DELETE c
 """
 

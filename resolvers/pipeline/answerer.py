@@ -20,7 +20,7 @@ from resolvers.pipeline.confidence import confidence as score_confidence
 from resolvers.pipeline.dense import DenseIndex, one_blas_thread
 from resolvers.pipeline.errors import BadQuestion
 from resolvers.pipeline.linking import Linker
-from resolvers.pipeline.question import analyse
+from resolvers.pipeline.question import Carried, Question, analyse, inherit
 from resolvers.pipeline.records import Answer, Citation
 from resolvers.pipeline.retrieval import Candidate, retrieve
 from resolvers.pipeline.synthesis import with_llm
@@ -134,12 +134,48 @@ class Answerer:
         self.cache.put(key, answer)
         return answer
 
+    def answer_in_context(
+        self,
+        question: str,
+        limit: int = 5,
+        context: Carried | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> tuple[Answer, Question]:
+        """An answer to one turn of a conversation, and the turn's analysed query.
+
+        The query inherits ``context``'s error codes and products where it names
+        none of its own ("it still fails" after a turn that named a code); the
+        answer is not cached (it depends on the turns before). The question is
+        cut at the length limit rather than refused: a conversation's turn may
+        carry an attachment's text after the customer's own words. ``on_token``
+        receives the LLM's reply as it is written, when an LLM is configured.
+        """
+        question = (question or "").strip()[: self.max_question_chars]
+        if not question:
+            raise BadQuestion("text", "must not be empty")
+        self._refresh_if_stale()
+        with one_blas_thread():
+            q = analyse(question, self.linker, self.terms.knows_code, self._embed())
+            if context is not None:
+                q = inherit(q, context, self.linker.products)
+            candidates = retrieve(self.store, self.terms, q, limit, self.dense)
+        return self._complete(q, question, candidates, on_token), q
+
     def _answer(self, question: str, limit: int) -> Answer:
         # The question's vector and its comparison are small matrix products:
         # on this thread only (waking BLAS's own threads for each costs more).
         with one_blas_thread():
             q = analyse(question, self.linker, self.terms.knows_code, self._embed())
             candidates = retrieve(self.store, self.terms, q, limit, self.dense)
+        return self._complete(q, question, candidates)
+
+    def _complete(
+        self,
+        q: Question,
+        question: str,
+        candidates: list[Candidate],
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
         lang = q.language
         qtokens = set(q.tokens)
         citations = [_citation(c, qtokens) for c in candidates]
@@ -148,7 +184,7 @@ class Answerer:
         composed = compose(q, candidates, confident)
         if self.llm is not None and citations:
             try:
-                text = with_llm(self.llm, question, citations, lang)
+                text = with_llm(self.llm, question, citations, lang, on_token)
                 mode = "llm"
             except Exception as exc:  # the model is optional: fall back, say so in the log
                 log.warning("LLM synthesis failed, answering extractively: %s", exc)

@@ -66,6 +66,7 @@ class Question:
     erroneous: bool = False
     intent: str = "other"  # "error" | "howto" | "spec" | "other"
     vector: np.ndarray | None = None  # the question's embedding, when sections have theirs
+    inherited: list[str] = field(default_factory=list)  # "codes", "products" from earlier turns
 
     @property
     def entities(self) -> list[str]:
@@ -120,3 +121,38 @@ def analyse(
         intent=intent,
         vector=embed(text) if embed is not None else None,
     )
+
+
+# Weights of the words of what a turn inherits from earlier turns of its conversation.
+W_INHERITED_CODE = 0.8
+W_INHERITED_PRODUCT = 0.5
+
+
+@dataclass(frozen=True)
+class Carried:
+    """What earlier turns of a conversation named: error codes and product ids."""
+
+    codes: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+
+
+def inherit(q: Question, context: Carried, product_names: dict[str, list[str]]) -> Question:
+    """``q`` with the context's codes where it names none, and its products
+    where it links none ("it still fails on v3" is about the earlier product
+    and error). By what the analysis linked, for any corpus: no word lists."""
+    if not q.codes and context.codes:
+        q.codes = list(context.codes)
+        q.erroneous, q.intent = True, "error"
+        q.inherited.append("codes")
+        for code in context.codes:
+            for t in index_tokens(code):
+                q.weights.setdefault(t, W_INHERITED_CODE)
+    if not q.linked.products and context.products:
+        q.linked.products = list(context.products)
+        q.inherited.append("products")
+        for pid in context.products:
+            for name in product_names.get(pid, [])[:1]:
+                for t in index_tokens(name):
+                    q.weights.setdefault(t, W_INHERITED_PRODUCT)
+    q.tokens = list(q.weights)
+    return q

@@ -12,6 +12,7 @@ reply that cites anything else is refused and the extractive answer is used.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.prompts import ChatPromptTemplate
@@ -58,12 +59,30 @@ def checked_citations(text: str, count: int) -> list[int]:
     return refs
 
 
-def with_llm(model: BaseChatModel, question: str, citations: list[Citation], language: str) -> str:
+def with_llm(
+    model: BaseChatModel,
+    question: str,
+    citations: list[Citation],
+    language: str,
+    on_token: Callable[[str], None] | None = None,
+) -> str:
+    """The model's answer, its citations checked. With ``on_token`` the reply is
+    streamed: each piece goes to ``on_token`` as the model writes it, and the
+    whole is checked at the end (a reply then refused was seen in part; the
+    caller's final answer replaces it)."""
     messages = PROMPT.format_messages(
         question=question, facts=facts_block(citations), language=language
     )
-    reply = model.invoke(messages)
-    content = reply.content
-    text = content if isinstance(content, str) else str(content)
+    if on_token is None:
+        content = model.invoke(messages).content
+        text = content if isinstance(content, str) else str(content)
+    else:
+        pieces = []
+        for chunk in model.stream(messages):
+            piece = chunk.content if isinstance(chunk.content, str) else str(chunk.content)
+            if piece:
+                pieces.append(piece)
+                on_token(piece)
+        text = "".join(pieces)
     checked_citations(text, len(citations))
     return text

@@ -1,0 +1,91 @@
+"""A conversation's complexity, L1 to L5, with the reason a person can check.
+
+Per customer turn, from what the answer pipeline found (highest level first):
+
+- L5: the customer reports an outage, data loss or a security problem;
+- L4: a suspected defect (a crash, a regression after an upgrade ...), or no
+  matching knowledge: nothing cited, an error code of unmistakable shape the
+  graph lacks, or an answer below ``no_knowledge_below`` confidence;
+- L3: several products or components, or a stack trace;
+- L2: an error code the graph knows, whose solution steps answer it;
+- L1: a document section answers it.
+
+A turn that asks nothing (a greeting, "thanks, that worked") is not assessed;
+a conversation's level is the highest of its turns' (it never drops). Cue
+patterns and thresholds are in the rules file (``rules.toml``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from resolvers.conversation.rules import Rules, normalised
+from resolvers.pipeline.question import Question
+from resolvers.pipeline.records import Answer
+
+MIN_WORDS = 3  # fewer own words, and nothing linked: small talk, not a question
+
+
+@dataclass(frozen=True)
+class Level:
+    level: int  # 1..5
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return f"L{self.level}"
+
+
+def asks(text: str, q: Question, rules: Rules) -> bool:
+    """Whether the turn asks something (else it is small talk or a thank-you)."""
+    said = normalised(text)
+    if rules.unresolved.helped.find(said) and not rules.unresolved.no_help.find(said):
+        return False
+    return bool(len(q.own_tokens) >= MIN_WORDS or q.entities or q.traces or "?" in said)
+
+
+def assess(text: str, q: Question, answer: Answer, rules: Rules) -> Level:
+    """The level of one turn that asks something."""
+    rc = rules.complexity
+    said = normalised(text)
+    for kind, cues in (("outage", rc.outage), ("data loss", rc.data_loss),
+                       ("security", rc.security)):  # fmt: skip
+        hit = cues.find(said)
+        if hit:
+            return Level(5, f"{kind}: {hit!r}")
+    hit = rc.defect.find(said)
+    if hit:
+        return Level(4, f"suspected defect: {hit!r}")
+    if not answer.citations:
+        return Level(4, "no matching knowledge: nothing in the graph answers it")
+    if q.unknown_codes:
+        return Level(4, f"no matching knowledge: error code {q.unknown_codes[0]} is unknown")
+    if answer.confidence < rc.no_knowledge_below:
+        return Level(
+            4, f"no matching knowledge: confidence {answer.confidence:.2f} "
+            f"< {rc.no_knowledge_below:.2f}",
+        )  # fmt: skip
+    products = list(dict.fromkeys(q.linked.products))
+    if len(products) >= rc.several_products:
+        return Level(3, f"several products: {', '.join(products)}")
+    concepts = [c.id for c in q.linked.concepts]
+    if len(concepts) >= rc.several_components:
+        return Level(3, f"several components: {', '.join(concepts)}")
+    if q.traces:
+        return Level(3, f"a {q.traces[0].language} stack trace")
+    top = answer.citations[0]
+    known = {c.upper() for c in q.codes}
+    coded = [c for c in answer.citations if c.kind in ("error_code", "solution")]
+    if coded and (top.kind in ("error_code", "solution") or (top.code or "").upper() in known):
+        lead = coded[0]
+        return Level(2, f"solution steps of error code {lead.code or lead.title}")
+    return Level(1, f"answered by a document section: {top.title}")
+
+
+def highest(earlier: Level | None, turn: Level | None) -> Level | None:
+    """The conversation's level after a turn (it never drops)."""
+    if turn is None:
+        return earlier
+    if earlier is None or turn.level > earlier.level:
+        return turn
+    return earlier

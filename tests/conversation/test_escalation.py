@@ -1,0 +1,178 @@
+"""The escalation state machine and the rules alone: transitions, the order of
+the rules, the request-for-a-person cues in many wordings (and what only
+mentions a person), the unresolved-turn verdicts, and the rules file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from resolvers.conversation.escalation import (
+    TRANSITIONS,
+    BadTransition,
+    Event,
+    Rule,
+    Signals,
+    State,
+    bot_answers,
+    decide,
+    next_state,
+    requested,
+)
+from resolvers.conversation.rules import RulesError, load_rules
+from resolvers.conversation.unresolved import judge
+
+RULES = load_rules()
+
+
+def _signals(**over: object) -> Signals:
+    base: dict[str, object] = {
+        "text": "How do I rotate the TLS certificate?", "emotion": 0.0,
+        "emotion_reasons": (), "complexity": 1, "complexity_reason": "answered by a section",
+        "unresolved_run": 0, "unresolved_reasons": (),
+    }  # fmt: skip
+    base.update(over)
+    return Signals(**base)  # type: ignore[arg-type]
+
+
+def test_the_transitions_and_nothing_else() -> None:
+    assert next_state(State.BOT, Event.CUSTOMER_MESSAGE) is State.BOT
+    assert next_state(State.BOT, Event.ESCALATE) is State.ESCALATED
+    assert next_state(State.ESCALATED, Event.AGENT_REPLY) is State.AGENT
+    assert next_state(State.AGENT, Event.CLOSE) is State.CLOSED
+    allowed = set(TRANSITIONS)
+    for state in State:
+        for event in Event:
+            if (state, event) in allowed:
+                continue
+            with pytest.raises(BadTransition):
+                next_state(state, event)
+    # A closed conversation never reopens; an agent never replies to the bot's.
+    with pytest.raises(BadTransition, match="closed"):
+        next_state(State.CLOSED, Event.CUSTOMER_MESSAGE)
+    with pytest.raises(BadTransition, match="escalated"):
+        next_state(State.BOT, Event.AGENT_REPLY)
+    assert [s for s in State if bot_answers(s)] == [State.BOT]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "转人工", "请帮我转 人工", "我要人工客服", "人工服务", "能不能找个真人来处理",
+        "给我接人工", "我不想跟机器人说话", "请让工程师来处理这个问题",
+        "Can I talk to a human?", "I want to speak with a real person please",
+        "connect me to an agent", "Transfer me to a live agent now", "get me a human",
+        "is there a human I can chat with", "I need a representative",
+        "Please put me through to a support engineer", "no more bot answers",
+        "ＴＡＬＫ ＴＯ Ａ ＨＵＭＡＮ",  # full-width letters
+    ],
+)  # fmt: skip
+def test_a_request_for_a_person_in_any_wording(text: str) -> None:
+    decision = requested(text, RULES)
+    assert decision is not None and decision.rule is Rule.REQUEST, text
+    # First, whatever else the turn shows: it cannot be bypassed.
+    fired = decide(_signals(text=text, emotion=-0.9, complexity=5, unresolved_run=5), RULES)
+    assert fired is not None and fired.rule is Rule.REQUEST
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The monitoring agent on the host stops after an hour",
+        "How do I add a person to my team's workspace?",
+        "My colleague said the human-readable log format is off",
+        "客服人员说要升级到新版本，怎么升级？",
+        "Our engineer changed the replica settings yesterday",
+        "人工智能模型的推理服务怎么配置？",
+    ],
+)
+def test_mentioning_a_person_is_not_asking_for_one(text: str) -> None:
+    assert requested(text, RULES) is None, text
+
+
+def test_each_rule_with_its_evidence_and_near_misses() -> None:
+    assert decide(_signals(), RULES) is None
+    mild = decide(_signals(emotion=-0.4, emotion_reasons=("frustration: still not",)), RULES)
+    assert mild is None  # mild frustration does not escalate
+    angry = decide(_signals(emotion=-0.8, emotion_reasons=("anger: useless",)), RULES)
+    assert angry is not None and angry.rule is Rule.EMOTION
+    assert "-0.80 < -0.50" in angry.evidence and "anger: useless" in angry.evidence
+    # Negative wording alone (no sign of anger, urgency, frustration ...) is not enough.
+    worded = _signals(emotion=-0.9, emotion_reasons=("negative wording (-0.90)",))
+    assert decide(worded, RULES) is None
+    assert decide(_signals(complexity=3), RULES) is None  # L3 is not above L3
+    hard = decide(_signals(complexity=5, complexity_reason="outage: 'is down'"), RULES)
+    assert hard is not None and hard.rule is Rule.COMPLEXITY and "L5 > L3" in hard.evidence
+    one = decide(_signals(unresolved_run=1, unresolved_reasons=("low",)), RULES)
+    assert one is None  # one unresolved turn is not enough
+    two = decide(_signals(unresolved_run=2, unresolved_reasons=("a", "b")), RULES)
+    assert two is not None and two.rule is Rule.UNRESOLVED and "a; b" in two.evidence
+    # Several at once: the order of the rules file decides which is recorded.
+    both = decide(_signals(emotion=-0.9, emotion_reasons=("urgency: asap",), complexity=5), RULES)
+    assert both is not None and both.rule is Rule.EMOTION
+
+
+def test_unresolved_verdicts() -> None:
+    threshold = 0.5
+    said = judge("That did not help, same error", [], 0.9, threshold, RULES)
+    assert not said.resolved and "did not help" in (said.reason or "")
+    zh = judge("按你说的改了，还是报错", [], 0.9, threshold, RULES)
+    assert not zh.resolved
+    earlier = ["How do I restore a backup to a new cluster?"]
+    again = judge("how do I restore a backup to a new cluster", earlier, 0.9, threshold, RULES)
+    assert not again.resolved and "repeats customer turn 0" in (again.reason or "")
+    other = judge("How do I resize the cluster's disks?", earlier, 0.9, threshold, RULES)
+    assert other.resolved
+    weak = judge("What does the blue lamp mean?", [], 0.2, threshold, RULES)
+    assert not weak.resolved and "0.20 < 0.50" in (weak.reason or "")
+    thanks = judge("Thanks, that worked!", [], 0.05, threshold, RULES)
+    assert thanks.resolved and thanks.helped
+    # "没有用" holds "有用" (helped): saying it did not help wins.
+    assert not judge("没有用", [], 0.9, threshold, RULES).resolved
+    small_talk = judge("hello", [], None, threshold, RULES)  # asked nothing: no confidence
+    assert small_talk.resolved and not small_talk.helped
+
+
+def test_a_rules_file_replaces_defaults_key_by_key(tmp_path: Path) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text(
+        '[escalation]\nemotion_below = -0.8\n[messages.en]\nrequest = "Handing over: {ticket}"\n',
+        encoding="utf-8",
+    )
+    rules = load_rules(path)
+    assert rules.escalation.emotion_below == -0.8
+    assert rules.escalation.unresolved_run == RULES.escalation.unresolved_run
+    assert rules.message("en", "request", ticket="T") == "Handing over: T"
+    assert rules.message("zh", "request", ticket="T") == RULES.message("zh", "request", ticket="T")
+    assert decide(_signals(emotion=-0.7, emotion_reasons=("anger: awful",)), rules) is None
+    polarity_alone = tmp_path / "polarity.toml"
+    polarity_alone.write_text("[escalation]\nemotion_needs_sign = false\n", encoding="utf-8")
+    worded = _signals(emotion=-0.9, emotion_reasons=("negative wording (-0.90)",))
+    fired = decide(worded, load_rules(polarity_alone))
+    assert fired is not None and fired.rule is Rule.EMOTION
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("[request]\ncues = []\n", "request.cues: may not be empty"),
+        ("[escalation]\nemotion_below = -3\n", "escalation.emotion_below"),
+        ("[escalation]\norder = ['emotion']\n", "escalation.order: must name each"),
+        ("[complexity]\ndefect = ['(unclosed']\n", "is not a regular expression"),
+        ("[unresolved]\nno_help = 'not a list'\n", "unresolved.no_help: must be a list"),
+        ("[escalation\n", "not valid TOML"),
+        ("[escalation]\nsurprise = 1\n", "escalation.surprise"),
+    ],
+)
+def test_a_bad_rules_file_is_refused_by_name(tmp_path: Path, content: str, problem: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(RulesError) as caught:
+        load_rules(path)
+    assert str(path) in str(caught.value) and problem in str(caught.value)
+
+
+def test_a_missing_rules_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(RulesError, match="no such rules file"):
+        load_rules(tmp_path / "absent.toml")
