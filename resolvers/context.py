@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from crypto.sealer import Sealer
 from graph.store import Store
 from resolvers.identity import Identity
 
@@ -30,3 +31,5 @@ class Context:
     response: Response | WebSocket | None = None
     # Who asks (api/authentication.py); None is allowed nothing (resolvers/policy.py).
     identity: Identity | None = None
+    # Opens sealed personal data (crypto/sealer.py); None: what is stored, masked.
+    sealer: Sealer | None = None

@@ -31,6 +31,7 @@ class Operation(StrEnum):
     VIEWER = "viewer"
     REVOKE_TOKEN = "revokeToken"
     AUDIT = "audit"  # the audit trail (issue 9, item 5): auditors only
+    PERSONAL_LOOKUP = "ticketsByPersonalData"  # the blind index: who reads tickets in clear
 
 
 C, A, X, E, P = Role.CUSTOMER, Role.AGENT, Role.EXPERT, Role.EDITOR, Role.PRESALES
@@ -47,6 +48,9 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
     Operation.VIEWER: frozenset(Role),
     Operation.REVOKE_TOKEN: frozenset({Role.ADMIN}),
     Operation.AUDIT: frozenset({Role.AUDITOR}),
+    # An exact lookup by a phone number or e-mail address reveals whose it is:
+    # only for the roles that read tickets in clear (tickets_in_clear), in scope.
+    Operation.PERSONAL_LOOKUP: frozenset({C, A}),
 }
 
 
