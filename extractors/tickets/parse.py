@@ -320,7 +320,7 @@ def _record(
         customer_key=customer_text or None,
         products=list(dict.fromkeys(products)),
         versions=list(dict.fromkeys(versions)),
-        tags=[mask(t) for t in list_of(first_of(raw, f["tags"]))],
+        tags=[personal_masked(t) for t in list_of(first_of(raw, f["tags"]))],
         messages=messages,
         resolution=resolution,
         resolution_name=resolution_name,
