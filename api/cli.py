@@ -244,6 +244,7 @@ def serve(
     from api.token_cli import _key, development_tokens
 
     _key(settings)  # production without a usable secret stops here, before any work
+    _sealer(settings)  # and without the keys that seal personal data
     if settings.development and not _loopback(host):
         click.echo(
             f"WARNING development mode on {host}: requests without a token act with every "
