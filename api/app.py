@@ -39,6 +39,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from api import data_keys
 from api.authentication import Authentication
 from api.body_guard import BodyGuard
 from api.embedding_worker import EmbeddingWorker
@@ -48,6 +49,7 @@ from api.rate_limit import RateLimits, parse_limits
 from api.settings import Settings, load_settings
 from api.signing_key import token_key
 from api.streaming import stream_message
+from crypto.sealer import Sealer
 from extractors.ingest.pipeline import Ingestor
 from graph.connect import open_store
 from graph.errors import BackendUnavailable
@@ -76,6 +78,7 @@ class Runtime:
     """What the lifespan provides to requests; empty before start-up and after shutdown."""
 
     settings: Settings
+    sealer: Sealer
     store: Store | None = None
     answerer: Answerer | None = None
     desk: Desk | None = None
@@ -181,6 +184,7 @@ class GraphQLApp(GraphQL[Context, None]):
             response=response,
             identity=getattr(request.state, "identity", None),  # api/authentication.py
             desk=rt.desk,
+            sealer=rt.sealer,
         )
 
 
@@ -264,8 +268,11 @@ def create_app(
     store: Store | None = None,
     answerer: Answerer | None = None,
     seed_demo: bool = True,
+    sealer: Sealer | None = None,
 ) -> Starlette:
-    runtime = Runtime(settings)
+    """The app; ``sealer`` opens sealed personal data (default: the configured
+    data keys, ``api/data_keys.py``; production without them is not built)."""
+    runtime = Runtime(settings, sealer if sealer is not None else data_keys.sealer(settings))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -43,6 +43,7 @@ from graph.writelock import Holder, write_lock
 from resolvers.identity import Role
 
 if TYPE_CHECKING:
+    from crypto.sealer import Sealer
     from extractors.ingest.pipeline import IngestReport
     from extractors.ingest.validation import Finding
     from migrations.runner import Status
@@ -85,6 +86,16 @@ def _settings(ctx: click.Context) -> Settings:
     settings = ctx.find_object(Settings)
     assert settings is not None, "the graphdesk group loads the settings"
     return settings
+
+
+def _sealer(settings: Settings) -> Sealer:
+    """The configured data keys' sealer (a bad or missing ring stops the command)."""
+    from api.data_keys import sealer
+
+    try:
+        return sealer(settings)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -233,6 +244,7 @@ def serve(
     from api.token_cli import _key, development_tokens
 
     _key(settings)  # production without a usable secret stops here, before any work
+    _sealer(settings)  # and without the keys that seal personal data
     if settings.development and not _loopback(host):
         click.echo(
             f"WARNING development mode on {host}: requests without a token act with every "
@@ -404,6 +416,7 @@ def ingest(
                 progress=not no_progress,
                 ticket_fields=settings.ticket_fields(),
                 limits=settings.limits(),
+                sealer=_sealer(settings),
             ).run(list(paths), retire_missing=not keep_missing)
             findings = validate(store)
         _print_report(report, findings)
@@ -717,6 +730,7 @@ def watch(
         run_watch(
             store, list(paths), show, debounce_ms=debounce,
             ticket_fields=settings.ticket_fields(), limits=settings.limits(),
+            sealer=_sealer(settings),
         )  # fmt: skip
 
 
@@ -877,10 +891,12 @@ def doctor(ctx: click.Context, repair: bool, no_wait: bool, lock_timeout: float 
 
 
 from api.audit_cli import audit_group  # noqa: E402
+from api.keys_cli import keys  # noqa: E402
 from api.token_cli import token  # noqa: E402  (the group needs `main` defined)
 
 main.add_command(token)
 main.add_command(audit_group)
+main.add_command(keys)
 
 if __name__ == "__main__":
     main()

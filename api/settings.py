@@ -104,6 +104,13 @@ class Settings(BaseSettings):
     # 0600) secret.key in the data directory; production refuses to start.
     secret_key: SecretStr | None = None
     secret_key_file: Path | None = None
+    # Seal personal data at storage (SM4-GCM), key its blind index and customer
+    # ids (HMAC-SM3): a key file (JSON, versions, 0600; `graphdesk keys init`)
+    # or the keys inline ("lookup:HEX,1:HEX,2:HEX"). Development without either
+    # uses (and creates, 0600) data-keys.json in the data directory; production
+    # refuses to start (api/data_keys.py).
+    data_key_file: Path | None = None
+    data_keys: SecretStr | None = None
     # Failed authentications per client address: this many within the window
     # (seconds) lock the address out for lockout seconds (429 + Retry-After).
     auth_max_failures: int = Field(default=10, ge=1)

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 
+from extractors.text.masking import kind_of
 from graph.queries import community as cq
 from graph.queries import errorcodes as eq
 from graph.queries import logs as lq
+from graph.queries import sealed as sq
 from graph.queries import tickets as tq
 from graph.store import Store
 from graph.types import Params, Row
-from resolvers import audit, redaction
+from resolvers import audit, personal, redaction
 from resolvers.context import Context
 from resolvers.errors import Forbidden, InvalidArgument
 from resolvers.identity import Identity
@@ -123,14 +125,23 @@ def caller(context: Context, operation: Operation) -> Identity:
     return context.identity
 
 
+def _shown(context: Context, who: Identity, rows: list[Row]) -> list[Row]:
+    """Sealed values opened (resolvers/personal.py), then masked for who may not
+    read them in clear."""
+    sealer = context.sealer
+    rows = [personal.opened(r, sealer) if sealer else personal.without_sealed(r) for r in rows]
+    return rows if clear_tickets(who) else [redaction.ticket(r) for r in rows]
+
+
 async def tickets(context: Context, limit: int, offset: int) -> list[Row]:
     """Live tickets the caller may read, newest first."""
     who = caller(context, Operation.TICKETS)
     page = checked_page(limit, offset)
     rows = await run_in_threadpool(ticket_page, context.store, page, who)
-    if not clear_tickets(who):
-        return [redaction.ticket(r) for r in rows]
-    await audit.personal_data_read(context, "tickets.read", [str(r["ticket"]["id"]) for r in rows])
+    rows = await run_in_threadpool(_shown, context, who, rows)
+    if clear_tickets(who):
+        ids = [str(r["ticket"]["id"]) for r in rows]
+        await audit.personal_data_read(context, "tickets.read", ids)
     return rows
 
 
@@ -139,10 +150,50 @@ async def ticket(context: Context, ticket_id: str) -> Row | None:
     who = caller(context, Operation.TICKETS)
     tid = checked_text("id", ticket_id)
     row = await run_in_threadpool(ticket_by_id, context.store, tid, who)
-    if row is None or not clear_tickets(who):
-        return row if row is None else redaction.ticket(row)
-    await audit.personal_data_read(context, "ticket.read", [str(row["ticket"]["id"])])
-    return row
+    if row is None:
+        return None
+    (shown,) = await run_in_threadpool(_shown, context, who, [row])
+    if clear_tickets(who):
+        await audit.personal_data_read(context, "ticket.read", [str(row["ticket"]["id"])])
+    return shown
+
+
+def tickets_by_entry(store: Store, entry: str, limit: int, identity: Identity) -> list[Row]:
+    """The tickets ``identity`` may read whose blind index (or whose customer's)
+    holds ``entry``, newest id first, at most ``limit``."""
+    ids = sorted({str(r["id"]) for r in store.read(sq.TICKETS_BY_LOOKUP, {"entry": entry})})
+    found: list[Row] = []
+    for tid in reversed(ids):
+        row = ticket_by_id(store, tid, identity)
+        if row is not None:
+            found.append(row)
+            if len(found) == limit:
+                break
+    return found
+
+
+async def tickets_by_personal_data(context: Context, value: str, limit: int) -> list[Row]:
+    """Tickets by an exact phone number, e-mail address, ID-card or card number or
+    IP address (normalised by shape), through the blind index: the value itself
+    is never stored or searched. For the roles that read tickets in clear, in
+    their scope; recorded in the audit trail as a personal-data read."""
+    who = caller(context, Operation.PERSONAL_LOOKUP)
+    checked_page(limit, 0)
+    try:
+        kind = kind_of(value)
+    except ValueError as exc:
+        raise InvalidArgument("value", str(exc)) from None
+    if context.sealer is None:
+        return []
+    entry = context.sealer.blind(kind, value)
+    rows = await run_in_threadpool(tickets_by_entry, context.store, entry, limit, who)
+    rows = await run_in_threadpool(_shown, context, who, rows)
+    ids = [str(r["ticket"]["id"]) for r in rows]
+    await audit.record_for(
+        context, "personal_data", "tickets.lookup", ",".join(ids[:50]),
+        f"clear: {kind.lower()} lookup, {len(ids)} found",
+    )  # fmt: skip
+    return rows
 
 
 # --- community threads -------------------------------------------------------------

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from crypto.sealer import Sealer
 from graph.store import Store
 from resolvers.identity import Identity
 
@@ -33,3 +34,5 @@ class Context:
     identity: Identity | None = None
     # Conversations (resolvers/conversation/desk.py); None where the app serves none.
     desk: Desk | None = None
+    # Opens sealed personal data (crypto/sealer.py); None: what is stored, masked.
+    sealer: Sealer | None = None

@@ -35,6 +35,7 @@ class Operation(StrEnum):
     CONVERSATIONS = "conversation"  # a conversation's history, scoped below
     CLOSE_CONVERSATION = "closeConversation"
     FEEDBACK = "feedback"  # a customer's verdict on a turn of their own conversation
+    PERSONAL_LOOKUP = "ticketsByPersonalData"  # the blind index: who reads tickets in clear
 
 
 C, A, X, E, P = Role.CUSTOMER, Role.AGENT, Role.EXPERT, Role.EDITOR, Role.PRESALES
@@ -55,6 +56,9 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
     Operation.CONVERSATIONS: frozenset({C, A, X, E}),  # scoped below
     Operation.CLOSE_CONVERSATION: frozenset({A, X}),
     Operation.FEEDBACK: frozenset({C}),
+    # An exact lookup by a phone number or e-mail address reveals whose it is:
+    # only for the roles that read tickets in clear (tickets_in_clear), in scope.
+    Operation.PERSONAL_LOOKUP: frozenset({C, A}),
 }
 
 

@@ -3,7 +3,7 @@
 What is stored is masked already where ingest found personal data
 (``extractors/text/masking.py``, tag style); this is the second line, for
 what ingest did not catch, for graphs written before masking existed, and
-for the clear values the storage encryption of issue 9 will hand back. A
+for the clear values the storage encryption hands back (``resolvers/personal.py``). A
 reader who may not see a value gets it in the partial style (``138****1234``,
 ``110***********1234``, ``d***@example.com``) and people's and organisations'
 names shortened to their initials (``M** C***``, ``张*``). Who reads what in
@@ -11,7 +11,8 @@ clear is ``resolvers/policy.py``'s decision; this module only masks.
 
 Masked, per record: a ticket's subject, its messages' bodies, its solution
 and the earlier fixes' text and steps, the names of its assignee and
-organisation (a group's name is a team's, not a person's); an answer's text
+organisation (a group's name is a team's, not a person's), its customer's
+name, e-mail and phone (IP addresses too in all of a ticket's text); an answer's text
 and its citations' titles and snippets; a log template's example line.
 """
 
@@ -29,7 +30,8 @@ _WORD = re.compile(r"\w+")
 
 
 def masked_text(text: str | None) -> str | None:
-    return None if text is None else mask(text, "partial")
+    """Partly masked, IP addresses too (a ticket's or a log line's are a person's)."""
+    return None if text is None else mask(text, "partial", ips=True)
 
 
 def masked_name(name: str | None) -> str | None:
@@ -40,7 +42,7 @@ def masked_name(name: str | None) -> str | None:
 
 
 def _steps(steps: Any) -> list[str]:
-    return [mask(str(s), "partial") for s in steps or []]
+    return [mask(str(s), "partial", ips=True) for s in steps or []]
 
 
 def _party(party: Row | None) -> Row | None:
@@ -53,6 +55,11 @@ def ticket(row: Row) -> Row:
     t["subject"] = masked_text(t.get("subject"))
     for key in ("assignee", "organization"):
         t[key] = _party(t.get(key))
+    customer = t.get("customer")
+    if isinstance(customer, dict):
+        t["customer"] = {**customer, "name": masked_name(customer.get("name")),
+                         "email": masked_text(customer.get("email")),
+                         "phone": masked_text(customer.get("phone"))}  # fmt: skip
     solution = row.get("solution")
     return {
         **row,

@@ -82,6 +82,21 @@ async def ticket(
     return Ticket.from_record(row) if row else None
 
 
+async def tickets_by_personal_data(
+    info: Info,
+    value: Annotated[
+        str,
+        strawberry.argument(
+            description="A phone number, e-mail address, ID-card or card number or IP "
+            "address, written any usual way (it is normalised by shape)."
+        ),
+    ],
+    limit: LimitArg = 20,
+) -> list[Ticket]:
+    rows = await catalog.tickets_by_personal_data(info.context, value, limit)
+    return [Ticket.from_record(r) for r in rows]
+
+
 async def threads(info: Info, limit: LimitArg = 20, offset: OffsetArg = 0) -> list[Thread]:
     return [Thread.from_record(r) for r in await catalog.threads(info.context, limit, offset)]
 
@@ -223,6 +238,13 @@ class Query:
         resolver=ticket,
         permission_classes=allowed(Operation.TICKETS),
         description="One ticket by id (also a retired one), or null.",
+    )
+    tickets_by_personal_data = strawberry.field(
+        resolver=tickets_by_personal_data,
+        permission_classes=allowed(Operation.PERSONAL_LOOKUP),
+        description="Tickets by an exact personal value, through the blind index "
+        "(HMAC-SM3): the value is never stored. Customers and agents, in their scope; "
+        "audited as a personal-data read.",
     )
     threads = strawberry.field(
         resolver=threads,

@@ -9,7 +9,9 @@ import strawberry
 from graph.types import Row
 
 
-@strawberry.type(description="One message of a ticket; personal data masked at ingest.")
+@strawberry.type(
+    description="One message of a ticket; personal data in clear or partly masked by role."
+)
 class TicketMessage:
     ordinal: int = strawberry.field(description="Position in the conversation, from 0.")
     role: str | None = strawberry.field(description='Who wrote it: "customer" or "agent".')
@@ -77,6 +79,24 @@ class TicketParty:
         return cls(id=row["id"], name=row.get("name"))
 
 
+@strawberry.type(
+    description="Who raised a ticket. Name, e-mail and phone are stored only sealed "
+    "(SM4-GCM): in clear for the ticket's customer and agents, partly masked for others."
+)
+class TicketCustomer:
+    id: str = strawberry.field(description='"customer:<keyed hash>" (HMAC-SM3), never the id.')
+    name: str | None
+    email: str | None
+    phone: str | None
+
+    @classmethod
+    def from_record(cls, row: Row | None) -> TicketCustomer | None:
+        if not row or not row.get("id"):
+            return None
+        return cls(id=row["id"], name=row.get("name"), email=row.get("email"),
+                   phone=row.get("phone"))  # fmt: skip
+
+
 @strawberry.type(description="A support ticket from an export (Zendesk, Jira, generic).")
 class Ticket:
     id: str = strawberry.field(description='System and key, e.g. "ticket:jira:SUP-7".')
@@ -92,6 +112,7 @@ class Ticket:
     organization: TicketParty | None = strawberry.field(
         description="The customer organisation: the ticket's, else its requester's."
     )
+    customer: TicketCustomer | None = strawberry.field(description="Who raised it.")
     messages: list[TicketMessage]
     solution: TicketSolution | None = strawberry.field(
         description="The fix, when the ticket was resolved with one."
@@ -117,6 +138,7 @@ class Ticket:
             assignee=TicketParty.from_record(t.get("assignee")),
             group=TicketParty.from_record(t.get("group")),
             organization=TicketParty.from_record(t.get("organization")),
+            customer=TicketCustomer.from_record(t.get("customer")),
             messages=[TicketMessage.from_record(m) for m in row.get("messages") or []],
             solution=TicketSolution.from_record(solution) if solution else None,
             earlier_fixes=[EarlierFix.from_record(f) for f in row.get("earlier_fixes") or []],

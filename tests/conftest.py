@@ -10,6 +10,7 @@ sets it), when they fail: CI never passes by skipping a backend.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -34,6 +35,12 @@ os.environ.setdefault("GRAPHDESK_ENV", "development")
 # sets them (tests/test_rate_limit.py).
 os.environ.setdefault("GRAPHDESK_RATE_LIMIT_PER_TOKEN", "")
 os.environ.setdefault("GRAPHDESK_RATE_LIMIT_PER_ADDRESS", "")
+# Production refuses to start without the keys that seal personal data
+# (api/data_keys.py): the tests that run production get a ring made for this
+# session alone (tests that check the refusal clear it).
+os.environ.setdefault(
+    "GRAPHDESK_DATA_KEYS", f"lookup:{secrets.token_hex(32)},1:{secrets.token_hex(32)}"
+)
 
 NEO4J_SERVER = Path(__file__).resolve().parent / "neo4j-server" / "target"
 NEO4J_START_SECONDS = 120
@@ -72,8 +79,18 @@ def _no_neo4j(why: str) -> None:
     pytest.skip(why)
 
 
-# The Neo4j server process the session started (none when NEO4J_URI names one).
+# The Neo4j server process the session started (none when NEO4J_URI names one),
+# and its database directory.
 _NEO4J_PIDS: list[int] = []
+_NEO4J_DIRS: list[Path] = []
+
+
+@pytest.fixture(scope="session")
+def neo4j_data_dir(neo4j_uri: str) -> Path:
+    """The database directory of the session's own Neo4j server (its store files)."""
+    if not _NEO4J_DIRS:
+        pytest.skip("NEO4J_URI names a server this session did not start")
+    return _NEO4J_DIRS[-1]
 
 
 @pytest.fixture(scope="session")
@@ -102,6 +119,7 @@ def neo4j_uri() -> Iterator[str]:
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True,
     )  # fmt: skip
     _NEO4J_PIDS.append(proc.pid)
+    _NEO4J_DIRS.append(data / "db")
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline().strip()  # printed once the database is available

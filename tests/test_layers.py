@@ -1,5 +1,5 @@
 """Layers point one way: api -> schema -> resolvers -> the answer pipeline and
-extractors -> graph. Checked on the source's import statements, so a cycle is
+extractors -> crypto -> graph. Checked on the source's import statements, so a cycle is
 caught when it is written, not when it first bites at import time."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # package -> top-level packages (or dotted prefixes) it must never import
 FORBIDDEN: dict[str, tuple[str, ...]] = {
-    "graph": ("extractors", "resolvers", "schema", "api", "strawberry"),
+    "graph": ("crypto", "extractors", "resolvers", "schema", "api", "strawberry"),
+    "crypto": ("extractors", "resolvers", "schema", "api", "strawberry"),
     "extractors": ("resolvers", "schema", "api", "strawberry"),
     "resolvers/pipeline": ("resolvers.ask", "resolvers.catalog", "resolvers.stats",
                            "resolvers.context", "resolvers.errors", "schema", "api",

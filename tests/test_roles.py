@@ -22,6 +22,7 @@ from starlette.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
+from crypto.sealer import ephemeral_sealer
 from extractors.ingest.pipeline import Ingestor
 from extractors.logs.write import ingest_log
 from graph.store import Store
@@ -31,6 +32,7 @@ from schema.query import Mutation, Query
 from tests.auth import SECRET, bearer
 
 EXPORT = Path(__file__).parent / "data" / "roles"
+SEALER = ephemeral_sealer()  # what the Ingestor seals with when given no keys
 PHONE, MAIL = "13912345678", "lena.berg@example.se"
 CLEAR_BODY = f"Please call me on {PHONE} or write to {MAIL}."
 MASKED_BODY = "Please call me on 139****5678 or write to l***@example.se."
@@ -58,14 +60,19 @@ OPERATIONS: dict[str, str] = {
     "closeConversation": 'mutation { closeConversation(id: "conversation:none", '
     'resolution: "done") { id } }',
     "feedback": 'mutation { feedback(turnId: "turn:none", helpful: true) { id } }',
+    "ticketsByPersonalData": '{ ticketsByPersonalData(value: "+86 139 1234 5678") { id } }',
 }
 PROBED = {"sendMessage": "conversationId", "closeConversation": "id",
           "feedback": "turnId"}  # fmt: skip
 KNOWLEDGE = {"ask", "askResult", "threads", "thread", "errorCodes", "errorCode", "viewer"}
 STAFF = KNOWLEDGE | {"stats", "tickets", "ticket", "logTemplates"}
 EXPECTED: dict[Role, set[str]] = {
-    Role.CUSTOMER: KNOWLEDGE | {"tickets", "ticket", "conversation", "sendMessage", "feedback"},
-    Role.AGENT: STAFF | {"conversation", "sendMessage", "closeConversation"},
+    Role.CUSTOMER: KNOWLEDGE
+    | {"tickets", "ticket", "ticketsByPersonalData"}
+    | {"conversation", "sendMessage", "feedback"},
+    Role.AGENT: STAFF
+    | {"ticketsByPersonalData"}
+    | {"conversation", "sendMessage", "closeConversation"},
     Role.EXPERT: STAFF | {"conversation", "sendMessage", "closeConversation"},
     Role.EDITOR: STAFF | {"conversation"},
     Role.PRESALES: KNOWLEDGE,
@@ -126,7 +133,9 @@ def app(graph: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Test
     settings = Settings(
         data_dir=tmp_path_factory.mktemp("app"), env="production", secret_key=SECRET
     )
-    with TestClient(create_app(settings, store=graph, answerer=_Answers(), seed_demo=False)) as c:
+    with TestClient(
+        create_app(settings, store=graph, answerer=_Answers(), seed_demo=False, sealer=SEALER)
+    ) as c:
         yield c
 
 
@@ -265,7 +274,9 @@ def test_development_without_a_token_reads_everything_in_clear(
     graph: Store, tmp_path: Path
 ) -> None:
     settings = Settings(data_dir=tmp_path, env="development", secret_key=SECRET)
-    with TestClient(create_app(settings, store=graph, answerer=_Answers(), seed_demo=False)) as c:
+    with TestClient(
+        create_app(settings, store=graph, answerer=_Answers(), seed_demo=False, sealer=SEALER)
+    ) as c:
         body = c.post("/graphql", json={"query": ASK}).json()
         assert body["data"]["ask"]["text"] == f"Ask the customer ({PHONE})."
         query = '{ ticket(id: "ticket:zendesk:5101") { messages { body } } viewer { role } }'

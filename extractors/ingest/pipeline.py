@@ -26,6 +26,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from crypto.sealer import Sealer
 from extractors.community.dump import is_community_file, metadata_digest, parse_community_file
 from extractors.community.parse import is_community
 from extractors.community.write import write_community
@@ -333,8 +334,12 @@ class Ingestor:
         progress: bool = True,
         ticket_fields: CustomFields | None = None,
         limits: Limits | None = None,
+        sealer: Sealer | None = None,
     ) -> None:
         self.store = store
+        # Personal data of tickets is sealed with it (crypto/sealer.py); the
+        # commands pass the configured keys, others get the process's own.
+        self.sealer = sealer
         self.progress = progress
         self.ticket_fields = ticket_fields
         self.limits = limits or Limits()
@@ -476,7 +481,7 @@ class Ingestor:
                 except ExtractionError as exc:
                     report.failed.append((s.uri, str(exc)))
             elif s.tickets is not None:
-                written = write_tickets(self.store, s.tickets, now, extra)
+                written = write_tickets(self.store, s.tickets, now, extra, self.sealer)
                 report.tickets += written.get("tickets", 0)
                 report.stale_tickets += written.get("stale", 0)
                 report.warnings.extend(s.tickets.skipped_versions)

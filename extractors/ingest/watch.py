@@ -16,6 +16,7 @@ from threading import Event
 
 import watchfiles
 
+from crypto.sealer import Sealer
 from extractors.ingest.pipeline import KINDS, Ingestor, IngestReport
 from extractors.ingest.validation import Finding, validate
 from extractors.limits import Limits
@@ -45,9 +46,12 @@ def watch(
     stop: Event | None = None,
     ticket_fields: CustomFields | None = None,
     limits: Limits | None = None,
+    sealer: Sealer | None = None,
 ) -> None:
     """Ingest ``paths`` now, then again after every batch of changes, until ``stop``."""
-    ingestor = Ingestor(store, progress=False, ticket_fields=ticket_fields, limits=limits)
+    ingestor = Ingestor(
+        store, progress=False, ticket_fields=ticket_fields, limits=limits, sealer=sealer
+    )
     on_batch(_batch(ingestor, store, paths, 0))
     for changes in watchfiles.watch(
         *paths,

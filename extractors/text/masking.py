@@ -1,7 +1,9 @@
 """Mask personal data in free text before it is stored.
 
-Until the security issue puts personal data behind one protected write path,
-every text an extractor stores from tickets goes through :func:`mask` first.
+Every text an extractor stores from tickets goes through :func:`mask` first;
+the clear original, where it differs, is kept only sealed (SM4-GCM, see
+``crypto/sealer.py``), found again by :func:`personal_values` for the blind
+index.
 What is replaced, by a bracketed tag that keeps the sentence readable:
 
 - e-mail addresses -> ``[EMAIL]``
@@ -10,6 +12,9 @@ What is replaced, by a bracketed tag that keeps the sentence readable:
   spaces or dashes) -> ``[ID_CARD]``
 - bank-card-like numbers: 16-19 digits, run together or in groups of four
   separated by spaces, dashes or dots -> ``[CARD]``
+- IP addresses (v4 and v6, not loopback or "any"), only when asked
+  (``ips=True``: tickets and messages, where an address is a customer's;
+  a manual's addresses are examples) -> ``[IP]``
 - phone numbers: Chinese mobiles (``1[3-9]`` and 9 digits, optionally after
   ``+86``/``0086``, grouped 3-4-4 by spaces, dashes or dots), international
   numbers written with ``+`` and a country code (7-15 digits in all), and
@@ -40,6 +45,7 @@ first character and its domain (``d***@example.com``).
 
 from __future__ import annotations
 
+import ipaddress
 import itertools
 import re
 from collections.abc import Callable
@@ -62,10 +68,18 @@ _CN_MOBILE = re.compile(
 )
 _INTL = re.compile(r"(?<![0-9A-Za-z.\-_])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}" + _E)
 _LANDLINE = re.compile(r"(?<![0-9A-Za-z.\-_])0\d{2,3}-\d{7,8}" + _STRICT_E)
+# IPv4 dotted quads, and IPv6 with "::" or all eight groups (a time such as
+# 10:00:00 has neither); ipaddress decides what is really an address.
+_IP = re.compile(
+    r"(?<![0-9A-Za-z.:_-])(?:\d{1,3}(?:\.\d{1,3}){3}"
+    r"|(?=[0-9A-Fa-f:]*::)[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
+    r"|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){7})(?![0-9A-Za-z.:_-])"
+)
 # Full-width digits and signs, one character each: positions do not move.
 _FULL_WIDTH = str.maketrans(
     {**{0xFF10 + i: str(i) for i in range(10)}, 0xFF0B: "+", 0xFF0D: "-", 0xFF0E: "."}
 )
+_VERSION_CUE = re.compile(r"(?:\b[vV]|version|release|build|ver\.?|版本)\s*$", re.I)
 _HEX = frozenset("0123456789abcdefABCDEF")
 _IDENTIFIER_HEX = 16  # a hex run this long is a hash or a trace id
 _IDENTIFIER_SWITCHES = 3  # letters and digits alternating this often: a key, base64
@@ -93,6 +107,9 @@ def _hide(kind: str, found: str, style: Style) -> str:
     if kind == "EMAIL":
         local, _, domain = found.rpartition("@")
         return f"{local[:1]}***@{domain}"
+    if kind == "IP":  # the first group stays: a network, not a host
+        cut = min((i for i in (found.find("."), found.find(":")) if i >= 0), default=0)
+        return found[: cut + 1] + re.sub(r"[0-9A-Fa-f]", "*", found[cut + 1 :])
     head, tail = _KEEP[kind]
     # An ID number's check character X counts as a digit.
     total = sum(c.isdigit() or c in "Xx" for c in found)
@@ -106,17 +123,21 @@ def _hide(kind: str, found: str, style: Style) -> str:
     return "".join(out)
 
 
-def _id_card(style: Style) -> Callable[[re.Match[str]], str]:
+# What a replacer does with a match it hides: the masked form of (kind, value).
+Hide = Callable[[str, str], str]
+
+
+def _id_card(hide: Hide) -> Callable[[re.Match[str]], str]:
     def replace(m: re.Match[str]) -> str:
         number = re.sub(r"[ -]", "", m.group(1))
         token = _token_around(m.string, m.start(), m.end())
         if token != m.group() and _machine_id(token):
             return m.group()
         if id_card_valid(number):
-            return _hide("ID_CARD", m.group(), style)
+            return hide("ID_CARD", m.group())
         # 18 plain digits without a valid checksum are still card-like; a wrong
         # checksum with an X is kept as it is (not an ID, not a card).
-        return _hide("CARD", m.group(), style) if number.isdigit() else number
+        return hide("CARD", m.group()) if number.isdigit() else number
 
     return replace
 
@@ -137,49 +158,68 @@ def _machine_id(token: str) -> bool:
     return switches >= _IDENTIFIER_SWITCHES
 
 
-def _glued(kind: str, style: Style) -> Callable[[re.Match[str]], str]:
+def _glued(kind: str, hide: Hide) -> Callable[[re.Match[str]], str]:
     """Hide as ``kind`` unless the digits are part of a machine identifier."""
 
     def replace(m: re.Match[str]) -> str:
         token = _token_around(m.string, m.start(), m.end())
-        return (
-            m.group()
-            if token != m.group() and _machine_id(token)
-            else _hide(kind, m.group(), style)
-        )
+        return m.group() if token != m.group() and _machine_id(token) else hide(kind, m.group())
 
     return replace
 
 
-def _intl(style: Style) -> Callable[[re.Match[str]], str]:
+def _intl(hide: Hide) -> Callable[[re.Match[str]], str]:
     def replace(m: re.Match[str]) -> str:
         digits = sum(c.isdigit() for c in m.group())
-        return _hide("PHONE", m.group(), style) if 7 <= digits <= 15 else m.group()
+        return hide("PHONE", m.group()) if 7 <= digits <= 15 else m.group()
 
     return replace
 
 
-def _plain(kind: str, style: Style) -> Callable[[re.Match[str]], str]:
-    return lambda m: _hide(kind, m.group(), style)
+def _plain(kind: str, hide: Hide) -> Callable[[re.Match[str]], str]:
+    return lambda m: hide(kind, m.group())
+
+
+def _ip(hide: Hide) -> Callable[[re.Match[str]], str]:
+    """An address that names a host; loopback and "any" name no one and stay."""
+
+    def replace(m: re.Match[str]) -> str:
+        try:
+            address = ipaddress.ip_address(m.group())
+        except ValueError:  # 999.1.1.1, a time like 10:00:00
+            return m.group()
+        if address.is_loopback or address.is_unspecified:
+            return m.group()
+        if _VERSION_CUE.search(m.string, max(0, m.start() - 12), m.start()):
+            return m.group()  # "version 15.4.2.1" is a four-part version
+        return hide("IP", m.group())
+
+    return replace
 
 
 _Replacers = tuple[Callable[[re.Match[str]], str], ...]
+
+
+def _replacers(hide: Hide) -> _Replacers:
+    return (_plain("EMAIL", hide), _id_card(hide), _glued("CARD", hide), _glued("PHONE", hide),
+            _intl(hide), _plain("PHONE", hide), _ip(hide))  # fmt: skip
+
+
 # Built once per style: ingest masks every message.
 _REPLACERS: dict[Style, _Replacers] = {
-    style: (_plain("EMAIL", style), _id_card(style), _glued("CARD", style),
-            _glued("PHONE", style), _intl(style), _plain("PHONE", style))
+    style: _replacers(lambda kind, found, style=style: _hide(kind, found, style))  # type: ignore[misc]
     for style in ("tag", "partial")
-}  # fmt: skip
+}
 
 
-def mask(text: str, style: Style = "tag") -> str:
-    """``text`` with e-mail addresses, ID-card, card and phone numbers replaced."""
-    if not text:
-        return text
-    email, id_card, card, mobile, intl, landline = _REPLACERS[style]
+def _apply(text: str, replacers: _Replacers, ips: bool) -> str:
+    email, id_card, card, mobile, intl, landline, ip = replacers
     text = _EMAIL.sub(email, text.translate(_FULL_WIDTH))
     if not any(c.isdigit() for c in text):
         return text
+    # Addresses first: their dotted groups would otherwise read as a phone number.
+    if ips:
+        text = _IP.sub(ip, text)
     text = _ID_CARD.sub(id_card, text)
     text = _CARD.sub(card, text)
     text = _CN_MOBILE.sub(mobile, text)
@@ -187,5 +227,59 @@ def mask(text: str, style: Style = "tag") -> str:
     return _LANDLINE.sub(landline, text)
 
 
+def mask(text: str, style: Style = "tag", *, ips: bool = False) -> str:
+    """``text`` with e-mail addresses, ID-card, card and phone numbers replaced,
+    and IP addresses too with ``ips`` (tickets and messages: a customer's
+    address; a manual's addresses are examples and stay)."""
+    if not text:
+        return text
+    return _apply(text, _REPLACERS[style], ips)
+
+
+def personal_values(text: str, *, ips: bool = True) -> list[tuple[str, str]]:
+    """The personal data :func:`mask` would hide in ``text``, as ``(kind, value)``
+    in the order found (kinds: EMAIL, ID_CARD, CARD, PHONE, IP), values as written
+    (full-width digits read as ASCII)."""
+    found: list[tuple[str, str]] = []
+
+    def keep(kind: str, value: str) -> str:
+        found.append((kind, value))
+        return f"[{kind}]"
+
+    if text:
+        _apply(text, _replacers(keep), ips)
+    return found
+
+
 def mask_optional(text: str | None) -> str | None:
     return None if text is None else mask(text)
+
+
+def kind_of(value: str) -> str:
+    """The kind of a value typed in for a lookup; ValueError saying why none fits."""
+    text = value.translate(_FULL_WIDTH).strip()
+    if not text:
+        raise ValueError("is empty")
+    if "@" in text:
+        if mask(text) == "[EMAIL]":
+            return "EMAIL"
+        raise ValueError("is not an e-mail address")
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        pass
+    else:
+        return "IP"
+    compact = re.sub(r"[\s.\-()]+", "", text)
+    if re.fullmatch(r"\d{17}[0-9Xx]", compact) and id_card_valid(compact):
+        return "ID_CARD"
+    if not re.fullmatch(r"\+?\d+", compact):
+        raise ValueError(
+            "is not a phone number, e-mail address, ID-card or card number or IP address"
+        )
+    digits = compact.lstrip("+")
+    if 16 <= len(digits) <= 19:
+        return "CARD"
+    if 7 <= len(digits) <= 15:
+        return "PHONE"
+    raise ValueError(f"has {len(digits)} digits: too few or too many for a phone or card number")

@@ -26,9 +26,12 @@ This module is the entry point; the work is done in:
 - :mod:`extractors.tickets.text` -- error codes, numbered steps, stack-trace shape.
 - :mod:`extractors.tickets.write` -- graph writing: products, rows, write / retire.
 
-Every stored text goes through :func:`extractors.text.masking.mask` first; names
-and e-mail addresses of customers are never stored, only hashed ids. The one
-person named is an assignee who is staff (an agent or admin), by name only.
+Every stored text goes through :func:`extractors.text.masking.mask` first
+(IP addresses too); where that changed it, the clear original is stored only
+sealed beside it (SM4-GCM, :mod:`crypto.sealer`, the one write path), with a
+blind index for exact lookup. A requester's name, e-mail and phone are stored
+only sealed on their ``Customer``, whose id is a keyed HMAC-SM3. The one
+person named in clear is an assignee who is staff (an agent or admin).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import importlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from crypto.sealer import Sealer
 from extractors.records import digest
 from extractors.text.encoding import utf8_head
 from extractors.tickets.companions import (
@@ -116,14 +120,18 @@ def traces(text: str) -> list[TraceLike]:
 
 
 def write_tickets(
-    store: Store, batch: TicketBatch, now_ms: int, extra: Sequence[tuple[str, Params]] = ()
+    store: Store,
+    batch: TicketBatch,
+    now_ms: int,
+    extra: Sequence[tuple[str, Params]] = (),
+    sealer: Sealer | None = None,
 ) -> dict[str, int]:
     """Replace the facts of ``batch.uri`` with the batch's tickets; returns counts.
 
     Facts of other sources are not touched, except that a ticket id written
     here moves to this source (the id is the ticket's, not the file's).
     """
-    return write_ticket_batch(store, batch, now_ms, traces, extra)
+    return write_ticket_batch(store, batch, now_ms, traces, extra, sealer)
 
 
 def parse_ticket_file(

@@ -62,10 +62,12 @@ _USER_ROLES = {"end-user": "customer", "end_user": "customer", "agent": "agent",
 class Message:
     ordinal: int
     role: str  # customer | agent
-    author_ref: str | None  # hashed
+    author_ref: str | None  # an agent's hashed ref; a customer's is keyed when written
     body: str  # masked
     created_at: str | None
     public: bool | None
+    original: str | None = None  # the clear body, when masking changed it: sealed when written
+    author_key: str | None = None  # a customer author's own id (in memory only)
 
 
 @dataclass
@@ -78,7 +80,7 @@ class TicketRecord:
     priority: str | None
     created_at: str | None
     created_ms: int | None
-    customer_id: str | None  # customer:<hash>
+    customer_key: str | None  # the requester's own id, in memory only (keyed when written)
     products: list[str]
     versions: list[str]
     tags: list[str]
@@ -90,6 +92,11 @@ class TicketRecord:
     assignee: Party | None = None  # agent:<hash>, the name of a staff member
     group: Party | None = None
     organization: Party | None = None
+    # Clear originals of masked fields (subject, description, resolution) and
+    # the requester's record (name, email, phone): in memory only, sealed by
+    # the writer (crypto/sealer.py), never stored as they are.
+    originals: dict[str, str] = field(default_factory=dict)
+    customer: dict[str, str] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -197,9 +204,10 @@ def _messages(
             role = roles.get(author_text) or (
                 "customer" if author_text and author_text == customer_raw else "agent"
             )
-        body = mask(text_of(first_of(m, f["body"])))
-        if not body and isinstance(html := first_of(m, f.get("html_body", ())), str):
-            body = mask(html_text(html))
+        clear = text_of(first_of(m, f["body"]))
+        if not clear and isinstance(html := first_of(m, f.get("html_body", ())), str):
+            clear = html_text(html)
+        body = personal_masked(clear)
         if not body:
             continue
         public = first_of(m, f["public"])
@@ -209,10 +217,14 @@ def _messages(
             Message(
                 ordinal=len(out),
                 role=role,
-                author_ref=ref_of(system, role, author) if author_text else None,
+                author_ref=ref_of(system, role, author)
+                if author_text and role != "customer"
+                else None,
                 body=body,
                 created_at=text_of(first_of(m, f["created_at"])) or None,
                 public=public if isinstance(public, bool) else None,
+                original=clear if clear != body else None,
+                author_key=(author_text or None) if role == "customer" else None,
             )
         )
     return out
@@ -267,10 +279,13 @@ def _record(
     customer_raw = first_of(raw, f["customer_id"])
     customer_text = text_of(customer_raw) if customer_raw is not None else ""
     messages = _messages(raw, mapping, system, customer_text, roles)
-    subject = mask(text_of(first_of(raw, f["subject"])))
-    description = mask(text_of(first_of(raw, f["description"])))
+    originals: dict[str, str] = {}
+    subject = _masked(text_of(first_of(raw, f["subject"])), "subject", originals)
+    description = _masked(text_of(first_of(raw, f["description"])), "description", originals)
     if not description and mapping.name == "zendesk" and messages:
         description = messages[0].body
+        if messages[0].original is not None:
+            originals["description"] = messages[0].original
     if not (subject or description or messages):
         raise BadRecord("no subject, description or messages")
     created_at, created_ms = time_of(text_of(first_of(raw, f["created_at"])) or None)
@@ -280,14 +295,19 @@ def _record(
         products += _zendesk_custom(raw, "product", fields)
         versions += _zendesk_custom(raw, "version", fields)
     status = text_of(first_of(raw, f["status"])) or None
-    resolution_raw = mask(text_of(first_of(raw, f["resolution"])))
+    found: dict[str, str] = {}
+    resolution_raw = _masked(text_of(first_of(raw, f["resolution"])), "resolution", found)
     resolution_name = None
     resolution: str | None = resolution_raw or None
     if resolution_raw and len(resolution_raw.split()) <= 2 and mapping.name != "generic":
         resolution_name, resolution = resolution_raw, None  # a name like "Fixed"
+        found = {}
     if resolution is None and (status or "").lower() in RESOLVED_STATUSES:
         agent = [m for m in messages if m.role == "agent" and m.public is not False]
         resolution = agent[-1].body if agent else None
+        if agent and agent[-1].original is not None:
+            found["resolution"] = agent[-1].original
+    originals.update(found)
     return TicketRecord(
         system=system,
         key=key,
@@ -297,10 +317,10 @@ def _record(
         priority=text_of(first_of(raw, f["priority"])) or None,
         created_at=created_at,
         created_ms=created_ms,
-        customer_id=ref_of(system, "customer", customer_raw) if customer_text else None,
+        customer_key=customer_text or None,
         products=list(dict.fromkeys(products)),
         versions=list(dict.fromkeys(versions)),
-        tags=[mask(t) for t in list_of(first_of(raw, f["tags"]))],
+        tags=[personal_masked(t) for t in list_of(first_of(raw, f["tags"]))],
         messages=messages,
         resolution=resolution,
         resolution_name=resolution_name,
@@ -309,7 +329,41 @@ def _record(
         assignee=desk.assignee(raw, mapping, system, people),
         group=desk.group(raw, mapping, system, people),
         organization=desk.organization(raw, mapping, system, people, customer_text),
+        originals=originals,
+        customer=_customer_record(raw, mapping, people, customer_text),
     )
+
+
+def personal_masked(text: str) -> str:
+    """What a ticket's text is stored as: personal data masked, IP addresses too."""
+    return mask(text, ips=True)
+
+
+def _masked(clear: str, name: str, originals: dict[str, str]) -> str:
+    masked = personal_masked(clear)
+    if masked != clear:
+        originals[name] = clear
+    return masked
+
+
+_CUSTOMER_FIELDS = {"name": "customer_name", "email": "customer_email", "phone": "customer_phone"}
+
+
+def _customer_record(
+    raw: dict[str, Any], mapping: Mapping, people: Directory, requester: str
+) -> dict[str, str]:
+    """The requester's name, e-mail and phone: the record's own fields, else the
+    side-loaded user's (Zendesk ``users``). Clear, for the writer to seal."""
+    user = (people.users.get(requester) or {}) if requester else {}
+    out: dict[str, str] = {}
+    for key, canonical in _CUSTOMER_FIELDS.items():
+        value = first_of(raw, mapping.fields.get(canonical, ()))
+        if value is None:
+            value = user.get(key)
+        text = text_of(value) if isinstance(value, str | int) else ""
+        if text:
+            out[key] = text
+    return out
 
 
 def parse_tickets(

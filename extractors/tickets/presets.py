@@ -23,7 +23,10 @@ updated_at     ISO-8601 (or Jira CSV's "02/Jan/24 10:00 AM"): the version stamp;
                an older version never replaces a newer one
                (:mod:`extractors.tickets.versions`); Zendesk's
                ``generated_timestamp`` (``generated``) breaks ties
-customer_id    requester / reporter id; stored only as ``customer:<hash>``
+customer_id    requester / reporter id; stored only as ``customer:<keyed hash>``
+customer_name, the requester's name, e-mail address and phone number (inline,
+customer_email, or Zendesk's side-loaded ``users``): stored only sealed
+customer_phone  (SM4-GCM, ``crypto/sealer.py``), e-mail and phone with a blind index
 product        product names (list or comma separated)
 version        versions (list or comma separated)
 tags           list or comma separated
@@ -94,6 +97,9 @@ PRESETS: dict[str, Mapping] = {
             "created_at": ("created_at", "created"),
             "updated_at": ("updated_at", "updated"),
             "customer_id": ("customer_id", "customer"),
+            "customer_name": ("customer_name", "requester_name"),
+            "customer_email": ("customer_email", "requester_email", "email"),
+            "customer_phone": ("customer_phone", "requester_phone", "phone"),
             "product": ("product", "products"),
             "version": ("version", "versions"),
             "tags": ("tags",),
@@ -115,6 +121,9 @@ PRESETS: dict[str, Mapping] = {
             "updated_at": ("updated_at",),
             "generated": ("generated_timestamp",),
             "customer_id": ("requester_id", "requester.id", "requester"),
+            "customer_name": ("requester.name",),
+            "customer_email": ("requester.email",),
+            "customer_phone": ("requester.phone",),
             "assignee": ("assignee_id",),
             "group": ("group_id",),
             "organization": ("organization_id",),
@@ -157,6 +166,8 @@ PRESETS: dict[str, Mapping] = {
                 "reporter_id",
                 "reporter",
             ),
+            "customer_name": ("fields.reporter.displayName",),
+            "customer_email": ("fields.reporter.emailAddress",),
             "product": ("fields.components[].name", "component_s", "components"),
             "version": (
                 "fields.versions[].name",

@@ -7,8 +7,9 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from crypto.sealer import Sealer, ephemeral_sealer
 from extractors.records import EXTRACTOR_VERSION, slug
-from extractors.text.masking import mask
+from extractors.text.masking import mask, personal_values
 from extractors.text.segment import language, search_field
 from extractors.tickets.parse import Deletion, TicketBatch, TicketRecord
 from extractors.tickets.text import TraceLike, error_codes, numbered_steps
@@ -60,8 +61,14 @@ class _Products:
         return out
 
 
-def _ticket_row(t: TicketRecord, uri: str, now_ms: int) -> dict[str, Any]:
+def _ticket_row(t: TicketRecord, uri: str, now_ms: int, sealer: Sealer) -> dict[str, Any]:
     text = t.text
+    originals = {k: v for k, v in t.originals.items() if k != "resolution"}  # the Solution's
+    # The ticket's blind index holds every personal value written in it, its
+    # messages' and its fix's too: a lookup by phone finds the ticket wherever
+    # the number was.
+    texts = [*t.originals.values(), *(m.original for m in t.messages if m.original)]
+    sealed = sealer.seal(t.id, originals, [v for x in texts for v in personal_values(x)])
     # Private notes are for agents: stored, but no answer is found through them.
     msgs = "\n".join(m.body for m in t.messages if m.public is not False)
     return {
@@ -77,7 +84,7 @@ def _ticket_row(t: TicketRecord, uri: str, now_ms: int) -> dict[str, Any]:
             "location": t.location, "message_count": len(t.messages),
             "search": search_field((t.subject, 3), (t.description, 1), (msgs, 1),
                                    (t.resolution or "", 1)),
-            **_facts(uri, now_ms),
+            **_facts(uri, now_ms), **sealed,
         },
     }  # fmt: skip
 
@@ -152,6 +159,7 @@ def write_ticket_batch(
     now_ms: int,
     traces: Callable[[str], list[TraceLike]],
     extra: Sequence[tuple[str, Params]] = (),
+    sealer: Sealer | None = None,
 ) -> dict[str, int]:
     """Replace the facts of ``batch.uri`` with the batch's tickets; returns counts.
 
@@ -164,7 +172,13 @@ def write_ticket_batch(
     A record or deletion older than the version another file stored is not
     written (:mod:`extractors.tickets.versions`); ``batch.stale_in_graph``
     says which, and the counts' ``stale`` counts every skipped version.
+
+    Personal data goes through ``sealer`` (``crypto/sealer.py``), the one
+    write path: the masked text is stored, the clear original only sealed
+    beside it, customer ids keyed. Without one, the process's own
+    ephemeral sealer (tests, scripts; see :func:`crypto.sealer.ephemeral_sealer`).
     """
+    sealer = sealer or ephemeral_sealer()
     uri = batch.uri
     records, deletions, batch.stale_in_graph = _current(store, batch)
     written = [t.id for t in records]
@@ -180,7 +194,8 @@ def write_ticket_batch(
     members: list[dict[str, Any]] = []
     for t in records:
         facts = _facts(uri, now_ms)
-        tickets.append(_ticket_row(t, uri, now_ms))
+        tickets.append(_ticket_row(t, uri, now_ms, sealer))
+        customer = sealer.customer_id(t.system, t.customer_key) if t.customer_key else None
         for kind, party in (("agents", t.assignee), ("groups", t.group),
                             ("organizations", t.organization)):  # fmt: skip
             if party is not None:
@@ -190,14 +205,18 @@ def write_ticket_batch(
             members.append({"agent": t.assignee.id, "group": t.group.id,
                             "props": _facts(uri, now_ms, 0.9)})  # fmt: skip
         for m in t.messages:
+            mid = f"message:{t.system}:{t.key}:{m.ordinal}"
+            author = sealer.customer_id(t.system, m.author_key) if m.author_key else m.author_ref
+            sealed = sealer.seal(mid, {"body": m.original} if m.original else {})
             messages.append({"tid": t.id, "props": {
-                "id": f"message:{t.system}:{t.key}:{m.ordinal}", "ticket": t.id,
-                "ordinal": m.ordinal, "role": m.role, "author": m.author_ref, "body": m.body,
-                "created_at": m.created_at, "public": m.public, "language": language(m.body),
-                **facts}})  # fmt: skip
-        if t.customer_id:
+                "id": mid, "ticket": t.id, "ordinal": m.ordinal, "role": m.role,
+                "author": author, "body": m.body, "created_at": m.created_at,
+                "public": m.public, "language": language(m.body), **facts, **sealed}})  # fmt: skip
+        if customer is not None:
+            contact = [(k.upper(), v) for k, v in t.customer.items() if k in ("email", "phone")]
+            record = sealer.seal(customer, t.customer, contact)
             custs.append(
-                {"tid": t.id, "cid": t.customer_id, "props": {"system": t.system, **facts}}
+                {"tid": t.id, "cid": customer, "props": {"system": t.system, **facts, **record}}
             )
         text = t.text
         linked: dict[str, list[str]] = {}
@@ -223,13 +242,18 @@ def write_ticket_batch(
             template = getattr(tr, "message_template", "") or tr.message
             trace_rows.append({"tid": t.id, "sid": f"symptom:{fp}", "count": n, "props": {
                 "id": f"symptom:{fp}", "kind": "stacktrace", "fingerprint": fp,
-                "exception_type": tr.exception_type, "message_template": mask(template),
+                "exception_type": tr.exception_type,
+                "message_template": mask(template, ips=True),
                 "language": tr.language, **_facts(uri, now_ms, 0.9)}})  # fmt: skip
         if t.resolved and t.resolution:
+            sid = f"solution:{t.id}"
+            clear = t.originals.get("resolution")
+            sealed = sealer.seal(sid, {"text": clear} if clear else {})
             solutions.append({"tid": t.id, "props": {
-                "id": f"solution:{t.id}", "kind": "ticket", "ticket": t.id,
+                "id": sid, "kind": "ticket", "ticket": t.id,
                 "text": t.resolution, "steps": numbered_steps(t.resolution),
-                "language": language(t.resolution), **_facts(uri, now_ms, 0.8)}})  # fmt: skip
+                "language": language(t.resolution), **_facts(uri, now_ms, 0.8),
+                **sealed}})  # fmt: skip
 
     gone = [{"props": {"id": f"deleted:{d.id}", "ticket": d.id, "key": d.key,
                        "updated_at": d.version.updated_at, "updated_ms": d.version.updated_ms,

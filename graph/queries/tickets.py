@@ -3,7 +3,8 @@
 Shape::
 
     (:Ticket)-[:HAS_MESSAGE {ordinal}]->(:Message)
-    (:Ticket)-[:RAISED_BY]->(:Customer)            customer:<hash>, no personal data
+    (:Ticket)-[:RAISED_BY]->(:Customer)            customer:<keyed hash>; name, email, phone
+                                                   only sealed (crypto/sealer.py)
     (:Ticket)-[:ABOUT {versions}]->(:Product)
     (:Ticket)-[:MENTIONS_CODE]->(:ErrorCode)       only codes the graph knows
     (:Ticket)-[:HAS_SYMPTOM]->(:Symptom)           symptom:<fingerprint> | symptom:code:<code>
@@ -260,31 +261,37 @@ SET s.retired_at = timestamp()
 def _with_parties(match: str, rest: str) -> str:
     """``match`` (which binds t), then the ticket's assignee, group and
     organisation as ``assignee``, ``grp``, ``organization`` ({id, name} or null),
-    then ``rest``."""
+    its customer as ``customer`` ({id} and the record's sealed name, email and
+    phone, or null), then ``rest``."""
     return f"""{match}
 OPTIONAL MATCH (t)-[:ASSIGNED_TO]->(a:Agent)
 OPTIONAL MATCH (t)-[:IN_GROUP]->(g:Group)
 OPTIONAL MATCH (t)-[:FOR_ORGANIZATION]->(o:Organization)
+OPTIONAL MATCH (t)-[:RAISED_BY]->(c:Customer)
 WITH t,
      head(collect(CASE WHEN a IS NULL THEN null ELSE {{id: a.id, name: a.name}} END)) AS assignee,
      head(collect(CASE WHEN g IS NULL THEN null ELSE {{id: g.id, name: g.name}} END)) AS grp,
      head(collect(CASE WHEN o IS NULL THEN null ELSE {{id: o.id, name: o.name}} END))
-       AS organization
+       AS organization,
+     head(collect(CASE WHEN c IS NULL THEN null ELSE {{id: c.id, name_sealed: c.name_sealed,
+       email_sealed: c.email_sealed, phone_sealed: c.phone_sealed}} END)) AS customer
 {rest}"""
 
 
 TICKET = _with_parties(
     "MATCH (t:Ticket {id: $id})",
     """OPTIONAL MATCH (t)-[h:HAS_MESSAGE]->(m:Message)
-WITH t, assignee, grp, organization, m ORDER BY h.ordinal
-RETURN t {.*, assignee: assignee, group: grp, organization: organization} AS ticket,
+WITH t, assignee, grp, organization, customer, m ORDER BY h.ordinal
+RETURN t {.*, assignee: assignee, group: grp, organization: organization,
+          customer: customer} AS ticket,
        collect(m {.*}) AS messages
 """,
 )
 
 # (lower case: fragments, not statements the linter checks alone)
-_list_return = """RETURN t {.id, .key, .system, .subject, .status, .priority, .created_at,
-          .language, assignee: assignee, group: grp, organization: organization} AS ticket
+_list_return = """RETURN t {.id, .key, .system, .subject, .subject_sealed, .status, .priority,
+          .created_at, .language, assignee: assignee, group: grp, organization: organization,
+          customer: customer} AS ticket
 ORDER BY t.created_ms DESC, t.id
 """
 _page = "WITH t ORDER BY t.created_ms DESC, t.id SKIP $skip LIMIT $limit"
@@ -356,7 +363,8 @@ RETURN t.id AS id, t.subject AS title, t.source AS source, t.search AS search
 SOLUTIONS_OF_TICKETS = """
 UNWIND $ids AS tid
 MATCH (t:Ticket {id: tid})-[:RESOLVED_BY]->(s:Solution)
-RETURN t.id AS ticket, t.subject AS subject, t.source AS source, s.text AS text, s.steps AS steps
+RETURN t.id AS ticket, t.subject AS subject, t.source AS source, s.id AS id, s.text AS text,
+       s.text_sealed AS text_sealed, s.steps AS steps
 """
 
 # --- the API's ticket list and detail ------------------------------------------
@@ -366,7 +374,7 @@ MESSAGES_OF_TICKETS = """
 UNWIND $ids AS tid
 MATCH (t:Ticket {id: tid})-[h:HAS_MESSAGE]->(m:Message)
 RETURN tid AS ticket, h.ordinal AS ordinal,
-       m {.id, .ordinal, .role, .author, .body, .created_at, .language} AS message
+       m {.id, .ordinal, .role, .author, .body, .body_sealed, .created_at, .language} AS message
 ORDER BY ticket, ordinal
 """
 
