@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from api.app import Runtime
 
 log = logging.getLogger("graphdesk.auth")
-OPEN_PATHS = frozenset({"/healthz"})
+OPEN_PATHS = frozenset({"/healthz", "/envelope/key"})  # the envelope's key is public
 REALM = 'Bearer realm="graphdesk"'
 MISSING = "authentication required: send a token as 'Authorization: Bearer <token>'"
 REFUSED = "the token was refused (invalid, expired or revoked)"

@@ -46,7 +46,7 @@ class BodyGuard:
             more = bool(message.get("more_body", False))
         body = b"".join(chunks)
         if headers.get("content-type", "").split(";")[0].strip() == "application/json":
-            problem = _json_problem(body)
+            problem = json_problem(body)
             if problem:
                 await _refuse(send, 400, problem)
                 return
@@ -69,7 +69,7 @@ class BodyGuard:
         )
 
 
-def _json_problem(body: bytes) -> str | None:
+def json_problem(body: bytes) -> str | None:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:

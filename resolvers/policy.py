@@ -49,6 +49,10 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
     Operation.AUDIT: frozenset({Role.AUDITOR}),
 }
 
+# Operations that read personal data (tickets hold customers' messages, the
+# audit trail their addresses): what the SM envelope's "personal-data" covers.
+PERSONAL_DATA = frozenset({Operation.TICKETS, Operation.AUDIT})
+
 
 class TicketScope(Enum):
     ALL = "all"

@@ -34,6 +34,9 @@ os.environ.setdefault("GRAPHDESK_ENV", "development")
 # sets them (tests/test_rate_limit.py).
 os.environ.setdefault("GRAPHDESK_RATE_LIMIT_PER_TOKEN", "")
 os.environ.setdefault("GRAPHDESK_RATE_LIMIT_PER_ADDRESS", "")
+# Production requires the SM envelope for mutations and personal-data reads;
+# the tests of that (tests/test_envelope.py) opt in, the others send plain requests.
+os.environ.setdefault("GRAPHDESK_ENVELOPE_REQUIRED", "none")
 
 NEO4J_SERVER = Path(__file__).resolve().parent / "neo4j-server" / "target"
 NEO4J_START_SECONDS = 120
