@@ -243,6 +243,7 @@ def _middleware(
     out.append(Middleware(
         EnvelopeGuard, key=key, rules=rules, max_skew=settings.envelope_max_skew_seconds,
         cache=ReplayCache(settings.envelope_replay_cache_size),
+        runtime=runtime if settings.envelope_replay_shared else None,
     ))  # fmt: skip
     return out
 

@@ -13,16 +13,22 @@ Every refusal is a 4xx (503 only when the replay cache is full of live
 nonces) with ``{"errors": [{"message", "extensions": {"code"}}]}`` and no
 stack trace: ENVELOPE_REQUIRED, ENVELOPE_MALFORMED, ENVELOPE_UNKNOWN_KEY,
 ENVELOPE_STALE, ENVELOPE_FUTURE, ENVELOPE_TAMPERED, ENVELOPE_REPLAYED,
-ENVELOPE_UNAVAILABLE (no key on this server). Replays are checked after the
-envelope has proved authentic, so forged envelopes cannot fill the cache.
+ENVELOPE_UNAVAILABLE (no key on this server, or the graph cannot be asked
+about nonces: 503). Replays are checked after the envelope has proved
+authentic, so forged envelopes cannot fill the cache: first in this
+process's cache (``api/replay_cache.py``), then, unless
+GRAPHDESK_ENVELOPE_REPLAY_SHARED is off, in the graph (``resolvers/nonces.py``),
+so one nonce passes once across every worker and host of the graph.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.body_guard import json_problem
@@ -30,6 +36,10 @@ from api.envelope import CONTENT_TYPE, EnvelopeError, Sealed, open_request
 from api.envelope_key import ServerKey
 from api.envelope_rules import Rules, required_by, required_by_query
 from api.replay_cache import Full, ReplayCache, Seen
+from resolvers.nonces import SharedNonces
+
+if TYPE_CHECKING:
+    from api.app import Runtime
 
 log = logging.getLogger("graphdesk.envelope")
 GUARDED_PATHS = frozenset({"/graphql"})
@@ -113,10 +123,20 @@ def _client(scope: Scope) -> str:
 
 class EnvelopeGuard:
     def __init__(
-        self, app: ASGIApp, key: ServerKey | None, rules: Rules, max_skew: int, cache: ReplayCache
+        self,
+        app: ASGIApp,
+        key: ServerKey | None,
+        rules: Rules,
+        max_skew: int,
+        cache: ReplayCache,
+        runtime: Runtime | None = None,
     ) -> None:
+        """``runtime``: share nonces through its store (every worker and host of the
+        graph); None: this process's cache alone."""
         self.app = app
         self.key, self.rules, self.max_skew, self.cache = key, rules, max_skew, cache
+        self.runtime = runtime
+        self.shared = SharedNonces()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("path") not in GUARDED_PATHS:
@@ -163,6 +183,25 @@ class EnvelopeGuard:
             return
         await self.app(scope, _replaying(body, receive), send)
 
+    async def _admit_shared(self, sealed: Sealed) -> None:
+        """Seen raised when another process of the graph admitted the nonce."""
+        if self.runtime is None:
+            return
+        store = self.runtime.store
+        if store is None:
+            raise EnvelopeError(503, "ENVELOPE_UNAVAILABLE", "graphdesk is not started")
+        try:
+            new = await run_in_threadpool(
+                self.shared.admit, store, sealed.nonce, sealed.ts + self.max_skew
+            )
+        except Exception as exc:  # any store failure: refuse, never let a replay pass
+            log.warning("cannot check an envelope's nonce: %s", exc)
+            raise EnvelopeError(
+                503, "ENVELOPE_UNAVAILABLE", "graphdesk cannot check envelopes now; try again"
+            ) from None
+        if not new:
+            raise Seen(sealed.nonce)
+
     async def _sealed(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] != "POST":
             await _refuse(send, EnvelopeError(405, "ENVELOPE_MALFORMED",
@@ -184,6 +223,7 @@ class EnvelopeGuard:
                 self.max_skew,
             )  # fmt: skip
             self.cache.admit(sealed.nonce, sealed.ts + self.max_skew)
+            await self._admit_shared(sealed)
         except EnvelopeError as exc:
             log.warning("refused an envelope from %s: %s", _client(scope), exc.message)
             await _refuse(send, exc)

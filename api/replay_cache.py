@@ -6,11 +6,11 @@ longer. The cache is bounded: full of nonces that are all still live, it
 refuses new envelopes (503 with Retry-After, said by the guard) rather than
 forget one early, which would let its envelope be replayed.
 
-It is this process's memory: with several workers (``--workers``) or
-several servers, an envelope caught on the wire could be replayed once to
-each other process within the skew. TLS in front makes that capture hard;
-one worker per host, or a gateway that pins a client to one worker, closes
-it (the README says so).
+It is this process's memory, checked first (a replay to the same process
+costs no graph call). Across workers and hosts the guard then records the
+nonce in the graph too (``resolvers/nonces.py``), unless
+GRAPHDESK_ENVELOPE_REPLAY_SHARED is off: then an envelope caught on the
+wire could be replayed once to each other process within the skew.
 """
 
 from __future__ import annotations

@@ -141,9 +141,12 @@ class Settings(BaseSettings):
     envelope_key: SecretStr | None = None
     envelope_key_file: Path | None = None
     # An envelope's timestamp may differ from the server's clock by this much;
-    # its nonce is remembered for as long (per process, this many at most).
+    # its nonce is remembered for as long (in each process, this many at most).
     envelope_max_skew_seconds: int = Field(default=120, ge=1, le=3600)
     envelope_replay_cache_size: int = Field(default=100_000, ge=100)
+    # Nonces also recorded in the graph, so a replay to another worker or host of
+    # it is refused too (one write per sealed request); off: this process only.
+    envelope_replay_shared: bool = True
     # Browser origins allowed to call the API (comma-separated; unset: none,
     # only same-origin pages and non-browser clients).
     cors_origins: str = ""

@@ -33,7 +33,10 @@ from api.envelope_rules import parse_rules, required_by, rules_of
 from api.replay_cache import Full, ReplayCache, Seen
 from api.settings import ConfigError, Settings
 from graph.falkor import FalkorStore
+from graph.queries.envelope import FORGET_EXPIRED
+from graph.store import Store
 from migrations.runner import migrate
+from resolvers.nonces import SharedNonces
 from tests.auth import SECRET, bearer, token
 
 KEY = generate()
@@ -179,6 +182,34 @@ def test_a_replay_is_refused(app: TestClient) -> None:
     assert (status, code) == (409, "ENVELOPE_REPLAYED")
     assert "already used" in message
     assert _post(app, _sealed(TICKETS)).status_code == 200  # a new seal passes
+
+
+def test_a_replay_to_another_worker_of_the_graph_is_refused_unless_sharing_is_off(
+    fresh: Store, tmp_path: Path
+) -> None:
+    def worker(**values: Any) -> TestClient:
+        app = create_app(_settings(tmp_path, **values), store=fresh, answerer=_NoAnswers(),
+                         seed_demo=False)  # fmt: skip
+        return TestClient(app)
+
+    with worker() as one, worker() as two, worker(envelope_replay_shared=False) as alone:
+        body = _sealed(TICKETS)
+        assert _post(one, body).status_code == 200
+        status, code, _ = _refusal(_post(two, body))  # its own cache has never seen it
+        assert (status, code) == (409, "ENVELOPE_REPLAYED")
+        assert _post(alone, body).status_code == 200  # the limit of a process-only cache
+        again = _sealed(TICKETS)
+        assert _post(alone, again).status_code == 200  # not shared: the graph never saw it
+        assert _post(two, again).status_code == 200
+
+
+def test_shared_nonces_expire_from_the_graph(fresh: Store) -> None:
+    nonces = SharedNonces()
+    now = int(time.time())
+    assert nonces.admit(fresh, "n-old", now - 5)  # first admit also prunes (nothing yet)
+    assert not nonces.admit(fresh, "n-old", now - 5)
+    assert fresh.write(FORGET_EXPIRED, {"now": now}) == [{"forgotten": 1}]
+    assert nonces.admit(fresh, "n-old", now + 60)
 
 
 def test_stale_and_future_timestamps_are_refused(app: TestClient) -> None:
