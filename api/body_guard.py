@@ -50,16 +50,7 @@ class BodyGuard:
             if problem:
                 await _refuse(send, 400, problem)
                 return
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if sent:
-                return await receive()  # a disconnect, later
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(body, receive), send)
 
     def _too_large(self, size: int, at_least: bool = False) -> str:
         of = "more than " if at_least else ""
@@ -67,6 +58,20 @@ class BodyGuard:
             f"request body of {of}{size} bytes is over the limit of {self.max_bytes} bytes "
             "(GRAPHDESK_MAX_BODY_BYTES)"
         )
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands on ``body`` whole, then what the client sends next."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()  # a disconnect, later
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
 
 
 def json_problem(body: bytes) -> str | None:

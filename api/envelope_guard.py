@@ -31,7 +31,7 @@ from urllib.parse import parse_qs
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.body_guard import json_problem
+from api.body_guard import json_problem, replaying
 from api.envelope import CONTENT_TYPE, EnvelopeError, Sealed, open_request
 from api.envelope_key import ServerKey
 from api.envelope_rules import Rules, required_by, required_by_query
@@ -66,19 +66,6 @@ async def _read(receive: Receive) -> bytes | None:
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             return b"".join(chunks)
-
-
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if sent:
-            return await receive()  # a disconnect, later
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
 
 
 def _sealing(send: Send, sealed: Sealed) -> Send:
@@ -181,7 +168,7 @@ class EnvelopeGuard:
                      reason)  # fmt: skip
             await _refuse(send, self._required(reason))
             return
-        await self.app(scope, _replaying(body, receive), send)
+        await self.app(scope, replaying(body, receive), send)
 
     async def _admit_shared(self, sealed: Sealed) -> None:
         """Seen raised when another process of the graph admitted the nonce."""
@@ -257,4 +244,4 @@ class EnvelopeGuard:
         state = scope.setdefault("state", {})
         state["enveloped"] = True
         inner = {**scope, "headers": headers}
-        await self.app(inner, _replaying(plaintext, receive), _sealing(send, sealed))
+        await self.app(inner, replaying(plaintext, receive), _sealing(send, sealed))

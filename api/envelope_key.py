@@ -17,13 +17,12 @@ other).
 from __future__ import annotations
 
 import contextlib
-import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from api import sm2
 from api.envelope import PUBLIC_KEY_BYTES, key_id
+from api.secret_file import create_secret_file, read_secret_file
 from api.settings import ConfigError, Settings
 
 DEV_KEY_FILE = "envelope.key"
@@ -70,23 +69,13 @@ def parse(text: str, what: str) -> ServerKey:
 def write_new(path: Path) -> ServerKey:
     """A new pair in a new file, mode 0600; FileExistsError when the file exists."""
     key = generate()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(key.text() + "\n")
+    create_secret_file(path, key.text() + "\n")
     return key
 
 
 def _from_file(path: Path, production: bool) -> ServerKey:
     what = f"GRAPHDESK_ENVELOPE_KEY_FILE={path}"
-    try:
-        mode = path.stat().st_mode
-        text = path.read_text(encoding="ascii")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not ASCII text"
-        raise ConfigError(f"{what}: cannot be read ({reason})") from None
-    if production and mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ConfigError(f"{what}: readable by group or others; chmod 600 it")
-    return parse(text, what)
+    return parse(read_secret_file(path, what, production), what)
 
 
 def _development_file(data_dir: Path) -> ServerKey:

@@ -26,7 +26,9 @@ from migrations.runner import migrate
 from tests.auth import SECRET
 
 
-class _NoAnswers:
+class NoAnswers:
+    """An answerer for apps whose tests never ask."""
+
     def answer(self, question: str, limit: int = 5) -> object:
         raise AssertionError("not asked")
 
@@ -61,7 +63,7 @@ def live_server(
         data_dir=tmp_path, env="production", secret_key=SECRET, envelope_key=key.text(),
         forwarded_allow_ips=trusted, **{"envelope_required": "personal-data", **values},
     )  # fmt: skip
-    app = create_app(settings, store=store, answerer=_NoAnswers(), seed_demo=False)
+    app = create_app(settings, store=store, answerer=NoAnswers(), seed_demo=False)
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on",
                             log_level="warning", **_proxy(settings))  # fmt: skip

@@ -38,20 +38,13 @@ from graph.store import Store
 from migrations.runner import migrate
 from resolvers.nonces import SharedNonces
 from tests.auth import SECRET, bearer, token
+from tests.live_server import NoAnswers
 
 KEY = generate()
 OTHER = generate()
 TICKETS = {"query": "{ tickets { key } }"}
 VIEWER = {"query": "{ viewer { role } }"}
 REVOKE = "mutation($id: String!) { revokeToken(id: $id) }"
-
-
-class _NoAnswers:
-    def answer(self, question: str, limit: int = 5) -> object:
-        raise AssertionError("not asked")
-
-    def refresh(self) -> None:
-        pass
 
 
 def _settings(tmp_path: Path, **values: Any) -> Settings:
@@ -67,7 +60,7 @@ def app(store: FalkorStore, tmp_path: Path) -> Iterator[TestClient]:
     store.drop_all()
     migrate(store)
     settings = _settings(tmp_path)
-    with TestClient(create_app(settings, store=store, answerer=_NoAnswers(), seed_demo=False)) as c:
+    with TestClient(create_app(settings, store=store, answerer=NoAnswers(), seed_demo=False)) as c:
         yield c
 
 
@@ -188,7 +181,7 @@ def test_a_replay_to_another_worker_of_the_graph_is_refused_unless_sharing_is_of
     fresh: Store, tmp_path: Path
 ) -> None:
     def worker(**values: Any) -> TestClient:
-        app = create_app(_settings(tmp_path, **values), store=fresh, answerer=_NoAnswers(),
+        app = create_app(_settings(tmp_path, **values), store=fresh, answerer=NoAnswers(),
                          seed_demo=False)  # fmt: skip
         return TestClient(app)
 
@@ -262,7 +255,7 @@ def test_development_requires_nothing_and_keeps_its_key_0600(
 ) -> None:
     settings = Settings(data_dir=tmp_path, env="development", envelope_required=None)
     assert not rules_of(settings).any
-    with TestClient(create_app(settings, store=store, answerer=_NoAnswers(),
+    with TestClient(create_app(settings, store=store, answerer=NoAnswers(),
                                seed_demo=False)) as c:  # fmt: skip
         assert c.post("/graphql", json=TICKETS).status_code == 200
         kid = c.get("/envelope/key").json()["kid"]
@@ -270,6 +263,25 @@ def test_development_requires_nothing_and_keeps_its_key_0600(
     path = tmp_path / DEV_KEY_FILE
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert server_key(settings).kid == kid and sealed.sealed and sealed.status == 200
+
+
+def test_a_get_query_is_judged_like_a_post(store: FalkorStore, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, env="development", envelope_required="tickets")
+    with TestClient(create_app(settings, store=store, answerer=NoAnswers(),
+                               seed_demo=False)) as c:  # fmt: skip
+        refused = c.get("/graphql", params={"query": "{ tickets { key } }"})
+        assert _refusal(refused)[:2] == (403, "ENVELOPE_REQUIRED")
+        assert c.get("/graphql", params={"query": "{ viewer { role } }"}).status_code == 200
+
+
+def test_a_server_without_a_key_says_so(store: FalkorStore, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, env="production", secret_key=SECRET,
+                        envelope_required="none")  # fmt: skip
+    with TestClient(create_app(settings, store=store, answerer=NoAnswers(),
+                               seed_demo=False)) as c:  # fmt: skip
+        assert c.get("/envelope/key").status_code == 404
+        status, code, message = _refusal(_post(c, _sealed(VIEWER)))
+    assert (status, code) == (400, "ENVELOPE_UNAVAILABLE") and "send the request plain" in message
 
 
 def test_production_defaults_to_mutations_and_personal_data_and_needs_a_key(

@@ -42,6 +42,17 @@ def test_key_without_a_configured_key_in_production_says_what_to_set(tmp_path: P
     assert "Traceback" not in out.output
 
 
+def test_serve_in_production_without_the_envelope_key_stops_before_listening(
+    tmp_path: Path,
+) -> None:
+    env = {**ENV, "GRAPHDESK_SECRET_KEY": "x" * 40, "GRAPHDESK_ENVELOPE_REQUIRED": None}
+    out = CliRunner(env=env).invoke(main, ["--data-dir", str(tmp_path), "serve", "--port", "1"])
+    assert out.exit_code == 1 and "GRAPHDESK_ENVELOPE_KEY_FILE is not set" in out.output
+    typo = {**env, "GRAPHDESK_ENVELOPE_REQUIRED": "mutation"}
+    out = CliRunner(env=typo).invoke(main, ["--data-dir", str(tmp_path), "serve", "--port", "1"])
+    assert out.exit_code == 1 and "'mutation' is neither one of" in out.output
+
+
 def test_call_seals_a_request_to_a_real_server_and_prints_the_opened_answer(
     store: FalkorStore, tmp_path: Path
 ) -> None:

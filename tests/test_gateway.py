@@ -14,8 +14,6 @@ replaced.
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import re
 import shutil
 import ssl
@@ -27,44 +25,19 @@ from typing import Any
 
 import httpx
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from api.envelope_client import EnvelopeClient
 from api.envelope_key import generate
 from api.settings import Settings
 from graph.falkor import FalkorStore
 from tests.auth import bearer, token
+from tests.certificates import self_signed
 from tests.live_server import free_port, live_server, wait_port
 
 GATEWAY = Path(__file__).resolve().parent.parent / "docs" / "tlcp-gateway"
 KEY = generate()
 VIEWER = {"query": "{ viewer { role } }"}
 BAD = {"Authorization": "Bearer not-a-token"}
-
-
-def _certificate(tmp_path: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=1))
-        .not_valid_after(now + datetime.timedelta(hours=1))
-        .add_extension(x509.SubjectAlternativeName(
-            [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )  # fmt: skip
-    cert_path, key_path = tmp_path / "gateway.crt", tmp_path / "gateway.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))  # fmt: skip
-    return cert_path, key_path
 
 
 def _upstream_for(port: int) -> str:
@@ -79,7 +52,7 @@ def _nginx(tmp_path: Path, upstream_port: int) -> Iterator[tuple[int, Path]]:
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         pytest.skip("nginx is not installed (.ci/run installs Debian's nginx)")
-    cert, key = _certificate(tmp_path)
+    cert, key = self_signed(tmp_path, "127.0.0.1")
     port = free_port()
     (tmp_path / "graphdesk-upstream.conf").write_text(_upstream_for(upstream_port))
     conf = tmp_path / "nginx.conf"
