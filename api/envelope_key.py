@@ -16,13 +16,12 @@ other).
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from api import sm2
 from api.envelope import PUBLIC_KEY_BYTES, key_id
-from api.secret_file import create_secret_file, read_secret_file
+from api.secret_file import create_secret_file, development_file, read_secret_file
 from api.settings import ConfigError, Settings
 
 DEV_KEY_FILE = "envelope.key"
@@ -79,10 +78,7 @@ def _from_file(path: Path, production: bool) -> ServerKey:
 
 
 def _development_file(data_dir: Path) -> ServerKey:
-    path = data_dir / DEV_KEY_FILE
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with contextlib.suppress(FileExistsError):  # another process made it first
-        write_new(path)
+    path = development_file(data_dir, DEV_KEY_FILE, lambda: generate().text() + "\n")
     return _from_file(path, production=False)
 
 

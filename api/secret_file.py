@@ -6,8 +6,10 @@ For the token secret (``api/signing_key.py``) and the envelope's key pair
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from api.settings import ConfigError
@@ -33,3 +35,12 @@ def create_secret_file(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(text)
+
+
+def development_file(data_dir: Path, name: str, make: Callable[[], str]) -> Path:
+    """``data_dir/name``, created 0600 with ``make()`` when missing (the directory 0700)."""
+    path = data_dir / name
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(FileExistsError):  # another process made it first
+        create_secret_file(path, make())
+    return path

@@ -11,11 +11,10 @@ that says what to set.
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 from pathlib import Path
 
-from api.secret_file import create_secret_file, read_secret_file
+from api.secret_file import development_file, read_secret_file
 from api.settings import ConfigError, Settings
 from api.tokens import derive_key
 
@@ -39,10 +38,7 @@ def _from_file(path: Path, production: bool) -> bytes:
 
 
 def _development_file(data_dir: Path) -> bytes:
-    path = data_dir / DEV_KEY_FILE
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with contextlib.suppress(FileExistsError):  # another process made it first
-        create_secret_file(path, secrets.token_hex(32) + "\n")
+    path = development_file(data_dir, DEV_KEY_FILE, lambda: secrets.token_hex(32) + "\n")
     return _from_file(path, production=False)
 
 
