@@ -1,8 +1,12 @@
-"""The Starlette application: GraphQL at /graphql, health at /healthz.
+"""The Starlette application: GraphQL at /graphql, health at /healthz, the envelope's
+public key at /envelope/key.
 
-Every request but /healthz passes ``api/authentication.py`` (bearer tokens;
-outside development none is refused with 401); a production app without a
-usable token secret is not built (``api/signing_key.py`` says what to set).
+Every request but /healthz and /envelope/key passes ``api/authentication.py``
+(bearer tokens; outside development none is refused with 401); a production
+app without a usable token secret, or without the envelope's key while some
+operation requires the envelope, is not built (``api/signing_key.py`` and
+``api/envelope_key.py`` say what to set). Sealed requests are opened, and
+plain ones that must be sealed refused, by ``api/envelope_guard.py``.
 
 Start-up (the lifespan) waits for the store, migrates, seeds the demo corpus
 into an empty graph, then builds the answer pipeline; shutdown closes the
