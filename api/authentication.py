@@ -1,8 +1,8 @@
 """Who sends a request: ``Authorization: Bearer <token>`` checked before GraphQL sees it.
 
 An ASGI middleware over everything but ``/healthz`` and ``/envelope/key``
-(the envelope's public key; websockets are refused:
-there is no GraphQL over them). A token is verified
+(the envelope's public key, public by design); websockets are refused (there
+is no GraphQL over them). A token is verified
 (signature, expiry: ``api/tokens.py``), then looked up among the revoked
 ones in the graph (``resolvers/revocation.py``: every worker and every host
 sees a revocation at once); the caller's identity goes to the request's
