@@ -241,7 +241,5 @@ class EnvelopeGuard:
                    if k not in (b"content-type", b"content-length")]  # fmt: skip
         headers += [(b"content-type", JSON.encode()),
                     (b"content-length", str(len(plaintext)).encode())]  # fmt: skip
-        state = scope.setdefault("state", {})
-        state["enveloped"] = True
         inner = {**scope, "headers": headers}
         await self.app(inner, replaying(plaintext, receive), _sealing(send, sealed))

@@ -31,7 +31,7 @@ from graphql import (
 )
 
 from api.settings import ConfigError, Settings
-from resolvers.policy import PERSONAL_DATA
+from resolvers.policy import PERSONAL_DATA, Operation
 from schema.permissions import root_fields
 
 PRODUCTION_DEFAULT = "mutations,personal-data"
@@ -86,8 +86,6 @@ def rules_of(settings: Settings) -> Rules:
 
 
 def _all_fields() -> frozenset[str]:
-    from resolvers.policy import Operation
-
     return root_fields(frozenset(Operation))
 
 
