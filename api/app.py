@@ -1,8 +1,12 @@
-"""The Starlette application: GraphQL at /graphql, health at /healthz.
+"""The Starlette application: GraphQL at /graphql, health at /healthz, the envelope's
+public key at /envelope/key.
 
-Every request but /healthz passes ``api/authentication.py`` (bearer tokens;
-outside development none is refused with 401); a production app without a
-usable token secret is not built (``api/signing_key.py`` says what to set).
+Every request but /healthz and /envelope/key passes ``api/authentication.py``
+(bearer tokens; outside development none is refused with 401); a production
+app without a usable token secret, or without the envelope's key while some
+operation requires the envelope, is not built (``api/signing_key.py`` and
+``api/envelope_key.py`` say what to set). Sealed requests are opened, and
+plain ones that must be sealed refused, by ``api/envelope_guard.py``.
 
 Start-up (the lifespan) waits for the store, migrates, seeds the demo corpus
 into an empty graph, then builds the answer pipeline; shutdown closes the
@@ -43,9 +47,15 @@ from api import data_keys
 from api.authentication import Authentication
 from api.body_guard import BodyGuard
 from api.embedding_worker import EmbeddingWorker
+from api.envelope import CONTENT_TYPE as ENVELOPE_CONTENT_TYPE
+from api.envelope import VERSION as ENVELOPE_VERSION
+from api.envelope_guard import EnvelopeGuard
+from api.envelope_key import ServerKey, server_key
+from api.envelope_rules import Rules, rules_of
 from api.graphiql import assets_mount, page_response
 from api.lockout import Lockout
 from api.rate_limit import RateLimits, parse_limits
+from api.replay_cache import ReplayCache
 from api.settings import Settings, load_settings
 from api.signing_key import token_key
 from api.streaming import stream_message
@@ -233,7 +243,9 @@ def app_from_env() -> Starlette:
     return create_app(load_settings(), seed_demo=False)
 
 
-def _middleware(settings: Settings, runtime: Runtime) -> list[Middleware]:
+def _middleware(
+    settings: Settings, runtime: Runtime, key: ServerKey | None, rules: Rules
+) -> list[Middleware]:
     out = []
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:  # outermost: a pre-flight is answered before the body is read
@@ -260,7 +272,20 @@ def _middleware(settings: Settings, runtime: Runtime) -> list[Middleware]:
         BodyGuard, max_bytes=settings.max_body_bytes,
         max_multipart_bytes=settings.max_body_bytes + files,
     ))  # fmt: skip
+    out.append(Middleware(
+        EnvelopeGuard, key=key, rules=rules, max_skew=settings.envelope_max_skew_seconds,
+        cache=ReplayCache(settings.envelope_replay_cache_size),
+        runtime=runtime if settings.envelope_replay_shared else None,
+    ))  # fmt: skip
     return out
+
+
+def envelope_key(settings: Settings, rules: Rules) -> ServerKey | None:
+    """The envelope's key pair: always in development, else when configured or needed."""
+    configured = settings.envelope_key is not None or settings.envelope_key_file is not None
+    if settings.development or configured or rules.any:
+        return server_key(settings)  # a ConfigError says what production must set
+    return None
 
 
 def create_app(
@@ -324,8 +349,22 @@ def create_app(
             return JSONResponse({"status": "ok", "backend": backend, "nodes": nodes})
         return JSONResponse({"status": "unavailable", "backend": backend, "error": error}, 503)
 
+    async def envelope_public_key(request: Request) -> JSONResponse:
+        if key is None:
+            return JSONResponse({"errors": [{"message": "this server has no envelope key"}]}, 404)
+        return JSONResponse({
+            "v": ENVELOPE_VERSION, "kid": key.kid, "public_key": key.public.hex(),
+            "algorithms": {"wrap": "SM2", "body": "SM4-GCM"},
+            "content_type": ENVELOPE_CONTENT_TYPE,
+            "max_skew_seconds": settings.envelope_max_skew_seconds,
+            "required": rules.describe(),
+        })  # fmt: skip
+
+    rules = rules_of(settings)
+    key = envelope_key(settings, rules)
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/envelope/key", envelope_public_key, methods=["GET"]),
         Route("/graphql", GraphQLApp(runtime)),
         Route("/conversations/stream", stream_message, methods=["POST"]),
     ]
@@ -334,7 +373,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=_middleware(settings, runtime),
+        middleware=_middleware(settings, runtime, key, rules),
     )
     app.state.runtime = runtime
     return app

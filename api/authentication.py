@@ -1,7 +1,8 @@
 """Who sends a request: ``Authorization: Bearer <token>`` checked before GraphQL sees it.
 
-An ASGI middleware over everything but ``/healthz`` (websockets are refused:
-there is no GraphQL over them). A token is verified
+An ASGI middleware over everything but ``/healthz`` and ``/envelope/key``
+(the envelope's public key, public by design); websockets are refused (there
+is no GraphQL over them). A token is verified
 (signature, expiry: ``api/tokens.py``), then looked up among the revoked
 ones in the graph (``resolvers/revocation.py``: every worker and every host
 sees a revocation at once); the caller's identity goes to the request's
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from api.app import Runtime
 
 log = logging.getLogger("graphdesk.auth")
-OPEN_PATHS = frozenset({"/healthz"})
+OPEN_PATHS = frozenset({"/healthz", "/envelope/key"})  # the envelope's key is public
 REALM = 'Bearer realm="graphdesk"'
 MISSING = "authentication required: send a token as 'Authorization: Bearer <token>'"
 REFUSED = "the token was refused (invalid, expired or revoked)"

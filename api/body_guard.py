@@ -52,20 +52,11 @@ class BodyGuard:
             more = bool(message.get("more_body", False))
         body = b"".join(chunks)
         if headers.get("content-type", "").split(";")[0].strip() == "application/json":
-            problem = _json_problem(body)
+            problem = json_problem(body)
             if problem:
                 await _refuse(send, 400, problem)
                 return
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if sent:
-                return await receive()  # a disconnect, later
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(body, receive), send)
 
     def _too_large(self, size: int, limit: int, at_least: bool = False) -> str:
         of = "more than " if at_least else ""
@@ -75,7 +66,21 @@ class BodyGuard:
         return f"request body of {of}{size} bytes is over the limit of {limit} bytes ({which})"
 
 
-def _json_problem(body: bytes) -> str | None:
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands on ``body`` whole, then what the client sends next."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()  # a disconnect, later
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+def json_problem(body: bytes) -> str | None:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:

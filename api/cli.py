@@ -189,6 +189,23 @@ def _tls_files(settings: Settings) -> tuple[Path, Path] | None:
     return cert.expanduser(), key.expanduser()
 
 
+def _envelope_key(settings: Settings) -> None:
+    from api.app import envelope_key
+    from api.envelope_rules import rules_of
+
+    try:
+        envelope_key(settings, rules_of(settings))
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _proxy(settings: Settings) -> dict[str, Any]:
+    """uvicorn's proxy settings: the client address (rate limits, lockout, audit) and
+    scheme from X-Forwarded-For / -Proto only when the peer is a trusted gateway."""
+    trusted = settings.forwarded_allow_ips.strip()
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
+
+
 @main.command()
 @click.option("--host", help="Interface to listen on (default GRAPHDESK_HOST or 127.0.0.1).")
 @click.option(
@@ -245,6 +262,7 @@ def serve(
 
     _key(settings)  # production without a usable secret stops here, before any work
     _sealer(settings)  # and without the keys that seal personal data
+    _envelope_key(settings)  # and without the envelope's key when it is required
     if settings.development and not _loopback(host):
         click.echo(
             f"WARNING development mode on {host}: requests without a token act with every "
@@ -267,7 +285,7 @@ def serve(
         served.append(app)
         config = uvicorn.Config(
             app, host=host, port=port, log_level="info", lifespan="on",
-            ssl_certfile=certfile, ssl_keyfile=keyfile,
+            ssl_certfile=certfile, ssl_keyfile=keyfile, **_proxy(settings),
         )  # fmt: skip
         server = _announcing_server(config, announce)
         try:
@@ -297,6 +315,7 @@ def serve(
         lifespan="on",
         ssl_certfile=certfile,
         ssl_keyfile=keyfile,
+        **_proxy(settings),
     )
     # Listening from here on: a client connecting now waits in the backlog
     # until a worker has started and accepts it, so the URL is true already.
@@ -891,12 +910,14 @@ def doctor(ctx: click.Context, repair: bool, no_wait: bool, lock_timeout: float 
 
 
 from api.audit_cli import audit_group  # noqa: E402
+from api.envelope_cli import envelope_group  # noqa: E402
 from api.keys_cli import keys  # noqa: E402
 from api.token_cli import token  # noqa: E402  (the group needs `main` defined)
 
 main.add_command(token)
 main.add_command(audit_group)
 main.add_command(keys)
+main.add_command(envelope_group)
 
 if __name__ == "__main__":
     main()

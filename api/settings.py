@@ -141,6 +141,27 @@ class Settings(BaseSettings):
     # TLS for `serve` (PEM files); production refuses a non-loopback address without it.
     tls_certfile: Path | None = None
     tls_keyfile: Path | None = None
+    # Client addresses whose X-Forwarded-For / X-Forwarded-Proto are believed
+    # (uvicorn's forwarded-allow-ips): a TLS or TLCP gateway in front. Comma-separated
+    # addresses or networks; "*" trusts every peer (only behind a firewall that
+    # lets nothing else reach graphdesk).
+    forwarded_allow_ips: str = "127.0.0.1"
+    # The SM envelope (api/envelope.py): which GraphQL operations must come
+    # enveloped ("all", "none", "mutations", "personal-data" and root field names,
+    # comma-separated); unset: "mutations,personal-data" in production, "none" in
+    # development. The server's SM2 key pair: GRAPHDESK_ENVELOPE_KEY ("<private
+    # hex>:<public hex>") or a file of the same (`graphdesk envelope keygen`);
+    # development without either uses envelope.key in the data directory.
+    envelope_required: str | None = None
+    envelope_key: SecretStr | None = None
+    envelope_key_file: Path | None = None
+    # An envelope's timestamp may differ from the server's clock by this much;
+    # its nonce is remembered for as long (in each process, this many at most).
+    envelope_max_skew_seconds: int = Field(default=120, ge=1, le=3600)
+    envelope_replay_cache_size: int = Field(default=100_000, ge=100)
+    # Nonces also recorded in the graph, so a replay to another worker or host of
+    # it is refused too (one write per sealed request); off: this process only.
+    envelope_replay_shared: bool = True
     # Browser origins allowed to call the API (comma-separated; unset: none,
     # only same-origin pages and non-browser clients).
     cors_origins: str = ""

@@ -11,11 +11,10 @@ that says what to set.
 
 from __future__ import annotations
 
-import os
 import secrets
-import stat
 from pathlib import Path
 
+from api.secret_file import development_file, read_secret_file
 from api.settings import ConfigError, Settings
 from api.tokens import derive_key
 
@@ -35,25 +34,11 @@ def _checked(secret: str, what: str) -> bytes:
 
 def _from_file(path: Path, production: bool) -> bytes:
     what = f"GRAPHDESK_SECRET_KEY_FILE={path}"
-    try:
-        mode = path.stat().st_mode
-        text = path.read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise ConfigError(f"{what}: cannot be read ({exc.strerror})") from None
-    if production and mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ConfigError(f"{what}: readable by group or others; chmod 600 it")
-    return _checked(text, what)
+    return _checked(read_secret_file(path, what, production).strip(), what)
 
 
 def _development_file(data_dir: Path) -> bytes:
-    path = data_dir / DEV_KEY_FILE
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _from_file(path, production=False)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(secrets.token_hex(32) + "\n")
+    path = development_file(data_dir, DEV_KEY_FILE, lambda: secrets.token_hex(32) + "\n")
     return _from_file(path, production=False)
 
 

@@ -47,6 +47,7 @@ LABELS = frozenset(
         "Conversation",
         "Turn",
         "Queue",
+        "EnvelopeNonce",
     }
 )
 

@@ -61,6 +61,10 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
     Operation.PERSONAL_LOOKUP: frozenset({C, A}),
 }
 
+# Operations that read personal data (tickets hold customers' messages, the
+# audit trail their addresses): what the SM envelope's "personal-data" covers.
+PERSONAL_DATA = frozenset({Operation.TICKETS, Operation.AUDIT})
+
 
 class TicketScope(Enum):
     ALL = "all"

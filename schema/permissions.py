@@ -43,3 +43,19 @@ _CLASSES: dict[Operation, type[BasePermission]] = {
 def allowed(operation: Operation) -> list[type[BasePermission]]:
     """The ``permission_classes`` of a field that performs ``operation``."""
     return [_CLASSES[operation]]
+
+
+def root_fields(operations: frozenset[Operation]) -> frozenset[str]:
+    """The GraphQL names of the root fields and mutations that perform one of ``operations``."""
+    from strawberry.schema.name_converter import NameConverter
+
+    from schema.query import Mutation, Query  # here: schema.query imports this module
+
+    names = NameConverter()
+    kinds: tuple[Any, ...] = (Query, Mutation)
+    return frozenset(
+        names.get_graphql_name(field)
+        for kind in kinds
+        for field in kind.__strawberry_definition__.fields
+        if any(getattr(p, "operation", None) in operations for p in field.permission_classes)
+    )

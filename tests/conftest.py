@@ -41,6 +41,9 @@ os.environ.setdefault("GRAPHDESK_RATE_LIMIT_PER_ADDRESS", "")
 os.environ.setdefault(
     "GRAPHDESK_DATA_KEYS", f"lookup:{secrets.token_hex(32)},1:{secrets.token_hex(32)}"
 )
+# Production requires the SM envelope for mutations and personal-data reads;
+# the tests of that (tests/test_envelope.py) opt in, the others send plain requests.
+os.environ.setdefault("GRAPHDESK_ENVELOPE_REQUIRED", "none")
 
 NEO4J_SERVER = Path(__file__).resolve().parent / "neo4j-server" / "target"
 NEO4J_START_SECONDS = 120

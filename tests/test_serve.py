@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from tests.auth import SECRET, bearer
+from tests.certificates import self_signed
 from tests.test_embedded_server import servers_on
 
 QUERY = (
@@ -85,35 +86,6 @@ def test_serve_answers_the_demo_and_stops_cleanly(data_dir: Path, workers: int) 
     assert servers_on(data_dir) == set()
 
 
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    import datetime
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )  # fmt: skip
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
-
-
 def test_production_listens_beyond_loopback_only_with_tls(data_dir: Path) -> None:
     from click.testing import CliRunner
 
@@ -133,7 +105,7 @@ def test_production_listens_beyond_loopback_only_with_tls(data_dir: Path) -> Non
 
 
 def test_serve_over_tls(data_dir: Path, tmp_path: Path) -> None:
-    cert, key = _self_signed(tmp_path)
+    cert, key = self_signed(tmp_path)
     port = _free_port()
     env = {**os.environ, "GRAPHDESK_ENV": "production", "GRAPHDESK_TLS_CERTFILE": str(cert),
            "GRAPHDESK_TLS_KEYFILE": str(key), "GRAPHDESK_SECRET_KEY": SECRET}  # fmt: skip
