@@ -44,6 +44,7 @@ LABELS = frozenset(
         "Alias",
         "RevokedToken",
         "AuditRecord",
+        "RoutingDecision",
     }
 )
 
