@@ -119,6 +119,10 @@ class Settings(BaseSettings):
     # Audit records are kept at least this many days (about six months), then
     # pruned from the chain's start (resolvers/audit.py).
     audit_retention_days: int = Field(default=183, ge=1)
+    # Routing (resolvers/routing/): the selection policy, and how long a ticket
+    # waits for a busy agent with the skills before each widening step.
+    routing_policy: Literal["learned", "static", "round-robin", "least-loaded"] = "learned"
+    routing_wait_seconds: float = Field(default=120.0, ge=0, le=86_400)
     llm_api_key: SecretStr | None = None
     llm_base_url: str = "https://api.deepseek.com"
     llm_model: str = "deepseek-chat"

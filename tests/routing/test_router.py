@@ -32,8 +32,16 @@ CREATE (:Product {id: 'product:vaultdb', name: 'VaultDB', aliases: ['vdb']}),
 """
 
 
-def _ticket(store: Store, tid: str, *, language: str = "en", complexity: str | None = None,
-            products: tuple[str, ...] = (), subject: str = "", description: str = "") -> str:  # fmt: skip
+def _ticket(
+    store: Store,
+    tid: str,
+    *,
+    language: str = "en",
+    complexity: str | None = None,
+    products: tuple[str, ...] = (),
+    subject: str = "",
+    description: str = "",
+) -> str:
     store.write(
         "CREATE (t:Ticket {id: $id, subject: $s, description: $d, language: $l, "
         "complexity: $c, status: 'open'})",
@@ -132,8 +140,8 @@ def test_capacity_and_availability_are_respected(graph: Store) -> None:
 
 
 def test_shift_decides_presence(graph: Store) -> None:
-    load(graph, _roster([_agent("night", skills={"VaultDB": 3}, shift="22:00-06:00"),
-                         _agent("day", skills={"VaultDB": 3}, shift="08:00-16:00")]), "r")  # fmt: skip
+    night = _agent("night", skills={"VaultDB": 3}, shift="22:00-06:00")
+    load(graph, _roster([night, _agent("day", skills={"VaultDB": 3}, shift="08:00-16:00")]), "r")
     _ticket(graph, "ticket:n", products=("product:vaultdb",))
     # 1970-01-01 02:00 UTC
     assert _route(graph, "ticket:n", at_ms=2 * 3600 * 1000)[0] == agent_id("night")
@@ -240,7 +248,9 @@ def test_a_roster_read_again_keeps_what_was_learned(graph: Store) -> None:
     outcomes.resolve(graph, tid, agent, first_contact=True, handle_seconds=30)
     done = load(graph, _roster([_agent("m", skills={"StreamQ": 3, "no such thing": 1})]), "r")
     assert done.agents == 1 and done.skills == 1
-    assert done.problems == ["r: agent m: no product, component or concept is named 'no such thing'"]
+    assert done.problems == [
+        "r: agent m: no product, component or concept is named 'no such thing'"
+    ]
     rows = graph.read(
         "MATCH (:Agent {id: $a})-[h:HAS_SKILL]->(s) RETURN s.id AS s, h.declared AS d, "
         "h.handled AS n ORDER BY s",
