@@ -1,8 +1,8 @@
-"""``graphdesk agents load|show`` and ``graphdesk route``: the roster and the
+"""``graphdesk agents load|show`` and ``graphdesk routing route``: the roster and the
 router (``resolvers/routing/``) from the command line, for supervisors.
 
 ``agents load FILE`` reads a TOML or JSON roster and exits 1 when an entry
-was refused (naming it; the rest still loads). ``route TICKET`` computes the
+was refused (naming it; the rest still loads). ``routing route TICKET`` computes the
 ticket's needs and places it by the configured policy (or ``--policy``),
 printing the step, the agent or queue, and each top candidate's score terms.
 """
@@ -71,7 +71,12 @@ def agents_show(ctx: click.Context, agent: str) -> None:
     click.echo(json.dumps(rows[0], ensure_ascii=False, indent=2, sort_keys=True))
 
 
-@click.command("route")
+@click.group("routing")
+def routing_group() -> None:
+    """The router: place a ticket (and, in the simulator, compare policies)."""
+
+
+@routing_group.command("route")
 @click.argument("ticket")
 @click.option("--policy", type=click.Choice(POLICIES), default=None,
               help="Selection policy (default: GRAPHDESK_ROUTING_POLICY).")  # fmt: skip

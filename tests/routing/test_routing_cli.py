@@ -1,4 +1,4 @@
-"""``graphdesk agents load|show`` and ``graphdesk route`` on a real embedded graph."""
+"""``graphdesk agents load|show`` and ``graphdesk routing route`` on a real embedded graph."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_load_route_and_show(data_dir: Path, tmp_path: Path) -> None:
     assert "agent r1: no product, component or concept is named 'nothing-like-this'" in (
         loaded.output
     )
-    routed = cli.invoke(main, [*base, "route", "ticket:cli:1", "--policy", "static"])
+    routed = cli.invoke(main, [*base, "routing", "route", "ticket:cli:1", "--policy", "static"])
     assert routed.exit_code == 0, routed.output
     assert "ticket:cli:1 -> agent:roster:r1 at step 1 (skills) by static" in routed.output
     assert "coverage 1" in routed.output
@@ -82,5 +82,5 @@ def test_bad_roster_and_unknown_ticket(data_dir: Path, tmp_path: Path) -> None:
     bad.write_text('{"agents": [{"id": "x", "name": "X", "tier": 0, "capacity": 1}]}')
     out = cli.invoke(main, [*base, "agents", "load", str(bad)])
     assert out.exit_code == 1 and "agents.0.tier" in out.output, out.output
-    missing = cli.invoke(main, [*base, "route", "ticket:none"])
+    missing = cli.invoke(main, [*base, "routing", "route", "ticket:none"])
     assert missing.exit_code == 1 and "ticket 'ticket:none' does not exist" in missing.output
