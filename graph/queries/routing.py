@@ -287,3 +287,38 @@ MATCH (c:Component)
 WHERE c.retired_at IS NULL
 RETURN c.id AS id, [n IN [c.name] + coalesce(c.aliases, []) WHERE n IS NOT NULL] AS names
 """
+
+# Tickets raised to be routed (the simulator, the latency bench; escalations
+# write their own), and their needs in bulk.
+RAISE_TICKETS = """
+UNWIND $rows AS r
+MERGE (t:Ticket {id: r.id})
+SET t += r.props
+"""
+
+SET_NEEDS_BULK = f"""
+UNWIND $rows AS r
+MATCH (t:Ticket {{id: r.ticket}})
+{_target("r, t")}
+MERGE (t)-[n:NEEDS]->(s)
+SET n.weight = r.weight, n.step = r.step
+"""
+
+# A record of earlier outcomes on declared skills (the bench's and the
+# simulator's starting point; production learns them through LEARN).
+SEED_OUTCOMES = """
+UNWIND $rows AS r
+MATCH (a:Agent {id: r.agent})-[h:HAS_SKILL]->(s)
+WHERE s.id = r.target
+SET h.handled = r.n, h.fcr = r.fcr, h.ht_n = r.n, h.ht_mean = r.mean, h.ht_m2 = r.n * 0.5
+"""
+
+SIZE = """
+OPTIONAL MATCH (a:Agent)
+WITH count(a) AS agents
+OPTIONAL MATCH (:Agent)-[h:HAS_SKILL]->()
+WITH agents, count(h) AS skills
+OPTIONAL MATCH (t:Ticket)-[:NEEDS]->()
+WHERE t.status IN ['open', 'assigned', 'queued']
+RETURN agents, skills, count(DISTINCT t) AS open_tickets
+"""
