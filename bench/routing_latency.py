@@ -27,6 +27,7 @@ import json
 import os
 import random
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -150,6 +151,12 @@ def embedded() -> Iterator[Store]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 @contextlib.contextmanager
 def neo4j() -> Iterator[Store | None]:
     from graph.neo4j_store import Neo4jStore
@@ -165,7 +172,8 @@ def neo4j() -> Iterator[Store | None]:
             return
         cp = f"{jar}{os.pathsep}{NEO4J_SERVER / 'lib' / '*'}"
         proc = subprocess.Popen(
-            [java, "-Xmx2g", "-cp", cp, "graphdesk.Neo4jServer", str(data / "db"), "0"],
+            [java, "-Xmx2g", "-cp", cp, "graphdesk.Neo4jServer", str(data / "db"),
+             str(_free_port())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )  # fmt: skip
         assert proc.stdout is not None
