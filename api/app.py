@@ -56,6 +56,7 @@ from graph.writelock import Holder, current_command, write_lock
 from migrations.runner import Migration, info, migrate
 from resolvers import revocation
 from resolvers.context import Context
+from resolvers.routing.config import RoutingConfig
 from schema import build_schema
 
 if TYPE_CHECKING:
@@ -162,6 +163,9 @@ class GraphQLApp(GraphQL[Context, None]):
             request=request,
             response=response,
             identity=getattr(request.state, "identity", None),  # api/authentication.py
+            routing=RoutingConfig(
+                policy=rt.settings.routing_policy, wait_seconds=rt.settings.routing_wait_seconds
+            ),
         )
 
 

@@ -16,6 +16,7 @@ from starlette.websockets import WebSocket
 
 from graph.store import Store
 from resolvers.identity import Identity
+from resolvers.routing.config import RoutingConfig
 
 if TYPE_CHECKING:
     from resolvers.pipeline.answerer import Answerer
@@ -30,3 +31,5 @@ class Context:
     response: Response | WebSocket | None = None
     # Who asks (api/authentication.py); None is allowed nothing (resolvers/policy.py).
     identity: Identity | None = None
+    # The router's settings (resolvers/routing/config.py); None: the defaults.
+    routing: RoutingConfig | None = None

@@ -31,6 +31,11 @@ class Operation(StrEnum):
     VIEWER = "viewer"
     REVOKE_TOKEN = "revokeToken"
     AUDIT = "audit"  # the audit trail (issue 9, item 5): auditors only
+    # Routing (issue 11): agents work their assignments; experts supervise.
+    ROUTING_WORK = "routingWork"  # myAssignments, set status, accept, resolve, transfer
+    ROUTING_DECISIONS = "routingDecisions"  # why a ticket went where
+    ROUTE = "routeTicket"  # route (again) now
+    OVERRIDE = "overrideAssignment"
 
 
 C, A, X, E, P = Role.CUSTOMER, Role.AGENT, Role.EXPERT, Role.EDITOR, Role.PRESALES
@@ -47,6 +52,10 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
     Operation.VIEWER: frozenset(Role),
     Operation.REVOKE_TOKEN: frozenset({Role.ADMIN}),
     Operation.AUDIT: frozenset({Role.AUDITOR}),
+    Operation.ROUTING_WORK: frozenset({A, X}),
+    Operation.ROUTING_DECISIONS: frozenset({A, X}),  # agents: their own tickets' only
+    Operation.ROUTE: frozenset({X}),
+    Operation.OVERRIDE: frozenset({X}),
 }
 
 

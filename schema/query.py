@@ -22,6 +22,7 @@ from resolvers.context import Context
 from resolvers.errors import Forbidden, InvalidArgument
 from resolvers.policy import Operation
 from resolvers.stats import stats as graph_stats
+from schema import routing
 from schema.answer import Answer
 from schema.audit import AuditRecord
 from schema.error_code import ErrorCode
@@ -205,6 +206,17 @@ class Query:
         permission_classes=allowed(Operation.AUDIT),
         description="The audit trail's newest records, newest first (auditors only).",
     )
+    my_assignments = strawberry.field(
+        resolver=routing.my_assignments,
+        permission_classes=allowed(Operation.ROUTING_WORK),
+        description="The caller's open assignments (agents), oldest first.",
+    )
+    routing_decisions = strawberry.field(
+        resolver=routing.routing_decisions,
+        permission_classes=allowed(Operation.ROUTING_DECISIONS),
+        description="Why a ticket went where: each placement's step, policy and score terms "
+        "(agents: tickets assigned to them).",
+    )
 
 
 @strawberry.type(description="Changes: what the caller's role may do to the graph.")
@@ -214,4 +226,35 @@ class Mutation:
         permission_classes=allowed(Operation.REVOKE_TOKEN),
         description="Revoke an API token by its id, at once for every server of the graph "
         "(admins). True when it was not revoked before.",
+    )
+    set_agent_status = strawberry.mutation(
+        resolver=routing.set_agent_status,
+        permission_classes=allowed(Operation.ROUTING_WORK),
+        description="Set an agent's status: available, busy or away.",
+    )
+    accept_ticket = strawberry.mutation(
+        resolver=routing.accept_ticket,
+        permission_classes=allowed(Operation.ROUTING_WORK),
+        description="Accept an assigned ticket (it becomes in progress).",
+    )
+    resolve_ticket = strawberry.mutation(
+        resolver=routing.resolve_ticket,
+        permission_classes=allowed(Operation.ROUTING_WORK),
+        description="Resolve an assigned ticket; the outcome teaches the router. "
+        "Returns how many skill records learned from it.",
+    )
+    transfer_ticket = strawberry.mutation(
+        resolver=routing.transfer_ticket,
+        permission_classes=allowed(Operation.ROUTING_WORK),
+        description="Give an assigned ticket back: it is routed again, to someone else.",
+    )
+    override_assignment = strawberry.mutation(
+        resolver=routing.override_assignment,
+        permission_classes=allowed(Operation.OVERRIDE),
+        description="Put a ticket with an agent whatever the router would choose (experts).",
+    )
+    route_ticket = strawberry.mutation(
+        resolver=routing.route_ticket,
+        permission_classes=allowed(Operation.ROUTE),
+        description="Route a ticket now (experts): needs, fallback steps, the policy.",
     )

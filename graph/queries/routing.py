@@ -135,9 +135,10 @@ LIMIT $limit
 """
 
 # The router. For one ticket: every agent with a skill the ticket needs (up
-# to ``$step``), who speaks its language, within the tier range, and — unless
-# ``$present`` is false, when it counts who could ever take it — available,
-# in shift and under capacity; with the score terms each policy combines.
+# to ``$step``), not in ``$exclude`` (who just transferred it), who speaks
+# its language, within the tier range, and — unless ``$present`` is false,
+# when it counts who could ever take it — available, in shift and under
+# capacity; with the score terms each policy combines.
 # ``skills`` carries each covered need's statistics for the learned policy's
 # posterior draws.
 CANDIDATES = """
@@ -146,6 +147,7 @@ WHERE n.step <= $step
 WITH t, sum(n.weight) AS total
 MATCH (t)-[n:NEEDS]->(s)<-[h:HAS_SKILL]-(a:Agent)
 WHERE n.step <= $step AND a.tier >= $min_tier AND a.tier <= $max_tier
+  AND NOT a.id IN $exclude
   AND ($language IS NULL OR $language IN a.languages OR size(coalesce(a.languages, [])) = 0)
   AND (NOT $present OR (a.status = 'available' AND a.load < a.capacity
        AND (a.shift_start IS NULL OR
@@ -321,4 +323,50 @@ WITH agents, count(h) AS skills
 OPTIONAL MATCH (t:Ticket)-[:NEEDS]->()
 WHERE t.status IN ['open', 'assigned', 'queued']
 RETURN agents, skills, count(DISTINCT t) AS open_tickets
+"""
+
+# Releasing every assignment of a ticket (a supervisor's override moves it).
+RELEASE_ALL = """
+MATCH (t:Ticket {id: $ticket})-[r:ASSIGNED_TO]->(a:Agent)
+DELETE r
+SET a.load = CASE WHEN a.load > 0 THEN a.load - 1 ELSE 0 END
+RETURN a.id AS agent
+"""
+
+# A supervisor's choice: the agent takes the ticket whatever their load.
+OVERRIDE = """
+MATCH (t:Ticket {id: $ticket})
+MATCH (a:Agent {id: $agent})
+SET a.load = a.load + 1, a.last_assigned_ms = $at_ms, t.status = 'assigned',
+    t.waiting_since_ms = null
+MERGE (t)-[r:ASSIGNED_TO]->(a)
+SET r.by = 'override', r.step = 0, r.at_ms = $at_ms
+RETURN a.id AS agent
+"""
+
+COUNT_TRANSFER = """
+MATCH (t:Ticket {id: $ticket})
+SET t.transfers = coalesce(t.transfers, 0) + 1, t.status = 'open'
+RETURN t.transfers AS transfers
+"""
+
+ACCEPT = """
+MATCH (t:Ticket {id: $ticket})-[r:ASSIGNED_TO]->(:Agent {id: $agent})
+SET r.accepted_ms = $at_ms, t.status = 'in_progress'
+RETURN t.id AS id
+"""
+
+# An agent's open work, oldest assignment first.
+ASSIGNED_TO_AGENT = """
+MATCH (t:Ticket)-[r:ASSIGNED_TO]->(:Agent {id: $agent})
+WHERE t.status IN ['assigned', 'in_progress']
+RETURN t {.id, .subject, .status, .priority, .language, .complexity} AS ticket,
+       r.at_ms AS assigned_ms, r.step AS step, r.by AS policy, r.accepted_ms AS accepted_ms
+ORDER BY assigned_ms, ticket.id
+LIMIT $limit
+"""
+
+ASSIGNEES = """
+MATCH (:Ticket {id: $ticket})-[:ASSIGNED_TO]->(a:Agent)
+RETURN a.id AS agent
 """

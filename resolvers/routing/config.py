@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 POLICIES = ("learned", "static", "round-robin", "least-loaded")
-STEPS = {1: "skills", 2: "related", 3: "higher tier", 4: "team queue"}
+STEPS = {0: "manual override", 1: "skills", 2: "related", 3: "higher tier", 4: "team queue"}
 
 
 def _tiers() -> dict[str, int]:

@@ -73,17 +73,26 @@ class Router:
         self.rng = np.random.default_rng(self.config.seed)
 
     def _candidates(self, ticket: str, language: str | None, step: int, tier: int,
-                    present: bool, at_ms: int, limit: int) -> list[Row]:  # fmt: skip
+                    present: bool, at_ms: int, limit: int,
+                    exclude: list[str]) -> list[Row]:  # fmt: skip
         high = self.config.max_tier if step >= 3 else tier
         return self.store.read(
             q.CANDIDATES,
             {"ticket": ticket, "step": min(step, 2), "min_tier": tier, "max_tier": high,
              "language": language, "present": present, "minute": _minute(at_ms),
-             "limit": limit},
+             "limit": limit, "exclude": exclude},
         )  # fmt: skip
 
-    def route(self, ticket: str, policy: str | None = None, at_ms: int | None = None) -> Decision:
-        """Place ``ticket`` with an agent or a team queue, or hold it (``waiting``)."""
+    def route(
+        self,
+        ticket: str,
+        policy: str | None = None,
+        at_ms: int | None = None,
+        exclude: tuple[str, ...] = (),
+    ) -> Decision:
+        """Place ``ticket`` with an agent or a team queue, or hold it (``waiting``);
+        ``exclude``: agents not to offer it to (who just transferred it)."""
+        skip = list(exclude)
         policy = policy or self.config.policy
         at_ms = _now_ms() if at_ms is None else at_ms
         row = ticket_row(self.store, ticket)
@@ -96,7 +105,7 @@ class Router:
         since = t.get("waiting_since_ms")
         for step in (1, 2, 3):
             found = self._candidates(ticket, language, step, tier, True, at_ms,
-                                     self.config.candidate_limit)  # fmt: skip
+                                     self.config.candidate_limit, skip)  # fmt: skip
             ranked = rank(policy, found, self.config, self.rng)
             for choice in ranked:
                 taken = self.store.write(
@@ -105,10 +114,10 @@ class Router:
                      "at_ms": at_ms},
                 )  # fmt: skip
                 if taken:
-                    return self._record(Decision(ticket, step, policy, agent=choice.agent,
+                    return self.record(Decision(ticket, step, policy, agent=choice.agent,
                                                  score=choice.score, terms=choice.terms,
                                                  candidates=ranked[:SHOWN]), at_ms)  # fmt: skip
-            if self._candidates(ticket, language, step, tier, False, at_ms, 1):
+            if self._candidates(ticket, language, step, tier, False, at_ms, 1, skip):
                 # Someone could take it at this step once free: wait before widening.
                 if since is None:
                     since = self.store.write(q.MARK_WAITING, {"ticket": ticket, "at_ms": at_ms})[0][
@@ -124,9 +133,12 @@ class Router:
         gid = str(group[0]["group"])
         self.store.write(q.QUEUE_IN_GROUP, {"ticket": ticket, "group": gid})
         queued = Decision(ticket, 4, policy, group=gid, reason="no agent with the skills")
-        return self._record(queued, at_ms)
+        return self.record(queued, at_ms)
 
-    def _record(self, d: Decision, at_ms: int) -> Decision:
+    def record(
+        self, d: Decision, at_ms: int, subject: str = "router", role: str = "system"
+    ) -> Decision:
+        """Store the decision (and audit it, unless this router is not audited)."""
         terms = {
             "terms": d.terms,
             "candidates": [{"agent": c.agent, "score": c.score, **c.terms} for c in d.candidates],
@@ -141,7 +153,7 @@ class Router:
             return d
         audit.record(
             self.store,
-            audit.Event("routing", "routing.assign", subject="router", role="system",
+            audit.Event("routing", "routing.assign", subject=subject, role=role,
                         target=d.ticket, detail=f"{d.agent or d.group} step {d.step} "
                                                 f"({d.step_name}) by {d.policy}"),
         )  # fmt: skip
