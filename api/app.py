@@ -56,7 +56,6 @@ from graph.writelock import Holder, current_command, write_lock
 from migrations.runner import Migration, info, migrate
 from resolvers import revocation
 from resolvers.context import Context
-from resolvers.routing.config import RoutingConfig
 from schema import build_schema
 
 if TYPE_CHECKING:
@@ -163,9 +162,7 @@ class GraphQLApp(GraphQL[Context, None]):
             request=request,
             response=response,
             identity=getattr(request.state, "identity", None),  # api/authentication.py
-            routing=RoutingConfig(
-                policy=rt.settings.routing_policy, wait_seconds=rt.settings.routing_wait_seconds
-            ),
+            routing=rt.settings.routing_config(),
         )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from api.settings import Settings
-from resolvers.routing.config import POLICIES, STEPS, RoutingConfig
+from resolvers.routing.config import POLICIES, STEPS
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -90,12 +90,11 @@ def route(ctx: click.Context, ticket: str, policy: str | None) -> None:
     from resolvers.routing.router import Router
 
     settings = _settings(ctx)
-    config = RoutingConfig(policy=policy or settings.routing_policy,
-                           wait_seconds=settings.routing_wait_seconds)  # fmt: skip
+    config = settings.routing_config()
     with opened_store(settings) as store:
         try:
             needs = prepare(store, ticket, Linker(store), config)
-            decision = Router(store, config).route(ticket)
+            decision = Router(store, config).route(ticket, policy=policy)
         except InvalidArgument as exc:
             raise click.ClickException(exc.problem) from None
     click.echo(f"needs: {', '.join(n.target for n in needs) or 'nothing the graph names'}")
@@ -108,3 +107,37 @@ def route(ctx: click.Context, ticket: str, policy: str | None) -> None:
     for c in decision.candidates:
         terms = ", ".join(f"{k} {v:.3g}" for k, v in sorted(c.terms.items()))
         click.echo(f"  {c.agent}: score {c.score:.3f} ({terms})")
+
+
+@routing_group.command("report")
+@click.option("--days", default=14.0, show_default=True, type=click.FloatRange(min=0.0),
+              help="Tickets resolved in the last DAYS.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_context
+def routing_report(ctx: click.Context, days: float, as_json: bool) -> None:
+    """AHT and FCR per policy (the A/B pair's, or every policy seen), with tests."""
+    import time
+
+    from api.cli import opened_store
+    from resolvers.routing.ab import report
+
+    settings = _settings(ctx)
+    pair = settings.routing_config().ab
+    since = int((time.time() - days * 86_400) * 1000)
+    with opened_store(settings, reading=True) as store:
+        found = report(store, since, pair)
+    if as_json:
+        click.echo(json.dumps({
+            "policies": {a.policy: {"tickets": a.tickets, "aht": a.aht, "aht_ci": list(a.aht_ci),
+                                    "fcr": a.fcr, "fcr_ci": list(a.fcr_ci)} for a in found.arms},
+            "aht_p": found.aht_p, "fcr_p": found.fcr_p}, indent=2))  # fmt: skip
+        return
+    for a in found.arms:
+        click.echo(f"{a.policy:<13} {a.tickets:>6} tickets  AHT {a.aht:8.1f} s "
+                   f"[{a.aht_ci[0]:.1f}, {a.aht_ci[1]:.1f}]  FCR {a.fcr:.3f} "
+                   f"[{a.fcr_ci[0]:.3f}, {a.fcr_ci[1]:.3f}]")  # fmt: skip
+    if found.aht_p is not None and found.fcr_p is not None:
+        click.echo(f"difference: AHT p = {found.aht_p:.3g} (Welch), FCR p = {found.fcr_p:.3g} "
+                   "(Fisher)")  # fmt: skip
+    else:
+        click.echo("no test of a difference: it needs two policies with 2 tickets or more each")

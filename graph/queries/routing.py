@@ -235,9 +235,10 @@ ORDER BY d.at_ms, d.id
 # Releasing a ticket (resolved, transferred): the agent's place comes back.
 RELEASE = """
 MATCH (t:Ticket {id: $ticket})-[r:ASSIGNED_TO]->(a:Agent {id: $agent})
+WITH t, r, a, r.by AS policy, r.at_ms AS at_ms
 DELETE r
 SET a.load = CASE WHEN a.load > 0 THEN a.load - 1 ELSE 0 END
-RETURN a.id AS agent
+RETURN a.id AS agent, policy, at_ms
 """
 
 # A resolved ticket teaches the edges it used: each need the ticket named
@@ -261,10 +262,21 @@ SET h.handled = h.handled + 1,
 RETURN count(h) AS learned
 """
 
+# The outcome stays on the ticket with the policy that placed it, for the
+# A/B report (the assignment edge goes with the release).
 CLOSE_TICKET = """
 MATCH (t:Ticket {id: $ticket})
-SET t.status = $status, t.resolved_ms = $at_ms, t.first_contact = $first_contact
+SET t.status = $status, t.resolved_ms = $at_ms, t.first_contact = $first_contact,
+    t.handle_seconds = $handle_seconds, t.routed_by = $policy, t.resolved_by = $agent
 RETURN t.id AS id
+"""
+
+# Resolved tickets by the policy that placed them, since a time.
+OUTCOMES_BY_POLICY = """
+MATCH (t:Ticket)
+WHERE t.routed_by IS NOT NULL AND t.resolved_ms >= $since_ms
+RETURN t.routed_by AS policy, t.handle_seconds AS handle_seconds,
+       t.first_contact AS first_contact
 """
 
 SET_STATUS = """

@@ -39,14 +39,31 @@ class RoutingConfig:
     # rank agents at first and a few outcomes outweigh them.
     prior_strength: float = 2.0
     seed: int | None = None  # the learned policy's draws (None: fresh each process)
+    # A/B in production: two policies taking turns by time slice (as call
+    # centres evaluate predictive routing), so both see the same traffic mix.
+    ab: tuple[str, str] | None = None
+    ab_slice_minutes: int = 60
 
     def __post_init__(self) -> None:
         if self.policy not in POLICIES:
             raise ValueError(f"routing policy {self.policy!r} is not one of {', '.join(POLICIES)}")
         if self.wait_seconds < 0:
             raise ValueError(f"routing wait_seconds must be 0 or more, not {self.wait_seconds}")
+        for p in self.ab or ():
+            if p not in POLICIES:
+                raise ValueError(f"routing A/B policy {p!r} is not one of {', '.join(POLICIES)}")
+        if self.ab_slice_minutes < 1:
+            raise ValueError(
+                f"routing A/B slice must be 1 minute or more, not {self.ab_slice_minutes}"
+            )
         if not 1 <= self.max_tier <= 9:
             raise ValueError(f"routing max_tier must be 1 to 9, not {self.max_tier}")
+
+    def policy_at(self, at_ms: int) -> str:
+        """The policy in force at ``at_ms``: the A/B pair's, slice by slice, else the one."""
+        if self.ab is None:
+            return self.policy
+        return self.ab[(at_ms // (self.ab_slice_minutes * 60_000)) % 2]
 
     def tier_for(self, complexity: str | None) -> int:
         return self.tier_of_complexity.get((complexity or "").upper(), 1)

@@ -45,8 +45,9 @@ def resolve(
     )  # fmt: skip
     store.write(
         q.CLOSE_TICKET,
-        {"ticket": ticket, "status": "solved",
-         "at_ms": at_ms, "first_contact": first_contact},
+        {"ticket": ticket, "status": "solved", "at_ms": at_ms, "first_contact": first_contact,
+         "handle_seconds": float(handle_seconds), "policy": released[0].get("policy"),
+         "agent": agent},
     )  # fmt: skip
     return int(learned[0]["learned"]) if learned else 0
 

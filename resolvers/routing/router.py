@@ -93,8 +93,8 @@ class Router:
         """Place ``ticket`` with an agent or a team queue, or hold it (``waiting``);
         ``exclude``: agents not to offer it to (who just transferred it)."""
         skip = list(exclude)
-        policy = policy or self.config.policy
         at_ms = _now_ms() if at_ms is None else at_ms
+        policy = policy or self.config.policy_at(at_ms)
         row = ticket_row(self.store, ticket)
         t = row["ticket"]
         if row.get("agents"):

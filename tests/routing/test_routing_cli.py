@@ -68,6 +68,9 @@ def test_load_route_and_show(data_dir: Path, tmp_path: Path) -> None:
     assert routed.exit_code == 0, routed.output
     assert "ticket:cli:1 -> agent:roster:r1 at step 1 (skills) by static" in routed.output
     assert "coverage 1" in routed.output
+    reported = cli.invoke(main, [*base, "routing", "report", "--json"])
+    assert reported.exit_code == 0, reported.output
+    assert json.loads(reported.output) == {"policies": {}, "aht_p": None, "fcr_p": None}
     shown = cli.invoke(main, [*base, "agents", "show", "r1"])
     assert shown.exit_code == 0, shown.output
     agent = json.loads(shown.output)
