@@ -98,11 +98,15 @@ def build_desk(store: Store, answerer: Answerer, settings: Settings) -> Desk:
     """Conversations over the store and the answer pipeline, with the configured rules."""
     from resolvers.conversation.desk import Desk
     from resolvers.conversation.rules import load_rules
+    from resolvers.routing.handoff import route_handoff
 
+    routing = settings.routing_config()
+    linker = getattr(answerer, "linker", None)  # a test's stand-in answerer has none
     return Desk(
         store, answerer, load_rules(settings.conversation_rules),
         max_text_chars=settings.max_message_chars,
         max_upload_bytes=settings.max_upload_bytes, max_attachments=settings.max_attachments,
+        on_handoff=lambda ticket: route_handoff(store, linker, routing, ticket),
     )  # fmt: skip
 
 
@@ -195,6 +199,7 @@ class GraphQLApp(GraphQL[Context, None]):
             identity=getattr(request.state, "identity", None),  # api/authentication.py
             desk=rt.desk,
             sealer=rt.sealer,
+            routing=rt.settings.routing_config(),
         )
 
 

@@ -37,6 +37,7 @@ from pydantic_settings import (
 from extractors.limits import MIB, Limits
 from extractors.tickets import CustomFields
 from graph.connect import GraphConfig
+from resolvers.routing.config import POLICIES, RoutingConfig
 
 CUSTOM_FIELDS = ("product", "version")
 
@@ -126,6 +127,13 @@ class Settings(BaseSettings):
     # Audit records are kept at least this many days (about six months), then
     # pruned from the chain's start (resolvers/audit.py).
     audit_retention_days: int = Field(default=183, ge=1)
+    # Routing (resolvers/routing/): the selection policy, and how long a ticket
+    # waits for a busy agent with the skills before each widening step.
+    routing_policy: Literal["learned", "static", "round-robin", "least-loaded"] = "learned"
+    routing_wait_seconds: float = Field(default=120.0, ge=0, le=86_400)
+    # A/B: two policies taking turns by time slice ("learned,static"); empty: off.
+    routing_ab: str = ""
+    routing_ab_slice_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
     llm_api_key: SecretStr | None = None
     llm_base_url: str = "https://api.deepseek.com"
     llm_model: str = "deepseek-chat"
@@ -240,6 +248,18 @@ class Settings(BaseSettings):
                 ) from None
         return value
 
+    @field_validator("routing_ab")
+    @classmethod
+    def _check_routing_ab(cls, value: str) -> str:
+        if value.strip():
+            pair = [p.strip() for p in value.split(",")]
+            if len(pair) != 2 or pair[0] == pair[1] or not set(pair) <= set(POLICIES):
+                raise ValueError(
+                    f"{value!r} is not two different policies such as 'learned,static' "
+                    f"(policies: {', '.join(POLICIES)})"
+                )
+        return value
+
     @model_validator(mode="after")
     def _check_conversation_rules(self) -> Settings:
         from resolvers.conversation.rules import RulesError, load_rules
@@ -300,6 +320,15 @@ class Settings(BaseSettings):
     def ticket_fields(self) -> CustomFields | None:
         """``zendesk_fields`` as a mapping (checked when the settings load)."""
         return _custom_fields(self.zendesk_fields) or None
+
+    def routing_config(self) -> RoutingConfig:
+        pair = [p.strip() for p in self.routing_ab.split(",")] if self.routing_ab.strip() else []
+        return RoutingConfig(
+            policy=self.routing_policy,
+            wait_seconds=self.routing_wait_seconds,
+            ab=(pair[0], pair[1]) if pair else None,
+            ab_slice_minutes=self.routing_ab_slice_minutes,
+        )
 
     def graph_config(self) -> GraphConfig:
         return GraphConfig(

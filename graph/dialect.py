@@ -48,6 +48,7 @@ LABELS = frozenset(
         "Turn",
         "Queue",
         "EnvelopeNonce",
+        "RoutingDecision",
     }
 )
 

@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket
 from crypto.sealer import Sealer
 from graph.store import Store
 from resolvers.identity import Identity
+from resolvers.routing.config import RoutingConfig
 
 if TYPE_CHECKING:
     from resolvers.conversation.desk import Desk
@@ -36,3 +37,5 @@ class Context:
     desk: Desk | None = None
     # Opens sealed personal data (crypto/sealer.py); None: what is stored, masked.
     sealer: Sealer | None = None
+    # The router's settings (resolvers/routing/config.py); None: the defaults.
+    routing: RoutingConfig | None = None

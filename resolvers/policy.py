@@ -36,6 +36,11 @@ class Operation(StrEnum):
     CLOSE_CONVERSATION = "closeConversation"
     FEEDBACK = "feedback"  # a customer's verdict on a turn of their own conversation
     PERSONAL_LOOKUP = "ticketsByPersonalData"  # the blind index: who reads tickets in clear
+    # Routing (issue 11): agents work their assignments; experts supervise.
+    ROUTING_WORK = "routingWork"  # myAssignments, set status, accept, resolve, transfer
+    ROUTING_DECISIONS = "routingDecisions"  # why a ticket went where
+    ROUTE = "routeTicket"  # route (again) now
+    OVERRIDE = "overrideAssignment"
 
 
 C, A, X, E, P = Role.CUSTOMER, Role.AGENT, Role.EXPERT, Role.EDITOR, Role.PRESALES
@@ -59,6 +64,10 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
     # An exact lookup by a phone number or e-mail address reveals whose it is:
     # only for the roles that read tickets in clear (tickets_in_clear), in scope.
     Operation.PERSONAL_LOOKUP: frozenset({C, A}),
+    Operation.ROUTING_WORK: frozenset({A, X}),
+    Operation.ROUTING_DECISIONS: frozenset({A, X}),  # agents: their own tickets' only
+    Operation.ROUTE: frozenset({X}),
+    Operation.OVERRIDE: frozenset({X}),
 }
 
 # Operations that read personal data (tickets hold customers' messages, the

@@ -23,6 +23,7 @@ from resolvers.context import Context
 from resolvers.errors import Forbidden, InvalidArgument
 from resolvers.policy import Operation
 from resolvers.stats import stats as graph_stats
+from schema import routing
 from schema.answer import Answer
 from schema.audit import AuditRecord
 from schema.conversation import Conversation, MessageResult, Turn
@@ -287,6 +288,16 @@ class Query:
         permission_classes=allowed(Operation.CONVERSATIONS),
         description="A conversation's turns, state and handoff; null when there is none "
         "the caller may read (customers: their own; agents: escalated ones of their queue).",
+    my_assignments = strawberry.field(
+        resolver=routing.my_assignments,
+        permission_classes=allowed(Operation.ROUTING_WORK),
+        description="The caller's open assignments (agents), oldest first.",
+    )
+    routing_decisions = strawberry.field(
+        resolver=routing.routing_decisions,
+        permission_classes=allowed(Operation.ROUTING_DECISIONS),
+        description="Why a ticket went where: each placement's step, policy and score terms "
+        "(agents: tickets assigned to them).",
     )
 
 
@@ -315,4 +326,34 @@ class Mutation:
         permission_classes=allowed(Operation.FEEDBACK),
         description="A customer's verdict on a turn of their conversation: helpful, "
         "resolved, CSAT 1-5, a comment.",
+    set_agent_status = strawberry.mutation(
+        resolver=routing.set_agent_status,
+        permission_classes=allowed(Operation.ROUTING_WORK),
+        description="Set an agent's status: available, busy or away.",
+    )
+    accept_ticket = strawberry.mutation(
+        resolver=routing.accept_ticket,
+        permission_classes=allowed(Operation.ROUTING_WORK),
+        description="Accept an assigned ticket (it becomes in progress).",
+    )
+    resolve_ticket = strawberry.mutation(
+        resolver=routing.resolve_ticket,
+        permission_classes=allowed(Operation.ROUTING_WORK),
+        description="Resolve an assigned ticket; the outcome teaches the router. "
+        "Returns how many skill records learned from it.",
+    )
+    transfer_ticket = strawberry.mutation(
+        resolver=routing.transfer_ticket,
+        permission_classes=allowed(Operation.ROUTING_WORK),
+        description="Give an assigned ticket back: it is routed again, to someone else.",
+    )
+    override_assignment = strawberry.mutation(
+        resolver=routing.override_assignment,
+        permission_classes=allowed(Operation.OVERRIDE),
+        description="Put a ticket with an agent whatever the router would choose (experts).",
+    )
+    route_ticket = strawberry.mutation(
+        resolver=routing.route_ticket,
+        permission_classes=allowed(Operation.ROUTE),
+        description="Route a ticket now (experts): needs, fallback steps, the policy.",
     )

@@ -61,19 +61,41 @@ OPERATIONS: dict[str, str] = {
     'resolution: "done") { id } }',
     "feedback": 'mutation { feedback(turnId: "turn:none", helpful: true) { id } }',
     "ticketsByPersonalData": '{ ticketsByPersonalData(value: "+86 139 1234 5678") { id } }',
+    "myAssignments": "{ myAssignments { ticket } }",
+    "routingDecisions": '{ routingDecisions(id: "ticket:zendesk:5101") { step } }',
 }
+# Routing's changes, aimed at a ticket and an agent that do not exist (or a
+# status that is not one), so a role that may use them reaches the resolver
+# and gets BAD_USER_INPUT, and the module's graph stays as it is.
+CHANGES: dict[str, str] = {
+    "setAgentStatus": 'mutation { setAgentStatus(status: "asleep") }',
+    "acceptTicket": 'mutation { acceptTicket(id: "ticket:none") }',
+    "resolveTicket": 'mutation { resolveTicket(id: "ticket:none", firstContact: true, '
+    "handleSeconds: 60) }",
+    "transferTicket": 'mutation { transferTicket(id: "ticket:none") { step } }',
+    "overrideAssignment": 'mutation { overrideAssignment(id: "ticket:none", '
+    'agent: "agent:none") { step } }',
+    "routeTicket": 'mutation { routeTicket(id: "ticket:none") { step } }',
+}
+OPERATIONS.update(CHANGES)
 PROBED = {"sendMessage": "conversationId", "closeConversation": "id",
           "feedback": "turnId"}  # fmt: skip
 KNOWLEDGE = {"ask", "askResult", "threads", "thread", "errorCodes", "errorCode", "viewer"}
 STAFF = KNOWLEDGE | {"stats", "tickets", "ticket", "logTemplates"}
+WORK = {"myAssignments", "routingDecisions", "setAgentStatus", "acceptTicket", "resolveTicket",
+        "transferTicket"}  # fmt: skip
 EXPECTED: dict[Role, set[str]] = {
     Role.CUSTOMER: KNOWLEDGE
     | {"tickets", "ticket", "ticketsByPersonalData"}
     | {"conversation", "sendMessage", "feedback"},
     Role.AGENT: STAFF
     | {"ticketsByPersonalData"}
-    | {"conversation", "sendMessage", "closeConversation"},
-    Role.EXPERT: STAFF | {"conversation", "sendMessage", "closeConversation"},
+    | {"conversation", "sendMessage", "closeConversation"}
+    | WORK,
+    Role.EXPERT: STAFF
+    | {"conversation", "sendMessage", "closeConversation"}
+    | WORK
+    | {"overrideAssignment", "routeTicket"},  # experts supervise
     Role.EDITOR: STAFF | {"conversation"},
     Role.PRESALES: KNOWLEDGE,
     Role.ADMIN: {"stats", "viewer", "revokeToken"},  # accounts and the system, no personal data
@@ -163,6 +185,9 @@ def test_role_against_operation(
         [error] = body["errors"]
         assert error["extensions"]["code"] == "BAD_USER_INPUT", error
         assert error["extensions"]["argument"] == PROBED[operation], error
+    elif operation in EXPECTED[role] and operation in CHANGES:
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", error
     elif operation in EXPECTED[role]:
         assert "errors" not in body, body
         assert operation in (body["data"] or {}), body
@@ -180,6 +205,11 @@ def _op(field: str) -> str:
         "thread": "threads",
         "errorCode": "errorCodes",
         "auditTrail": "audit",
+        "myAssignments": "routingWork",
+        "setAgentStatus": "routingWork",
+        "acceptTicket": "routingWork",
+        "resolveTicket": "routingWork",
+        "transferTicket": "routingWork",
     }.get(field, field)
 
 

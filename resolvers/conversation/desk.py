@@ -82,6 +82,9 @@ class Desk:
     max_text_chars: int = MAX_TEXT_CHARS
     max_upload_bytes: int = 5_000_000
     max_attachments: int = 5
+    # Called with a handoff ticket's id once it is stored (the service routes it,
+    # resolvers/routing/handoff.py); a failure there does not fail the message.
+    on_handoff: Callable[[str], object] | None = None
 
     @classmethod
     def open(
@@ -328,6 +331,8 @@ def _customer(
     history.save(desk.store, cid, created=created, customer=speaker.subject,
                  rows=[customer, bot], links=links, props=props, ticket=ticket,
                  queue=rules.queue)  # fmt: skip
+    if ticket is not None and desk.on_handoff is not None:
+        desk.on_handoff(str(ticket["id"]))
     return TurnState(
         conversation_id=cid, turn_id=customer["props"]["id"],
         reply_turn_id=bot["props"]["id"], reply=reply, reply_mode=mode, citations=citations,
