@@ -3,7 +3,8 @@
 The setting is a comma-separated list of ``all`` (every GraphQL request),
 ``none``, ``mutations`` (every mutation), ``personal-data`` (the root
 fields that read personal data: ``resolvers/policy.PERSONAL_DATA``, today
-``ticket``, ``tickets`` and ``auditTrail``) and root field names (``ask``).
+``ticket``, ``tickets``, ``ticketsByPersonalData``, ``conversation`` and
+``auditTrail``) and root field names (``ask``).
 Unset, production requires ``mutations,personal-data`` (what finance and
 government customers ask to be protected beyond TLS) and development
 nothing. A request is judged by the operation it would run, found by

@@ -72,7 +72,9 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
 
 # Operations that read personal data (tickets hold customers' messages, the
 # audit trail their addresses): what the SM envelope's "personal-data" covers.
-PERSONAL_DATA = frozenset({Operation.TICKETS, Operation.AUDIT})
+PERSONAL_DATA = frozenset(
+    {Operation.TICKETS, Operation.AUDIT, Operation.CONVERSATIONS, Operation.PERSONAL_LOOKUP}
+)
 
 
 class TicketScope(Enum):
