@@ -102,7 +102,10 @@ def test_the_public_key_is_served_without_a_token_and_a_pinned_client_checks_it(
 ) -> None:
     served = app.get("/envelope/key").json()
     assert served["kid"] == KEY.kid == key_id(bytes.fromhex(served["public_key"]))
-    assert served["required"] == "mutations,auditTrail,ticket,tickets"
+    assert (
+        served["required"]
+        == "mutations,auditTrail,conversation,ticket,tickets,ticketsByPersonalData"
+    )
     client = EnvelopeClient("", token("agent", "ag-1"), kid=OTHER.kid, http=app)
     with pytest.raises(EnvelopeError, match=f"is {KEY.kid}, not the pinned {OTHER.kid}"):
         client.execute(VIEWER["query"])
@@ -290,7 +293,8 @@ def test_production_defaults_to_mutations_and_personal_data_and_needs_a_key(
     settings = Settings(data_dir=tmp_path, env="production", secret_key=SECRET,
                         envelope_required=None)  # fmt: skip
     rules = rules_of(settings)
-    assert rules.mutations and rules.fields == {"ticket", "tickets", "auditTrail"}
+    assert rules.mutations and rules.fields == {
+        "ticket", "tickets", "ticketsByPersonalData", "conversation", "auditTrail"}  # fmt: skip
     with pytest.raises(ConfigError, match="GRAPHDESK_ENVELOPE_KEY_FILE is not set"):
         create_app(settings, seed_demo=False)
 
