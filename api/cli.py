@@ -910,6 +910,7 @@ def doctor(ctx: click.Context, repair: bool, no_wait: bool, lock_timeout: float 
 
 
 from api.audit_cli import audit_group  # noqa: E402
+from api.dialogue_cli import dialogue_group  # noqa: E402
 from api.envelope_cli import envelope_group  # noqa: E402
 from api.keys_cli import keys  # noqa: E402
 from api.routing_cli import agents_group, routing_group  # noqa: E402
@@ -917,6 +918,7 @@ from api.token_cli import token  # noqa: E402  (the group needs `main` defined)
 
 main.add_command(token)
 main.add_command(audit_group)
+main.add_command(dialogue_group)
 main.add_command(keys)
 main.add_command(envelope_group)
 main.add_command(agents_group)
