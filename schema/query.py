@@ -288,6 +288,7 @@ class Query:
         permission_classes=allowed(Operation.CONVERSATIONS),
         description="A conversation's turns, state and handoff; null when there is none "
         "the caller may read (customers: their own; agents: escalated ones of their queue).",
+    )
     my_assignments = strawberry.field(
         resolver=routing.my_assignments,
         permission_classes=allowed(Operation.ROUTING_WORK),
@@ -326,6 +327,7 @@ class Mutation:
         permission_classes=allowed(Operation.FEEDBACK),
         description="A customer's verdict on a turn of their conversation: helpful, "
         "resolved, CSAT 1-5, a comment.",
+    )
     set_agent_status = strawberry.mutation(
         resolver=routing.set_agent_status,
         permission_classes=allowed(Operation.ROUTING_WORK),
