@@ -126,6 +126,9 @@ def test_bad_input_names_the_file_and_the_problem(tmp_path: Path) -> None:
     (tmp_path / logs.BANK_FILE).write_text("not a log\n")
     out = runner.invoke(main, ["routing", "simulate", "--data", str(tmp_path)])
     assert out.exit_code == 1 and logs.BANK_FILE in out.output
+    (tmp_path / logs.BANK_FILE).write_bytes(HEADER.encode() + b"\n\xff\n")
+    out = runner.invoke(main, ["routing", "simulate", "--data", str(tmp_path)])
+    assert out.exit_code == 1 and "is not ascii text" in out.output
 
 
 # --- tiny simulations on the real router ---------------------------------------------

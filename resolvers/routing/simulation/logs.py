@@ -13,10 +13,11 @@ comma-separated, with the ticket (``SR Number``), its time, the support team
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO, TypeVar
 
 BANK_FILE = "anonymous_bank_february_1999.txt"
 SHIFTS_FILE = "anonymous_bank_shifts.csv"
@@ -24,6 +25,7 @@ VOLVO_FILE = "volvo_it_incidents_2013.csv"
 BANK_COLUMNS = ("customer_id", "type", "date", "vru_exit", "q_time", "outcome", "ser_time",
                 "server")  # fmt: skip
 NO_SERVER = "NO_SERVER"
+T = TypeVar("T")
 
 
 class SimulationDataError(Exception):
@@ -93,12 +95,18 @@ def parse_bank(lines: Iterable[str], source: str = "bank log") -> list[Call]:
     return calls
 
 
-def read_bank(path: Path) -> list[Call]:
+def _read(path: Path, encoding: str, what: str, parse: Callable[[TextIO, str], T]) -> T:
     try:
-        with path.open(encoding="ascii", newline="") as fh:
-            return parse_bank(fh, str(path))
+        with path.open(encoding=encoding, newline="") as fh:
+            return parse(fh, str(path))
     except OSError as exc:
-        raise SimulationDataError(f"{path}: cannot read the bank log: {exc.strerror}") from exc
+        raise SimulationDataError(f"{path}: cannot read the {what}: {exc.strerror}") from exc
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise SimulationDataError(f"{path}: the {what} is not {encoding} text: {exc}") from exc
+
+
+def read_bank(path: Path) -> list[Call]:
+    return _read(path, "ascii", "bank log", parse_bank)
 
 
 def read_shifts(path: Path) -> list[tuple[int, int]]:
@@ -145,8 +153,4 @@ def parse_volvo(lines: Iterable[str], source: str = "Volvo log") -> list[Event]:
 
 
 def read_volvo(path: Path) -> list[Event]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            return parse_volvo(fh, str(path))
-    except OSError as exc:
-        raise SimulationDataError(f"{path}: cannot read the Volvo log: {exc.strerror}") from exc
+    return _read(path, "utf-8-sig", "Volvo log", parse_volvo)
