@@ -176,10 +176,15 @@ LIMIT $limit
 
 # The queue of last resort: the group whose members cover most of the ticket's
 # needs (any step), else the one with most members.
+# The needs are matched from the ticket (its id index), not from the members:
+# from a member the match would walk every ticket that needs the member's
+# skills, so its cost grew with the tickets in the graph.
 FALLBACK_GROUP = """
+MATCH (t:Ticket {id: $ticket})
 MATCH (g:Group)<-[:MEMBER_OF]-(a:Agent)
-OPTIONAL MATCH (t:Ticket {id: $ticket})-[n:NEEDS]->()<-[:HAS_SKILL]-(a)
-WITH g, count(DISTINCT a) AS members, coalesce(sum(n.weight), 0.0) AS covered
+WITH t, g, count(DISTINCT a) AS members
+OPTIONAL MATCH (t)-[n:NEEDS]->()<-[:HAS_SKILL]-(:Agent)-[:MEMBER_OF]->(g)
+WITH g, members, coalesce(sum(n.weight), 0.0) AS covered
 RETURN g.id AS group, members, covered
 ORDER BY covered DESC, members DESC, group
 LIMIT 1

@@ -279,3 +279,22 @@ def test_roster_files_bad_and_good(tmp_path: Path) -> None:
             read(path)
     with pytest.raises(RosterError, match="cannot read"):
         read(tmp_path / "missing.json")
+
+
+def test_the_team_queue_is_the_group_covering_the_ticket_among_many_tickets(graph: Store) -> None:
+    # The fallback group's query starts from the ticket: other tickets needing
+    # the same skills (here 30) neither change the choice nor are walked.
+    load(graph, _roster([
+        _agent("v1", skills={"VaultDB": 2}, teams=["Vault"], tier=3),
+        _agent("s1", skills={"StreamQ": 2}, teams=["Stream"], tier=3),
+        _agent("s2", skills={"StreamQ": 2}, teams=["Stream"], tier=3),
+    ]), "r")  # fmt: skip
+    cfg = RoutingConfig(policy="static", max_tier=1)
+    for i in range(30):
+        _ticket(graph, f"ticket:many{i}", products=("product:vaultdb",))
+        prepare(graph, f"ticket:many{i}", Linker(graph), cfg)
+    _ticket(graph, "ticket:vq", products=("product:vaultdb",))
+    prepare(graph, "ticket:vq", Linker(graph), cfg)
+    # Tier 1 asked, agents only at tier 3 and max_tier 1: nobody, so a queue.
+    placed = Router(graph, cfg, audited=False).route("ticket:vq")
+    assert (placed.agent, placed.group, placed.step) == (None, "group:roster:vault", 4)
