@@ -42,7 +42,6 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bench.ingest import machine_info  # noqa: E402
-from graph.falkor import FalkorStore  # noqa: E402
 from graph.queries import routing as q  # noqa: E402
 from graph.store import Store  # noqa: E402
 from migrations.runner import migrate  # noqa: E402
@@ -50,6 +49,7 @@ from resolvers.routing import outcomes  # noqa: E402
 from resolvers.routing.config import POLICIES, RoutingConfig  # noqa: E402
 from resolvers.routing.roster import Roster, load  # noqa: E402
 from resolvers.routing.router import Router  # noqa: E402
+from resolvers.routing.simulation.experiment import scratch_store  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 NEO4J_SERVER = ROOT / "tests" / "neo4j-server" / "target"
@@ -140,17 +140,6 @@ def _stats(ms: list[float]) -> dict[str, float]:
             "p99": float(np.percentile(a, 99)), "mean": float(a.mean())}  # fmt: skip
 
 
-@contextlib.contextmanager
-def embedded() -> Iterator[Store]:
-    path = Path(tempfile.mkdtemp(prefix="gdroute", dir="/tmp"))
-    store = FalkorStore(path)
-    try:
-        yield store
-    finally:
-        store.close()
-        shutil.rmtree(path, ignore_errors=True)
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -226,7 +215,7 @@ def main() -> None:
     args = parser.parse_args()
     result: dict[str, Any] = {"routes": args.routes, "machine": machine_info(), "backends": {}}
     for backend in args.backends.split(","):
-        with embedded() if backend == "embedded" else neo4j() as store:
+        with scratch_store() if backend == "embedded" else neo4j() as store:
             if store is None:
                 print(f"{backend}: not available, skipped")
                 continue
