@@ -59,8 +59,8 @@ from api.replay_cache import ReplayCache
 from api.settings import Settings, load_settings
 from api.signing_key import token_key
 from api.streaming import stream_message
-from crypto.sealer import Sealer
 from extractors.ingest.pipeline import Ingestor
+from extractors.text.crypto.sealer import Sealer
 from graph.connect import open_store
 from graph.errors import BackendUnavailable
 from graph.queries.documents import counts, node_count

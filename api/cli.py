@@ -43,9 +43,9 @@ from graph.writelock import Holder, write_lock
 from resolvers.identity import Role
 
 if TYPE_CHECKING:
-    from crypto.sealer import Sealer
     from extractors.ingest.pipeline import IngestReport
     from extractors.ingest.validation import Finding
+    from extractors.text.crypto.sealer import Sealer
     from migrations.runner import Status
     from resolvers.pipeline.records import Answer
 

@@ -1,4 +1,4 @@
-"""The key ring that seals personal data, from the settings (``crypto/keys.py``).
+"""The key ring that seals personal data, from the settings (``extractors/text/crypto/keys.py``).
 
 ``GRAPHDESK_DATA_KEY_FILE`` (a key file, not readable by group or others in
 production) or ``GRAPHDESK_DATA_KEYS`` (``lookup:HEX,1:HEX,...``); in
@@ -11,8 +11,8 @@ ConfigError saying what to set; so do a malformed ring and an exposed file.
 from __future__ import annotations
 
 from api.settings import ConfigError, Settings
-from crypto.keys import KeyConfigError, KeySource, load_keys
-from crypto.sealer import Sealer
+from extractors.text.crypto.keys import KeyConfigError, KeySource, load_keys
+from extractors.text.crypto.sealer import Sealer
 
 
 def key_source(settings: Settings) -> KeySource:

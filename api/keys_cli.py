@@ -1,12 +1,12 @@
 """``graphdesk keys init``, ``keys status`` and ``keys rotate``: the keys that
-seal personal data (``crypto/keys.py``), for the security administrator.
+seal personal data (``extractors/text/crypto/keys.py``), for the security administrator.
 
 ``init --file PATH`` writes a new key file (0600; never over an existing
 one). ``status`` says where the ring comes from, its versions, and how many
 sealed values each key version holds per label (exit 1 when some are under
 a version the ring no longer has: they cannot be opened). ``rotate`` makes
 a new version current and re-seals every value under it
-(``crypto/rotation.py``); it holds the data directory's write lock, is
+(``extractors/text/crypto/rotation.py``); it holds the data directory's write lock, is
 recorded in the audit trail as an admin action, and resumes an interrupted
 rotation instead of starting another. With keys from ``GRAPHDESK_DATA_KEYS``
 it cannot add a version: add one there (``N:HEX``) and run ``rotate`` to
@@ -22,9 +22,9 @@ import click
 from api.audit_cli import record_cli
 from api.data_keys import key_source
 from api.settings import ConfigError, Settings
-from crypto.keys import KeyConfigError, KeySource, create_key_file, write_key_file
-from crypto.rotation import census, reseal_all
-from crypto.sealer import Sealer
+from extractors.text.crypto.keys import KeyConfigError, KeySource, create_key_file, write_key_file
+from extractors.text.crypto.rotation import census, reseal_all
+from extractors.text.crypto.sealer import Sealer
 
 
 def _settings(ctx: click.Context) -> Settings:

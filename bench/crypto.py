@@ -3,7 +3,7 @@
 1. SM4-GCM against AES-128-GCM, both from ``cryptography`` (OpenSSL) through
    the same Cipher API, on 1 KiB and 1 MiB messages: MB/s of seal (encrypt
    and tag), the same run.
-2. Ticket ingest with sealing (the one write path, ``crypto/sealer.py``)
+2. Ticket ingest with sealing (the one write path, ``extractors/text/crypto/sealer.py``)
    against the same write path with nothing sealed or indexed (a baseline
    sealer defined here), alternating, on a fresh embedded graph each time:
    the generated exports of ``bench/ingest_tickets.py`` (every ticket holds
@@ -41,9 +41,9 @@ os.environ.setdefault("GRAPHDESK_EMBEDDINGS", "false")
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes  # noqa: E402
 
 from bench.ingest_tickets import write_exports  # noqa: E402
-from crypto.keys import Keyring  # noqa: E402
-from crypto.sealer import Sealer  # noqa: E402
 from extractors.ingest.pipeline import Ingestor  # noqa: E402
+from extractors.text.crypto.keys import Keyring  # noqa: E402
+from extractors.text.crypto.sealer import Sealer  # noqa: E402
 from graph.falkor import FalkorStore  # noqa: E402
 from graph.queries import tickets as tq  # noqa: E402
 from migrations.runner import migrate  # noqa: E402

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
-from crypto.sealer import Sealer
+from extractors.text.crypto.sealer import Sealer
 from graph.store import Store
 from resolvers.identity import Identity
 from resolvers.routing.config import RoutingConfig
@@ -35,7 +35,7 @@ class Context:
     identity: Identity | None = None
     # Conversations (resolvers/conversation/desk.py); None where the app serves none.
     desk: Desk | None = None
-    # Opens sealed personal data (crypto/sealer.py); None: what is stored, masked.
+    # Opens sealed personal data (extractors/text/crypto/sealer.py); None: what is stored, masked.
     sealer: Sealer | None = None
     # The router's settings (resolvers/routing/config.py); None: the defaults.
     routing: RoutingConfig | None = None

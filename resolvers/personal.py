@@ -1,4 +1,4 @@
-"""Sealed personal data opened at read (``crypto/sealer.py``), and the lookup by
+"""Sealed personal data opened at read (``extractors/text/crypto/sealer.py``), and the lookup by
 a personal value (the blind index).
 
 What the store holds for a ticket is its masked text and, beside each field
@@ -18,8 +18,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from crypto.primitives import SealError
-from crypto.sealer import SUFFIX, Sealer
+from extractors.text.crypto.primitives import SealError
+from extractors.text.crypto.sealer import SUFFIX, Sealer
 from graph.types import Row
 
 log = logging.getLogger("graphdesk.personal")

@@ -22,9 +22,9 @@ from starlette.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from crypto.sealer import ephemeral_sealer
 from extractors.ingest.pipeline import Ingestor
 from extractors.logs.write import ingest_log
+from extractors.text.crypto.sealer import ephemeral_sealer
 from graph.store import Store
 from resolvers.identity import Role
 from resolvers.pipeline.records import Answer, Citation

@@ -26,7 +26,6 @@ from typing import Any
 
 from tqdm import tqdm
 
-from crypto.sealer import Sealer
 from extractors.community.dump import is_community_file, metadata_digest, parse_community_file
 from extractors.community.parse import is_community
 from extractors.community.write import write_community
@@ -53,6 +52,7 @@ from extractors.tables.errcodes import extract_tables, parse_csv
 from extractors.tables.specs import SpecRecord
 from extractors.tables.xlsx import parse_xlsx
 from extractors.text.concepts import ConceptMatcher, load_glossary
+from extractors.text.crypto.sealer import Sealer
 from extractors.text.resolution import ProductResolver, name_key
 from extractors.text.segment import search_field, search_field_of, token_pairs
 from extractors.tickets import CustomFields, companion_digest, parse_ticket_file, write_tickets
@@ -337,7 +337,7 @@ class Ingestor:
         sealer: Sealer | None = None,
     ) -> None:
         self.store = store
-        # Personal data of tickets is sealed with it (crypto/sealer.py); the
+        # Personal data of tickets is sealed with it (extractors/text/crypto/sealer.py); the
         # commands pass the configured keys, others get the process's own.
         self.sealer = sealer
         self.progress = progress

@@ -16,10 +16,10 @@ from threading import Event
 
 import watchfiles
 
-from crypto.sealer import Sealer
 from extractors.ingest.pipeline import KINDS, Ingestor, IngestReport
 from extractors.ingest.validation import Finding, validate
 from extractors.limits import Limits
+from extractors.text.crypto.sealer import Sealer
 from extractors.tickets import CustomFields
 from graph.store import Store
 

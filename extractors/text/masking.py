@@ -2,7 +2,7 @@
 
 Every text an extractor stores from tickets goes through :func:`mask` first;
 the clear original, where it differs, is kept only sealed (SM4-GCM, see
-``crypto/sealer.py``), found again by :func:`personal_values` for the blind
+``extractors/text/crypto/sealer.py``), found again by :func:`personal_values` for the blind
 index.
 What is replaced, by a bracketed tag that keeps the sentence readable:
 

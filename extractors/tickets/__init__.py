@@ -28,7 +28,7 @@ This module is the entry point; the work is done in:
 
 Every stored text goes through :func:`extractors.text.masking.mask` first
 (IP addresses too); where that changed it, the clear original is stored only
-sealed beside it (SM4-GCM, :mod:`crypto.sealer`, the one write path), with a
+sealed beside it (SM4-GCM, :mod:`extractors.text.crypto.sealer`, the one write path), with a
 blind index for exact lookup. A requester's name, e-mail and phone are stored
 only sealed on their ``Customer``, whose id is a keyed HMAC-SM3. The one
 person named in clear is an assignee who is staff (an agent or admin).
@@ -40,8 +40,8 @@ import importlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from crypto.sealer import Sealer
 from extractors.records import digest
+from extractors.text.crypto.sealer import Sealer
 from extractors.text.encoding import utf8_head
 from extractors.tickets.companions import (
     Companions,

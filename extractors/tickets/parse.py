@@ -94,7 +94,7 @@ class TicketRecord:
     organization: Party | None = None
     # Clear originals of masked fields (subject, description, resolution) and
     # the requester's record (name, email, phone): in memory only, sealed by
-    # the writer (crypto/sealer.py), never stored as they are.
+    # the writer (extractors/text/crypto/sealer.py), never stored as they are.
     originals: dict[str, str] = field(default_factory=dict)
     customer: dict[str, str] = field(default_factory=dict)
 

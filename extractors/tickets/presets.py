@@ -26,7 +26,7 @@ updated_at     ISO-8601 (or Jira CSV's "02/Jan/24 10:00 AM"): the version stamp;
 customer_id    requester / reporter id; stored only as ``customer:<keyed hash>``
 customer_name, the requester's name, e-mail address and phone number (inline,
 customer_email, or Zendesk's side-loaded ``users``): stored only sealed
-customer_phone  (SM4-GCM, ``crypto/sealer.py``), e-mail and phone with a blind index
+customer_phone  (SM4-GCM, ``extractors/text/crypto/sealer.py``), e-mail and phone with a blind index
 product        product names (list or comma separated)
 version        versions (list or comma separated)
 tags           list or comma separated

@@ -7,8 +7,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from crypto.sealer import Sealer, ephemeral_sealer
 from extractors.records import EXTRACTOR_VERSION, slug
+from extractors.text.crypto.sealer import Sealer, ephemeral_sealer
 from extractors.text.masking import mask, personal_values
 from extractors.text.segment import language, search_field
 from extractors.tickets.parse import Deletion, TicketBatch, TicketRecord
@@ -173,10 +173,10 @@ def write_ticket_batch(
     written (:mod:`extractors.tickets.versions`); ``batch.stale_in_graph``
     says which, and the counts' ``stale`` counts every skipped version.
 
-    Personal data goes through ``sealer`` (``crypto/sealer.py``), the one
+    Personal data goes through ``sealer`` (``extractors/text/crypto/sealer.py``), the one
     write path: the masked text is stored, the clear original only sealed
     beside it, customer ids keyed. Without one, the process's own
-    ephemeral sealer (tests, scripts; see :func:`crypto.sealer.ephemeral_sealer`).
+    ephemeral sealer (tests, scripts; see :func:`extractors.text.crypto.sealer.ephemeral_sealer`).
     """
     sealer = sealer or ephemeral_sealer()
     uri = batch.uri

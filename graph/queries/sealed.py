@@ -1,4 +1,4 @@
-"""Nodes holding sealed personal data (``crypto/sealer.py``): pages of them for
+"""Nodes holding sealed personal data (``extractors/text/crypto/sealer.py``): pages of them for
 the key rotation and status, the re-sealed values written back, and the
 blind-index lookup of tickets.
 

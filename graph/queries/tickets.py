@@ -4,7 +4,7 @@ Shape::
 
     (:Ticket)-[:HAS_MESSAGE {ordinal}]->(:Message)
     (:Ticket)-[:RAISED_BY]->(:Customer)            customer:<keyed hash>; name, email, phone
-                                                   only sealed (crypto/sealer.py)
+                                                   only sealed (extractors/text/crypto/sealer.py)
     (:Ticket)-[:ABOUT {versions}]->(:Product)
     (:Ticket)-[:MENTIONS_CODE]->(:ErrorCode)       only codes the graph knows
     (:Ticket)-[:HAS_SYMPTOM]->(:Symptom)           symptom:<fingerprint> | symptom:code:<code>

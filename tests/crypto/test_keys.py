@@ -11,7 +11,7 @@ import pytest
 
 from api.data_keys import key_source
 from api.settings import ConfigError, Settings
-from crypto.keys import (
+from extractors.text.crypto.keys import (
     DEV_KEY_FILE,
     KeyConfigError,
     Keyring,

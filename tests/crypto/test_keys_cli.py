@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from api.cli import main
-from crypto.keys import Keyring, read_key_file
-from crypto.sealer import Sealer
 from extractors.ingest import pipeline
 from extractors.ingest.pipeline import Ingestor
+from extractors.text.crypto.keys import Keyring, read_key_file
+from extractors.text.crypto.sealer import Sealer
 from extractors.tickets.values import ref_of
 from graph.store import Store
 from migrations.runner import migrate

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from crypto.keys import Keyring
-from crypto.primitives import SealError
-from crypto.sealer import Sealer, version_of
+from extractors.text.crypto.keys import Keyring
+from extractors.text.crypto.primitives import SealError
+from extractors.text.crypto.sealer import Sealer, version_of
 from extractors.text.masking import kind_of, personal_values
 
 SEALER = Sealer(Keyring.generate())

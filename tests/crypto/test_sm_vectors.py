@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from crypto.primitives import (
+from extractors.text.crypto.primitives import (
     SealError,
     hmac_sm3,
     sm3,

@@ -28,10 +28,10 @@ from starlette.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from crypto.keys import Keyring
-from crypto.rotation import census, reseal_all
-from crypto.sealer import Sealer
 from extractors.ingest.pipeline import Ingestor
+from extractors.text.crypto.keys import Keyring
+from extractors.text.crypto.rotation import census, reseal_all
+from extractors.text.crypto.sealer import Sealer
 from extractors.text.masking import id_card_valid
 from graph.falkor import FalkorStore
 from graph.store import Store

@@ -122,7 +122,7 @@ def test_formats_presets_autodetect_and_problem_locations(
 def test_zendesk_preset_fields() -> None:
     (t,) = _parse("zendesk.json").records
     assert t.id == "ticket:zendesk:35436" and t.status == "solved" and t.priority == "urgent"
-    # the requester's own id, kept in memory for the writer to key (crypto/sealer.py)
+    # the requester's own id, kept in memory for the writer to key (text/crypto/sealer.py)
     assert t.customer_key == "20978392"
     assert [m.role for m in t.messages] == ["customer", "agent", "agent"]
     assert t.messages[1].public is False

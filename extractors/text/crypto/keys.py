@@ -44,7 +44,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from crypto.primitives import hkdf_sm3
+from extractors.text.crypto.primitives import hkdf_sm3
 
 FORMAT = "graphdesk-keys/1"
 SECRET_BYTES = 32

@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from crypto.primitives import SealError
-from crypto.sealer import SUFFIX, Sealer, version_of
+from extractors.text.crypto.primitives import SealError
+from extractors.text.crypto.sealer import SUFFIX, Sealer, version_of
 from graph.queries import sealed as q
 from graph.store import Store
 

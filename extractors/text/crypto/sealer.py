@@ -11,7 +11,7 @@ the masked text:
   value moved to another node or field, or relabelled with another
   version, does not open;
 - ``lookup``: the blind index, HMAC-SM3 (first 16 bytes, hex) of each
-  personal value found, normalised by shape (``crypto/blind_index.py``):
+  personal value found, normalised by shape (``extractors/text/crypto/blind_index.py``):
   an exact lookup without the value being stored;
 - ``sealed``: true, which the rotation looks for.
 
@@ -28,9 +28,15 @@ import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from crypto.blind_index import normalised
-from crypto.keys import Keyring
-from crypto.primitives import GCM_NONCE, SealError, hmac_sm3, sm4_gcm_open, sm4_gcm_seal
+from extractors.text.crypto.blind_index import normalised
+from extractors.text.crypto.keys import Keyring
+from extractors.text.crypto.primitives import (
+    GCM_NONCE,
+    SealError,
+    hmac_sm3,
+    sm4_gcm_open,
+    sm4_gcm_seal,
+)
 
 SUFFIX = "_sealed"
 _SCHEME = "sm4gcm"
