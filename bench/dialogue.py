@@ -8,10 +8,10 @@ beside its two baselines (request words only; always after turn 2).
 
 Sets: ``bench/dialogues/dev`` (the development set) and
 ``bench/dialogues/heldout`` (written apart from the pipeline and from the
-development set; see its README). Neither was read by whoever wrote the
-conversation rules in session 9, so both are out of sample for that
-session's rules; from the next session on, dev is a tuning set and only the
-held-out set stays out of sample.
+development set; see its README). Neither was read while the conversation
+rules were written in session 9; the rules' cues were then tuned on dev at the
+end of that session, so dev is in sample from there on and only the held-out
+set is out of sample (scored once after each change, never read).
 
 Usage: python bench/dialogue.py [--sets dev,heldout]
 Writes bench/results/dialogue_<set>.json and .md (and the raw replay as
