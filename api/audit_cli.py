@@ -14,7 +14,7 @@ import getpass
 
 import click
 
-from api.settings import Settings
+from api.cli_context import settings_of
 from graph.store import Store
 from resolvers import audit
 
@@ -31,12 +31,6 @@ def record_cli(store: Store, operation: str, target: str, result: str) -> None:
         raise click.ClickException(f"cannot write the audit record of {operation}: {exc}") from None
 
 
-def _settings(ctx: click.Context) -> Settings:
-    settings = ctx.find_object(Settings)
-    assert settings is not None, "the graphdesk group loads the settings"
-    return settings
-
-
 @click.group("audit")
 def audit_group() -> None:
     """The audit trail: verify the chain, show recent records, prune."""
@@ -48,7 +42,7 @@ def audit_verify(ctx: click.Context) -> None:
     """Check the whole chain; exit 1 naming the first bad record."""
     from api.cli import opened_store
 
-    with opened_store(_settings(ctx), reading=True) as store:
+    with opened_store(settings_of(ctx), reading=True) as store:
         count, problem = audit.verify(store)
     if problem is not None:
         click.echo(f"audit trail BROKEN after {count - 1} good records: {problem}", err=True)
@@ -64,7 +58,7 @@ def audit_show(ctx: click.Context, limit: int) -> None:
     """Print the newest records, newest first, and the head hash."""
     from api.cli import opened_store
 
-    with opened_store(_settings(ctx), reading=True) as store:
+    with opened_store(settings_of(ctx), reading=True) as store:
         rows = audit.recent(store, limit)
     for r in rows:
         who = f"{r.get('subject') or '-'} ({r.get('role') or '-'})"
@@ -85,7 +79,7 @@ def audit_prune(ctx: click.Context) -> None:
     """Delete records older than GRAPHDESK_AUDIT_RETENTION_DAYS from the chain's start."""
     from api.cli import opened_store
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     with opened_store(settings) as store:
         deleted = audit.prune(store, settings.audit_retention_days)
     click.echo(f"pruned {deleted} records older than {settings.audit_retention_days} days")

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from api.cli_context import settings_of
 from api.settings import ConfigError, Settings, load_settings
 from graph.datadir import missing_data_dir
 from graph.errors import GraphError
@@ -80,12 +81,6 @@ def opened_store(
         raise click.ClickException(str(exc)) from None
     finally:
         store.close()
-
-
-def _settings(ctx: click.Context) -> Settings:
-    settings = ctx.find_object(Settings)
-    assert settings is not None, "the graphdesk group loads the settings"
-    return settings
 
 
 def _sealer(settings: Settings) -> Sealer:
@@ -239,7 +234,7 @@ def serve(
 
     from api.app import create_app, prepare_graph
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     settings = settings.model_copy(
         update={"lock_timeout": _lock_timeout(settings, no_wait, lock_timeout)}
     )
@@ -424,7 +419,7 @@ def ingest(
     from extractors.ingest.pipeline import Ingestor
     from extractors.ingest.validation import validate
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     with ExitStack() as open_store:
         # The lock is taken before the store opens (opening migrates) and given
         # up once the facts are in: the embeddings take it a batch at a time.
@@ -464,7 +459,7 @@ def embed(ctx: click.Context, no_progress: bool) -> None:
     """Embed the sections that have no current embedding (new, changed, or of
     another model). `ingest` and the server do this by themselves; this runs
     it now, for example after `ingest --no-embed`."""
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     if not settings.embeddings:
         raise click.ClickException("embeddings are off (GRAPHDESK_EMBEDDINGS=false)")
     with ExitStack() as open_store:
@@ -533,7 +528,7 @@ def merges_list(ctx: click.Context) -> None:
     """Every recorded merge: the name as a source spelled it, how, and into what."""
     from graph.queries import concepts as cq
 
-    with opened_store(_settings(ctx), reading=True) as store:
+    with opened_store(settings_of(ctx), reading=True) as store:
         rows = store.read(cq.ALIASES)
     if not rows:
         click.echo("no merges recorded")
@@ -553,7 +548,7 @@ def merges_undo(ctx: click.Context, name: str, no_wait: bool, lock_timeout: floa
     from extractors.text.resolution import name_key
     from graph.queries import concepts as cq
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     with writing(settings, no_wait, lock_timeout), opened_store(settings) as store:
         kinds = {r["name"]: r["kind"] for r in store.read(cq.ALIASES)}
         if name not in kinds:
@@ -704,7 +699,7 @@ def logs_ingest(
     from extractors.logs.miner import LogParseError
     from extractors.logs.write import ingest_log
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     with writing(settings, no_wait, lock_timeout), opened_store(settings) as store:
         try:
             report = ingest_log(store, logfile, fmt, product)
@@ -743,7 +738,7 @@ def watch(
                    f"in {batch.seconds:.2f} s")  # fmt: skip
         _print_report(batch.report, batch.findings)
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     with writing(settings, no_wait, lock_timeout), opened_store(settings) as store:
         click.echo("watching " + ", ".join(str(p) for p in paths) + " (Ctrl-C stops)")
         run_watch(
@@ -776,7 +771,7 @@ def ask(ctx: click.Context, question: str, limit: int, as_json: bool) -> None:
     """Answer QUESTION from the graph, with numbered citations."""
     from api.app import build_answerer
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     text = question.strip()
     if not text:
         raise click.BadParameter("is empty; ask a question in words", param_hint="QUESTION")
@@ -811,7 +806,7 @@ def migrate_cmd(
     """Apply pending graph migrations in order (or inspect them)."""
     from migrations import runner
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     if not show_info and not check:
         with (
             writing(settings, no_wait, lock_timeout),
@@ -850,7 +845,7 @@ def stats(ctx: click.Context) -> None:
     from graph.queries.documents import counts
 
     # Counting needs no index, and a graph a migration refuses can still be counted.
-    with opened_store(_settings(ctx), migrated=False, reading=True) as store:
+    with opened_store(settings_of(ctx), migrated=False, reading=True) as store:
         found = counts(store)
     edges = found.pop("edges", 0)
     width = max([len(label) for label in found] + [len("edges")])
@@ -874,7 +869,7 @@ def doctor(ctx: click.Context, repair: bool, no_wait: bool, lock_timeout: float 
     from graph import doctor as gd
     from graph.writelock import holder
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     if not repair:
         with opened_store(settings, migrated=False, reading=True) as store:
             found = gd.examine(store)

@@ -14,13 +14,7 @@ from pathlib import Path
 
 import click
 
-from api.settings import Settings
-
-
-def _settings(ctx: click.Context) -> Settings:
-    settings = ctx.find_object(Settings)
-    assert settings is not None, "the graphdesk group loads the settings"
-    return settings
+from api.cli_context import settings_of
 
 
 @click.group("dialogue")
@@ -44,7 +38,7 @@ def replay(ctx: click.Context, path: Path, out: Path | None) -> None:
         scripts = read(path)
     except ReplayError as exc:
         raise click.ClickException(str(exc)) from None
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     played, failed = [], 0
     with opened_store(settings) as store:
         desk = build_desk(store, build_answerer(store, settings), settings)

@@ -20,17 +20,12 @@ from pathlib import Path
 import click
 
 from api.audit_cli import record_cli
+from api.cli_context import settings_of
 from api.data_keys import key_source
 from api.settings import ConfigError, Settings
 from extractors.text.crypto.keys import KeyConfigError, KeySource, create_key_file, write_key_file
 from extractors.text.crypto.rotation import census, reseal_all
 from extractors.text.crypto.sealer import Sealer
-
-
-def _settings(ctx: click.Context) -> Settings:
-    settings = ctx.find_object(Settings)
-    assert settings is not None, "the graphdesk group loads the settings"
-    return settings
 
 
 def _source(settings: Settings) -> KeySource:
@@ -63,7 +58,7 @@ def keys_status(ctx: click.Context) -> None:
     """Versions of the ring and sealed values per label and version."""
     from api.cli import opened_store
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     source = _source(settings)
     ring = source.ring
     with opened_store(settings, reading=True) as store:
@@ -93,7 +88,7 @@ def keys_rotate(ctx: click.Context, no_wait: bool) -> None:
     """A new key version, every sealed value re-sealed under it, then the old ones dropped."""
     from api.cli import opened_store, writing
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     with writing(settings, no_wait), opened_store(settings) as store:
         source = _source(settings)  # read under the lock: another rotation may have run
         ring = source.ring

@@ -14,14 +14,8 @@ from pathlib import Path
 
 import click
 
-from api.settings import Settings
+from api.cli_context import settings_of
 from resolvers.routing.config import POLICIES, STEPS
-
-
-def _settings(ctx: click.Context) -> Settings:
-    settings = ctx.find_object(Settings)
-    assert settings is not None, "the graphdesk group loads the settings"
-    return settings
 
 
 @click.group("agents")
@@ -42,7 +36,7 @@ def agents_load(ctx: click.Context, path: Path) -> None:
         roster = read(path)
     except RosterError as exc:
         raise click.ClickException(str(exc)) from None
-    with opened_store(_settings(ctx)) as store:
+    with opened_store(settings_of(ctx)) as store:
         try:
             done = load(store, roster, str(path))
         except RosterError as exc:
@@ -64,7 +58,7 @@ def agents_show(ctx: click.Context, agent: str) -> None:
     from graph.queries import routing as q
     from resolvers.routing.roster import agent_id
 
-    with opened_store(_settings(ctx), reading=True) as store:
+    with opened_store(settings_of(ctx), reading=True) as store:
         rows = store.read(q.AGENT, {"agent": agent if ":" in agent else agent_id(agent)})
     if not rows:
         raise click.ClickException(f"no agent {agent!r}")
@@ -89,7 +83,7 @@ def route(ctx: click.Context, ticket: str, policy: str | None) -> None:
     from resolvers.routing.needs import prepare
     from resolvers.routing.router import Router
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     config = settings.routing_config()
     with opened_store(settings) as store:
         try:
@@ -121,7 +115,7 @@ def routing_report(ctx: click.Context, days: float, as_json: bool) -> None:
     from api.cli import opened_store
     from resolvers.routing.ab import report
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     pair = settings.routing_config().ab
     since = int((time.time() - days * 86_400) * 1000)
     with opened_store(settings, reading=True) as store:
