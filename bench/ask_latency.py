@@ -49,6 +49,7 @@ import numpy as np  # noqa: E402
 import psutil  # type: ignore[import-untyped]  # noqa: E402
 import redis  # noqa: E402
 
+from api.envelope_key import generate  # noqa: E402
 from api.tokens import derive_key, issue  # noqa: E402
 from bench.ingest import machine_info  # noqa: E402
 from bench.plot import plot  # noqa: E402
@@ -262,7 +263,8 @@ class Server:
         # limits would measure themselves, not the answers.
         env |= {"GRAPHDESK_ENV": "production", "GRAPHDESK_DATA_DIR": str(self.data_dir),
                 "GRAPHDESK_SECRET_KEY": SECRET, "GRAPHDESK_RATE_LIMIT_PER_TOKEN": "",
-                "GRAPHDESK_RATE_LIMIT_PER_ADDRESS": ""}  # fmt: skip
+                "GRAPHDESK_RATE_LIMIT_PER_ADDRESS": "", "GRAPHDESK_DATA_KEYS": DATA_KEYS,
+                "GRAPHDESK_ENVELOPE_KEY": ENVELOPE_KEY}  # fmt: skip
         env |= self.extra_env
         self.command = [str(self.cli), "--data-dir", str(self.data_dir), "serve",
                         "--port", str(self.port), "--no-demo"]  # fmt: skip
@@ -347,6 +349,10 @@ class Server:
 # The server runs in production, where every request carries a token: an agent's
 # (which may ask), signed with this run's own secret.
 SECRET = secrets.token_hex(32)
+# Production seals personal data and will not start without data keys (none is read here).
+DATA_KEYS = f"lookup:{secrets.token_hex(32)},1:{secrets.token_hex(32)}"
+# ... nor without the SM envelope's key (`ask` is not among the sealed operations).
+ENVELOPE_KEY = generate().text()
 
 
 def bearer_token() -> str:
