@@ -75,6 +75,7 @@ _IP = re.compile(
     r"|(?=[0-9A-Fa-f:]*::)[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
     r"|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){7})(?![0-9A-Za-z.:_-])"
 )
+_FOUR_DIGITS = re.compile(r"\d{4}")
 # Full-width digits and signs, one character each: positions do not move.
 _FULL_WIDTH = str.maketrans(
     {**{0xFF10 + i: str(i) for i in range(10)}, 0xFF0B: "+", 0xFF0D: "-", 0xFF0E: "."}
@@ -214,12 +215,18 @@ _REPLACERS: dict[Style, _Replacers] = {
 
 def _apply(text: str, replacers: _Replacers, ips: bool) -> str:
     email, id_card, card, mobile, intl, landline, ip = replacers
-    text = _EMAIL.sub(email, text.translate(_FULL_WIDTH))
+    text = text.translate(_FULL_WIDTH)
+    if "@" in text:  # an address needs one; most texts have none, and the scan costs
+        text = _EMAIL.sub(email, text)
     if not any(c.isdigit() for c in text):
         return text
     # Addresses first: their dotted groups would otherwise read as a phone number.
     if ips:
         text = _IP.sub(ip, text)
+    # Every number pattern below holds four digits in a row or a "+": a text
+    # with neither (most of a manual's) skips their scans with the same result.
+    if "+" not in text and not _FOUR_DIGITS.search(text):
+        return text
     text = _ID_CARD.sub(id_card, text)
     text = _CARD.sub(card, text)
     text = _CN_MOBILE.sub(mobile, text)
