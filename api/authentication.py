@@ -38,7 +38,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.lockout import Lockout
-from api.tokens import InvalidToken, unverified_claims, verify
+from api.tokens import InvalidToken, VerifiedTokens, unverified_claims
 from resolvers import audit
 from resolvers.identity import DEVELOPMENT, Identity
 from resolvers.revocation import is_revoked, recent
@@ -104,6 +104,7 @@ class Authentication:
         self.app = app
         self.runtime = runtime
         self.key = key
+        self.tokens = VerifiedTokens(key)
         self.development = development
         self.lockout = lockout
         audit.trail.retention_days = runtime.settings.audit_retention_days
@@ -184,7 +185,7 @@ class Authentication:
             log.info("refused authentication from %s: not a Bearer token", address)
             return None
         try:
-            claims = verify(self.key, token)
+            claims = self.tokens.verify(token)
         except InvalidToken as exc:
             log.info("refused token %s from %s: %s", _token_id(token), address, exc)
             return None

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives import hashes
 
 from api.tokens import (
     InvalidToken,
+    VerifiedTokens,
     derive_key,
     issue,
     parse_ttl,
@@ -103,3 +104,31 @@ def test_ttl(text: str, seconds: int) -> None:
 def test_bad_ttl(text: str) -> None:
     with pytest.raises(ValueError):
         parse_ttl(text)
+
+
+def test_a_verified_token_is_remembered_but_still_expires() -> None:
+    now = time.time()
+    token, _ = issue(KEY, Role.AGENT, "agent:7", ttl=60, now=now)
+    tokens = VerifiedTokens(KEY, size=2)
+    assert tokens.verify(token, now).subject == "agent:7"
+    assert tokens.verify(token, now + 30).subject == "agent:7"  # from memory
+    with pytest.raises(InvalidToken, match="expired"):
+        tokens.verify(token, now + 61)
+    with pytest.raises(InvalidToken, match="expired"):
+        tokens.verify(token, now + 61)  # forgotten: checked afresh, still expired
+
+
+def test_remembered_tokens_are_bounded_and_forgeries_never_enter() -> None:
+    now = time.time()
+    tokens = VerifiedTokens(KEY, size=2)
+    issued = [issue(KEY, Role.CUSTOMER, f"customer:{i}", ttl=60, now=now)[0] for i in range(3)]
+    for token in issued:
+        tokens.verify(token, now)
+    assert len(tokens._claims) == 2 and issued[0] not in tokens._claims
+    forged = issued[1][:-2] + ("AA" if not issued[1].endswith("AA") else "BB")
+    with pytest.raises(InvalidToken):
+        tokens.verify(forged, now)
+    other, _ = issue(derive_key(b"o" * 40), Role.ADMIN, "admin:1", ttl=60, now=now)
+    with pytest.raises(InvalidToken, match="signature"):
+        tokens.verify(other, now)
+    assert forged not in tokens._claims and other not in tokens._claims
