@@ -42,9 +42,16 @@ async def answer(context: Context, question: str, limit: int) -> records.Answer:
         raise Forbidden(Operation.ASK.value)
     text = checked_question(question, context.max_question_chars)
     limit = checked_limit(limit)
+    clear = mixed_text_in_clear(context.identity)
     try:
-        found = await run_in_threadpool(context.answerer.answer, text, limit)
+        return await run_in_threadpool(_answered, context, text, limit, clear)
     except BadQuestion as exc:
         raise InvalidArgument(exc.argument, exc.problem) from exc
+
+
+def _answered(context: Context, text: str, limit: int, clear: bool) -> records.Answer:
+    """The answer, masked in the same worker thread: masking is CPU work the
+    event loop would otherwise do while other requests wait."""
+    found = context.answerer.answer(text, limit)
     # Answers mix many people's text: masked for every role (resolvers/policy.py).
-    return found if mixed_text_in_clear(context.identity) else redaction.answer(found)
+    return found if clear else redaction.answer(found)
