@@ -101,7 +101,7 @@ class Decision:
 
 def requested(text: str, rules: Rules) -> Decision | None:
     """An explicit request for a person, in any wording the cues know."""
-    said = rules.request.cues.find(normalised(text))
+    said = rules.request.cues.find(rules.request.declined.erase(normalised(text)))
     return Decision(Rule.REQUEST, f"the customer asked for a person: {said!r}") if said else None
 
 

@@ -47,6 +47,12 @@ class Cues(_Strict):
 
     patterns: list[re.Pattern[str]]
 
+    def erase(self, text: str) -> str:
+        """``text`` with every match blanked out."""
+        for p in self.patterns:
+            text = p.sub(" ", text)
+        return text
+
     def find(self, text: str) -> str | None:
         """The first matching text, or None."""
         for p in self.patterns:
@@ -92,6 +98,15 @@ class Unresolved(_Strict):
 
 class Request(_Strict):
     cues: Cues
+    # A request the customer turns down ("no need for a person", 不用转人工):
+    # blanked out before the cues are looked for, so a later real request in
+    # the same message still counts.
+    declined: Cues = Field(default_factory=lambda: Cues(patterns=[]))
+
+    @field_validator("declined", mode="before")
+    @classmethod
+    def _declined(cls, value: Any) -> Cues:
+        return value if isinstance(value, Cues) else _cues(value)
 
     @field_validator("cues", mode="before")
     @classmethod

@@ -91,6 +91,31 @@ def test_mentioning_a_person_is_not_asking_for_one(text: str) -> None:
     assert requested(text, RULES) is None, text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "谢谢，问题解决了，不用转人工了", "暂时不需要人工客服，我先试试这个办法",
+        "先不找工程师，我自己重启一下", "No need for a human, the restart fixed it",
+        "I don't need to talk to a person, just tell me the flag",
+        "Please don't transfer me to an agent yet, I'll try the steps first",
+    ],
+)  # fmt: skip
+def test_a_request_turned_down_is_no_request(text: str) -> None:
+    assert requested(text, RULES) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "刚才说不用转人工，但现在还是不行，请转人工",
+        "I said no need for a human earlier, but now I want to speak with a real person",
+    ],
+)
+def test_a_request_after_turning_one_down_still_counts(text: str) -> None:
+    decision = requested(text, RULES)
+    assert decision is not None and decision.rule is Rule.REQUEST, text
+
+
 def test_each_rule_with_its_evidence_and_near_misses() -> None:
     assert decide(_signals(), RULES) is None
     mild = decide(_signals(emotion=-0.4, emotion_reasons=("frustration: still not",)), RULES)
