@@ -96,6 +96,8 @@ def assignee(raw: Any, mapping: Mapping, system: str, people: Directory) -> Part
     name: str | None = None
     if mapping.fields.get("assignee_name"):
         name = plain_name(first_of(raw, mapping.fields["assignee_name"]))
+    if name is None and "assignee_name" in mapping.fields and not key.isdigit():
+        name = plain_name(key)  # an assignee given by name alone (generic exports)
     user = people.users.get(key)
     if user is not None:
         staff = str(user.get("role") or "").strip().lower() in STAFF_ROLES
@@ -103,11 +105,23 @@ def assignee(raw: Any, mapping: Mapping, system: str, people: Directory) -> Part
     return Party(ref, name)
 
 
+def _named(raw: Any, mapping: Mapping, kind: str, key: str, known: dict[str, Any]) -> str | None:
+    """A group's or organisation's name: from the side-loads, else from the
+    record's ``<kind>_name``, else the value itself when it is a name and not a
+    number (an export that writes ``"group": "Billing L2"`` names the group so)."""
+    name = plain_name((known.get(key) or {}).get("name"))
+    if name is None and mapping.fields.get(f"{kind}_name"):
+        name = plain_name(first_of(raw, mapping.fields[f"{kind}_name"]))
+    if name is None and kind + "_name" in mapping.fields and not key.isdigit():
+        name = plain_name(key)
+    return name
+
+
 def group(raw: Any, mapping: Mapping, system: str, people: Directory) -> Party | None:
     key = _ident(raw, mapping.fields.get("group", ()))
     if not key:
         return None
-    return Party(f"group:{system}:{key}", plain_name((people.groups.get(key) or {}).get("name")))
+    return Party(f"group:{system}:{key}", _named(raw, mapping, "group", key, people.groups))
 
 
 def organization(
@@ -119,5 +133,7 @@ def organization(
         key = text_of(org) if isinstance(org, str | int) else ""
     if not key:
         return None
-    found = people.organizations.get(key) or {}
-    return Party(f"organization:{system}:{key}", plain_name(found.get("name")))
+    return Party(
+        f"organization:{system}:{key}",
+        _named(raw, mapping, "organization", key, people.organizations),
+    )

@@ -41,7 +41,9 @@ messages       a list (JSON, or a JSON array in a CSV cell) mapped with the
                message fields: author, role, body, created_at, public
 =============  ==========================================================
 
-Presets: ``generic`` (the canonical names themselves), ``zendesk`` (ticket
+Presets: ``generic`` (the canonical names themselves; ``assignee``,
+``group`` and ``organization`` may be ids, with ``*_name`` beside them, or
+names alone), ``zendesk`` (ticket
 export: ``requester_id``, ``comments[].author_id`` / ``plain_body`` /
 ``public``, ``tags``, ``custom_fields`` with ``product`` / ``version`` ids
 named in :data:`ZENDESK_FIELDS`; single tickets, lists, incremental export
@@ -104,6 +106,13 @@ PRESETS: dict[str, Mapping] = {
             "version": ("version", "versions"),
             "tags": ("tags",),
             "resolution": ("resolution",),
+            # Who works it: ids, or names standing for themselves (extractors/tickets/desk.py)
+            "assignee": ("assignee_id", "assignee"),
+            "assignee_name": ("assignee_name",),
+            "group": ("group_id", "group"),
+            "group_name": ("group_name",),
+            "organization": ("organization_id", "organization"),
+            "organization_name": ("organization_name",),
         },
         messages=("messages",),
         message_fields=_MSG_GENERIC,

@@ -139,6 +139,42 @@ class _NoAnswers:
         pass
 
 
+def test_a_generic_export_names_who_works_its_tickets(fresh: Store, tmp_path: Path) -> None:
+    # Ids with their names beside them, and names standing alone.
+    rows = [
+        {"id": "G-1", "subject": "Sync stalls", "status": "open", "assignee_id": "u-88",
+         "assignee_name": "Ines Duarte", "group_id": 12, "group_name": "Sync team",
+         "organization_id": 340, "organization_name": "Kestrel Freight"},
+        {"id": "G-2", "subject": "Export slow", "status": "open", "assignee": "Ravi Menon",
+         "group": "Night shift", "organization": "Orchard Labs"},
+        {"id": "G-3", "subject": "Login loop", "status": "open", "group": 77,
+         "assignee": "ravi.menon@corp.example"},
+    ]  # fmt: skip
+    path = tmp_path / "generic.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    parsed = parse_ticket_file(path, path.read_bytes())
+    counts = write_tickets(fresh, parsed, NOW)
+    assert counts["tickets"] == 3
+
+    def agent(raw: str) -> str:
+        ref = ref_of("generic", "agent", raw)
+        assert ref is not None
+        return ref
+
+    assert _parties(fresh) == {
+        "G-1 ASSIGNED_TO": (agent("u-88"), "Ines Duarte"),
+        "G-1 FOR_ORGANIZATION": ("organization:generic:340", "Kestrel Freight"),
+        "G-1 IN_GROUP": ("group:generic:12", "Sync team"),
+        "G-2 ASSIGNED_TO": (agent("Ravi Menon"), "Ravi Menon"),
+        "G-2 FOR_ORGANIZATION": ("organization:generic:Orchard Labs", "Orchard Labs"),
+        "G-2 IN_GROUP": ("group:generic:Night shift", "Night shift"),
+        # a bare number names nothing; an e-mail address is never stored as a name
+        "G-3 ASSIGNED_TO": (agent("ravi.menon@corp.example"), None),
+        "G-3 IN_GROUP": ("group:generic:77", None),
+    }
+    assert "corp.example" not in _readable_text(fresh)
+
+
 @pytest.fixture
 def client(fresh: Store, tmp_path: Path) -> Iterator[TestClient]:
     write_tickets(fresh, _file(DESK), NOW)
