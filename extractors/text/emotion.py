@@ -58,8 +58,10 @@ _SIGNS: tuple[tuple[str, float, tuple[str, ...], tuple[str, ...]], ...] = (
       "escalate this")),
     ("frustration", 0.3,
      ("还是不行", "又不行", "又出错", "一直不行", "多少次", "第三次", "还没解决", "没人管", "等了"),
+     # about being let down, not a symptom: "it doesn't work", "keeps failing" open most
+     # requests (a fix that still fails is an unresolved turn, judged apart)
      ("still not", "still broken", "again and again", "third time", "how many times",
-      "nobody", "no one", "still waiting", "keeps failing", "doesn't work", "does not work")),
+      "nobody", "no one", "still waiting")),
 )  # fmt: skip
 
 # Sarcasm: a pleased phrase in a message that also complains.
@@ -143,13 +145,24 @@ def polarity(text: str) -> float:
     return _english_polarity(text)
 
 
+# A sign the customer denies ("不是投诉", "not urgent", "no complaint") is no sign.
+_ZH_DENIED = re.compile(r"(不是|并不|并非|不算|没有|没|不|无|别|非)\s*$")
+_EN_DENIED = re.compile(
+    r"\b(not|no|never|isn't|wasn't|aren't|don't)\s+(a\s+|an\s+|any\s+|really\s+)?$"
+)
+
+
 def _said(text: str, low: str, phrases: Sequence[str]) -> list[str]:
     found = []
     for p in phrases:
         if _CJK.search(p) or not p.isascii():
-            if p in text:
+            at = [m.start() for m in re.finditer(re.escape(p), text)]
+            if any(not _ZH_DENIED.search(text, max(0, i - 3), i) for i in at):
                 found.append(p)
-        elif re.search(r"(?<![a-z])" + re.escape(p) + r"(?![a-z])", low):
+        elif any(
+            not _EN_DENIED.search(low, max(0, m.start() - 16), m.start())
+            for m in re.finditer(r"(?<![a-z])" + re.escape(p) + r"(?![a-z])", low)
+        ):
             found.append(p)
     return found
 
