@@ -53,7 +53,7 @@ from api.envelope_guard import EnvelopeGuard
 from api.envelope_key import ServerKey, server_key
 from api.envelope_rules import Rules, rules_of
 from api.graphiql import assets_mount, page_response
-from api.lockout import Lockout
+from api.lockout import Lockout, SharedLockout
 from api.rate_limit import RateLimits, parse_limits
 from api.replay_cache import ReplayCache
 from api.settings import Settings, load_settings
@@ -259,9 +259,11 @@ def _middleware(
             allow_headers=["Authorization", "Content-Type"], max_age=600,
         ))  # fmt: skip
     # Before the body is read: a stranger's request costs no more than its headers.
-    lockout = Lockout(
+    local = Lockout(
         settings.auth_max_failures, settings.auth_failure_window, settings.auth_lockout_seconds
     )
+    shared = runtime if settings.auth_lockout_shared else None
+    lockout = SharedLockout(local, shared, settings.revocation_check_seconds)
     revocation.recent.seconds = settings.revocation_check_seconds  # this process's checks
     out.append(Middleware(
         Authentication, runtime=runtime, key=token_key(settings),
