@@ -45,10 +45,12 @@ from strawberry.asgi import GraphQL
 
 from api import data_keys
 from api.authentication import Authentication
-from api.body_guard import BodyGuard
+from api.body_guard import BodyGuard, BodyLimits
 from api.embedding_worker import EmbeddingWorker
+from api.envelope import BODY_TYPES as ENVELOPE_BODY_TYPES
 from api.envelope import CONTENT_TYPE as ENVELOPE_CONTENT_TYPE
 from api.envelope import VERSION as ENVELOPE_VERSION
+from api.envelope import VERSIONS as ENVELOPE_VERSIONS
 from api.envelope_guard import EnvelopeGuard
 from api.envelope_key import ServerKey, server_key
 from api.envelope_rules import Rules, rules_of
@@ -275,14 +277,15 @@ def _middleware(
     ))  # fmt: skip
     # A multipart request (sendMessage's attachments) may also carry its files.
     files = settings.max_attachments * settings.max_upload_bytes
+    limits = BodyLimits(settings.max_body_bytes, settings.max_body_bytes + files)
     out.append(Middleware(
-        BodyGuard, max_bytes=settings.max_body_bytes,
-        max_multipart_bytes=settings.max_body_bytes + files,
+        BodyGuard, max_bytes=limits.max_bytes, max_multipart_bytes=limits.max_multipart_bytes,
     ))  # fmt: skip
+    # Inside the body guard; an opened envelope is held to the same limits again.
     out.append(Middleware(
         EnvelopeGuard, key=key, rules=rules, max_skew=settings.envelope_max_skew_seconds,
         cache=ReplayCache(settings.envelope_replay_cache_size),
-        runtime=runtime if settings.envelope_replay_shared else None,
+        runtime=runtime if settings.envelope_replay_shared else None, limits=limits,
     ))  # fmt: skip
     return out
 
@@ -360,8 +363,9 @@ def create_app(
         if key is None:
             return JSONResponse({"errors": [{"message": "this server has no envelope key"}]}, 404)
         return JSONResponse({
-            "v": ENVELOPE_VERSION, "kid": key.kid, "public_key": key.public.hex(),
-            "algorithms": {"wrap": "SM2", "body": "SM4-GCM"},
+            "v": ENVELOPE_VERSION, "versions": list(ENVELOPE_VERSIONS), "kid": key.kid,
+            "public_key": key.public.hex(), "algorithms": {"wrap": "SM2", "body": "SM4-GCM"},
+            "body_types": list(ENVELOPE_BODY_TYPES),
             "content_type": ENVELOPE_CONTENT_TYPE,
             "max_skew_seconds": settings.envelope_max_skew_seconds,
             "required": rules.describe(),
