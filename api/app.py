@@ -45,15 +45,17 @@ from strawberry.asgi import GraphQL
 
 from api import data_keys
 from api.authentication import Authentication
-from api.body_guard import BodyGuard
+from api.body_guard import BodyGuard, BodyLimits
 from api.embedding_worker import EmbeddingWorker
+from api.envelope import BODY_TYPES as ENVELOPE_BODY_TYPES
 from api.envelope import CONTENT_TYPE as ENVELOPE_CONTENT_TYPE
 from api.envelope import VERSION as ENVELOPE_VERSION
+from api.envelope import VERSIONS as ENVELOPE_VERSIONS
 from api.envelope_guard import EnvelopeGuard
 from api.envelope_key import ServerKey, server_key
 from api.envelope_rules import Rules, rules_of
 from api.graphiql import assets_mount, page_response
-from api.lockout import Lockout
+from api.lockout import Lockout, SharedLockout
 from api.rate_limit import RateLimits, parse_limits
 from api.replay_cache import ReplayCache
 from api.settings import Settings, load_settings
@@ -259,9 +261,11 @@ def _middleware(
             allow_headers=["Authorization", "Content-Type"], max_age=600,
         ))  # fmt: skip
     # Before the body is read: a stranger's request costs no more than its headers.
-    lockout = Lockout(
+    local = Lockout(
         settings.auth_max_failures, settings.auth_failure_window, settings.auth_lockout_seconds
     )
+    shared = runtime if settings.auth_lockout_shared else None
+    lockout = SharedLockout(local, shared, settings.revocation_check_seconds)
     revocation.recent.seconds = settings.revocation_check_seconds  # this process's checks
     out.append(Middleware(
         Authentication, runtime=runtime, key=token_key(settings),
@@ -273,14 +277,15 @@ def _middleware(
     ))  # fmt: skip
     # A multipart request (sendMessage's attachments) may also carry its files.
     files = settings.max_attachments * settings.max_upload_bytes
+    limits = BodyLimits(settings.max_body_bytes, settings.max_body_bytes + files)
     out.append(Middleware(
-        BodyGuard, max_bytes=settings.max_body_bytes,
-        max_multipart_bytes=settings.max_body_bytes + files,
+        BodyGuard, max_bytes=limits.max_bytes, max_multipart_bytes=limits.max_multipart_bytes,
     ))  # fmt: skip
+    # Inside the body guard; an opened envelope is held to the same limits again.
     out.append(Middleware(
         EnvelopeGuard, key=key, rules=rules, max_skew=settings.envelope_max_skew_seconds,
         cache=ReplayCache(settings.envelope_replay_cache_size),
-        runtime=runtime if settings.envelope_replay_shared else None,
+        runtime=runtime if settings.envelope_replay_shared else None, limits=limits,
     ))  # fmt: skip
     return out
 
@@ -358,8 +363,9 @@ def create_app(
         if key is None:
             return JSONResponse({"errors": [{"message": "this server has no envelope key"}]}, 404)
         return JSONResponse({
-            "v": ENVELOPE_VERSION, "kid": key.kid, "public_key": key.public.hex(),
-            "algorithms": {"wrap": "SM2", "body": "SM4-GCM"},
+            "v": ENVELOPE_VERSION, "versions": list(ENVELOPE_VERSIONS), "kid": key.kid,
+            "public_key": key.public.hex(), "algorithms": {"wrap": "SM2", "body": "SM4-GCM"},
+            "body_types": list(ENVELOPE_BODY_TYPES),
             "content_type": ENVELOPE_CONTENT_TYPE,
             "max_skew_seconds": settings.envelope_max_skew_seconds,
             "required": rules.describe(),

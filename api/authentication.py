@@ -14,8 +14,9 @@ development it is refused with 401.
 A refused token gets 401 with ``WWW-Authenticate: Bearer error="invalid_token"``
 and one message whatever was wrong (forged, expired, revoked, malformed):
 the reason goes to the log with the token's id, never to the client.
-Refused tokens count against the client address (``api/lockout.py``); a
-locked-out address gets 429 with ``Retry-After`` for every request.
+Refused tokens count against the client address (``api/lockout.py``), on
+every worker and host of the graph together; a locked-out address gets 429
+with ``Retry-After`` for every request, answered from this process's view.
 A graph that cannot be asked about revocations refuses the request (503):
 a revoked token must not pass because the store was down.
 
@@ -37,7 +38,7 @@ from typing import TYPE_CHECKING
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.lockout import Lockout
+from api.lockout import UNAVAILABLE, SharedLockout
 from api.tokens import InvalidToken, VerifiedTokens, unverified_claims
 from resolvers import audit
 from resolvers.identity import DEVELOPMENT, Identity
@@ -99,7 +100,12 @@ def _token_id(token: str) -> str:
 
 class Authentication:
     def __init__(
-        self, app: ASGIApp, runtime: Runtime, key: bytes, development: bool, lockout: Lockout
+        self,
+        app: ASGIApp,
+        runtime: Runtime,
+        key: bytes,
+        development: bool,
+        lockout: SharedLockout,
     ) -> None:
         self.app = app
         self.runtime = runtime
@@ -136,7 +142,7 @@ class Authentication:
             found = await self._identity(header, address)
             await self._audit(header, found, address, request_id)
             if found is None:
-                if (wait := self.lockout.failed(address)) is not None:
+                if (wait := await self.lockout.failed(address)) is not None:
                     log.warning("client %s locked out for %d s after failed logins", address, wait)
                     await self._locked_out(send, wait)
                     return
@@ -144,6 +150,12 @@ class Authentication:
                     send, 401, REFUSED, {"WWW-Authenticate": REALM + ', error="invalid_token"'}
                 )
                 return
+            if not isinstance(found, str):  # locked out by another worker or host?
+                if (admitted := await self.lockout.admitted(address)) == UNAVAILABLE:
+                    found = UNAVAILABLE
+                elif isinstance(admitted, int):
+                    await self._locked_out(send, admitted)
+                    return
             if isinstance(found, str):  # "unavailable"
                 await _answer(send, 503, "graphdesk cannot check tokens now; try again", {})
                 return

@@ -21,6 +21,15 @@ other client implementations):
   cannot be passed off as the answer to another request or with another
   status.
 
+Version 2 is version 1 with the sealed body's own content type: the
+envelope carries ``"type"`` (``application/json``, or
+``multipart/form-data; boundary=...`` for a GraphQL multipart request with
+files, exactly the Content-Type the plain request would have), and the
+associated data ends with it: ``METHOD|path|timestamp|nonce|kid|type``, so
+a type altered on the way does not authenticate. The answer is
+``{"v": 2, "iv", "ct"}``, sealed as in version 1 (the request's associated
+data, type included, after ``response|STATUS|``).
+
 This module is the format and the cryptography only, for the server
 (``api/envelope_guard.py``) and the client (``api/envelope_client.py``)
 alike; which requests must be sealed, and replays, are the guard's.
@@ -42,7 +51,12 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from api import sm2
 
-VERSION = 1
+VERSION = 1  # what every client may send; VERSIONS: what this server opens
+VERSIONS = (1, 2)
+JSON = "application/json"
+MULTIPART = "multipart/form-data"
+BODY_TYPES = (JSON, MULTIPART)  # what a version 2 envelope may seal
+MAX_TYPE_CHARS = 200
 CONTENT_TYPE = "application/vnd.graphdesk.envelope+json"
 SM4_KEY_BYTES = 16
 IV_BYTES = 12
@@ -88,8 +102,37 @@ def b64decode(text: object, field: str, size: int | None = None) -> bytes:
     return data
 
 
-def associated_data(method: str, path: str, ts: int, nonce: str, kid: str) -> bytes:
-    return f"{method.upper()}|{path}|{ts}|{nonce}|{kid}".encode("ascii")
+def associated_data(
+    method: str, path: str, ts: int, nonce: str, kid: str, body_type: str | None = None
+) -> bytes:
+    """Version 1 without ``body_type``; version 2 ends with it."""
+    aad = f"{method.upper()}|{path}|{ts}|{nonce}|{kid}"
+    return (aad if body_type is None else f"{aad}|{body_type}").encode("ascii")
+
+
+def media_type(body_type: str) -> str:
+    """``multipart/form-data; boundary=x`` -> ``multipart/form-data``."""
+    return body_type.split(";")[0].strip().lower()
+
+
+def checked_type(value: object) -> str:
+    """A version 2 envelope's ``type``: a JSON or multipart content type, ASCII."""
+    if not isinstance(value, str) or not value or len(value) > MAX_TYPE_CHARS:
+        raise malformed(f"'type' must be a content type of at most {MAX_TYPE_CHARS} characters")
+    if not value.isascii() or not value.isprintable():
+        raise malformed("'type' must be printable ASCII")
+    kind = media_type(value)
+    if kind not in BODY_TYPES:
+        raise malformed(f"'type' {kind!r} is not one of {', '.join(BODY_TYPES)}")
+    if kind == MULTIPART and "boundary=" not in value.lower():
+        raise malformed("a multipart 'type' must name its boundary")
+    return value
+
+
+def envelope_size(body_bytes: int) -> int:
+    """The most bytes an envelope of a body of ``body_bytes`` may take: the sealed
+    body in base64 plus room for the other fields (the wrapped key, a type)."""
+    return 4 * -(-(body_bytes + TAG_BYTES) // 3) + 4096
 
 
 def response_data(status: int, request_aad: bytes) -> bytes:
@@ -120,11 +163,13 @@ class Sealed:
     aad: bytes
     nonce: str
     ts: int
+    version: int = VERSION
+    body_type: str = JSON  # the sealed body's content type (version 1: always JSON)
 
     def seal_response(self, status: int, body: bytes) -> bytes:
         iv = os.urandom(IV_BYTES)
         ct = gcm_seal(self.key, iv, response_data(status, self.aad), body)
-        return json.dumps({"v": VERSION, "iv": b64encode(iv), "ct": b64encode(ct)}).encode()
+        return json.dumps({"v": self.version, "iv": b64encode(iv), "ct": b64encode(ct)}).encode()
 
     def open_response(self, status: int, body: bytes) -> bytes:
         """The answer's plaintext (client side); EnvelopeError when it is not ours."""
@@ -132,8 +177,8 @@ class Sealed:
             value = json.loads(body)
         except ValueError:
             raise malformed("the response is not JSON") from None
-        if not isinstance(value, dict) or value.get("v") != VERSION:
-            raise malformed("the response is not a version 1 envelope")
+        if not isinstance(value, dict) or value.get("v") != self.version:
+            raise malformed(f"the response is not a version {self.version} envelope")
         iv = b64decode(value.get("iv"), "iv", IV_BYTES)
         ct = b64decode(value.get("ct"), "ct")
         try:
@@ -145,16 +190,26 @@ class Sealed:
 
 
 def seal_request(
-    public_key: bytes, kid: str, method: str, path: str, body: bytes, now: float | None = None
+    public_key: bytes,
+    kid: str,
+    method: str,
+    path: str,
+    body: bytes,
+    now: float | None = None,
+    body_type: str | None = None,
 ) -> tuple[bytes, Sealed]:
-    """The envelope of ``body`` for the server with ``public_key`` (client side)."""
+    """The envelope of ``body`` for the server with ``public_key`` (client side):
+    version 1 for a JSON body, version 2 when ``body_type`` names its content type."""
     key = os.urandom(SM4_KEY_BYTES)
     ts = int(time.time() if now is None else now)
     nonce = b64encode(secrets.token_bytes(NONCE_BYTES))
-    aad = associated_data(method, path, ts, nonce, kid)
+    if body_type is not None:
+        checked_type(body_type)
+    aad = associated_data(method, path, ts, nonce, kid, body_type)
     iv = os.urandom(IV_BYTES)
-    envelope = {
-        "v": VERSION,
+    version = VERSION if body_type is None else 2
+    envelope: dict[str, object] = {
+        "v": version,
         "kid": kid,
         "ts": ts,
         "nonce": nonce,
@@ -162,7 +217,10 @@ def seal_request(
         "iv": b64encode(iv),
         "ct": b64encode(gcm_seal(key, iv, aad, body)),
     }
-    return json.dumps(envelope).encode("utf-8"), Sealed(key, aad, nonce, ts)
+    if body_type is not None:
+        envelope["type"] = body_type
+    sealed = Sealed(key, aad, nonce, ts, version, body_type or JSON)
+    return json.dumps(envelope).encode("utf-8"), sealed
 
 
 def _fields(body: bytes) -> dict[str, object]:
@@ -172,11 +230,13 @@ def _fields(body: bytes) -> dict[str, object]:
         raise malformed("the body is not JSON") from None
     if not isinstance(value, dict):
         raise malformed("the body must be a JSON object")
-    missing = [f for f in REQUEST_FIELDS if f not in value]
+    if "v" in value and (type(value["v"]) is not int or value["v"] not in VERSIONS):
+        supported = " and ".join(str(v) for v in VERSIONS)
+        raise malformed(f"version {value['v']!r} is not supported (only {supported})")
+    fields = REQUEST_FIELDS + (("type",) if value.get("v") == 2 else ())
+    missing = [f for f in fields if f not in value]
     if missing:
         raise malformed(f"missing {', '.join(missing)}")
-    if value["v"] != VERSION:
-        raise malformed(f"version {value['v']!r} is not supported (only {VERSION})")
     return value
 
 
@@ -191,12 +251,15 @@ def open_request(
 ) -> tuple[bytes, Sealed]:
     """The plaintext of a request envelope and what seals its answer (server side).
 
-    Checks in this order, each refusal with its own code: the format, the key
-    id, the timestamp, then the wrapped key and the body's tag (tampering).
+    Checks in this order, each refusal with its own code: the format (a
+    version 2 envelope's ``type`` too), the key id, the timestamp, then the
+    wrapped key and the body's tag (tampering, the type included).
     Replays are the caller's to check, with the returned nonce, after this
     has proved the request authentic.
     """
     value = _fields(body)
+    version = 2 if value["v"] == 2 else 1
+    body_type = checked_type(value["type"]) if version == 2 else None
     sent_kid, ts, nonce = value["kid"], value["ts"], value["nonce"]
     if not isinstance(sent_kid, str) or sent_kid != kid:
         raise EnvelopeError(
@@ -235,13 +298,14 @@ def open_request(
         ) from None  # fmt: skip
     if len(key) != SM4_KEY_BYTES:
         raise malformed(f"the wrapped key must be {SM4_KEY_BYTES} bytes, not {len(key)}")
-    aad = associated_data(method, path, ts, nonce, kid)
+    aad = associated_data(method, path, ts, nonce, kid, body_type)
     try:
         plaintext = gcm_open(key, iv, aad, ct)
     except InvalidTag:
         raise EnvelopeError(
             400, "ENVELOPE_TAMPERED",
             "the envelope does not authenticate: its ciphertext, or the method, path, "
-            "timestamp, nonce or key id it was sealed for, differ from this request's",
+            "timestamp, nonce or key id it was sealed for (or its body type), differ from "
+            "this request's",
         ) from None  # fmt: skip
-    return plaintext, Sealed(key, aad, nonce, ts)
+    return plaintext, Sealed(key, aad, nonce, ts, version, body_type or JSON)

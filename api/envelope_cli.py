@@ -6,12 +6,15 @@ never over an existing file) and prints its key id; point
 server's key id and public key, for clients to pin (what ``GET
 /envelope/key`` serves). ``call URL`` sends one GraphQL operation sealed
 (``api/envelope_client.py``) and prints the opened answer: exit 1 when the
-server refused it or the answer carries errors.
+server refused it or the answer carries errors. ``--file PATH=FILE`` (again
+for more) sends files with it, a multipart request in a version 2 envelope:
+``--file variables.files.0=shot.png``.
 """
 
 from __future__ import annotations
 
 import json
+import mimetypes
 from pathlib import Path
 from typing import Any
 
@@ -71,21 +74,55 @@ def _variables(text: str | None) -> dict[str, Any] | None:
     return value
 
 
+def _files(specs: tuple[str, ...]) -> dict[str, tuple[str, bytes, str]] | None:
+    out: dict[str, tuple[str, bytes, str]] = {}
+    for spec in specs:
+        path, eq, name = spec.partition("=")
+        if not eq or not path.strip() or not name.strip():
+            raise click.BadParameter(f"{spec!r} is not PATH=FILE (e.g. variables.files.0="
+                                     "shot.png)", param_hint="--file")  # fmt: skip
+        file = Path(name).expanduser()
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise click.BadParameter(f"{name}: {exc.strerror}", param_hint="--file") from None
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        out[path.strip()] = (file.name, data, kind)
+    return out or None
+
+
 @envelope_group.command("call")
 @click.argument("url")
 @click.option("--query", "-q", required=True, help="The GraphQL operation.")
 @click.option("--variables", help="Its variables, a JSON object.")
 @click.option("--token", envvar="GRAPHDESK_TOKEN", help="Bearer token (or GRAPHDESK_TOKEN).")
 @click.option("--kid", help="The key id the server must have (from `graphdesk envelope key`).")
-def call(url: str, query: str, variables: str | None, token: str | None, kid: str | None) -> None:
+@click.option(
+    "--file",
+    "files",
+    multiple=True,
+    metavar="PATH=FILE",
+    help="A file for the variable at PATH (variables.files.0); repeat for more.",
+)
+def call(
+    url: str,
+    query: str,
+    variables: str | None,
+    token: str | None,
+    kid: str | None,
+    files: tuple[str, ...],
+) -> None:
     """Send one operation sealed to the server at URL (e.g. https://host:8443); print the answer."""
     import httpx
 
     from api.envelope_client import EnvelopeClient
 
+    uploads = _files(files)
     client = EnvelopeClient(url, token, kid=kid)
     try:
-        reply = client.execute(query, _variables(variables))
+        reply = client.execute(query, _variables(variables), files=uploads)
+    except ValueError as exc:  # a file path that names no variable
+        raise click.BadParameter(str(exc), param_hint="--file") from None
     except EnvelopeError as exc:
         raise click.ClickException(exc.message) from None
     except httpx.HTTPError as exc:

@@ -4,10 +4,16 @@ An ASGI middleware on ``/graphql``, inside the body guard (so the body has
 passed the size limit) and the authentication (a token is still required:
 the envelope protects the body, not who may send it). A request with the
 envelope's content type (``api/envelope.py``) is opened, checked and
-handed on as the plain JSON request it holds; the answer, whatever its
-status, goes back sealed under the request's SM4 key. A plain request that
-runs an operation the settings require to be sealed (``api/envelope_rules.py``)
-is refused with 403 before GraphQL sees it.
+handed on as the plain request it holds: a JSON body, or (version 2) a
+multipart body with files, under the content type it was sealed with and
+held to the body guard's limit for that type (413 as the same body sent
+plain), so GraphQL's upload limits and type checks apply to it as to any.
+The answer, whatever its status, goes back sealed under the request's SM4
+key. A plain request that runs an operation the settings require to be
+sealed (``api/envelope_rules.py``) is refused with 403 before GraphQL sees
+it: a JSON body is judged by its operation, a multipart one by its
+``operations`` field (read by the parser strawberry uses), anything else
+refused whole.
 
 Every refusal is a 4xx (503 only when the replay cache is full of live
 nonces) with ``{"errors": [{"message", "extensions": {"code"}}]}`` and no
@@ -29,10 +35,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.body_guard import json_problem, replaying
-from api.envelope import CONTENT_TYPE, EnvelopeError, Sealed, open_request
+from api.body_guard import MULTIPART, BodyLimits, json_problem, refuse, replaying
+from api.envelope import CONTENT_TYPE, EnvelopeError, Sealed, media_type, open_request
 from api.envelope_key import ServerKey
 from api.envelope_rules import Rules, required_by, required_by_query
 from api.replay_cache import Full, ReplayCache, Seen
@@ -103,6 +110,26 @@ def _content_type(scope: Scope) -> str:
     return ""
 
 
+async def _operations(scope: Scope, body: bytes) -> bytes:
+    """A multipart body's ``operations`` field, read as strawberry reads it (the
+    same parser, the last field of the name); empty when the body does not parse,
+    which GraphQL then refuses itself."""
+    request = Request(scope, replaying(body, _nothing))
+    try:
+        form = await request.form()
+    except Exception:  # any parse failure: strawberry cannot read it either
+        return b""
+    try:
+        value = form.get("operations")
+        return value.encode("utf-8") if isinstance(value, str) else b""
+    finally:
+        await form.close()
+
+
+async def _nothing() -> Message:
+    return {"type": "http.disconnect"}
+
+
 def _client(scope: Scope) -> str:
     client = scope.get("client")
     return str(client[0]) if client else "unknown"
@@ -117,11 +144,13 @@ class EnvelopeGuard:
         max_skew: int,
         cache: ReplayCache,
         runtime: Runtime | None = None,
+        limits: BodyLimits | None = None,
     ) -> None:
         """``runtime``: share nonces through its store (every worker and host of the
-        graph); None: this process's cache alone."""
+        graph); None: this process's cache alone. ``limits``: the body guard's."""
         self.app = app
         self.key, self.rules, self.max_skew, self.cache = key, rules, max_skew, cache
+        self.limits = limits if limits is not None else BodyLimits()
         self.runtime = runtime
         self.shared = SharedNonces()
 
@@ -155,14 +184,17 @@ class EnvelopeGuard:
         )  # fmt: skip
 
     async def _plain_post(self, scope: Scope, receive: Receive, send: Send, kind: str) -> None:
-        if kind != JSON:
-            # Only a JSON body can be read for the operation it runs.
-            await _refuse(send, self._required(f"every POST that is not {JSON}"))
+        if kind not in (JSON, MULTIPART):
+            # Only a JSON or multipart body can be read for the operation it runs.
+            await _refuse(send, self._required(f"every POST that is not {JSON} or {MULTIPART}"))
             return
         body = await _read(receive)
         if body is None:
             return
-        reason = required_by(self.rules, body)
+        if kind == MULTIPART:
+            reason = required_by(self.rules, await _operations(scope, body))
+        else:
+            reason = required_by(self.rules, body)
         if reason:
             log.info("refused a plain request from %s: %s needs the envelope", _client(scope),
                      reason)  # fmt: skip
@@ -209,6 +241,10 @@ class EnvelopeGuard:
                 self.key.private, self.key.kid, scope["method"], scope["path"], body,
                 self.max_skew,
             )  # fmt: skip
+            if too_large := self.limits.problem(media_type(sealed.body_type), plaintext):
+                log.warning("refused an envelope from %s: %s", _client(scope), too_large)
+                await refuse(send, 413, too_large)  # as the same body sent plain
+                return
             self.cache.admit(sealed.nonce, sealed.ts + self.max_skew)
             await self._admit_shared(sealed)
         except EnvelopeError as exc:
@@ -232,14 +268,15 @@ class EnvelopeGuard:
                 "(GRAPHDESK_ENVELOPE_REPLAY_CACHE_SIZE)",
             ), {"Retry-After": wait})  # fmt: skip
             return
-        problem = json_problem(plaintext)
+        kind = media_type(sealed.body_type)
+        problem = json_problem(plaintext) if kind == JSON else None
         if problem:
             await _refuse(send, EnvelopeError(400, "ENVELOPE_MALFORMED",
                                               f"the sealed body: {problem}"))  # fmt: skip
             return
         headers = [(k, v) for k, v in scope["headers"]
                    if k not in (b"content-type", b"content-length")]  # fmt: skip
-        headers += [(b"content-type", JSON.encode()),
+        headers += [(b"content-type", sealed.body_type.encode("latin-1")),
                     (b"content-length", str(len(plaintext)).encode())]  # fmt: skip
         inner = {**scope, "headers": headers}
         await self.app(inner, replaying(plaintext, receive), _sealing(send, sealed))

@@ -136,7 +136,9 @@ def _requirement(rules: Rules, query: object, operation_name: object) -> str | N
 
 
 def required_by(rules: Rules, body: bytes) -> str | None:
-    """What in a plain JSON GraphQL body requires the envelope, or None."""
+    """What in a plain JSON GraphQL body, or a multipart body's ``operations``
+    field (the same JSON; ``api/envelope_guard.py`` reads it), requires the
+    envelope, or None."""
     if not rules.any:
         return None
     try:

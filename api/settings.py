@@ -114,11 +114,16 @@ class Settings(BaseSettings):
     data_keys: SecretStr | None = None
     # Failed authentications per client address: this many within the window
     # (seconds) lock the address out for lockout seconds (429 + Retry-After).
-    auth_max_failures: int = Field(default=10, ge=1)
+    # At most 100: the graph keeps that many failure times per address at most.
+    auth_max_failures: int = Field(default=10, ge=1, le=100)
     auth_failure_window: float = Field(default=300.0, gt=0)
     auth_lockout_seconds: float = Field(default=900.0, gt=0)
-    # A token found not revoked is looked up again after this many seconds; a
-    # revocation made by another process takes effect within it (0: every request).
+    # The count shared through the graph, so every worker and host of it locks an
+    # address out together (one graph write per refused token); off: per process.
+    auth_lockout_shared: bool = True
+    # A token found not revoked, and an address found not locked out, are looked up
+    # again after this many seconds; a revocation or lockout made by another process
+    # takes effect within it (0: every request).
     revocation_check_seconds: float = Field(default=2.0, ge=0, le=60)
     # Requests per token and per client address (api/rate_limit.py), in the
     # `limits` package's notation; empty: no limit. 429 with Retry-After beyond.

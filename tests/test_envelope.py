@@ -226,8 +226,12 @@ def test_an_unknown_key_id_is_refused(app: TestClient) -> None:
     [
         (b"[1]", "must be a JSON object"),
         (b'{"v": 1}', "missing kid, ts, nonce, key, iv, ct"),
+        (b'{"v": 3, "kid": "", "ts": 0, "nonce": "", "key": "", "iv": "", "ct": ""}',
+         "version 3 is not supported (only 1 and 2)"),
         (b'{"v": 2, "kid": "", "ts": 0, "nonce": "", "key": "", "iv": "", "ct": ""}',
-         "version 2 is not supported"),
+         "missing type"),
+        (b'{"v": 2, "type": "text/plain", "kid": "", "ts": 0, "nonce": "", "key": "", '
+         b'"iv": "", "ct": ""}', "'type' 'text/plain' is not one of application/json"),
         (b"\xff\xfe", "not JSON"),
     ],
 )  # fmt: skip

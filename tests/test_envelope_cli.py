@@ -72,3 +72,27 @@ def test_call_seals_a_request_to_a_real_server_and_prints_the_opened_answer(
         variables = runner.invoke(main, ["envelope", "call", url, "-q", "{ viewer { role } }",
                                          "--variables", "[1]"])  # fmt: skip
         assert variables.exit_code == 2 and "must be a JSON object" in variables.output
+
+
+def test_call_sends_files_sealed_and_checks_its_file_options(
+    store: FalkorStore, tmp_path: Path
+) -> None:
+    key = generate()
+    log = tmp_path / "job.log"
+    log.write_text("ERROR 42\n")
+    runner = CliRunner(env={**ENV, "GRAPHDESK_TOKEN": token("customer", "customer:0a1b2c3d")})
+    send = ("mutation($f: [Upload!]) { sendMessage(conversationId: \"none\", text: \"log\", "
+            "attachments: $f) { conversationId } }")  # fmt: skip
+    with live_server(store, tmp_path, key, envelope_required="mutations") as port:
+        url = f"http://127.0.0.1:{port}"
+        args = ["envelope", "call", url, "--kid", key.kid, "-q", send,
+                "--variables", '{"f": [null]}']  # fmt: skip
+        sent = runner.invoke(main, [*args, "--file", f"variables.f.0={log}"])
+        # Opened and run by GraphQL: the conversation named does not exist.
+        assert sent.exit_code == 1 and "answered 200 (sealed) with errors" in sent.output
+        assert json.loads(sent.stdout)["errors"][0]["extensions"]["argument"] == "conversationId"
+        for spec, says in ((f"variables.g.0={log}", "names no value in the request"),
+                           ("variables.f.0", "is not PATH=FILE"),
+                           (f"variables.f.0={tmp_path / 'none.log'}", "No such file")):  # fmt: skip
+            out = runner.invoke(main, [*args, "--file", spec])
+            assert out.exit_code == 2 and says in out.output, out.output

@@ -138,6 +138,12 @@ class Sealer:
         message = f"{kind}\x1f{normalised(kind, value)}".encode()
         return hmac_sm3(self.ring.index_key, message)[:16].hex()
 
+    def keyed(self, purpose: str, value: str) -> str:
+        """A keyed reference to ``value`` (32 hex): the same in every process of
+        the ring, not recomputable without it; ``purpose`` keeps uses apart."""
+        message = f"{purpose}\x1e{value}".encode()
+        return hmac_sm3(self.ring.index_key, message)[:16].hex()
+
     def customer_id(self, system: str, raw: str) -> str:
         message = f"{system}\x1f{raw.strip().lower()}".encode()
         return "customer:" + hmac_sm3(self.ring.id_key, message)[:16].hex()
