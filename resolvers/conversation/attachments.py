@@ -135,16 +135,17 @@ def read(attachment: Attachment, max_bytes: int) -> Finding:
         parts = [t.raw for t in traces if t.raw]
         parts += [ln for ln in _telling_lines(full) if not any(ln in p for p in parts)]
         text = "\n".join(parts) if parts else full
-    text = mask(text.strip())
+    clear = text.strip()
+    text = mask(clear, ips=True)
     traces = find_traces(text)
     codes = [m.code for m in find_codes(text) if m.strong]
-    text = text[:MAX_FINDING_CHARS]
     return Finding(
         name=attachment.name,
         kind=kind,
-        text=text,
+        text=text[:MAX_FINDING_CHARS],
         codes=codes,
         traces=[f"{t.language} {t.exception_type}".strip() for t in traces],
+        clear=clear[:MAX_FINDING_CHARS],
     )
 
 
