@@ -8,7 +8,9 @@ mark) is a pasted log or stack trace: its stack traces
 are kept. Anything else, an empty file, or a file over the size limit is
 refused with an error naming the attachment and what is wrong. What is read
 joins the turn's text for analysis, so codes, traces and products found in an
-attachment reach the knowledge as typed text does.
+attachment reach the knowledge as typed text does. The text a finding keeps
+is masked (IP addresses too, as in tickets); the clear read text is only
+ever stored sealed (``turn_text.py``).
 """
 
 from __future__ import annotations
