@@ -96,8 +96,11 @@ class Runtime:
     desk: Desk | None = None
 
 
-def build_desk(store: Store, answerer: Answerer, settings: Settings) -> Desk:
-    """Conversations over the store and the answer pipeline, with the configured rules."""
+def build_desk(
+    store: Store, answerer: Answerer, settings: Settings, sealer: Sealer | None = None
+) -> Desk:
+    """Conversations over the store and the answer pipeline, with the configured rules;
+    turns sealed with ``sealer`` (default: the configured data keys')."""
     from resolvers.conversation.desk import Desk
     from resolvers.conversation.rules import load_rules
     from resolvers.routing.handoff import route_handoff
@@ -109,6 +112,7 @@ def build_desk(store: Store, answerer: Answerer, settings: Settings) -> Desk:
         max_text_chars=settings.max_message_chars,
         max_upload_bytes=settings.max_upload_bytes, max_attachments=settings.max_attachments,
         on_handoff=lambda ticket: route_handoff(store, linker, routing, ticket),
+        sealer=sealer if sealer is not None else data_keys.sealer(settings),
     )  # fmt: skip
 
 
@@ -324,7 +328,7 @@ def create_app(
                 if seeded:
                     ans.refresh()
             runtime.store, runtime.answerer = st, ans
-            runtime.desk = build_desk(st, ans, settings)
+            runtime.desk = build_desk(st, ans, settings, runtime.sealer)
             worker = None
             embedder = getattr(ans, "embedder", None)  # test doubles have none
             if embedder is not None:

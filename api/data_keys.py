@@ -11,6 +11,7 @@ ConfigError saying what to set; so do a malformed ring and an exposed file.
 from __future__ import annotations
 
 from api.settings import ConfigError, Settings
+from extractors.text.crypto.following import FollowingSealer
 from extractors.text.crypto.keys import KeyConfigError, KeySource, load_keys
 from extractors.text.crypto.sealer import Sealer
 
@@ -26,5 +27,10 @@ def key_source(settings: Settings) -> KeySource:
 
 
 def sealer(settings: Settings) -> Sealer:
-    """The sealer of the configured ring (ingest seals with it, resolvers open)."""
-    return Sealer(key_source(settings).ring)
+    """The sealer of the configured ring (ingest seals with it, resolvers open); from
+    a key file, one that follows the file, so a running server takes up a rotation
+    (``extractors/text/crypto/following.py``)."""
+    source = key_source(settings)
+    if source.file is None:
+        return Sealer(source.ring)
+    return FollowingSealer(source.file, source.ring, production=not settings.development)

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import click
 
+from api import data_keys
 from api.cli_context import settings_of
+from api.settings import ConfigError
 
 
 @click.group("dialogue")
@@ -39,9 +41,13 @@ def replay(ctx: click.Context, path: Path, out: Path | None) -> None:
     except ReplayError as exc:
         raise click.ClickException(str(exc)) from None
     settings = settings_of(ctx)
+    try:
+        sealer = data_keys.sealer(settings)  # the turns' clear text is sealed with it
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     played, failed = [], 0
     with opened_store(settings) as store:
-        desk = build_desk(store, build_answerer(store, settings), settings)
+        desk = build_desk(store, build_answerer(store, settings), settings, sealer)
         for script in scripts:
             try:
                 result = play(desk, script)

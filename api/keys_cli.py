@@ -8,13 +8,17 @@ a version the ring no longer has: they cannot be opened). ``rotate`` makes
 a new version current and re-seals every value under it
 (``extractors/text/crypto/rotation.py``); it holds the data directory's write lock, is
 recorded in the audit trail as an admin action, and resumes an interrupted
-rotation instead of starting another. With keys from ``GRAPHDESK_DATA_KEYS``
+rotation instead of starting another. Running servers follow the key file
+(``extractors/text/crypto/following.py``): the rotation waits a few seconds
+after writing the new version, so they seal under it before anything is
+re-sealed. With keys from ``GRAPHDESK_DATA_KEYS``
 it cannot add a version: add one there (``N:HEX``) and run ``rotate`` to
 re-seal under it.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -23,6 +27,7 @@ from api.audit_cli import record_cli
 from api.cli_context import settings_of
 from api.data_keys import key_source
 from api.settings import ConfigError, Settings
+from extractors.text.crypto.following import TAKE_UP_SECONDS
 from extractors.text.crypto.keys import KeyConfigError, KeySource, create_key_file, write_key_file
 from extractors.text.crypto.rotation import census, reseal_all
 from extractors.text.crypto.sealer import Sealer
@@ -95,7 +100,9 @@ def keys_rotate(ctx: click.Context, no_wait: bool) -> None:
         if source.file is not None and not ring.rotating:
             ring = ring.with_new_version()
             write_key_file(source.file, ring)  # before any value is sealed under it
-            click.echo(f"new key version {ring.current} in {source.file}")
+            click.echo(f"new key version {ring.current} in {source.file}; waiting "
+                       f"{TAKE_UP_SECONDS:g} s for running servers to seal under it")  # fmt: skip
+            time.sleep(TAKE_UP_SECONDS)
         elif ring.rotating:
             click.echo(f"resuming the rotation to key version {ring.current}")
         else:
@@ -127,5 +134,5 @@ def keys_rotate(ctx: click.Context, no_wait: bool) -> None:
     if dropped and source.file is None:
         click.echo(f"versions {dropped} are no longer used: remove them from GRAPHDESK_DATA_KEYS")
     elif dropped:
-        click.echo(f"versions {dropped} dropped from {source.file}; restart running servers "
-                   "and watchers so they read the new ring")  # fmt: skip
+        click.echo(f"versions {dropped} dropped from {source.file}; running servers and "
+                   "watchers follow the file within a second")  # fmt: skip

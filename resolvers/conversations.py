@@ -5,8 +5,11 @@ Who may do what is ``resolvers/policy.py``'s: a customer holds their own
 conversations; agents read, reply to and close escalated ones of their
 queue (``ConversationScope``); experts and editors read all, experts reply
 to and close any escalated one. A conversation outside the caller's scope is
-"not found", never "forbidden", so its existence does not leak. Uploads are
-read here, at most the size limit plus one byte each, before any work.
+"not found", never "forbidden", so its existence does not leak. Turns come
+in clear (their sealed text opened) to the customer and the agents, partly
+masked to experts and editors, as tickets do (``conversations_in_clear``); a
+read in clear is audited as a personal-data read. Uploads are read here, at
+most the size limit plus one byte each, before any work.
 """
 
 from __future__ import annotations
@@ -17,17 +20,23 @@ from typing import Any, Protocol
 from starlette.concurrency import run_in_threadpool
 
 from graph.types import Row
-from resolvers import audit
+from resolvers import audit, redaction
 from resolvers.context import Context
 from resolvers.conversation import desk as desks
-from resolvers.conversation import history
+from resolvers.conversation import history, turn_text
 from resolvers.conversation.handoff import citations_from_json
 from resolvers.conversation.history import ConversationError
 from resolvers.conversation.records import Attachment, Speaker, TurnState
 from resolvers.errors import Forbidden, InvalidArgument
 from resolvers.identity import Identity, Role
 from resolvers.pipeline.errors import BadQuestion
-from resolvers.policy import ConversationScope, Operation, conversation_scope, speaks_as
+from resolvers.policy import (
+    ConversationScope,
+    Operation,
+    conversation_scope,
+    conversations_in_clear,
+    speaks_as,
+)
 
 
 class Upload(Protocol):
@@ -106,15 +115,34 @@ def _visible(context: Context, who: Identity, found: Row) -> bool:
     return history.visible_to_agent(context.desk.store, cid, who.subject) if context.desk else False
 
 
+def _turn_shown(context: Context, who: Identity, turn: Row) -> Row:
+    """A stored turn as ``who`` may read it: the sealed text opened, then masked
+    for the roles that do not read personal data in clear (as tickets are)."""
+    sealer = context.sealer
+    opened = turn_text.opened(turn, sealer) if sealer else turn_text.as_stored(turn)
+    return opened if conversations_in_clear(who) else redaction.turn(opened)
+
+
 def _history(context: Context, who: Identity, conversation_id: str) -> Row | None:
     store = context.desk.store if context.desk else context.store
     found = history.load(store, conversation_id)
     if found is None or not _visible(context, who, found):
         return None
-    turns = history.turns(store, conversation_id)
+    turns = history.turns(store, conversation_id, context.sealer)
+    if not conversations_in_clear(who):
+        turns = [redaction.turn(t) for t in turns]
     for t in turns:
         t["citation_list"] = citations_from_json(t.get("citations"))
     return {**found, "turns": turns}
+
+
+async def _audited(context: Context, who: Identity, operation: str, cid: str) -> None:
+    """Reads in clear are personal-data reads, as for tickets; staff's masked reads
+    are recorded too, saying so."""
+    if conversations_in_clear(who):
+        await audit.personal_data_read(context, operation, [cid])
+    elif who.role is not Role.CUSTOMER:
+        await audit.record_for(context, "personal_data", operation, cid, "masked")
 
 
 async def conversation(context: Context, conversation_id: str) -> Row | None:
@@ -124,8 +152,8 @@ async def conversation(context: Context, conversation_id: str) -> Row | None:
     if not cid:
         raise InvalidArgument("id", "is empty")
     row = await run_in_threadpool(_history, context, who, cid)
-    if row is not None and who.role not in (Role.CUSTOMER, None):
-        await audit.personal_data_read(context, "conversation.read", [cid])
+    if row is not None:
+        await _audited(context, who, "conversation.read", cid)
     return row
 
 
@@ -139,6 +167,7 @@ async def close_conversation(context: Context, conversation_id: str, resolution:
         raise _bad(exc) from exc
     row = await run_in_threadpool(_history, context, who, conversation_id.strip())
     assert row is not None
+    await _audited(context, who, "conversation.read", conversation_id.strip())
     return row
 
 
@@ -148,9 +177,10 @@ async def feedback(
 ) -> dict[str, Any]:  # fmt: skip
     desk, who = _desk(context, Operation.FEEDBACK)
     try:
-        return await run_in_threadpool(
+        turn = await run_in_threadpool(
             desks.feedback, desk, who.subject, turn_id.strip(), helpful, resolved, csat, comment,
             who.development,
         )  # fmt: skip
     except ConversationError as exc:
         raise _bad(exc) from exc
+    return _turn_shown(context, who, turn)  # the customer's own turn: in clear

@@ -6,8 +6,9 @@ to every field and mutation, the ticket resolvers apply the scopes, and
 in clear. The README's roles table says the same in words.
 
 Personal data is shown in clear only to the customer it belongs to (their
-own tickets) and to the agents who work it (tickets assigned to them or in
-one of their groups); everyone else who may read a ticket gets it masked
+own tickets and conversations) and to the agents who work it (tickets
+assigned to them or in one of their groups, the escalated conversations
+they may read); everyone else who may read a ticket gets it masked
 (``138****1234``), and answers and log lines, which mix many people's text,
 are masked for every role.
 """
@@ -102,6 +103,12 @@ def ticket_scope(identity: Identity) -> TicketScope:
 def tickets_in_clear(identity: Identity) -> bool:
     """Whether the tickets this identity may read come in clear (else masked)."""
     return identity.development or identity.role in (Role.CUSTOMER, Role.AGENT)
+
+
+def conversations_in_clear(identity: Identity) -> bool:
+    """Whether the conversations this identity may read come in clear: as tickets,
+    the customer who holds one and the agents who work its handoff (else masked)."""
+    return tickets_in_clear(identity)
 
 
 def mixed_text_in_clear(identity: Identity) -> bool:

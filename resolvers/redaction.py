@@ -12,13 +12,15 @@ clear is ``resolvers/policy.py``'s decision; this module only masks.
 Masked, per record: a ticket's subject, its messages' bodies, its solution
 and the earlier fixes' text and steps, the names of its assignee and
 organisation (a group's name is a team's, not a person's), its customer's
-name, e-mail and phone (IP addresses too in all of a ticket's text); an answer's text
+name, e-mail and phone (IP addresses too in all of a ticket's text); a
+conversation turn's text, attachments and feedback comment; an answer's text
 and its citations' titles and snippets; a log template's example line.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from typing import Any
 
@@ -74,6 +76,26 @@ def ticket(row: Row) -> Row:
             for f in row.get("earlier_fixes") or []
         ],
     }  # fmt: skip
+
+
+def turn(row: Row) -> Row:
+    """A conversation turn (``resolvers/conversation/turn_text.py``) with its personal
+    data masked: its text, its attachments' read text, its feedback comment. The
+    bot's text cites manuals, whose addresses are examples, as answers do."""
+    role_text = masked_text if row.get("role") != "bot" else _knowledge
+    out = {**row, "text": role_text(row.get("text"))}
+    if row.get("attachments"):
+        found = json.loads(str(row["attachments"]))
+        out["attachments"] = json.dumps(
+            [{**f, "text": masked_text(f.get("text"))} for f in found], ensure_ascii=False
+        )
+    if row.get("feedback_comment"):
+        out["feedback_comment"] = masked_text(row["feedback_comment"])
+    return out
+
+
+def _knowledge(text: str | None) -> str | None:
+    return None if text is None else mask(text, "partial")
 
 
 def answer(found: Answer) -> Answer:

@@ -44,7 +44,9 @@ class TurnEntities:
 class AttachmentFinding:
     name: str
     kind: str = strawberry.field(description='"image" (read by OCR) or "text" (a log or trace).')
-    text: str = strawberry.field(description="What was read, masked and shortened.")
+    text: str = strawberry.field(
+        description="What was read, shortened; its personal data as in the turn's text."
+    )
     codes: list[str]
     traces: list[str] = strawberry.field(description='"<language> <exception type>" per trace.')
 
@@ -125,7 +127,7 @@ class TurnFeedback:
     helpful: bool | None
     resolved: bool | None
     csat: int | None = strawberry.field(description="1 (very unhappy) to 5 (very happy).")
-    comment: str | None = strawberry.field(description="Masked like every stored text.")
+    comment: str | None = strawberry.field(description="Its personal data as in the turn's text.")
     at: str | None
 
     @classmethod
@@ -143,7 +145,10 @@ class Turn:
     ordinal: int
     role: str = strawberry.field(description='"customer", "bot" or "agent".')
     author: str = strawberry.field(description='"customer:<hash>", "agent:<hash>" or "bot".')
-    text: str = strawberry.field(description="Personal data masked before it was stored.")
+    text: str = strawberry.field(
+        description="In clear for the customer and the agents (sealed at storage), partly "
+        "masked for other roles; a turn stored before sealing shows its masked text ([PHONE])."
+    )
     created_at: str | None
     mode: str | None = strawberry.field(description="A bot turn's reply mode.")
     citations: list[Citation]

@@ -14,7 +14,8 @@ Shape::
 Turns are created, never merged: a turn's id is unique (V0010), so two
 messages racing for one conversation's next ordinal cannot both win.
 Citations, attachments' findings and the handoff packet are JSON strings
-(Neo4j stores no lists of maps).
+(Neo4j stores no lists of maps). A turn's text and findings are stored masked,
+their clear originals sealed beside them (``resolvers/conversation/turn_text.py``).
 """
 
 CONVERSATION = """
@@ -99,6 +100,14 @@ MERGE (t)-[:ASSIGNED_TO]->(a)
 WITH t
 OPTIONAL MATCH (t)-[w:IN_QUEUE]->(:Queue)
 DELETE w
+"""
+
+# A message's blind-index entries join its handoff ticket's, as a ticket's index
+# holds its messages' values (graph/queries/sealed.py); no ticket yet: nothing.
+ADD_TICKET_LOOKUP = """
+MATCH (:Conversation {id: $conversation})-[:ESCALATED_TO]->(t:Ticket)
+WITH t, coalesce(t.lookup, []) AS known
+SET t.lookup = known + [e IN $entries WHERE NOT e IN known], t.sealed = true
 """
 
 CLOSE_TICKET = """

@@ -8,7 +8,9 @@ mark) is a pasted log or stack trace: its stack traces
 are kept. Anything else, an empty file, or a file over the size limit is
 refused with an error naming the attachment and what is wrong. What is read
 joins the turn's text for analysis, so codes, traces and products found in an
-attachment reach the knowledge as typed text does.
+attachment reach the knowledge as typed text does. The text a finding keeps
+is masked (IP addresses too, as in tickets); the clear read text is only
+ever stored sealed (``turn_text.py``).
 """
 
 from __future__ import annotations
@@ -135,16 +137,17 @@ def read(attachment: Attachment, max_bytes: int) -> Finding:
         parts = [t.raw for t in traces if t.raw]
         parts += [ln for ln in _telling_lines(full) if not any(ln in p for p in parts)]
         text = "\n".join(parts) if parts else full
-    text = mask(text.strip())
+    clear = text.strip()
+    text = mask(clear, ips=True)
     traces = find_traces(text)
     codes = [m.code for m in find_codes(text) if m.strong]
-    text = text[:MAX_FINDING_CHARS]
     return Finding(
         name=attachment.name,
         kind=kind,
-        text=text,
+        text=text[:MAX_FINDING_CHARS],
         codes=codes,
         traces=[f"{t.language} {t.exception_type}".strip() for t in traces],
+        clear=clear[:MAX_FINDING_CHARS],
     )
 
 

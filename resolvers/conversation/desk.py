@@ -26,6 +26,7 @@ from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
+from extractors.text.crypto.sealer import Sealer, ephemeral_sealer
 from extractors.text.emotion import emotion
 from extractors.text.masking import mask
 from extractors.text.segment import language
@@ -33,7 +34,7 @@ from extractors.text.versions import version_mentions
 from graph.queries import conversations as cq
 from graph.store import Store
 from graph.types import Row
-from resolvers.conversation import handoff, history
+from resolvers.conversation import handoff, history, turn_text
 from resolvers.conversation.attachments import BadAttachment, read_all
 from resolvers.conversation.complexity import Level, asks, assess, highest
 from resolvers.conversation.escalation import (
@@ -85,13 +86,18 @@ class Desk:
     # Called with a handoff ticket's id once it is stored (the service routes it,
     # resolvers/routing/handoff.py); a failure there does not fail the message.
     on_handoff: Callable[[str], object] | None = None
+    # Seals turns' clear text (turn_text.py); the service and the CLI pass the
+    # configured keys' (api/data_keys.py), tests and scripts get a throwaway ring.
+    sealer: Sealer = field(default_factory=ephemeral_sealer)
 
     @classmethod
     def open(
-        cls, store: Store, rules: Rules | None = None, llm: BaseChatModel | None = None
-    ) -> Desk:
+        cls, store: Store, rules: Rules | None = None, llm: BaseChatModel | None = None,
+        sealer: Sealer | None = None,
+    ) -> Desk:  # fmt: skip
         """A desk over ``store`` with its own answer pipeline (a replay's, the CLI's)."""
-        return cls(store, Answerer(store, llm=llm), rules or load_rules(), llm=llm)
+        return cls(store, Answerer(store, llm=llm), rules or load_rules(), llm=llm,
+                   sealer=sealer or ephemeral_sealer())  # fmt: skip
 
     def summariser(self) -> BaseChatModel | None:
         return self.llm if self.llm is not None else self.answerer.llm
@@ -203,7 +209,8 @@ def _entities(
     answered: Answer | None, q_codes: list[str], q_products: list[str], text: str,
     conv: dict[str, Any], traces: list[str], own_codes: bool, own_products: bool,
 ) -> Entities:  # fmt: skip
-    versions = version_mentions(text)
+    # Found in the masked text: a phone written with dots reads as a version.
+    versions = version_mentions(turn_text.masked(text, "customer"))
     inherited = [k for k, own in (("codes", own_codes), ("products", own_products)) if not own]
     if not versions and conv.get("versions"):
         versions, inherited = list(conv["versions"]), [*inherited, "versions"]
@@ -249,6 +256,7 @@ def _customer(
     else:
         linked = desk.answerer.linker.link(analysed)
         codes, products = linked.codes, linked.products
+    codes = turn_text.not_personal(codes, analysed)  # stored unsealed, on the ticket too
     entities = _entities(answer, codes, products, analysed, conv, traces, own_codes, own_products)
 
     prev_level = (
@@ -295,7 +303,7 @@ def _customer(
                      escalated_at=index, ticket=tid)  # fmt: skip
         packet = _handoff(desk, speaker.subject, earlier, text, findings, answer, decision,
                           props, lang)  # fmt: skip
-        ticket = _ticket(cid, tid, said, text, packet, props, conv_level, lang)
+        ticket = _ticket(desk, cid, tid, earlier, text, packet, props, conv_level, lang)
         reply, mode = rules.message(lang, decision.rule.value, ticket=tid), "handoff"
     elif answer is not None:
         reply, mode = answer.text, answer.mode
@@ -307,16 +315,15 @@ def _customer(
         escalation = _known_escalation(conv)
 
     citations = answer.citations if answer is not None and decision is None else []
-    customer = history.turn_row(cid, ordinal, "customer", speaker.subject, text, {
+    customer = history.turn_row(desk.sealer, cid, ordinal, "customer", speaker.subject, text, {
         "language": lang, "emotion": mood.score, "emotion_reasons": mood.reasons,
         "complexity": level.level if level else None,
         "complexity_reason": level.reason if level else None,
         "resolved": verdict.resolved, "unresolved_reason": verdict.reason,
         "codes": entities.codes, "products": entities.products, "versions": entities.versions,
         "traces": entities.traces, "inherited": entities.inherited, "customer_index": index,
-        "attachments": history.findings_json(findings) if findings else None,
-    })  # fmt: skip
-    bot = history.turn_row(cid, ordinal + 1, "bot", "bot", reply, {
+    }, findings)  # fmt: skip
+    bot = history.turn_row(desk.sealer, cid, ordinal + 1, "bot", "bot", reply, {
         "mode": mode, "citations": handoff.citations_json(citations),
         "confidence": answer.confidence if answer is not None else None,
         "escalation_rule": escalation.rule if decision is not None and escalation else None,
@@ -330,7 +337,7 @@ def _customer(
               "products": entities.products}]  # fmt: skip
     history.save(desk.store, cid, created=created, customer=speaker.subject,
                  rows=[customer, bot], links=links, props=props, ticket=ticket,
-                 queue=rules.queue)  # fmt: skip
+                 queue=rules.queue, lookup=_lookup(desk, text, findings))  # fmt: skip
     if ticket is not None and desk.on_handoff is not None:
         desk.on_handoff(str(ticket["id"]))
     return TurnState(
@@ -341,8 +348,15 @@ def _customer(
         complexity_reason=conv_level.reason if conv_level else None,
         confidence=answer.confidence if answer is not None else None,
         resolved=verdict.resolved, unresolved_reason=verdict.reason, escalation=escalation,
-        escalated_now=decision is not None, entities=entities, attachments=findings,
+        escalated_now=decision is not None, entities=entities,
+        attachments=[f.masked() for f in findings],
     )  # fmt: skip
+
+
+def _lookup(desk: Desk, text: str, findings: Sequence[Finding]) -> list[str]:
+    """Blind-index entries of a message's personal values, for its handoff ticket's
+    ``lookup`` (a ticket's holds its messages' values: ticketsByPersonalData)."""
+    return desk.sealer.index(turn_text.personal([text, *(f.clear for f in findings)]))
 
 
 def _known_escalation(conv: dict[str, Any]) -> Escalation | None:
@@ -358,7 +372,9 @@ def _handoff(
     desk: Desk, customer: str, earlier: list[Row], text: str, findings: list[Finding],
     answer: Answer | None, decision: Decision, props: dict[str, Any], lang: str,
 ) -> Handoff:  # fmt: skip
-    asked = [t["text"] for t in earlier if t.get("role") == "customer"] + [mask(text)]
+    # Only masked text goes into the packet: it is stored unsealed on the ticket.
+    asked = [t["text"] for t in earlier if t.get("role") == "customer"]
+    asked.append(turn_text.masked(text, "customer"))
     tried, last_bot, last_citations = [], "", []
     for t in earlier:
         if t.get("role") == "bot" and t.get("mode") in ("extractive", "llm"):
@@ -366,7 +382,7 @@ def _handoff(
             sources = ", ".join(c.code or c.title for c in cites[:3])
             tried.append(t["text"][:200] + (f" [{sources}]" if sources else ""))
             last_bot, last_citations = t["text"], cites
-    suggested = answer.text if answer is not None else last_bot
+    suggested = turn_text.masked(answer.text, "bot") if answer is not None else last_bot
     citations = answer.citations if answer is not None else last_citations
     found_in = [f"{f.name}: {', '.join(f.codes + f.traces) or f.text[:120]}" for f in findings]
     for t in earlier:
@@ -392,22 +408,31 @@ def _findings(value: Any) -> list[dict[str, Any]]:
 
 
 def _ticket(
-    cid: str, tid: str, said: list[str], text: str, packet: Handoff, props: dict[str, Any],
-    level: Level | None, lang: str,
+    desk: Desk, cid: str, tid: str, earlier: list[Row], text: str, packet: Handoff,
+    props: dict[str, Any], level: Level | None, lang: str,
 ) -> dict[str, Any]:  # fmt: skip
+    """The handoff ticket: its subject the first customer turn, masked, the clear one
+    sealed as a ticket's is; its blind index every personal value of the turns so far."""
     ms, at = history.now()
-    first = (said[0] if said else mask(text)) or "(attachment)"
+    opened = history.turns(desk.store, cid, desk.sealer) if earlier else []
+    theirs = [t for t in opened if t.get("role") in ("customer", "agent")]
+    said = [str(t.get(k) or "") for t in theirs for k in ("text", "attachments")]
+    first = next((t["text"] for t in opened if t.get("role") == "customer"), text)
+    hidden = turn_text.masked(first, "customer")
+    subject = hidden[:120] or "(attachment)"
+    clear = {"subject": first[:120]} if hidden != first else {}
+    sealed = desk.sealer.seal(tid, clear, turn_text.personal(said))
     urgent = packet.rule == "emotion" or (level is not None and level.level >= 5)
     return {
         "id": tid, "key": history.key_of(cid), "system": "graphdesk",
-        "subject": first[:120], "description": packet.summary, "status": "new",
+        "subject": subject, "description": packet.summary, "status": "new",
         "priority": "urgent" if urgent else "normal", "created_at": at, "created_ms": ms,
         "updated_at": at, "updated_ms": ms, "language": lang, "products": props["products"],
         "versions": props["versions"], "codes": props["codes"], "resolved": False,
         "handoff": handoff.packet_json(packet), "summary": packet.summary,
         "summary_mode": packet.summary_mode, "escalation_rule": packet.rule,
         "conversation": cid, "source": cid, "extractor": history.EXTRACTOR,
-        "confidence": 1.0, "extracted_at": ms,
+        "confidence": 1.0, "extracted_at": ms, **sealed,
     }  # fmt: skip
 
 
@@ -421,18 +446,17 @@ def _agent(
     except BadTransition as exc:
         raise ConversationError("conversationId", f"{cid}: {exc}") from None
     ordinal = int(conv.get("turn_count") or len(history.turns(desk.store, cid)))
-    row = history.turn_row(cid, ordinal, "agent", speaker.subject, text, {
-        "language": language(text),
-        "attachments": history.findings_json(findings) if findings else None,
-    })  # fmt: skip
+    row = history.turn_row(desk.sealer, cid, ordinal, "agent", speaker.subject, text,
+                           {"language": language(text)}, findings)  # fmt: skip
     props = {"state": state.value, "updated_ms": history.now()[0], "turn_count": ordinal + 1}
     taker = speaker.subject if found.get("assignee") is None else None
     history.save(desk.store, cid, created=None, customer=str(found["customer"]), rows=[row],
-                 links=[], props=props, taken_by=taker)  # fmt: skip
+                 links=[], props=props, taken_by=taker,
+                 lookup=_lookup(desk, text, findings))  # fmt: skip
     return TurnState(
         conversation_id=cid, turn_id=row["props"]["id"], reply_turn_id=None, reply="",
         reply_mode="none", citations=[], language=language(text), state=state.value,
-        escalation=_known_escalation(conv), attachments=findings,
+        escalation=_known_escalation(conv), attachments=[f.masked() for f in findings],
     )  # fmt: skip
 
 
@@ -485,8 +509,11 @@ def feedback(
     if not owner or (not any_customer and owner[0]["customer"] != customer):
         raise ConversationError("turnId", f"no turn {turn!r}")
     ms, at = history.now()
+    hidden = turn_text.masked(note, "customer") if note else None
     props = {"feedback_helpful": helpful, "feedback_resolved": resolved, "feedback_csat": csat,
-             "feedback_comment": mask(note) if note else None, "feedback_ms": ms,
-             "feedback_at": at, "feedback_by": customer}  # fmt: skip
+             "feedback_comment": hidden, "feedback_ms": ms, "feedback_at": at,
+             "feedback_by": customer, "feedback_comment_sealed": None}  # fmt: skip
+    if hidden != note:  # the clear comment sealed as a turn's text is; null drops an older one
+        props.update(desk.sealer.seal(turn, {"feedback_comment": note}))
     rows = desk.store.write(cq.SET_FEEDBACK, {"id": turn, "props": props})
     return dict(rows[0]["turn"])

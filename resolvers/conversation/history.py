@@ -6,14 +6,13 @@ and the handoff ticket when it escalates) commit together or not at all.
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+from extractors.text.crypto.sealer import Sealer
 from graph.errors import ConstraintViolation
 from graph.queries import conversations as cq
 from graph.store import Store
@@ -57,13 +56,13 @@ def load(store: Store, conversation_id: str) -> Row | None:
     return rows[0] if rows else None
 
 
-def turns(store: Store, conversation_id: str) -> list[Row]:
-    out = []
-    for r in store.read(cq.TURNS, {"id": conversation_id}):
-        turn = dict(r["turn"])
-        turn["text"] = turn_text.shown(turn.get("text"))
-        out.append(turn)
-    return out
+def turns(store: Store, conversation_id: str, sealer: Sealer | None = None) -> list[Row]:
+    """The turns in order: masked as stored, or with ``sealer`` their clear text
+    where it was sealed (``turn_text.py``)."""
+    rows = [dict(r["turn"]) for r in store.read(cq.TURNS, {"id": conversation_id})]
+    if sealer is None:
+        return [turn_text.as_stored(t) for t in rows]
+    return [turn_text.opened(t, sealer) for t in rows]
 
 
 def visible_to_agent(store: Store, conversation_id: str, agent: str) -> bool:
@@ -71,26 +70,26 @@ def visible_to_agent(store: Store, conversation_id: str, agent: str) -> bool:
 
 
 def turn_row(
+    sealer: Sealer,
     conversation_id: str,
     ordinal: int,
     role: str,
     author: str,
     text: str,
     extra: dict[str, Any],
+    findings: Sequence[Finding] = (),
 ) -> Row:
+    """A new turn's properties; its text and findings as ``turn_text.stored`` keeps them."""
     ms, at = now()
+    tid = turn_id(conversation_id, ordinal)
     props = {
-        "id": turn_id(conversation_id, ordinal), "conversation": conversation_id,
-        "ordinal": ordinal, "role": role, "author": author, "text": turn_text.stored(text),
-        "created_ms": ms, "created_at": at, "source": conversation_id, "extractor": EXTRACTOR,
-        "extracted_at": ms,
+        "id": tid, "conversation": conversation_id, "ordinal": ordinal, "role": role,
+        "author": author, "created_ms": ms, "created_at": at, "source": conversation_id,
+        "extractor": EXTRACTOR, "extracted_at": ms,
         **{k: v for k, v in extra.items() if v is not None},
+        **turn_text.stored(sealer, tid, role, text, findings),
     }  # fmt: skip
     return {"conversation": conversation_id, "props": props}
-
-
-def findings_json(findings: Sequence[Finding]) -> str:
-    return json.dumps([asdict(f) for f in findings], ensure_ascii=False)
 
 
 def save(
@@ -105,8 +104,10 @@ def save(
     ticket: dict[str, Any] | None = None,
     queue: str = "support",
     taken_by: str | None = None,
+    lookup: Sequence[str] = (),
 ) -> None:
-    """All of one message's writes, in one transaction."""
+    """All of one message's writes, in one transaction. ``lookup``: the message's
+    blind-index entries, added to the handoff ticket's once there is one."""
     try:
         with store.transaction() as tx:
             if created is not None:
@@ -126,6 +127,9 @@ def save(
                 })  # fmt: skip
             if taken_by is not None:
                 tx.run(cq.TAKE_TICKET, {"conversation": conversation_id, "agent": taken_by})
+            if lookup:
+                tx.run(cq.ADD_TICKET_LOOKUP, {"conversation": conversation_id,
+                                              "entries": list(lookup)})  # fmt: skip
     except ConstraintViolation:
         raise ConversationError(
             "conversationId",

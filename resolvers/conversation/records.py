@@ -30,6 +30,12 @@ class Finding:
     text: str  # what was read (OCR text, or the log's telling lines), masked
     codes: list[str] = field(default_factory=list)
     traces: list[str] = field(default_factory=list)  # "<language> <exception type>"
+    # What was read before masking: only ever stored sealed (turn_text.py), never shown.
+    clear: str = field(default="", repr=False)
+
+    def masked(self) -> Finding:
+        """The finding without its clear text (what a result hands back)."""
+        return Finding(self.name, self.kind, self.text, self.codes, self.traces)
 
 
 @dataclass

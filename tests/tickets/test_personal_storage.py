@@ -14,16 +14,13 @@ resumes when interrupted).
 from __future__ import annotations
 
 import json
-import random
 import string
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 from starlette.testclient import TestClient
 
 from api.app import create_app
@@ -32,71 +29,10 @@ from extractors.ingest.pipeline import Ingestor
 from extractors.text.crypto.keys import Keyring
 from extractors.text.crypto.rotation import census, reseal_all
 from extractors.text.crypto.sealer import Sealer
-from extractors.text.masking import id_card_valid
-from graph.falkor import FalkorStore
 from graph.store import Store
 from resolvers.identity import Role
 from tests.auth import SECRET, bearer
-
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def _digits(rng: random.Random, n: int) -> str:
-    return "".join(rng.choice(string.digits) for _ in range(n))
-
-
-def _id_card(rng: random.Random) -> str:
-    body = _digits(rng, 6) + "1985" + f"{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
-    body += _digits(rng, 3)
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, _WEIGHTS, strict=True)) % 11]
-    assert id_card_valid(body + check)
-    return body + check
-
-
-def _luhn(rng: random.Random) -> str:
-    body = "62" + _digits(rng, 13)
-    total = 0
-    for i, d in enumerate(reversed(body)):
-        n = int(d) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    return body + str((10 - total % 10) % 10)
-
-
-@dataclass
-class People:
-    mobile: str  # 11 digits
-    mobile2: str
-    id_card: str
-    card: str
-    email: str
-    ip: str
-    ip6: str
-    name: str
-    contact_phone: str
-
-    def clear_forms(self) -> list[str]:
-        """Every form the export writes, and every normalised form."""
-        m, m2, c, i = self.mobile, self.mobile2, self.card, self.id_card
-        full = m2.translate({ord(d): chr(0xFF10 + int(d)) for d in string.digits})
-        return [
-            m, f"{m[:3]}.{m[3:7]}.{m[7:]}", f"{m[:3]} {m[3:7]} {m[7:]}", m2, full,
-            i, f"{i[:6]} {i[6:14]} {i[14:]}", i.lower(),
-            c, f"{c[:4]}.{c[4:8]}.{c[8:12]}.{c[12:]}",
-            self.email, self.email.lower(), self.email.upper(), self.ip, self.ip6,
-            self.name, self.contact_phone,
-        ]  # fmt: skip
-
-
-def _people() -> People:
-    rng = random.Random(time.time_ns())
-    word = "".join(rng.choice(string.ascii_lowercase) for _ in range(8))
-    return People(
-        mobile="139" + _digits(rng, 8), mobile2="158" + _digits(rng, 8),
-        id_card=_id_card(rng), card=_luhn(rng), email=f"Ana.{word}@Example.org",
-        ip=f"10.{rng.randint(1, 254)}.{rng.randint(1, 254)}.{rng.randint(1, 254)}",
-        ip6=f"2001:db8::{rng.randint(0x1000, 0xFFFF):x}",
-        name=f"Ana {word.title()}", contact_phone="137" + _digits(rng, 8),
-    )  # fmt: skip
+from tests.personal_data import People, found_in, new_people, store_files
 
 
 def _export(p: People) -> list[dict[str, Any]]:
@@ -126,55 +62,21 @@ class World:
     files: list[Path]  # where the backend keeps its bytes
 
 
-def _store_files(store: Store, request: pytest.FixtureRequest) -> list[Path]:
-    """Force everything to disk and list the backend's files."""
-    if isinstance(store, FalkorStore):
-        conn = redis.Redis(unix_socket_path=str(store.server.socket_path))
-        # Uncompressed, so a clear value in the RDB would be there byte for byte.
-        conn.config_set("rdbcompression", "no")
-        conn.save()
-        store.checkpoint()  # the AOF rewritten: its RDB preamble, then the tail
-        conn.close()
-        root = store.server.db_dir
-    else:
-        # Community has no db.checkpoint(): every commit is in the transaction
-        # logs on disk (fsynced), the store files catch up at checkpoints;
-        # both are searched.
-        root = request.getfixturevalue("neo4j_data_dir")
-    files = [f for f in root.rglob("*") if f.is_file() and not f.name.endswith(".sock")]
-    assert files, root
-    return files
-
-
 @pytest.fixture(scope="module")
 def world(
     backend: Store, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> World:
-    people = _people()
+    people = new_people()
     root = tmp_path_factory.mktemp("personal")
     (root / "tickets.json").write_text(json.dumps(_export(people), ensure_ascii=False), "utf-8")
     sealer = Sealer(Keyring.generate())
     report = Ingestor(backend, progress=False, sealer=sealer).run([root])
     assert report.tickets == 2 and not report.failed, report.summary()
-    return World(backend, people, sealer, _store_files(backend, request))
+    return World(backend, people, sealer, store_files(backend, request))
 
 
-def _found(files: list[Path], needles: list[str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    encoded = {n: n.encode() for n in needles}
-    for f in files:
-        try:
-            data = f.read_bytes()
-        except OSError:
-            continue
-        for needle, raw in encoded.items():
-            if raw in data:
-                out.setdefault(needle, []).append(f.name)
-    return out
-
-
-def test_no_clear_value_in_the_store_files(world: World) -> None:
-    assert _found(world.files, world.people.clear_forms()) == {}
+def test_no_clear_value_in_thestore_files(world: World) -> None:
+    assert found_in(world.files, world.people.clear_forms()) == {}
 
 
 def test_no_clear_value_in_any_property(world: World) -> None:
@@ -187,7 +89,7 @@ def test_no_clear_value_in_any_property(world: World) -> None:
 
 
 def test_the_search_does_find_clear_bytes(world: World, request: pytest.FixtureRequest) -> None:
-    probe = _people()  # other values, written in clear as an unprotected graph would
+    probe = new_people()  # other values, written in clear as an unprotected graph would
     # One property per form, each in a sentence (longer than Neo4j's inline
     # short strings, shorter than one of its 120-byte string blocks, so the
     # bytes lie together; a leak across blocks is the logical dump's to find).
@@ -195,8 +97,8 @@ def test_the_search_does_find_clear_bytes(world: World, request: pytest.FixtureR
              enumerate(probe.clear_forms())}  # fmt: skip
     world.store.write("CREATE (p:Probe {id: 'probe:1'}) SET p += $props", {"props": props})
     try:
-        files = _store_files(world.store, request)
-        assert set(_found(files, probe.clear_forms())) == set(probe.clear_forms())
+        files = store_files(world.store, request)
+        assert set(found_in(files, probe.clear_forms())) == set(probe.clear_forms())
     finally:
         world.store.write("MATCH (p:Probe) DELETE p")
 

@@ -6,7 +6,6 @@ go-zendesk recordings; sources in tests/data/exports/README.md)."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from extractors.tickets import parse_ticket_file, write_tickets
 from extractors.tickets.desk import Party
 from extractors.tickets.values import ref_of
 from graph.store import Store
+from tests.personal_data import readable_text
 
 ZENDESK = Path(__file__).resolve().parent.parent / "data" / "exports" / "zendesk"
 DESK = ZENDESK / "desk" / "tickets.json"
@@ -85,20 +85,6 @@ def _parties(store: Store) -> dict[str, Any]:
     return {f"{r['key']} {r['rel']}": (r["id"], r["name"]) for r in rows}
 
 
-_OPAQUE = re.compile(r"sm4gcm\.v\d+\.[A-Za-z0-9_-]+|[0-9a-f]{16,}")
-
-
-def _readable_text(store: Store) -> str:
-    """Every stored string with ciphertext and digests cut out: random bytes
-    can spell a short secret such as "555" by chance, clear text cannot hide there."""
-    values: list[str] = []
-    for row in store.read("MATCH (n) RETURN n {.*} AS n"):
-        for value in row["n"].values():
-            items = value if isinstance(value, list) else [value]
-            values.extend(str(item) for item in items if isinstance(item, str))
-    return _OPAQUE.sub(" ", "\n".join(values))
-
-
 def test_in_the_graph_without_contact_data(fresh: Store, tmp_path: Path) -> None:
     counts = write_tickets(fresh, _file(DESK), NOW)
     assert (counts["assignees"], counts["groups"], counts["organizations"]) == (2, 1, 2)
@@ -109,7 +95,7 @@ def test_in_the_graph_without_contact_data(fresh: Store, tmp_path: Path) -> None
         "4102 ASSIGNED_TO": (_agent(9002), None),
         "4102 FOR_ORGANIZATION": ("organization:zendesk:6602", "Hansen Consulting"),
     }
-    stored = _readable_text(fresh)
+    stored = readable_text(fresh)
     for secret in SECRETS:
         assert secret not in stored, secret
 

@@ -15,4 +15,6 @@ Below ``extractors/`` and ``resolvers/``, above ``graph/``; no Cypher here
 - :mod:`extractors.text.crypto.blind_index` -- normalising a value by its shape before it is
   keyed (digits of a phone or card, lower-case e-mail, upper-case ID card).
 - :mod:`extractors.text.crypto.rotation` -- ``graphdesk keys rotate`` and ``keys status``.
+- :mod:`extractors.text.crypto.following` -- a sealer whose ring follows its key file, so
+  running servers take up a rotation.
 """

@@ -62,10 +62,11 @@ class Sealer:
     # --- sealing -----------------------------------------------------------------------
 
     def seal_value(self, node_id: str, field: str, clear: str) -> str:
-        version = self.ring.current
+        ring = self.ring  # once: a ring that follows its file may change meanwhile
+        version = ring.current
         nonce = secrets.token_bytes(GCM_NONCE)
         body = sm4_gcm_seal(
-            self.ring.field_key(version), nonce, clear.encode(), _aad(node_id, field, version)
+            ring.field_key(version), nonce, clear.encode(), _aad(node_id, field, version)
         )
         text = base64.urlsafe_b64encode(nonce + body).rstrip(b"=").decode()
         return f"{_SCHEME}.v{version}.{text}"
@@ -123,10 +124,11 @@ class Sealer:
     def reseal(self, node_id: str, props: Mapping[str, Any]) -> dict[str, str]:
         """The sealed fields of ``props`` not under the current version, sealed under it."""
         out: dict[str, str] = {}
+        current = self.ring.current
         for key, value in props.items():
             if not key.endswith(SUFFIX) or not isinstance(value, str):
                 continue
-            if version_of(value) != self.ring.current:
+            if version_of(value) != current:
                 field = key[: -len(SUFFIX)]
                 clear = self.open_value(node_id, field, value)
                 out[key] = self.seal_value(node_id, field, clear)
