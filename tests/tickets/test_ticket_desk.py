@@ -158,7 +158,7 @@ def test_a_generic_export_names_who_works_its_tickets(fresh: Store, tmp_path: Pa
         "G-3 ASSIGNED_TO": (agent("ravi.menon@corp.example"), None),
         "G-3 IN_GROUP": ("group:generic:77", None),
     }
-    assert "corp.example" not in _readable_text(fresh)
+    assert "corp.example" not in readable_text(fresh)
 
 
 @pytest.fixture
