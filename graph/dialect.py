@@ -49,6 +49,7 @@ LABELS = frozenset(
         "Queue",
         "EnvelopeNonce",
         "RoutingDecision",
+        "PinnedAnswer",
     }
 )
 

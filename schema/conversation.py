@@ -86,7 +86,8 @@ class MessageResult:
     )
     reply: str = strawberry.field(description="Empty for an agent's message.")
     reply_mode: str = strawberry.field(
-        description='"extractive" or "llm" (an answer), "handoff" (this message escalated), '
+        description='"extractive", "llm" or "pinned" (an answer; "pinned": an editor\'s '
+        'pinned answer), "handoff" (this message escalated), '
         '"acknowledgement" (a person has it), "none" (an agent\'s message).'
     )
     citations: list[Citation]

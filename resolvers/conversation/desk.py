@@ -361,7 +361,7 @@ def _handoff(
     asked = [t["text"] for t in earlier if t.get("role") == "customer"] + [mask(text)]
     tried, last_bot, last_citations = [], "", []
     for t in earlier:
-        if t.get("role") == "bot" and t.get("mode") in ("extractive", "llm"):
+        if t.get("role") == "bot" and t.get("mode") in ("extractive", "llm", "pinned"):
             cites = handoff.citations_from_json(t.get("citations"))
             sources = ", ".join(c.code or c.title for c in cites[:3])
             tried.append(t["text"][:200] + (f" [{sources}]" if sources else ""))

@@ -57,7 +57,7 @@ class TurnState:
     turn_id: str
     reply_turn_id: str | None
     reply: str
-    reply_mode: str  # "extractive" | "llm" | "handoff" | "acknowledgement" | "none"
+    reply_mode: str  # "extractive" | "llm" | "pinned" | "handoff" | "acknowledgement" | "none"
     citations: list[Citation]
     language: str
     state: str  # escalation.State value after the turn
