@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -236,7 +237,7 @@ def test_of_several_matching_pins_the_narrowest_answers(answerer: Answerer) -> N
 
 def test_bad_pins_are_refused_by_argument_and_nothing_is_stored(answerer: Answerer) -> None:
     store = answerer.store
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"pattern": "the"}, "pattern"),
         ({"answer": "  "}, "answer"),
         ({"language": "fr"}, "language"),
@@ -244,7 +245,8 @@ def test_bad_pins_are_refused_by_argument_and_nothing_is_stored(answerer: Answer
         ({"existing": "pin:none"}, "id"),
     ]
     for change, argument in cases:
-        args = {"pattern": "restore cluster", "answer": "x", "language": "en", **change}
+        args: dict[str, Any] = {"pattern": "restore cluster", "answer": "x", "language": "en"}
+        args.update(change)
         with pytest.raises(BadPin) as caught:
             pins.pin(store, args["pattern"], args["answer"], args["language"], EDITOR,
                      args.get("citations"), args.get("existing"))  # fmt: skip
