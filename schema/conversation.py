@@ -47,10 +47,17 @@ class AttachmentFinding:
     text: str = strawberry.field(description="What was read, masked and shortened.")
     codes: list[str]
     traces: list[str] = strawberry.field(description='"<language> <exception type>" per trace.')
+    templates: list[str] = strawberry.field(
+        description="Ids of the mined log templates its lines match (a text file)."
+    )
+    products: list[str] = strawberry.field(description="Products those templates are about.")
+    components: list[str] = strawberry.field(description="Components that log those templates.")
 
     @classmethod
     def from_record(cls, f: records.Finding) -> AttachmentFinding:
-        return cls(name=f.name, kind=f.kind, text=f.text, codes=f.codes, traces=f.traces)
+        return cls(name=f.name, kind=f.kind, text=f.text, codes=f.codes, traces=f.traces,
+                   templates=f.templates, products=f.products,
+                   components=f.components)  # fmt: skip
 
     @classmethod
     def from_json(cls, text: str | None) -> list[AttachmentFinding]:

@@ -30,6 +30,12 @@ class Finding:
     text: str  # what was read (OCR text, or the log's telling lines), masked
     codes: list[str] = field(default_factory=list)
     traces: list[str] = field(default_factory=list)  # "<language> <exception type>"
+    # a text's lines matched to mined log templates (extractors/logs/matching.py):
+    # their ids, and the products and components those templates link to (their
+    # codes are among ``codes``)
+    templates: list[str] = field(default_factory=list)
+    products: list[str] = field(default_factory=list)
+    components: list[str] = field(default_factory=list)
 
 
 @dataclass

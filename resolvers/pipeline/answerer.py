@@ -22,7 +22,7 @@ from resolvers.pipeline.errors import BadQuestion
 from resolvers.pipeline.linking import Linker
 from resolvers.pipeline.pinboard import PinBoard
 from resolvers.pipeline.pins import Pin, answer_of
-from resolvers.pipeline.question import Carried, Question, analyse, inherit
+from resolvers.pipeline.question import Carried, Question, analyse, attach, inherit
 from resolvers.pipeline.records import Answer, Citation
 from resolvers.pipeline.retrieval import Candidate, retrieve
 from resolvers.pipeline.synthesis import with_llm
@@ -151,6 +151,7 @@ class Answerer:
         limit: int = 5,
         context: Carried | None = None,
         on_token: Callable[[str], None] | None = None,
+        attached: Carried | None = None,
     ) -> tuple[Answer, Question]:
         """An answer to one turn of a conversation, and the turn's analysed query.
 
@@ -161,6 +162,8 @@ class Answerer:
         carry an attachment's text after the customer's own words. ``on_token``
         receives the LLM's reply as it is written, when an LLM is configured.
         A turn that matches a pinned answer gets the pin (nothing streams then).
+        ``attached``: what the turn's attachments point to beyond their text (codes,
+        products, components of matched log templates), the turn's own entities.
         """
         question = (question or "").strip()[: self.max_question_chars]
         if not question:
@@ -168,6 +171,8 @@ class Answerer:
         self._refresh_if_stale()
         with one_blas_thread():
             q = analyse(question, self.linker, self.terms.knows_code, self._embed())
+            if attached is not None:
+                q = attach(q, attached, self.linker.products)
             if context is not None:
                 q = inherit(q, context, self.linker.products)
             candidates = retrieve(self.store, self.terms, q, limit, self.dense)
