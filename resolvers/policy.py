@@ -42,6 +42,9 @@ class Operation(StrEnum):
     ROUTING_DECISIONS = "routingDecisions"  # why a ticket went where
     ROUTE = "routeTicket"  # route (again) now
     OVERRIDE = "overrideAssignment"
+    # Curation (issue 10, item 8): editors pin answers to question patterns.
+    PIN_ANSWER = "pinAnswer"  # pinAnswer, unpinAnswer
+    PINNED_ANSWERS = "pinnedAnswers"
 
 
 C, A, X, E, P = Role.CUSTOMER, Role.AGENT, Role.EXPERT, Role.EDITOR, Role.PRESALES
@@ -69,6 +72,8 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
     Operation.ROUTING_DECISIONS: frozenset({A, X}),  # agents: their own tickets' only
     Operation.ROUTE: frozenset({X}),
     Operation.OVERRIDE: frozenset({X}),
+    Operation.PIN_ANSWER: frozenset({E}),  # knowledge editors curate; each change audited
+    Operation.PINNED_ANSWERS: STAFF,  # the desk sees why a question got a pinned answer
 }
 
 # Operations that read personal data (tickets hold customers' messages, the

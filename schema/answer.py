@@ -13,7 +13,8 @@ class Answer:
     text: str
     mode: str = strawberry.field(
         description='"llm" when a language model wrote the text from the cited facts, '
-        '"extractive" when it was assembled from them directly (no LLM configured).'
+        '"extractive" when it was assembled from them directly (no LLM configured), '
+        '"pinned" when it is a knowledge editor\'s pinned answer, given as written.'
     )
     confidence: float = strawberry.field(description="0 to 1.")
     language: str = strawberry.field(description='Language of the question, e.g. "en", "zh".')

@@ -10,7 +10,8 @@ from resolvers.pipeline import records
 @strawberry.type(description="A graph fact an answer rests on, traceable to its source.")
 class Citation:
     kind: str = strawberry.field(
-        description='What is cited: "document", "error_code", "solution", "ticket", "thread" ...'
+        description='What is cited: "document", "error_code", "solution", "ticket", "thread", '
+        '"pinned" (an editor\'s pinned answer) ...'
     )
     uri: str = strawberry.field(description="Where the fact came from (file or page, with anchor).")
     title: str
@@ -21,6 +22,12 @@ class Citation:
         default=None,
         description="Product version the cited fact describes (a release-notes section's "
         "version, or its document's), when known.",
+    )
+    curator: str | None = strawberry.field(
+        default=None, description="A pinned answer's editor (who last set it)."
+    )
+    pinned_at: str | None = strawberry.field(
+        default=None, description="When a pinned answer was last set (UTC, ISO 8601)."
     )
 
     @classmethod
@@ -33,4 +40,6 @@ class Citation:
             snippet=record.snippet,
             score=float(record.score),
             version=record.version,
+            curator=record.curator,
+            pinned_at=record.pinned_at,
         )

@@ -49,10 +49,17 @@ class AttachmentFinding:
     )
     codes: list[str]
     traces: list[str] = strawberry.field(description='"<language> <exception type>" per trace.')
+    templates: list[str] = strawberry.field(
+        description="Ids of the mined log templates its lines match (a text file)."
+    )
+    products: list[str] = strawberry.field(description="Products those templates are about.")
+    components: list[str] = strawberry.field(description="Components that log those templates.")
 
     @classmethod
     def from_record(cls, f: records.Finding) -> AttachmentFinding:
-        return cls(name=f.name, kind=f.kind, text=f.text, codes=f.codes, traces=f.traces)
+        return cls(name=f.name, kind=f.kind, text=f.text, codes=f.codes, traces=f.traces,
+                   templates=f.templates, products=f.products,
+                   components=f.components)  # fmt: skip
 
     @classmethod
     def from_json(cls, text: str | None) -> list[AttachmentFinding]:
@@ -88,7 +95,8 @@ class MessageResult:
     )
     reply: str = strawberry.field(description="Empty for an agent's message.")
     reply_mode: str = strawberry.field(
-        description='"extractive" or "llm" (an answer), "handoff" (this message escalated), '
+        description='"extractive", "llm" or "pinned" (an answer; "pinned": an editor\'s '
+        'pinned answer), "handoff" (this message escalated), '
         '"acknowledgement" (a person has it), "none" (an agent\'s message).'
     )
     citations: list[Citation]

@@ -16,7 +16,7 @@ import strawberry
 from strawberry.file_uploads import Upload
 
 from resolvers import ask as asking
-from resolvers import audit, catalog, conversations, revocation
+from resolvers import audit, catalog, conversations, pins, revocation
 from resolvers.ask import MAX_LIMIT
 from resolvers.catalog import MAX_PAGE
 from resolvers.context import Context
@@ -31,6 +31,7 @@ from schema.error_code import ErrorCode
 from schema.errors import InvalidQuestion
 from schema.log_template import LogTemplate
 from schema.permissions import allowed
+from schema.pinned_answer import PinnedAnswer
 from schema.stats import Stats
 from schema.thread import Thread
 from schema.ticket import Ticket
@@ -213,6 +214,46 @@ async def feedback(
     return Turn.from_row(row)
 
 
+async def pinned_answers(info: Info) -> list[PinnedAnswer]:
+    return [PinnedAnswer.from_record(p) for p in await pins.pinned_answers(info.context)]
+
+
+async def pin_answer(
+    info: Info,
+    pattern: Annotated[
+        str,
+        strawberry.argument(
+            description='What a question must say: terms (all, any order), "phrases", '
+            "a|b alternatives, -word to exclude; case, width and punctuation do not matter."
+        ),
+    ],
+    answer: Annotated[str, strawberry.argument(description="The answer, as it is to be given.")],
+    language: Annotated[str, strawberry.argument(description='"en" or "zh".')],
+    citations: Annotated[
+        list[strawberry.ID] | None,
+        strawberry.argument(description="Ids of sections and error codes the answer rests on."),
+    ] = None,
+    pin_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(
+            name="id",
+            description="The pin to replace; without it, the pin of the same "
+            "pattern is replaced, or a new one made.",
+        ),
+    ] = None,
+) -> PinnedAnswer:
+    cited = [str(c) for c in citations] if citations is not None else None
+    made = await pins.pin_answer(info.context, pattern, answer, language, cited,
+                                 str(pin_id) if pin_id is not None else None)  # fmt: skip
+    return PinnedAnswer.from_record(made)
+
+
+async def unpin_answer(
+    info: Info, pin_id: Annotated[strawberry.ID, strawberry.argument(name="id")]
+) -> PinnedAnswer:
+    return PinnedAnswer.from_record(await pins.unpin_answer(info.context, str(pin_id)))
+
+
 @strawberry.type(description="Questions to the support knowledge graph.")
 class Query:
     ask = strawberry.field(
@@ -289,6 +330,11 @@ class Query:
         description="A conversation's turns, state and handoff; null when there is none "
         "the caller may read (customers: their own; agents: escalated ones of their queue).",
     )
+    pinned_answers = strawberry.field(
+        resolver=pinned_answers,
+        permission_classes=allowed(Operation.PINNED_ANSWERS),
+        description="Every pinned answer, by id, with the facts it cites that are still live.",
+    )
     my_assignments = strawberry.field(
         resolver=routing.my_assignments,
         permission_classes=allowed(Operation.ROUTING_WORK),
@@ -327,6 +373,17 @@ class Mutation:
         permission_classes=allowed(Operation.FEEDBACK),
         description="A customer's verdict on a turn of their conversation: helpful, "
         "resolved, CSAT 1-5, a comment.",
+    )
+    pin_answer = strawberry.mutation(
+        resolver=pin_answer,
+        permission_classes=allowed(Operation.PIN_ANSWER),
+        description="Pin an answer to a question pattern, or replace a pin (editors): matching "
+        "questions get it first, with full confidence, cited to its curator. Audited.",
+    )
+    unpin_answer = strawberry.mutation(
+        resolver=unpin_answer,
+        permission_classes=allowed(Operation.PIN_ANSWER),
+        description="Remove a pinned answer (editors); returns it as it was. Audited.",
     )
     set_agent_status = strawberry.mutation(
         resolver=routing.set_agent_status,

@@ -63,6 +63,11 @@ OPERATIONS: dict[str, str] = {
     "ticketsByPersonalData": '{ ticketsByPersonalData(value: "+86 139 1234 5678") { id } }',
     "myAssignments": "{ myAssignments { ticket } }",
     "routingDecisions": '{ routingDecisions(id: "ticket:zendesk:5101") { step } }',
+    "pinnedAnswers": "{ pinnedAnswers { id pattern curator } }",
+    # Curation, with a pattern of stop words only and a pin that does not exist:
+    # an editor gets bad input (PROBED), and the graph keeps no pin.
+    "pinAnswer": 'mutation { pinAnswer(pattern: "the", answer: "x", language: "en") { id } }',
+    "unpinAnswer": 'mutation { unpinAnswer(id: "pin:none") { id } }',
 }
 # Routing's changes, aimed at a ticket and an agent that do not exist (or a
 # status that is not one), so a role that may use them reaches the resolver
@@ -79,9 +84,9 @@ CHANGES: dict[str, str] = {
 }
 OPERATIONS.update(CHANGES)
 PROBED = {"sendMessage": "conversationId", "closeConversation": "id",
-          "feedback": "turnId"}  # fmt: skip
+          "feedback": "turnId", "pinAnswer": "pattern", "unpinAnswer": "id"}  # fmt: skip
 KNOWLEDGE = {"ask", "askResult", "threads", "thread", "errorCodes", "errorCode", "viewer"}
-STAFF = KNOWLEDGE | {"stats", "tickets", "ticket", "logTemplates"}
+STAFF = KNOWLEDGE | {"stats", "tickets", "ticket", "logTemplates", "pinnedAnswers"}
 WORK = {"myAssignments", "routingDecisions", "setAgentStatus", "acceptTicket", "resolveTicket",
         "transferTicket"}  # fmt: skip
 EXPECTED: dict[Role, set[str]] = {
@@ -96,7 +101,7 @@ EXPECTED: dict[Role, set[str]] = {
     | {"conversation", "sendMessage", "closeConversation"}
     | WORK
     | {"overrideAssignment", "routeTicket"},  # experts supervise
-    Role.EDITOR: STAFF | {"conversation"},
+    Role.EDITOR: STAFF | {"conversation", "pinAnswer", "unpinAnswer"},  # editors curate
     Role.PRESALES: KNOWLEDGE,
     Role.ADMIN: {"stats", "viewer", "revokeToken"},  # accounts and the system, no personal data
     Role.AUDITOR: {"viewer", "auditTrail"},  # the audit trail only
@@ -210,6 +215,7 @@ def _op(field: str) -> str:
         "acceptTicket": "routingWork",
         "resolveTicket": "routingWork",
         "transferTicket": "routingWork",
+        "unpinAnswer": "pinAnswer",
     }.get(field, field)
 
 

@@ -123,6 +123,7 @@ __all__ = [
     "TokenRules",
     "event_id",
     "mask_token",
+    "message_tokens",
     "parse_format",
     "parse_log",
 ]
@@ -306,6 +307,15 @@ def _join_quoted(tokens: list[str], replies: bool = True) -> list[str]:
     return out
 
 
+def message_tokens(content: str, rules: TokenRules) -> list[str]:
+    """A message's tokens as the miner reads them: split on whitespace, a quoted
+    string with spaces or a bracketed value after a key one token."""
+    tokens = content.split()
+    if rules.quoted and _MAY_JOIN(content):
+        tokens = _join_quoted(tokens, rules.replies)
+    return tokens
+
+
 def _depth(tok: str) -> int:
     """Brackets a token opens minus those it closes."""
     return sum(tok.count(o) - tok.count(c) for o, c in _PAIRS.items())
@@ -413,9 +423,7 @@ class TemplateMiner:
     def add(self, content: str) -> int:
         """Take one message; returns its signature id (see ``template_of``)."""
         cache = self._masked
-        tokens = content.split()
-        if self.settings.tokens.quoted and _MAY_JOIN(content):
-            tokens = _join_quoted(tokens, self.settings.tokens.replies)
+        tokens = message_tokens(content, self.settings.tokens)
         key = tuple([cache.get(t) or self._mask(t) for t in tokens])
         sid = self._sig_ids.get(key)
         if sid is None:

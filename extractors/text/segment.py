@@ -383,3 +383,20 @@ def token_set(text: str) -> set[str]:
     if has_cjk(text):
         return set(index_tokens(text))
     return {stem(w) if w.isalpha() else w for w in _WORDS.findall(text.lower())}
+
+
+_PHRASE_PIECES = re.compile(rf"[{_CJK}]|[^{_CJK}]+")
+
+
+def phrase_tokens(text: str) -> list[str]:
+    """Tokens in order for matching a phrase: English words and identifiers as
+    ``raw_tokens`` gives them (stems, stop words kept), Chinese one character at
+    a time (jieba may cut a phrase alone differently from the same phrase inside
+    a longer sentence; characters do not move)."""
+    out: list[str] = []
+    for piece in _PHRASE_PIECES.findall(text):
+        if _CJK_RUN.match(piece):
+            out.append(piece)
+        else:
+            out.extend(raw_tokens(piece))
+    return out

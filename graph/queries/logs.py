@@ -48,3 +48,16 @@ RETURN t {.id, .template, .count, .levels, .example, .source, .product} AS templ
 ORDER BY template.count DESC, template.id
 SKIP $skip LIMIT $limit
 """
+
+# Every template with what it links to, for matching pasted log lines against them.
+TEMPLATE_LINKS = """
+MATCH (t:LogTemplate)
+OPTIONAL MATCH (t)-[:MENTIONS_CODE]->(e:ErrorCode)
+WHERE e.retired_at IS NULL
+OPTIONAL MATCH (t)-[:FROM_COMPONENT]->(c:Component)
+OPTIONAL MATCH (t)-[:ABOUT]->(p:Product)
+WITH t, collect(DISTINCT e.code) AS codes, collect(DISTINCT c.name) AS components,
+     collect(DISTINCT p.id) AS products
+RETURN t.id AS id, t.template AS template, t.count AS count, codes, components, products
+ORDER BY t.id
+"""

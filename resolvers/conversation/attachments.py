@@ -5,22 +5,28 @@ the bytes, whatever the file is called) goes through OCR
 (``extractors/images``); a text file (UTF-8, or UTF-16 with its byte-order
 mark) is a pasted log or stack trace: its stack traces
 (``extractors/traces``) and its telling lines (an error level, an error code)
-are kept. Anything else, an empty file, or a file over the size limit is
-refused with an error naming the attachment and what is wrong. What is read
-joins the turn's text for analysis, so codes, traces and products found in an
-attachment reach the knowledge as typed text does. The text a finding keeps
-is masked (IP addresses too, as in tickets); the clear read text is only
-ever stored sealed (``turn_text.py``).
+are kept, and each telling line is matched against the log templates mined
+from ingested logs (``extractors/logs/matching.py``, the miner's own reading
+and masking): a matched template's error codes, products and components join
+what the attachment shows, so a line whose template is known to mention a
+code reaches that code even when the pasted line does not say it. Anything
+else, an empty file, or a file over the size limit is refused with an error
+naming the attachment and what is wrong. What is read joins the turn's text
+for analysis, so codes, traces and products found in an attachment reach the
+knowledge as typed text does. The text a finding keeps is masked (IP
+addresses too, as in tickets); the clear read text is only ever stored
+sealed (``turn_text.py``).
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PIL import Image, UnidentifiedImageError
 
+from extractors.logs.matching import KnownTemplate, TemplateMatcher
 from extractors.records import ExtractionError
 from extractors.text.codes import find_codes
 from extractors.text.masking import mask
@@ -120,9 +126,13 @@ def _telling_lines(text: str) -> list[str]:
     return out
 
 
-def read(attachment: Attachment, max_bytes: int) -> Finding:
+def read(
+    attachment: Attachment, max_bytes: int, templates: TemplateMatcher | None = None
+) -> Finding:
     """What one attachment shows; BadAttachment when it cannot be used."""
     kind = sniff(attachment, max_bytes)
+    matched: list[KnownTemplate] = []
+    template_codes: list[str] = []
     if kind == "image":
         from extractors.images.ocr import ocr_image  # Tesseract: only when an image comes
 
@@ -135,28 +145,48 @@ def read(attachment: Attachment, max_bytes: int) -> Finding:
         full = _text(attachment.data) or ""
         traces = find_traces(full)
         parts = [t.raw for t in traces if t.raw]
-        parts += [ln for ln in _telling_lines(full) if not any(ln in p for p in parts)]
+        telling = _telling_lines(full)
+        parts += [ln for ln in telling if not any(ln in p for p in parts)]
         text = "\n".join(parts) if parts else full
+        found = [(ln, templates.match(ln)) for ln in telling] if templates is not None else []
+        for line, t in found:
+            if t is None:
+                continue
+            if all(t.id != m.id for m in matched):
+                matched.append(t)
+            # A line that names its own code keeps it: a template's codes come from
+            # other lines, which may have printed another code at that position.
+            if not any(m.strong for m in find_codes(line)):
+                template_codes.extend(t.codes)
     clear = text.strip()
     text = mask(clear, ips=True)
     traces = find_traces(text)
     codes = [m.code for m in find_codes(text) if m.strong]
+    codes += template_codes
     return Finding(
         name=attachment.name,
         kind=kind,
         text=text[:MAX_FINDING_CHARS],
-        codes=codes,
+        codes=list(dict.fromkeys(codes)),
         traces=[f"{t.language} {t.exception_type}".strip() for t in traces],
+        templates=[t.id for t in matched],
+        products=list(dict.fromkeys(p for t in matched for p in t.products)),
+        components=list(dict.fromkeys(c for t in matched for c in t.components)),
         clear=clear[:MAX_FINDING_CHARS],
     )
 
 
-def read_all(attachments: Sequence[Attachment], max_bytes: int, max_count: int) -> list[Finding]:
+def read_all(
+    attachments: Sequence[Attachment], max_bytes: int, max_count: int,
+    templates: Callable[[], TemplateMatcher] | None = None,
+) -> list[Finding]:  # fmt: skip
+    """What each attachment shows; ``templates`` loads the known log templates,
+    called once and only when a text file comes."""
     if len(attachments) > max_count:
         raise BadAttachment(
             f"{len(attachments)} files", f"are more than the limit of {max_count} per message"
         )
     # Every file is checked before any is read: one bad file refuses the message.
-    for a in attachments:
-        sniff(a, max_bytes)
-    return [read(a, max_bytes) for a in attachments]
+    kinds = [sniff(a, max_bytes) for a in attachments]
+    known = templates() if templates is not None and "text" in kinds else None
+    return [read(a, max_bytes, known) for a in attachments]

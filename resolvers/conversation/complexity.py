@@ -65,6 +65,8 @@ def assess(text: str, q: Question, answer: Answer, rules: Rules) -> Level:
             4, f"no matching knowledge: confidence {answer.confidence:.2f} "
             f"< {rc.no_knowledge_below:.2f}",
         )  # fmt: skip
+    if answer.citations[0].kind == "pinned":  # an editor answered this kind of question
+        return Level(1, f"answered by a pinned answer of {answer.citations[0].curator}")
     products = list(dict.fromkeys(q.linked.products))
     if len(products) >= rc.several_products:
         return Level(3, f"several products: {', '.join(products)}")

@@ -26,6 +26,7 @@ from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
+from extractors.logs.matching import known_templates
 from extractors.text.crypto.sealer import Sealer, ephemeral_sealer
 from extractors.text.emotion import emotion
 from extractors.text.masking import mask
@@ -151,7 +152,8 @@ def send(
     ``on_token`` receives the bot's reply as the LLM writes it (none without one)."""
     body = checked_text(text, desk.max_text_chars, bool(attachments))
     try:
-        findings = read_all(attachments, desk.max_upload_bytes, desk.max_attachments)
+        findings = read_all(attachments, desk.max_upload_bytes, desk.max_attachments,
+                            lambda: known_templates(desk.store))  # fmt: skip
     except BadAttachment as exc:
         raise ConversationError("attachments", str(exc)) from None
     with _lock(conversation_id):
@@ -201,6 +203,15 @@ def _carried(conv: dict[str, Any]) -> Carried:
     return Carried(tuple(conv.get("codes") or ()), tuple(conv.get("products") or ()))
 
 
+def _attached(findings: list[Finding]) -> Carried:
+    """What the attachments point to beyond their text: matched log templates' links."""
+    return Carried(
+        tuple(dict.fromkeys(c for f in findings for c in f.codes)),
+        tuple(dict.fromkeys(p for f in findings for p in f.products)),
+        tuple(dict.fromkeys(c for f in findings for c in f.components)),
+    )
+
+
 def _merged(old: Sequence[str], new: Sequence[str]) -> list[str]:
     return list(dict.fromkeys([*old, *new]))
 
@@ -247,7 +258,8 @@ def _customer(
         carried = _carried(conv)
         # A request for a person is answered by the handoff: nothing streams then.
         stream = on_token if decision is None else None
-        answer, q = desk.answerer.answer_in_context(analysed, CITATIONS, carried, stream)
+        answer, q = desk.answerer.answer_in_context(analysed, CITATIONS, carried, stream,
+                                                    _attached(findings))  # fmt: skip
         own_codes, own_products = "codes" not in q.inherited, "products" not in q.inherited
         codes, products = list(q.codes), list(q.linked.products)
         traces = [t.fingerprint for t in q.traces]
@@ -255,7 +267,9 @@ def _customer(
             level = assess(analysed, q, answer, rules)
     else:
         linked = desk.answerer.linker.link(analysed)
-        codes, products = linked.codes, linked.products
+        pointed = _attached(findings)
+        codes = _merged(linked.codes, pointed.codes)
+        products = _merged(linked.products, pointed.products)
     codes = turn_text.not_personal(codes, analysed)  # stored unsealed, on the ticket too
     entities = _entities(answer, codes, products, analysed, conv, traces, own_codes, own_products)
 
@@ -377,7 +391,7 @@ def _handoff(
     asked.append(turn_text.masked(text, "customer"))
     tried, last_bot, last_citations = [], "", []
     for t in earlier:
-        if t.get("role") == "bot" and t.get("mode") in ("extractive", "llm"):
+        if t.get("role") == "bot" and t.get("mode") in ("extractive", "llm", "pinned"):
             cites = handoff.citations_from_json(t.get("citations"))
             sources = ", ".join(c.code or c.title for c in cites[:3])
             tried.append(t["text"][:200] + (f" [{sources}]" if sources else ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from resolvers.pipeline.records import Citation
@@ -30,12 +31,18 @@ class Finding:
     text: str  # what was read (OCR text, or the log's telling lines), masked
     codes: list[str] = field(default_factory=list)
     traces: list[str] = field(default_factory=list)  # "<language> <exception type>"
+    # a text's lines matched to mined log templates (extractors/logs/matching.py):
+    # their ids, and the products and components those templates link to (their
+    # codes are among ``codes``)
+    templates: list[str] = field(default_factory=list)
+    products: list[str] = field(default_factory=list)
+    components: list[str] = field(default_factory=list)
     # What was read before masking: only ever stored sealed (turn_text.py), never shown.
     clear: str = field(default="", repr=False)
 
     def masked(self) -> Finding:
         """The finding without its clear text (what a result hands back)."""
-        return Finding(self.name, self.kind, self.text, self.codes, self.traces)
+        return dataclasses.replace(self, clear="")
 
 
 @dataclass
@@ -63,7 +70,7 @@ class TurnState:
     turn_id: str
     reply_turn_id: str | None
     reply: str
-    reply_mode: str  # "extractive" | "llm" | "handoff" | "acknowledgement" | "none"
+    reply_mode: str  # "extractive" | "llm" | "pinned" | "handoff" | "acknowledgement" | "none"
     citations: list[Citation]
     language: str
     state: str  # escalation.State value after the turn

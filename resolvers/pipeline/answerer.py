@@ -20,7 +20,9 @@ from resolvers.pipeline.confidence import confidence as score_confidence
 from resolvers.pipeline.dense import DenseIndex, one_blas_thread
 from resolvers.pipeline.errors import BadQuestion
 from resolvers.pipeline.linking import Linker
-from resolvers.pipeline.question import Carried, Question, analyse, inherit
+from resolvers.pipeline.pinboard import PinBoard
+from resolvers.pipeline.pins import Pin, answer_of
+from resolvers.pipeline.question import Carried, Question, analyse, attach, inherit
 from resolvers.pipeline.records import Answer, Citation
 from resolvers.pipeline.retrieval import Candidate, retrieve
 from resolvers.pipeline.synthesis import with_llm
@@ -53,6 +55,7 @@ class Answerer:
         self.terms = TermIndex(store)
         self._checked = time.monotonic()
         self.cache = AnswerCache(cache_size)
+        self.pins = PinBoard(store)
         if self.dense is not None:
             self.dense.sync(store)
         _freeze_heap()
@@ -78,6 +81,8 @@ class Answerer:
         if now - self._checked < FRESHNESS_SECONDS:
             return
         self._checked = now
+        if self.pins.is_stale():  # pinned or unpinned by another process
+            self.pins.refresh()
         if self.terms.is_stale() and self._lock.acquire(blocking=False):
             try:  # one thread rebuilds; the others keep answering from the old index
                 self._rebuild()
@@ -91,6 +96,11 @@ class Answerer:
             self._rebuild()
         if self.dense is not None and self.dense.sync(self.store):
             self.cache.clear()
+
+    def pins_changed(self) -> None:
+        """A pin was added, replaced or removed through this process: answer by the
+        new pins at once (other processes notice within FRESHNESS_SECONDS)."""
+        self.pins.refresh()
 
     def _sync_dense(self) -> None:
         try:
@@ -126,11 +136,12 @@ class Answerer:
         if not 1 <= limit <= 50:
             raise BadQuestion("limit", f"must be between 1 and 50, not {limit}")
         self._refresh_if_stale()
-        key = cache_key(question, limit)
+        pin = self.pins.match(question)
+        key = cache_key(question, limit, f"{pin.id}@{pin.updated_ms}" if pin else "")
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        answer = self._answer(question, limit)
+        answer = self._answer(question, limit, pin)
         self.cache.put(key, answer)
         return answer
 
@@ -140,6 +151,7 @@ class Answerer:
         limit: int = 5,
         context: Carried | None = None,
         on_token: Callable[[str], None] | None = None,
+        attached: Carried | None = None,
     ) -> tuple[Answer, Question]:
         """An answer to one turn of a conversation, and the turn's analysed query.
 
@@ -149,6 +161,9 @@ class Answerer:
         cut at the length limit rather than refused: a conversation's turn may
         carry an attachment's text after the customer's own words. ``on_token``
         receives the LLM's reply as it is written, when an LLM is configured.
+        A turn that matches a pinned answer gets the pin (nothing streams then).
+        ``attached``: what the turn's attachments point to beyond their text (codes,
+        products, components of matched log templates), the turn's own entities.
         """
         question = (question or "").strip()[: self.max_question_chars]
         if not question:
@@ -156,18 +171,21 @@ class Answerer:
         self._refresh_if_stale()
         with one_blas_thread():
             q = analyse(question, self.linker, self.terms.knows_code, self._embed())
+            if attached is not None:
+                q = attach(q, attached, self.linker.products)
             if context is not None:
                 q = inherit(q, context, self.linker.products)
             candidates = retrieve(self.store, self.terms, q, limit, self.dense)
-        return self._complete(q, question, candidates, on_token), q
+        pin = self.pins.match(question)
+        return self._complete(q, question, candidates, on_token, pin, limit), q
 
-    def _answer(self, question: str, limit: int) -> Answer:
+    def _answer(self, question: str, limit: int, pin: Pin | None = None) -> Answer:
         # The question's vector and its comparison are small matrix products:
         # on this thread only (waking BLAS's own threads for each costs more).
         with one_blas_thread():
             q = analyse(question, self.linker, self.terms.knows_code, self._embed())
             candidates = retrieve(self.store, self.terms, q, limit, self.dense)
-        return self._complete(q, question, candidates)
+        return self._complete(q, question, candidates, pin=pin, limit=limit)
 
     def _complete(
         self,
@@ -175,10 +193,14 @@ class Answerer:
         question: str,
         candidates: list[Candidate],
         on_token: Callable[[str], None] | None = None,
+        pin: Pin | None = None,
+        limit: int = 5,
     ) -> Answer:
         lang = q.language
         qtokens = set(q.tokens)
         citations = [_citation(c, qtokens) for c in candidates]
+        if pin is not None:  # the editor's text as written: no composing, no LLM
+            return answer_of(pin, question, citations, limit, lang, q.entities)
         confidence = score_confidence(q, candidates, self.terms)
         confident = confidence >= THRESHOLD
         composed = compose(q, candidates, confident)

@@ -2,7 +2,10 @@
 
 Support desks see the same questions again and again; an answer depends only
 on the question and the graph, so it is kept until the graph changes (the
-Answerer clears the cache whenever it rebuilds its index). Answers handed out
+Answerer clears the cache whenever it rebuilds its index). A pinned answer is
+kept under its pin's id and version, an unpinned one under the question
+alone: pins change which key a question looks up, never what a key holds.
+Answers handed out
 from the cache are shared: callers must not modify them.
 """
 
@@ -16,8 +19,11 @@ from resolvers.pipeline.records import Answer
 Key = tuple[str, int]
 
 
-def cache_key(question: str, limit: int) -> Key:
-    return (" ".join(question.lower().split()), limit)
+def cache_key(question: str, limit: int, variant: str = "") -> Key:
+    """``variant`` names what else the answer depends on (a pinned answer's pin
+    and version), so a pin added, replaced or removed never meets a stale entry."""
+    text = " ".join(question.lower().split())
+    return (f"{variant}\x00{text}" if variant else text, limit)
 
 
 class AnswerCache:

@@ -10,3 +10,13 @@ class BadQuestion(Exception):
         self.argument = argument
         self.problem = problem
         super().__init__(f"{argument}: {problem}")
+
+
+class BadPin(Exception):
+    """A pinned answer that cannot be stored (or removed) as given; ``argument`` says
+    which input is wrong."""
+
+    def __init__(self, argument: str, problem: str) -> None:
+        self.argument = argument
+        self.problem = problem
+        super().__init__(f"{argument}: {problem}")

@@ -128,12 +128,42 @@ W_INHERITED_CODE = 0.8
 W_INHERITED_PRODUCT = 0.5
 
 
+W_ATTACHED_CODE = 0.8
+W_ATTACHED_NAME = 0.5  # a product's or component's name
+
+
 @dataclass(frozen=True)
 class Carried:
-    """What earlier turns of a conversation named: error codes and product ids."""
+    """What earlier turns of a conversation named (error codes and product ids), or
+    what a turn's attachments point to beyond their text (the codes, products and
+    component names of the mined log templates their lines match)."""
 
     codes: tuple[str, ...] = ()
     products: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
+
+
+def attach(q: Question, found: Carried, product_names: dict[str, list[str]]) -> Question:
+    """``q`` with what the turn's attachments point to added to its own entities:
+    a pasted log line whose template is known to mention a code is about that code."""
+    new_codes = [c for c in found.codes if c not in q.codes]
+    if new_codes:
+        q.codes = [*q.codes, *new_codes]
+        q.erroneous, q.intent = True, "error"
+        for code in new_codes:
+            for t in index_tokens(code):
+                q.weights.setdefault(t, W_ATTACHED_CODE)
+    for pid in found.products:
+        if pid not in q.linked.products:
+            q.linked.products = [*q.linked.products, pid]
+            for name in product_names.get(pid, [])[:1]:
+                for t in index_tokens(name):
+                    q.weights.setdefault(t, W_ATTACHED_NAME)
+    for name in found.components:
+        for t in index_tokens(name):
+            q.weights.setdefault(t, W_ATTACHED_NAME)
+    q.tokens = list(q.weights)
+    return q
 
 
 def inherit(q: Question, context: Carried, product_names: dict[str, list[str]]) -> Question:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-CitationKind = Literal["document", "error_code", "solution", "ticket", "thread"]
-Mode = Literal["extractive", "llm"]
+CitationKind = Literal["document", "error_code", "solution", "ticket", "thread", "pinned"]
+# "pinned": an editor's pinned answer, given as written (pins.py)
+Mode = Literal["extractive", "llm", "pinned"]
 
 
 @dataclass
@@ -19,6 +20,8 @@ class Citation:
     code: str | None = None
     node_id: str | None = None
     version: str | None = None  # product version the cited fact describes, when known
+    curator: str | None = None  # a pinned answer's editor (the token subject that set it)
+    pinned_at: str | None = None  # when that editor last set it (UTC, ISO 8601)
 
 
 @dataclass
