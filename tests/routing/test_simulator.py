@@ -161,7 +161,7 @@ def sim_store(clean_store: Store) -> Store:
     return clean_store
 
 
-@pytest.mark.parametrize("policy", ["learned", "round-robin", "old"])
+@pytest.mark.parametrize("policy", ["learned", "round-robin", "old", "oracle"])
 def test_every_ticket_is_served_or_abandoned_and_load_returns(
     sim_store: Store, policy: str
 ) -> None:
@@ -190,6 +190,15 @@ def test_knowing_nothing_does_not_beat_knowing_the_skills(sim_store: Store) -> N
     assert min(st) > max(rr)
     # Round-robin spreads calls evenly: about (0.95 + 0.05 + 0.05) / 3.
     assert sum(rr) / 2 < 0.5 and sum(st) / 2 > sum(rr) / 2 + 0.2
+
+
+def test_the_oracle_bound_reads_the_truth_the_router_is_not_told(sim_store: Store) -> None:
+    # The declarations are upside down: static trusts them, the oracle reads the
+    # hidden resolution chances, so it finds the good agent whenever it is free.
+    w = _world({"GOOD": (0.95, 0), "BAD1": (0.05, 5), "BAD2": (0.05, 5)}, rate=8.0, hours=6)
+    st = [metrics.figures(run_once(sim_store, w, "static", s, 6))["fcr"] for s in (1, 2)]
+    oracle = [metrics.figures(run_once(sim_store, w, "oracle", s, 6))["fcr"] for s in (1, 2)]
+    assert min(oracle) > max(st) + 0.2
 
 
 def test_the_world_from_the_shared_data() -> None:

@@ -109,6 +109,8 @@ def ratios(policies: dict[str, dict[str, Any]], base: str = "old") -> dict[str, 
     for key in ("aht", "fcr"):
         b = float(policies[base][key])
         out[key] = float(policies["learned"][key]) / b - 1 if b else math.nan
+        if "oracle" in policies:  # the most a choice among free agents gave here
+            out[f"oracle_{key}"] = float(policies["oracle"][key]) / b - 1 if b else math.nan
     return out
 
 

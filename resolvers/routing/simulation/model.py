@@ -17,6 +17,12 @@ log's repeat gaps, at the tier the Volvo log's reassignments give.
 duty and free; otherwise (and for every later contact, which the log does
 not assign) round-robin stands in.
 
+``oracle`` is a bound, not a policy: it reads the hidden truth the router
+never sees and gives each contact to the free agent (with the type and at
+least the tier, on duty) whose expected work for the issue, mean handling
+time over the chance of resolving it, is least. It shows how much any router
+could gain from choosing among the agents who are free, in this data.
+
 Random draws come from per-issue generators seeded by (seed, issue), so
 every policy meets the same callers, types, patience and quantiles: the
 policies' differences are not sampling noise of the arrivals.
@@ -43,7 +49,7 @@ from resolvers.routing.router import Router
 from resolvers.routing.simulation.logs import NO_SERVER
 from resolvers.routing.simulation.world import SimAgent, World, product_id
 
-POLICIES = ("learned", "static", "round-robin", "least-loaded", "old")
+POLICIES = ("learned", "static", "round-robin", "least-loaded", "old", "oracle")
 COMPLEXITY = {1: "L1", 2: "L3", 3: "L4"}  # tier -> a complexity the router maps to it
 RETRIES = 12  # held tickets tried per freed agent (oldest first)
 
@@ -83,7 +89,7 @@ class Desk:
         self.store, self.world, self.policy, self.seed = store, world, policy, seed
         self.horizon = hours * 3600.0
         self.env = simpy.Environment()
-        base = "round-robin" if policy == "old" else policy
+        base = "round-robin" if policy in ("old", "oracle") else policy
         # related_limit 0: each simulated ticket needs one service type, and
         # "related" types through other tickets would only be the same type.
         self.config = RoutingConfig(policy=base, wait_seconds=world.assumptions.wait_seconds,
@@ -219,6 +225,10 @@ class Desk:
         if self.policy == "old" and c.number == 1 and server != NO_SERVER:
             agent = self._replay(ticket, server)
             c.replayed = agent is not None
+        if self.policy == "oracle":
+            agent = self._oracle(ticket, c)
+            if agent is None:
+                return False
         if agent is None:
             agent = self.router.route(ticket, at_ms=self._ms()).agent
         if agent is None:
@@ -235,6 +245,23 @@ class Desk:
         taken = self.store.write(q.ASSIGN, {"ticket": ticket, "agent": a.id, "policy": "old",
                                             "step": 1, "at_ms": self._ms()})  # fmt: skip
         return a.id if taken else None
+
+    def _oracle(self, ticket: str, c: Contact) -> str | None:
+        """The free agent who can take ``c`` with the least true expected work."""
+        t, w = self.env.now, self.world
+
+        def work(a: SimAgent) -> float:
+            fit = w.true_handle(a.name, c.kind)
+            mean = math.exp(fit.mu + fit.sigma * fit.sigma / 2)
+            return mean / max(w.true_fcr(a.name, c.kind), 1e-3)
+
+        able = [a for a in w.agents if a.id not in self.busy and c.kind in a.skills
+                and a.tier >= c.tier and self.on_duty(a, t)]  # fmt: skip
+        for a in sorted(able, key=lambda a: (work(a), a.name)):
+            if self.store.write(q.ASSIGN, {"ticket": ticket, "agent": a.id, "policy": "oracle",
+                                           "step": 1, "at_ms": self._ms()}):  # fmt: skip
+                return a.id
+        return None
 
     def _could_take(self, c: Contact) -> bool:
         """Someone free and on duty with the type and at least the tier: without
