@@ -104,8 +104,9 @@ def markdown(result: dict[str, Any]) -> str:
             "and resolution chance and gives every contact to the free agent with the least "
             "expected work (mean time over the chance of resolving). Against "
             f"`{r['against']}` it reaches AHT {_pct(r['oracle_aht'])}, FCR "
-            f"{_pct(r['oracle_fcr'])}: the most any router choosing among the agents free "
-            "at the time could gain in this data.",
+            f"{_pct(r['oracle_fcr'])}: about the most a router that places each contact at "
+            "once, among the agents free then, could gain in this data (holding a contact "
+            "back for a better agent is not tried).",
             "",
         ]
     lines += ["## Assumptions", "", "| assumption | value | meaning |", "|---|---|---|"]
