@@ -50,6 +50,7 @@ LABELS = frozenset(
         "EnvelopeNonce",
         "RoutingDecision",
         "AuthFailure",
+        "BlindIndex",
     }
 )
 
