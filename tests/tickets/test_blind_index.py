@@ -14,8 +14,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from extractors.ingest.pipeline import Ingestor
 from extractors.text.crypto.keys import Keyring
 from extractors.text.crypto.sealer import Sealer
@@ -31,10 +29,10 @@ TICKET = "ticket:generic:BI-1"
 
 def _export(p: People, *, phone: str | None, card: str | None) -> list[dict[str, Any]]:
     i = p.id_card
+    paid = f", card {card[:4]} {card[4:8]} {card[8:12]} {card[12:]}" if card else ""
     ticket: dict[str, Any] = {
         "id": "BI-1", "subject": "charged twice", "status": "open",
-        "description": f"my ID {i[:6]} {i[6:14]} {i[14:]}"
-                       + (f", card {card[:4]} {card[4:8]} {card[8:12]} {card[12:]}" if card else ""),
+        "description": f"my ID {i[:6]} {i[6:14]} {i[14:]}{paid}",
         "customer_id": "cust-bi", "customer_name": p.name, "customer_email": p.email,
     }  # fmt: skip
     if phone is not None:
@@ -67,9 +65,7 @@ def _customer(store: Store) -> str:
     return str(row["id"])
 
 
-def test_lookup_finds_ticket_and_customer_and_follows_changes(
-    fresh: Store, tmp_path: Path
-) -> None:
+def test_lookup_finds_ticket_and_customer_and_follows_changes(fresh: Store, tmp_path: Path) -> None:
     p, sealer = new_people(), Sealer(Keyring.generate())
     _ingest(fresh, sealer, tmp_path, _export(p, phone=p.contact_phone, card=p.card))
     cust = _customer(fresh)
