@@ -94,20 +94,31 @@ RETURN t.id AS id
 
 
 # --- V0015: the list property ``lookup`` of earlier graphs, moved to entry nodes ---
+# The nodes with a list are read once (one scan), then moved by id in batches
+# (index seeks), so the move stays linear in the graph's size.
+
+
+def _listed(label: str) -> str:
+    return f"""
+MATCH (n:{label})
+WHERE n.lookup IS NOT NULL
+RETURN n.id AS id
+"""
 
 
 def _move_lists(label: str) -> str:
     return f"""
-MATCH (n:{label})
+UNWIND $rows AS r
+MATCH (n:{label} {{id: r.id}})
 WHERE n.lookup IS NOT NULL
-WITH n LIMIT $limit
 FOREACH (e IN n.lookup |
   MERGE (b:BlindIndex {{id: e}})
   MERGE (n)-[:INDEXED_BY]->(b))
 REMOVE n.lookup
-RETURN count(n) AS moved
 """
 
 
+LISTED_TICKETS = _listed("Ticket")
+LISTED_CUSTOMERS = _listed("Customer")
 MOVE_TICKET_LISTS = _move_lists("Ticket")
 MOVE_CUSTOMER_LISTS = _move_lists("Customer")
