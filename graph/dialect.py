@@ -51,6 +51,7 @@ LABELS = frozenset(
         "RoutingDecision",
         "AuthFailure",
         "PinnedAnswer",
+        "BlindIndex",
     }
 )
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 
 from extractors.text.masking import kind_of
+from graph.queries import blind_index as bq
 from graph.queries import community as cq
 from graph.queries import errorcodes as eq
 from graph.queries import logs as lq
-from graph.queries import sealed as sq
 from graph.queries import tickets as tq
 from graph.store import Store
 from graph.types import Params, Row
@@ -161,7 +161,7 @@ async def ticket(context: Context, ticket_id: str) -> Row | None:
 def tickets_by_entry(store: Store, entry: str, limit: int, identity: Identity) -> list[Row]:
     """The tickets ``identity`` may read whose blind index (or whose customer's)
     holds ``entry``, newest id first, at most ``limit``."""
-    ids = sorted({str(r["id"]) for r in store.read(sq.TICKETS_BY_LOOKUP, {"entry": entry})})
+    ids = sorted({str(r["id"]) for r in store.read(bq.TICKETS_BY_ENTRY, {"entry": entry})})
     found: list[Row] = []
     for tid in reversed(ids):
         row = ticket_by_id(store, tid, identity)

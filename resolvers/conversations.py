@@ -129,11 +129,13 @@ def _history(context: Context, who: Identity, conversation_id: str) -> Row | Non
     if found is None or not _visible(context, who, found):
         return None
     turns = history.turns(store, conversation_id, context.sealer)
+    conv = turn_text.conversation_opened(found["conversation"], context.sealer)
     if not conversations_in_clear(who):
         turns = [redaction.turn(t) for t in turns]
+        conv["resolution"] = redaction.masked_text(conv.get("resolution"))
     for t in turns:
         t["citation_list"] = citations_from_json(t.get("citations"))
-    return {**found, "turns": turns}
+    return {**found, "conversation": conv, "turns": turns}
 
 
 async def _audited(context: Context, who: Identity, operation: str, cid: str) -> None:

@@ -24,6 +24,7 @@ from graph.types import Row
 
 log = logging.getLogger("graphdesk.personal")
 
+# ``lookup``: the blind index of a graph not migrated to V0015 yet, never shown.
 _DROPPED = frozenset({"sealed", "lookup"})
 
 

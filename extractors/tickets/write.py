@@ -14,6 +14,7 @@ from extractors.text.segment import language, search_field
 from extractors.tickets.parse import Deletion, TicketBatch, TicketRecord
 from extractors.tickets.text import TraceLike, error_codes, numbered_steps
 from extractors.tickets.versions import Version, stored_version
+from graph.queries import blind_index as bq
 from graph.queries import concepts as cq
 from graph.queries import tickets as tq
 from graph.store import Store
@@ -68,11 +69,13 @@ def _ticket_row(t: TicketRecord, uri: str, now_ms: int, sealer: Sealer) -> dict[
     # messages' and its fix's too: a lookup by phone finds the ticket wherever
     # the number was.
     texts = [*t.originals.values(), *(m.original for m in t.messages if m.original)]
-    sealed = sealer.seal(t.id, originals, [v for x in texts for v in personal_values(x)])
+    sealed = sealer.seal(t.id, originals)
+    entries = sealer.index(v for x in texts for v in personal_values(x))
     # Private notes are for agents: stored, but no answer is found through them.
     msgs = "\n".join(m.body for m in t.messages if m.public is not False)
     return {
         "id": t.id,
+        "entries": entries,
         "props": {
             "id": t.id, "key": t.key, "system": t.system, "subject": t.subject,
             "description": t.description, "text": text, "status": t.status,
@@ -185,11 +188,16 @@ def write_ticket_batch(
     ids = written + [d.id for d in deletions]
     shared = store.read(tq.SHARED_OF_TICKETS, {"uris": [uri]})
     shared += store.read(tq.SHARED_OF_IDS, {"ids": ids}) if ids else []
+    # Entries of what is replaced: those left without a link go with it.
+    known = store.read(bq.ENTRIES_OF_SOURCES, {"uris": [uri]})
+    known += store.read(bq.ENTRIES_OF_IDS, {"ids": ids}) if ids else []
+    stale = sorted({e for r in known for e in r["entries"] or []})
     symptoms = sorted({s for r in shared for s in r["symptoms"] or []})
     customers = sorted({c for r in shared for c in r["customers"] or []})
     parties = sorted({p for r in shared for p in r["parties"] or []})
     products = _Products(store.read(cq.ALL_PRODUCTS))
     tickets, messages, custs, prods, codes, trace_rows, solutions = [], [], [], [], [], [], []
+    entries: list[dict[str, Any]] = []  # customers' blind-index entries
     desk: dict[str, list[dict[str, Any]]] = {"agents": [], "groups": [], "organizations": []}
     members: list[dict[str, Any]] = []
     for t in records:
@@ -214,10 +222,14 @@ def write_ticket_batch(
                 "public": m.public, "language": language(m.body), **facts, **sealed}})  # fmt: skip
         if customer is not None:
             contact = [(k.upper(), v) for k, v in t.customer.items() if k in ("email", "phone")]
-            record = sealer.seal(customer, t.customer, contact)
+            record = sealer.seal(customer, t.customer)
             custs.append(
                 {"tid": t.id, "cid": customer, "props": {"system": t.system, **facts, **record}}
             )
+            # A ticket that carries the requester's record has the current word on
+            # their contact; one without a record leaves the entries as they are.
+            if t.customer:
+                entries.append({"id": customer, "entries": sealer.index(contact)})
         text = t.text
         linked: dict[str, list[str]] = {}
         for name in t.products:
@@ -274,6 +286,9 @@ def write_ticket_batch(
         tx.run_batch(tq.UPSERT_TICKETS, tickets, batch_size=200)
         tx.run_batch(tq.UPSERT_MESSAGES, messages, batch_size=500)
         tx.run_batch(tq.LINK_CUSTOMERS, custs)
+        tx.run_batch(bq.SET_TICKET_ENTRIES, [{"id": r["id"], "entries": r["entries"]}
+                                             for r in tickets], batch_size=200)  # fmt: skip
+        tx.run_batch(bq.SET_CUSTOMER_ENTRIES, entries)
         tx.run_batch(tq.LINK_PRODUCTS, prods)
         tx.run_batch(tq.LINK_CODES, codes)
         tx.run_batch(tq.LINK_TRACES, trace_rows)
@@ -286,6 +301,8 @@ def write_ticket_batch(
             tx.run(tq.DELETE_ORPHAN_SYMPTOMS, {"ids": symptoms})
         if customers:
             tx.run(tq.DELETE_ORPHAN_CUSTOMERS, {"ids": customers})
+        if stale:
+            tx.run(bq.DELETE_ORPHAN_ENTRIES, {"entries": stale})
         for prefix, cypher in (("agent:", tq.DELETE_ORPHAN_AGENTS),
                                ("group:", tq.DELETE_ORPHAN_GROUPS),
                                ("organization:", tq.DELETE_ORPHAN_ORGANIZATIONS)):  # fmt: skip

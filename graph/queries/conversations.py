@@ -10,6 +10,7 @@ Shape::
     (:Ticket)-[:RAISED_BY]->(:Customer)
     (:Ticket)-[:IN_QUEUE]->(:Queue)                until an agent takes it
     (:Ticket)-[:ASSIGNED_TO]->(:Agent)             the agent who replied first
+    (:Ticket)-[:INDEXED_BY]->(:BlindIndex)         the turns' personal values (blind_index.py)
 
 Turns are created, never merged: a turn's id is unique (V0010), so two
 messages racing for one conversation's next ordinal cannot both win.
@@ -102,17 +103,11 @@ OPTIONAL MATCH (t)-[w:IN_QUEUE]->(:Queue)
 DELETE w
 """
 
-# A message's blind-index entries join its handoff ticket's, as a ticket's index
-# holds its messages' values (graph/queries/sealed.py); no ticket yet: nothing.
-ADD_TICKET_LOOKUP = """
-MATCH (:Conversation {id: $conversation})-[:ESCALATED_TO]->(t:Ticket)
-WITH t, coalesce(t.lookup, []) AS known
-SET t.lookup = known + [e IN $entries WHERE NOT e IN known], t.sealed = true
-"""
-
+# $props: the resolution, masked, and sealed (resolvers/conversation/turn_text.py).
 CLOSE_TICKET = """
 MATCH (:Conversation {id: $conversation})-[:ESCALATED_TO]->(t:Ticket)
-SET t.status = 'closed', t.resolution = $resolution, t.resolved = true,
+SET t += $props
+SET t.status = 'closed', t.resolved = true,
     t.updated_ms = $now, t.updated_at = $at
 WITH t
 OPTIONAL MATCH (t)-[w:IN_QUEUE]->(:Queue)

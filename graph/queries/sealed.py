@@ -1,14 +1,12 @@
 """Nodes holding sealed personal data (``extractors/text/crypto/sealer.py``): pages of them for
-the key rotation and status, the re-sealed values written back, and the
-blind-index lookup of tickets.
+the key rotation and status, and the re-sealed values written back (the
+blind index is ``graph/queries/blind_index.py``).
 
 A node with sealed values has ``sealed = true``, ``<field>_sealed`` strings
-(``sm4gcm.v<version>.<...>``) and, for tickets (a conversation's handoff
-ticket too) and customers, ``lookup``: the list of blind-index entries.
-Labels come from :data:`SEALED_LABELS` only.
+(``sm4gcm.v<version>.<...>``). Labels come from :data:`SEALED_LABELS` only.
 """
 
-SEALED_LABELS = ("Ticket", "Message", "Solution", "Customer", "Turn")
+SEALED_LABELS = ("Ticket", "Message", "Solution", "Customer", "Turn", "Conversation")
 
 
 def _page(label: str) -> str:
@@ -36,25 +34,16 @@ PAGE_MESSAGES = _page("Message")
 PAGE_SOLUTIONS = _page("Solution")
 PAGE_CUSTOMERS = _page("Customer")
 PAGE_TURNS = _page("Turn")  # conversation turns (resolvers/conversation/turn_text.py)
+PAGE_CONVERSATIONS = _page("Conversation")  # a closing resolution
 PAGES = dict(zip(SEALED_LABELS, (PAGE_TICKETS, PAGE_MESSAGES, PAGE_SOLUTIONS, PAGE_CUSTOMERS,
-                                 PAGE_TURNS), strict=True))  # fmt: skip
+                                 PAGE_TURNS, PAGE_CONVERSATIONS), strict=True))  # fmt: skip
 
 UPDATE_TICKETS = _update("Ticket")
 UPDATE_MESSAGES = _update("Message")
 UPDATE_SOLUTIONS = _update("Solution")
 UPDATE_CUSTOMERS = _update("Customer")
 UPDATE_TURNS = _update("Turn")
+UPDATE_CONVERSATIONS = _update("Conversation")
 UPDATES = dict(zip(SEALED_LABELS, (UPDATE_TICKETS, UPDATE_MESSAGES, UPDATE_SOLUTIONS,
-                                   UPDATE_CUSTOMERS, UPDATE_TURNS), strict=True))  # fmt: skip
-
-# Tickets holding a blind-index entry, or raised by a customer whose record
-# holds it (a phone number written in the ticket, or the requester's own).
-TICKETS_BY_LOOKUP = """
-MATCH (t:Ticket)
-WHERE t.retired_at IS NULL AND $entry IN t.lookup
-RETURN t.id AS id
-UNION
-MATCH (t:Ticket)-[:RAISED_BY]->(c:Customer)
-WHERE t.retired_at IS NULL AND $entry IN c.lookup
-RETURN t.id AS id
-"""
+                                   UPDATE_CUSTOMERS, UPDATE_TURNS, UPDATE_CONVERSATIONS),
+                   strict=True))  # fmt: skip

@@ -16,6 +16,7 @@ Shape::
     (:Ticket)-[:FOR_ORGANIZATION]->(:Organization) organization:<system>:<id>
     (:Agent)-[:MEMBER_OF]->(:Group)                the agent works the group's queue
     (:DeletedTicket {ticket, updated_ms})          deleted:<ticket id>, no text
+    (:Ticket|Customer)-[:INDEXED_BY]->(:BlindIndex) the blind index (blind_index.py)
 
 A customer who holds a conversation (``HELD_BY``, graph/queries/conversations.py)
 stays too.

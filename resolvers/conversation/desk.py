@@ -29,9 +29,9 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from extractors.logs.matching import known_templates
 from extractors.text.crypto.sealer import Sealer, ephemeral_sealer
 from extractors.text.emotion import emotion
-from extractors.text.masking import mask
 from extractors.text.segment import language
 from extractors.text.versions import version_mentions
+from graph.queries import blind_index as bq
 from graph.queries import conversations as cq
 from graph.store import Store
 from graph.types import Row
@@ -307,6 +307,7 @@ def _customer(
     if conv_level is not None:
         props["complexity"], props["complexity_reason"] = conv_level.level, conv_level.reason
     ticket: dict[str, Any] | None = None
+    held: list[str] = []  # the earlier turns' blind-index entries, for a new handoff ticket
     escalation: Escalation | None = None
     if decision is not None:
         state = next_state(state, Event.ESCALATE)
@@ -317,7 +318,7 @@ def _customer(
                      escalated_at=index, ticket=tid)  # fmt: skip
         packet = _handoff(desk, speaker.subject, earlier, text, findings, answer, decision,
                           props, lang)  # fmt: skip
-        ticket = _ticket(desk, cid, tid, earlier, text, packet, props, conv_level, lang)
+        ticket, held = _ticket(desk, cid, tid, earlier, text, packet, props, conv_level, lang)
         reply, mode = rules.message(lang, decision.rule.value, ticket=tid), "handoff"
     elif answer is not None:
         reply, mode = answer.text, answer.mode
@@ -351,7 +352,8 @@ def _customer(
               "products": entities.products}]  # fmt: skip
     history.save(desk.store, cid, created=created, customer=speaker.subject,
                  rows=[customer, bot], links=links, props=props, ticket=ticket,
-                 queue=rules.queue, lookup=_lookup(desk, text, findings))  # fmt: skip
+                 queue=rules.queue,
+                 lookup=sorted({*held, *_lookup(desk, text, findings)}))  # fmt: skip
     if ticket is not None and desk.on_handoff is not None:
         desk.on_handoff(str(ticket["id"]))
     return TurnState(
@@ -369,7 +371,7 @@ def _customer(
 
 def _lookup(desk: Desk, text: str, findings: Sequence[Finding]) -> list[str]:
     """Blind-index entries of a message's personal values, for its handoff ticket's
-    ``lookup`` (a ticket's holds its messages' values: ticketsByPersonalData)."""
+    (a ticket's index holds its messages' values: ticketsByPersonalData)."""
     return desk.sealer.index(turn_text.personal([text, *(f.clear for f in findings)]))
 
 
@@ -424,9 +426,10 @@ def _findings(value: Any) -> list[dict[str, Any]]:
 def _ticket(
     desk: Desk, cid: str, tid: str, earlier: list[Row], text: str, packet: Handoff,
     props: dict[str, Any], level: Level | None, lang: str,
-) -> dict[str, Any]:  # fmt: skip
+) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
     """The handoff ticket: its subject the first customer turn, masked, the clear one
-    sealed as a ticket's is; its blind index every personal value of the turns so far."""
+    sealed as a ticket's is; and its blind-index entries, every personal value of the
+    turns so far."""
     ms, at = history.now()
     opened = history.turns(desk.store, cid, desk.sealer) if earlier else []
     theirs = [t for t in opened if t.get("role") in ("customer", "agent")]
@@ -435,7 +438,8 @@ def _ticket(
     hidden = turn_text.masked(first, "customer")
     subject = hidden[:120] or "(attachment)"
     clear = {"subject": first[:120]} if hidden != first else {}
-    sealed = desk.sealer.seal(tid, clear, turn_text.personal(said))
+    sealed = desk.sealer.seal(tid, clear)
+    entries = desk.sealer.index(turn_text.personal(said))
     urgent = packet.rule == "emotion" or (level is not None and level.level >= 5)
     return {
         "id": tid, "key": history.key_of(cid), "system": "graphdesk",
@@ -447,7 +451,7 @@ def _ticket(
         "summary_mode": packet.summary_mode, "escalation_rule": packet.rule,
         "conversation": cid, "source": cid, "extractor": history.EXTRACTOR,
         "confidence": 1.0, "extracted_at": ms, **sealed,
-    }  # fmt: skip
+    }, entries  # fmt: skip
 
 
 def _agent(
@@ -492,14 +496,20 @@ def close(
         except BadTransition as exc:
             raise ConversationError("id", f"{conversation_id}: {exc}") from None
         ms, at = history.now()
-        kept = mask(words)
+        kept = turn_text.closing(desk.sealer, conversation_id, speaker.role, words)
+        tid = (found.get("ticket") or {}).get("id")
+        on_ticket = turn_text.closing(desk.sealer, str(tid), speaker.role, words) if tid else {}
+        entries = desk.sealer.index(turn_text.personal([words]))
         with desk.store.transaction() as tx:
             tx.run(cq.UPDATE_CONVERSATION, {"id": conversation_id, "props": {
-                "state": state.value, "resolution": kept, "closed_ms": ms, "closed_at": at,
+                "state": state.value, **kept, "closed_ms": ms, "closed_at": at,
                 "closed_by": speaker.subject, "updated_ms": ms,
             }})  # fmt: skip
-            tx.run(cq.CLOSE_TICKET, {"conversation": conversation_id, "resolution": kept,
+            tx.run(cq.CLOSE_TICKET, {"conversation": conversation_id, "props": on_ticket,
                                      "now": ms, "at": at})  # fmt: skip
+            if entries:
+                tx.run(bq.ADD_CONVERSATION_ENTRIES, {"conversation": conversation_id,
+                                                     "entries": entries})  # fmt: skip
     done = history.load(desk.store, conversation_id)
     assert done is not None
     return done

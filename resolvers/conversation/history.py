@@ -14,6 +14,7 @@ from typing import Any
 
 from extractors.text.crypto.sealer import Sealer
 from graph.errors import ConstraintViolation
+from graph.queries import blind_index as bq
 from graph.queries import conversations as cq
 from graph.store import Store
 from graph.types import Row
@@ -107,7 +108,8 @@ def save(
     lookup: Sequence[str] = (),
 ) -> None:
     """All of one message's writes, in one transaction. ``lookup``: the message's
-    blind-index entries, added to the handoff ticket's once there is one."""
+    blind-index entries (with a new ``ticket``, the earlier turns' too), linked to
+    the handoff ticket once there is one (``graph/queries/blind_index.py``)."""
     try:
         with store.transaction() as tx:
             if created is not None:
@@ -128,8 +130,8 @@ def save(
             if taken_by is not None:
                 tx.run(cq.TAKE_TICKET, {"conversation": conversation_id, "agent": taken_by})
             if lookup:
-                tx.run(cq.ADD_TICKET_LOOKUP, {"conversation": conversation_id,
-                                              "entries": list(lookup)})  # fmt: skip
+                tx.run(bq.ADD_CONVERSATION_ENTRIES, {"conversation": conversation_id,
+                                                     "entries": list(lookup)})  # fmt: skip
     except ConstraintViolation:
         raise ConversationError(
             "conversationId",

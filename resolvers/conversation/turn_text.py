@@ -16,6 +16,12 @@ Stored (:func:`stored`), as ticket messages are (``extractors/tickets/write.py``
   *turn id | field | key version*, and ``sealed``, which the key rotation
   looks for.
 
+A closing resolution (``closeConversation``) is stored the same way, by
+:func:`closing`: ``resolution`` masked and ``resolution_sealed``, on the
+conversation under its id and on the handoff ticket under the ticket's (as
+ingest seals a ticket's own text under the ticket), and the ticket's blind
+index gains its values. :func:`conversation_opened` reads it back.
+
 Read back: :func:`as_stored` (the masked text, nothing sealed: what the desk
 analyses and hands over) or :func:`opened` (the clear originals where they
 open; a turn written before sealing, or one whose value does not open, keeps
@@ -39,7 +45,8 @@ from resolvers.conversation.records import Finding
 
 log = logging.getLogger("graphdesk.personal")
 
-TEXT, ATTACHMENTS = "text", "attachments"
+TEXT, ATTACHMENTS, RESOLUTION = "text", "attachments", "resolution"
+# ``lookup``: the blind index of a graph not migrated to V0015 yet, never shown.
 _DROPPED = frozenset({"sealed", "lookup"})
 
 
@@ -74,6 +81,29 @@ def stored(
             originals[ATTACHMENTS] = findings_json(findings, clear=True)
     props.update(sealer.seal(turn_id, originals))
     return props
+
+
+def closing(sealer: Sealer, node_id: str, role: str, text: str) -> dict[str, Any]:
+    """A closing resolution's properties for the conversation or its ticket
+    (``node_id``): the text masked, the original sealed when masking changed it."""
+    props: dict[str, Any] = {RESOLUTION: masked(text, role)}
+    if props[RESOLUTION] != text:
+        props.update(sealer.seal(node_id, {RESOLUTION: text}))
+    return props
+
+
+def conversation_opened(conversation: Row, sealer: Sealer | None) -> Row:
+    """The conversation's own properties with nothing sealed, its resolution in
+    clear where it was sealed and opens (no ``sealer``: as stored, masked)."""
+    out = {k: v for k, v in conversation.items() if not k.endswith(SUFFIX) and k not in _DROPPED}
+    sealed = conversation.get(RESOLUTION + SUFFIX)
+    if sealer is not None and isinstance(sealed, str):
+        cid = str(conversation.get("id") or "")
+        try:
+            out[RESOLUTION] = sealer.open_value(cid, RESOLUTION, sealed)
+        except SealError as exc:
+            log.warning("sealed %s of %s does not open: %s", RESOLUTION, cid, exc)
+    return out
 
 
 def personal(texts: Iterable[str]) -> list[tuple[str, str]]:

@@ -1,12 +1,14 @@
 """Personal data in conversations at storage, on both backends: a customer writes a
 phone number, an e-mail address, an ID-card number and a bank card through
 ``sendMessage`` (one of them in an attached log), is handed to an agent who
-writes the number back; then neither the store's own files (FalkorDB's RDB and
+writes the number back and closes it with a resolution holding another
+number; then neither the store's own files (FalkorDB's RDB and
 append-only file, Neo4j's store files and transaction logs) nor any property
 holds a clear value. The customer and the agent read the turns in clear, an
-expert partly masked; the clear reads are audited; the handoff ticket's blind
-index finds it by the phone number; a key rotation re-seals the turns, which
-still read back; and a turn written before sealing (masked text only) reads
+expert partly masked (the resolution too); the clear reads are audited; the
+handoff ticket's blind index finds it by the phone numbers (the resolution's
+too); a key rotation re-seals the turns and the resolution, which still read
+back; and a turn written before sealing (masked text only) reads
 as stored. The values are made afresh for each run (tests/personal_data.py).
 """
 
@@ -37,9 +39,11 @@ from tests.personal_data import People, found_in, new_people, readable_text, sto
 SEND = """mutation($id: ID, $text: String!, $files: [Upload!]) {
   sendMessage(conversationId: $id, text: $text, attachments: $files) {
     conversationId turnId replyTurnId state escalation { ticketId } attachments { text } } }"""
-HISTORY = """query($id: ID!) { conversation(id: $id) {
+HISTORY = """query($id: ID!) { conversation(id: $id) { resolution
   turns { id role text attachments { name text } feedback { comment } }
   handoff { ticketId summary packet } } }"""
+CLOSE = """mutation($id: ID!, $r: String!) { closeConversation(id: $id, resolution: $r) {
+  state resolution } }"""
 FEEDBACK = """mutation($t: ID!, $c: String) { feedback(turnId: $t, csat: 4, comment: $c) {
   id feedback { comment } } }"""
 
@@ -57,6 +61,7 @@ class Talk:
     said: list[str]  # the customer's, then the agent's, messages as written
     log_line: str  # the attached log's telling line, as written
     comment: str  # the customer's feedback comment, as written
+    resolution: str  # the agent's closing resolution, as written
 
 
 def _gql(
@@ -116,13 +121,17 @@ def talk(backend: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[T
         _gql(client, agent, SEND, {"id": cid, "text": said[2]})
         comment = f"thanks, mail me at {p.email}"
         _gql(client, customer, FEEDBACK, {"t": first["replyTurnId"], "c": comment})
+        resolution = f"refund sent, confirmed by the customer on {p.mobile2}"
+        closed = _gql(client, agent, CLOSE, {"id": cid, "r": resolution})["closeConversation"]
+        assert closed["resolution"] == resolution  # the agent reads it back in clear
         yield Talk(backend, client, sealer, p, customer, agent, cid,
-                   asked["escalation"]["ticketId"], said, log_line, comment)  # fmt: skip
+                   asked["escalation"]["ticketId"], said, log_line, comment,
+                   resolution)  # fmt: skip
 
 
 def _needles(p: People) -> list[str]:
     """The values as written in the conversation and in their normalised forms."""
-    return [f for f in p.clear_forms() if f not in (p.name, p.contact_phone, p.mobile2)]
+    return [f for f in p.clear_forms() if f not in (p.name, p.contact_phone)]
 
 
 def test_no_clear_value_in_the_store_files(talk: Talk, request: pytest.FixtureRequest) -> None:
@@ -142,8 +151,14 @@ def test_no_clear_value_in_any_property(talk: Talk) -> None:
     assert "[PHONE]" in turns[0]["u"]["text"] and "[EMAIL]" in turns[0]["u"]["attachments"]
     [ticket] = talk.store.read("MATCH (t:Ticket {id: $id}) RETURN t {.*} AS t",
                                {"id": talk.ticket})  # fmt: skip
-    assert ticket["t"]["subject_sealed"] and ticket["t"]["lookup"]
+    assert ticket["t"]["subject_sealed"] and "lookup" not in ticket["t"]
     assert "[PHONE]" in ticket["t"]["subject"] and "[ID_CARD]" in ticket["t"]["handoff"]
+    # the resolution: masked on the conversation and its ticket, sealed under each
+    [conv] = talk.store.read("MATCH (c:Conversation {id: $id}) RETURN c {.*} AS c",
+                             {"id": talk.conversation})  # fmt: skip
+    for node in (conv["c"], ticket["t"]):
+        assert node["resolution"] == "refund sent, confirmed by the customer on [PHONE]"
+        assert node["resolution_sealed"].startswith("sm4gcm.v1.") and node["sealed"]
 
 
 def _history(talk: Talk, who: tuple[Role, str]) -> Any:
@@ -157,6 +172,7 @@ def test_the_customer_and_the_agent_read_the_clear_text(talk: Talk) -> None:
         assert written == talk.said, who
         assert turns[0]["attachments"][0]["text"].endswith(talk.log_line)
         assert turns[1]["feedback"]["comment"] == talk.comment
+        assert _history(talk, who)["resolution"] == talk.resolution
 
 
 def test_an_expert_reads_them_partly_masked(talk: Talk) -> None:
@@ -167,6 +183,8 @@ def test_an_expert_reads_them_partly_masked(talk: Talk) -> None:
     assert seen["turns"][0]["text"].endswith(f"call me on {m[:3]}.****.{m[7:]}")
     assert f"user {talk.people.email[0]}***@" in seen["turns"][0]["attachments"][0]["text"]
     assert seen["turns"][-1]["text"] == f"I will call you on {m[:3]}****{m[7:]} within the hour"
+    m2 = talk.people.mobile2
+    assert seen["resolution"].endswith(f"on {m2[:3]}****{m2[7:]}")
 
 
 def test_reads_are_audited(talk: Talk) -> None:
@@ -189,7 +207,8 @@ LOOKUP = '{ ticketsByPersonalData(value: "%s") { id subject } }'
 
 def test_the_handoff_ticket_is_found_by_the_phone_number(talk: Talk) -> None:
     m = talk.people.mobile
-    for typed in (m, f"+86 {m[:3]} {m[3:7]} {m[7:]}", talk.people.card):
+    m2 = talk.people.mobile2  # in the resolution only
+    for typed in (m, f"+86 {m[:3]} {m[3:7]} {m[7:]}", talk.people.card, m2):
         found = _gql(talk.app, talk.customer, LOOKUP % typed, {})["ticketsByPersonalData"]
         assert [t["id"] for t in found] == [talk.ticket], typed
     assert found[0]["subject"] == talk.said[0]  # the customer reads the subject in clear
@@ -218,7 +237,9 @@ def test_rotation_reseals_the_turns(talk: Talk) -> None:
     assert reseal_all(talk.store, rotated, page_size=2) == before.nodes
     after = census(talk.store)
     assert after.versions() == {2} and after.values["Turn"] == {2: 5}
+    assert before.values["Conversation"] == {1: 1} and after.values["Conversation"] == {2: 1}
     talk.sealer.ring = rotated.ring.finished()  # the app's sealer: version 2 only
     turns = _history(talk, talk.customer)["turns"]
     assert [t["text"] for t in turns if t["role"] != "bot"] == talk.said
     assert turns[0]["attachments"][0]["text"].endswith(talk.log_line)
+    assert _history(talk, talk.customer)["resolution"] == talk.resolution

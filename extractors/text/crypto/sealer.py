@@ -10,10 +10,13 @@ the masked text:
   associated data ``graphdesk | node id | field | v<version>``, so a sealed
   value moved to another node or field, or relabelled with another
   version, does not open;
-- ``lookup``: the blind index, HMAC-SM3 (first 16 bytes, hex) of each
-  personal value found, normalised by shape (``extractors/text/crypto/blind_index.py``):
-  an exact lookup without the value being stored;
 - ``sealed``: true, which the rotation looks for.
+
+:meth:`index` gives the blind-index entries, HMAC-SM3 (first 16 bytes, hex)
+of each personal value found, normalised by shape
+(``extractors/text/crypto/blind_index.py``): an exact lookup without the value
+being stored. Writers store them as ``BlindIndex`` nodes linked to the ticket
+or customer (``graph/queries/blind_index.py``).
 
 Customer ids are keyed too (:meth:`customer_id`): ``customer:`` and 32 hex
 characters of HMAC-SM3 over the system and the customer's own id, so no one
@@ -75,26 +78,21 @@ class Sealer:
         self,
         node_id: str,
         originals: Mapping[str, str],
-        values: Iterable[tuple[str, str]] = (),
     ) -> dict[str, Any]:
-        """Properties to store beside the masked text: each original sealed,
-        ``lookup`` the blind index of ``values`` (``(kind, value)``: the
-        personal values masking found, or a record's e-mail and phone), and
-        ``sealed``. Empty when there is nothing to seal or index."""
+        """Properties to store beside the masked text: each original sealed, and
+        ``sealed``. Empty when there is nothing to seal."""
         props: dict[str, Any] = {
             field + SUFFIX: self.seal_value(node_id, field, clear)
             for field, clear in originals.items()
             if clear
         }
-        index = self.index(values)
-        if index:
-            props["lookup"] = index
         if props:
             props["sealed"] = True
         return props
 
     def index(self, values: Iterable[tuple[str, str]]) -> list[str]:
-        """The blind-index entries of ``(kind, value)`` pairs, sorted, once each."""
+        """The blind-index entries of ``(kind, value)`` pairs (the personal values
+        masking found, or a record's e-mail and phone), sorted, once each."""
         return sorted({self.blind(kind, value) for kind, value in values})
 
     # --- opening -------------------------------------------------------------------------
