@@ -71,6 +71,7 @@ from graph.writelock import Holder, current_command, write_lock
 from migrations.runner import Migration, info, migrate
 from resolvers import revocation
 from resolvers.context import Context
+from resolvers.pipeline.dense import pin_one_blas_thread
 from schema import build_schema
 
 if TYPE_CHECKING:
@@ -316,6 +317,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         own = store is None
+        pin_one_blas_thread()  # answers are small products on one thread (answer_lane)
         st = open_store_waiting(settings) if store is None else store
         try:
             applied, seeded = start_graph(st, settings, seed_demo)

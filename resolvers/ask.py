@@ -1,16 +1,14 @@
 """The ``ask`` and ``askResult`` fields: a question in, an answer record out.
 
-The answer pipeline is blocking (graph queries, maybe an LLM call), so it runs
-in Starlette's thread pool and the event loop keeps serving other requests.
+The answer pipeline is blocking (CPU work, maybe an LLM call), so it runs off
+the event loop (``answer_lane``) and the loop keeps serving other requests.
 Input is checked here, before any work, so the error names the GraphQL
 argument; the pipeline's own ``BadQuestion`` is reported the same way.
 """
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
-
-from resolvers import redaction
+from resolvers import answer_lane, redaction
 from resolvers.context import Context
 from resolvers.errors import Forbidden, InvalidArgument
 from resolvers.pipeline import records
@@ -44,7 +42,8 @@ async def answer(context: Context, question: str, limit: int) -> records.Answer:
     limit = checked_limit(limit)
     clear = mixed_text_in_clear(context.identity)
     try:
-        return await run_in_threadpool(_answered, context, text, limit, clear)
+        waits = getattr(context.answerer, "llm", None) is not None  # doubles have none
+        return await answer_lane.run(waits, _answered, context, text, limit, clear)
     except BadQuestion as exc:
         raise InvalidArgument(exc.argument, exc.problem) from exc
 

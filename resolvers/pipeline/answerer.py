@@ -71,8 +71,11 @@ class Answerer:
             compose(q, ranked, score_confidence(q, ranked, self.terms) >= THRESHOLD)
 
     def _refresh_if_stale(self) -> None:
-        """Another process (``graphdesk ingest``) may have changed the graph: look
-        at most every few seconds, with one small query, and reload if so."""
+        """Another process (``graphdesk ingest``, an editor's pin) may have changed
+        the graph: look at most every few seconds, with small queries on a thread
+        of their own, and reload if so. The answering thread never waits on the
+        graph (a stalled store would hold up every answer behind it), and every
+        answer comes from the indexes held until the new ones are built."""
         now = time.monotonic()
         if self.dense is not None and now - self._dense_synced >= DENSE_SYNC_SECONDS:
             self._dense_synced = now
@@ -81,13 +84,8 @@ class Answerer:
         if now - self._checked < FRESHNESS_SECONDS:
             return
         self._checked = now
-        if self.pins.is_stale():  # pinned or unpinned by another process
-            self.pins.refresh()
-        if self.terms.is_stale() and self._lock.acquire(blocking=False):
-            try:  # one thread rebuilds; the others keep answering from the old index
-                self._rebuild()
-            finally:
-                self._lock.release()
+        if self._lock.acquire(blocking=False):  # one check (and rebuild) at a time
+            threading.Thread(target=self._check_in_background, daemon=True).start()
 
     def refresh(self) -> None:
         """Reload names, aliases and term statistics (and embeddings) from the graph
@@ -116,6 +114,17 @@ class Answerer:
         if self.embedder is None or self.dense is None or not len(self.dense):
             return None
         return self.embedder.query
+
+    def _check_in_background(self) -> None:
+        try:
+            if self.pins.is_stale():  # pinned or unpinned by another process
+                self.pins.refresh()
+            if self.terms.is_stale():
+                self._rebuild()
+        except Exception as exc:  # the held indexes keep answering; the next check tries again
+            log.warning("could not check the graph for changes: %s", exc)
+        finally:
+            self._lock.release()
 
     def _rebuild(self) -> None:
         linker = Linker(self.store)
