@@ -11,7 +11,9 @@ Sets: ``bench/dialogues/dev`` (the development set) and
 development set; see its README). Neither was read while the conversation
 rules were written in session 9; the rules' cues were then tuned on dev at the
 end of that session, so dev is in sample from there on and only the held-out
-set is out of sample (scored once after each change, never read).
+set is out of sample (scored once after each change, never read). To compare
+with earlier rules in the same run, run an export of the older commit's tree
+with this venv (its ROOT is its own folder) before this one.
 
 Usage: python bench/dialogue.py [--sets dev,heldout]
 Writes bench/results/dialogue_<set>.json and .md (and the raw replay as

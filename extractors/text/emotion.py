@@ -34,7 +34,7 @@ MODEL_FILE = Path(__file__).parent / "data" / "emotion_zh.json"
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[a-z']+")
-_BANG = re.compile(r"[!！]{2,}|[?？]{3,}|[!！][?？]|[?？][!！]")
+_BANG = re.compile(r"[!！]{2,}|[?？]{2,}|[!！][?？]|[?？][!！]")
 _CAPS = re.compile(r"\b[A-Z]{4,}\b")
 
 # (sign, weight, Chinese phrases, English words or phrases); weights are how far
@@ -42,12 +42,17 @@ _CAPS = re.compile(r"\b[A-Z]{4,}\b")
 _SIGNS: tuple[tuple[str, float, tuple[str, ...], tuple[str, ...]], ...] = (
     ("profanity", 0.6,
      ("他妈", "妈的", "tmd", "卧槽", "操你", "傻逼", "sb", "狗屎", "去死"),
-     ("fuck", "fucking", "shit", "damn", "crap", "bullshit", "wtf")),
+     ("fuck", "fucking", "shit", "damn", "crap", "bullshit", "wtf", "f***", "f***ing", "f**k",
+      "f**king", "f*ck", "f*cking", "sh*t", "s**t")),
     ("anger", 0.4,
      ("垃圾", "气死", "愤怒", "生气", "火大", "无语", "太差", "恶心", "坑人", "骗子", "忍无可忍",
-      "受够了", "什么破", "烂透"),
+      "受够了", "什么破", "烂透", "认真的吗", "搞什么", "什么玩意", "离谱", "破事", "受不了",
+      "气人", "坑爹"),
      ("angry", "furious", "ridiculous", "unacceptable", "useless", "terrible", "awful",
-      "pathetic", "disgusting", "scam", "worst", "fed up", "sick of", "garbage", "joke")),
+      "pathetic", "disgusting", "scam", "worst", "fed up", "sick of", "garbage", "joke",
+      "unbelievable", "you people", "is a disaster", "what a disaster", "total disaster",
+      "waste of time", "wasting my", "incompetent", "shameful", "disgrace",
+      "how you treat")),
     ("urgency", 0.25,
      ("紧急", "急死", "马上", "立刻", "尽快", "十万火急", "赶紧", "生产环境", "全部宕机", "挂了"),
      ("urgent", "asap", "immediately", "right now", "emergency", "critical", "production is down",
@@ -56,6 +61,13 @@ _SIGNS: tuple[tuple[str, float, tuple[str, ...], tuple[str, ...]], ...] = (
      ("投诉", "退款", "退货", "起诉", "律师", "曝光", "换别家", "不再使用", "12315", "消协"),
      ("refund", "cancel my", "lawyer", "sue", "complaint", "switching to", "never again",
       "escalate this")),
+    # despair and pressure on the person: begging, panic, fear for their job
+    ("desperation", 0.4,
+     ("被开除", "丢饭碗", "丢工作", "求求", "救救", "完了完了", "要疯了", "我要崩溃", "我快崩溃",
+      "真的要崩溃", "绝望", "走投无路"),
+     ("panicking", "in a panic", "lose my job", "losing my job", "get fired", "be fired",
+      "begging", "desperate", "please please", "screaming at me", "killing me",
+      "wits' end", "wits end")),
     ("frustration", 0.3,
      ("还是不行", "又不行", "又出错", "一直不行", "多少次", "第三次", "还没解决", "没人管", "等了"),
      # about being let down, not a symptom: "it doesn't work", "keeps failing" open most
@@ -67,7 +79,7 @@ _SIGNS: tuple[tuple[str, float, tuple[str, ...], tuple[str, ...]], ...] = (
 # Sarcasm: a pleased phrase in a message that also complains.
 _PLEASED = (
     "太好了", "真棒", "真行", "厉害了", "谢谢你们", "呵呵",
-    "great", "wonderful", "thanks a lot", "just perfect", "love it", "awesome",
+    "great", "wonderful", "thanks a lot", "just perfect", "love it", "awesome", "brilliant",
 )  # fmt: skip
 
 # English polarity words (the Chinese model has not seen English).
@@ -127,10 +139,20 @@ def model() -> PolarityModel:
     return PolarityModel()
 
 
+# A pleased word right after one of these is meant the other way: "nothing works".
+_NEGATORS = frozenset(("not", "no", "nothing", "never", "none", "isn't", "doesn't", "didn't",
+                       "don't", "wasn't", "hardly"))  # fmt: skip
+
+
 def _english_polarity(text: str) -> float:
     words = _WORD.findall(text.lower())
-    pos = sum(w in _POSITIVE_EN for w in words)
-    neg = sum(w in _NEGATIVE_EN for w in words)
+    pos = neg = 0
+    for i, w in enumerate(words):
+        flipped = i > 0 and words[i - 1] in _NEGATORS
+        if w in _POSITIVE_EN:
+            pos, neg = (pos, neg + 1) if flipped else (pos + 1, neg)
+        elif w in _NEGATIVE_EN and not (flipped and w in _NEGATORS):
+            neg += 1
     if pos + neg == 0:
         return 0.0
     return (pos - neg) / (pos + neg + 1)
@@ -187,7 +209,9 @@ def emotion(text: str, earlier: Sequence[str] = ()) -> Emotion:
         reasons.append("repeated ! or ?")
     caps = sum(map(len, _CAPS.findall(text)))
     letters = sum(c.isascii() and c.isalpha() for c in text)
-    if caps and caps >= max(8.0, 0.3 * letters):
+    # Chinese has no capitals: in a message written in it, capital words are the
+    # names of commands and constants (ALTER TABLE, BUSY), not shouting.
+    if caps and caps >= max(8.0, 0.3 * letters) and not _CJK.search(text):
         pull += 0.2
         reasons.append("shouting in capitals")
     norm = " ".join(low.split())

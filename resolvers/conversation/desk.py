@@ -37,7 +37,7 @@ from graph.store import Store
 from graph.types import Row
 from resolvers.conversation import handoff, history, turn_text
 from resolvers.conversation.attachments import BadAttachment, read_all
-from resolvers.conversation.complexity import Level, asks, assess, highest
+from resolvers.conversation.complexity import Level, asks, assess, highest, names_something
 from resolvers.conversation.escalation import (
     BadTransition,
     Decision,
@@ -254,6 +254,7 @@ def _customer(
     codes: list[str] = []
     products: list[str] = []
     traces: list[str] = []
+    named = False
     if bot_answers(state):  # on a request too: its answer goes into the handoff packet
         carried = _carried(conv)
         # A request for a person is answered by the handoff: nothing streams then.
@@ -263,6 +264,7 @@ def _customer(
         own_codes, own_products = "codes" not in q.inherited, "products" not in q.inherited
         codes, products = list(q.codes), list(q.linked.products)
         traces = [t.fingerprint for t in q.traces]
+        named = names_something(q)
         if asks(text or analysed, q, rules):
             level = assess(analysed, q, answer, rules)
     else:
@@ -278,21 +280,28 @@ def _customer(
         if conv.get("complexity") else None
     )  # fmt: skip
     conv_level = highest(prev_level, level)
-    verdict = judge(text, said, answer.confidence if level is not None and answer else None,
+    # The confidence tells about the answer only for a turn that names something
+    # itself (complexity.names_something): else its words are everyday language.
+    weighed = answer is not None and level is not None and named
+    verdict = judge(text, said, answer.confidence if weighed and answer else None,
                     THRESHOLD, rules)  # fmt: skip
     run = int(conv.get("unresolved_run") or 0)
     reasons = list(conv.get("unresolved_reasons") or [])
+    said_so = [bool(x) for x in conv.get("unresolved_said") or []]
     if answer is not None or decision is not None:
         if not verdict.resolved:
             run, reasons = run + 1, [*reasons, verdict.reason or "unresolved"]
-        elif verdict.helped or level is not None:
-            run, reasons = 0, []
+            said_so = [*said_so, verdict.said]
+        elif verdict.helped or (level is not None and named):
+            # a resolved question resets the run; "ok, we'll wait" leaves it as it was
+            run, reasons, said_so = 0, [], []
     if bot_answers(state) and decision is None:
         decision = decide(Signals(
             text=text, emotion=mood.score, emotion_reasons=tuple(mood.reasons),
             complexity=conv_level.level if conv_level else 1,
             complexity_reason=conv_level.reason if conv_level else "",
             unresolved_run=run, unresolved_reasons=tuple(reasons),
+            unresolved_said=tuple(said_so),
         ), rules)  # fmt: skip
 
     emotions = [*(conv.get("emotions") or []), mood.score]
@@ -303,6 +312,7 @@ def _customer(
         "products": _merged(conv.get("products") or [], products),
         "versions": _merged(conv.get("versions") or [], entities.versions),
         "emotions": emotions, "unresolved_run": run, "unresolved_reasons": reasons,
+        "unresolved_said": said_so,
     }  # fmt: skip
     if conv_level is not None:
         props["complexity"], props["complexity_reason"] = conv_level.level, conv_level.reason

@@ -91,6 +91,8 @@ class Signals:
     complexity_reason: str
     unresolved_run: int  # consecutive unresolved customer turns, this one included
     unresolved_reasons: tuple[str, ...]  # of those turns, oldest first
+    # of those turns, oldest first: unresolved by the customer's own word
+    unresolved_said: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,9 @@ def _complexity(signals: Signals, rules: Rules) -> Decision | None:
 def _unresolved(signals: Signals, rules: Rules) -> Decision | None:
     run = rules.escalation.unresolved_run
     if signals.unresolved_run < run:
+        return None
+    # Unsure answers alone are the bot's doubt, not a customer left without help.
+    if sum(signals.unresolved_said[-run:]) < rules.escalation.unresolved_said:
         return None
     return Decision(
         Rule.UNRESOLVED,

@@ -73,6 +73,9 @@ class Escalation(_Strict):
     emotion_needs_sign: bool
     complexity_above: int = Field(ge=1, le=5)
     unresolved_run: int = Field(ge=1, le=20)
+    # How many turns of that run must be the customer's own word (says it did not
+    # help, repeats); the others may be answers below the confidence threshold.
+    unresolved_said: int = Field(default=0, ge=0, le=20)
     order: list[str]
 
     @field_validator("order")
@@ -125,11 +128,19 @@ class Complexity(_Strict):
     data_loss: Cues
     security: Cues
     defect: Cues
+    # An L5 matter asked about or ruled out ("will the upgrade cause an outage?"):
+    # blanked out before the L5 cues are looked for.
+    hypothetical: Cues = Field(default_factory=lambda: Cues(patterns=[]))
 
     @field_validator("outage", "data_loss", "security", "defect", mode="before")
     @classmethod
     def _cue(cls, value: Any) -> Cues:
         return _cues(value)
+
+    @field_validator("hypothetical", mode="before")
+    @classmethod
+    def _hypothetical(cls, value: Any) -> Cues:
+        return value if isinstance(value, Cues) else _cues(value)
 
 
 class Messages(_Strict):

@@ -24,6 +24,7 @@ class Verdict:
     resolved: bool
     reason: str | None  # why not, when unresolved
     helped: bool = False  # the customer says the answer helped
+    said: bool = False  # unresolved by the customer's own word (not the answer's confidence)
 
 
 def _words(text: str) -> str:
@@ -60,14 +61,15 @@ def judge(
     said = normalised(text)
     hit = rules.unresolved.no_help.find(said)
     if hit:
-        return Verdict(False, f"the customer says it did not help: {hit!r}")
+        return Verdict(False, f"the customer says it did not help: {hit!r}", said=True)
     if rules.unresolved.helped.find(said):
         return Verdict(True, None, helped=True)
     again = repeated(text, earlier, rules)
     if again is not None:
         return Verdict(
-            False, f"the customer repeats customer turn {again[0]} (similarity {again[1]:.2f})"
-        )
+            False, f"the customer repeats customer turn {again[0]} (similarity {again[1]:.2f})",
+            said=True,
+        )  # fmt: skip
     if confidence is not None and confidence < threshold:
         return Verdict(False, f"answer confidence {confidence:.2f} < {threshold:.2f}")
     return Verdict(True, None)

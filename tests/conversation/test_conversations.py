@@ -209,6 +209,42 @@ def test_near_misses_stay_with_the_bot(desk: Desk) -> None:
     assert turns[-1].resolved and turns[-1].confidence is not None
 
 
+def test_an_outage_asked_about_is_not_reported(desk: Desk) -> None:
+    asked, real = _talk(
+        desk, _customer(),
+        "Would resizing the NimbusDB 3.1 cluster's disks cause an outage for the app?",
+        "Update: the production cluster is down right now, nobody can connect.",
+    )  # fmt: skip
+    assert asked.complexity != "L5" and asked.state == "bot"
+    assert real.complexity == "L5" and real.escalation is not None
+
+
+def test_turns_that_name_nothing_are_not_missing_knowledge(desk: Desk) -> None:
+    # Waiting, and thanking, speak everyday language: their low confidence is no
+    # sign that the graph lacks anything, and it does not make the turn unresolved.
+    turns = _talk(
+        desk, _customer(), "How do I restore a NimbusDB cluster to a point in time?",
+        "ok, we will wait and watch it for a bit",
+        "great, that's all I needed, cheers",
+    )  # fmt: skip
+    assert [t.state for t in turns] == ["bot"] * 3
+    assert all(t.complexity in ("L1", "L2", "L3") for t in turns)
+    assert all(t.resolved for t in turns)
+
+
+def test_two_unsure_answers_alone_do_not_escalate(desk: Desk) -> None:
+    # Two questions the demo corpus barely touches, so both answers are unsure; the
+    # customer never says they did not help. Saying so next escalates.
+    first, second, third = _talk(
+        desk, _customer(), "How many users can the console handle before it gets sluggish?",
+        "Does the console get slower with many browser tabs open?",
+        "That did not help at all.",
+    )  # fmt: skip
+    assert first.resolved is False and first.confidence is not None and first.confidence < 0.5
+    assert second.resolved is False and second.escalation is None and second.state == "bot"
+    assert third.escalation is not None and third.escalation.rule == "unresolved"
+
+
 def test_an_agent_replies_then_closes_and_the_customer_is_told_it_is_closed(desk: Desk) -> None:
     customer, agent = _customer(), Speaker("agent", "agent:" + uuid.uuid4().hex[:8])
     [asked] = _talk(desk, customer, "talk to a human please")

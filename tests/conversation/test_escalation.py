@@ -131,8 +131,13 @@ def test_each_rule_with_its_evidence_and_near_misses() -> None:
     assert hard is not None and hard.rule is Rule.COMPLEXITY and "L5 > L3" in hard.evidence
     one = decide(_signals(unresolved_run=1, unresolved_reasons=("low",)), RULES)
     assert one is None  # one unresolved turn is not enough
-    two = decide(_signals(unresolved_run=2, unresolved_reasons=("a", "b")), RULES)
+    two = decide(_signals(unresolved_run=2, unresolved_reasons=("a", "b"),
+                          unresolved_said=(False, True)), RULES)  # fmt: skip
     assert two is not None and two.rule is Rule.UNRESOLVED and "a; b" in two.evidence
+    # Two unsure answers, and the customer never said it did not help: the bot's doubt.
+    unsure = _signals(unresolved_run=2, unresolved_reasons=("low", "low"),
+                      unresolved_said=(False, False))  # fmt: skip
+    assert decide(unsure, RULES) is None
     # Several at once: the order of the rules file decides which is recorded.
     both = decide(_signals(emotion=-0.9, emotion_reasons=("urgency: asap",), complexity=5), RULES)
     assert both is not None and both.rule is Rule.EMOTION
@@ -201,3 +206,53 @@ def test_a_bad_rules_file_is_refused_by_name(tmp_path: Path, content: str, probl
 def test_a_missing_rules_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match="no such rules file"):
         load_rules(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "照你说的把超时调大了，重启后还是一样的报错",
+        "改完配置了，还是连不上",
+        "文档里的步骤我都检查过了",
+        "我想知道的是怎么回滚，不是怎么升级",
+        "Did exactly as you suggested and the job still stalls at 40%",
+        "we already checked the firewall",
+        "Restarted both nodes, nothing changed",
+        "The console still shows the old certificate",
+        "That's not my question, I need the retention limit",
+        "重装之后依然fail",
+    ],
+)  # fmt: skip
+def test_it_did_not_help_in_many_forms(text: str) -> None:
+    verdict = judge(text, [], 0.9, 0.5, RULES)
+    assert not verdict.resolved and verdict.said, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们没有用 TLS，只是内网连接",  # did not use, not "did not help"
+        "导入时提示字段值无效，这个字段应该怎么填？",  # an error message, not a verdict
+        "还是说我应该先备份再升级？",
+        "How do I still keep writes going while the index builds?",
+    ],
+)
+def test_what_only_looks_like_it_did_not_help(text: str) -> None:
+    assert judge(text, [], 0.9, 0.5, RULES).resolved, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["你们这边有没有真人客服可以对接？", "我想跟人直接沟通一下这个故障",
+     "Is there an actual person I could talk to about this?"],
+)  # fmt: skip
+def test_asking_whether_there_is_a_person_is_a_request(text: str) -> None:
+    assert requested(text, RULES) is not None, text
+
+
+def test_a_turn_unresolved_by_confidence_alone_is_not_the_customer_saying_so() -> None:
+    weak = judge("What does the amber lamp on the gateway mean?", [], 0.2, 0.5, RULES)
+    assert not weak.resolved and not weak.said
+    again = judge("how do I restore a backup to a new cluster",
+                  ["How do I restore a backup to a new cluster?"], 0.9, 0.5, RULES)  # fmt: skip
+    assert not again.resolved and again.said

@@ -95,3 +95,24 @@ def test_cli_refuses_unreadable_and_non_utf8_files(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "not UTF-8 (line 2" in result.output
     missing = CliRunner().invoke(main, ["emotion", "--file", str(tmp_path / "none.txt")])
     assert missing.exit_code == 2 and "cannot read" in missing.output
+
+
+def test_despair_masked_swearing_and_denied_praise() -> None:
+    begging = emotion("求求你们了，明天上线前修不好我就要被开除了")
+    assert any(r.startswith("desperation") for r in begging.reasons)
+    panic = emotion("i'm panicking here, my manager is screaming at me")
+    assert panic.score < 0 and any(r.startswith("desperation") for r in panic.reasons)
+    masked = emotion("this f***ing installer again")
+    assert any(r.startswith("profanity") for r in masked.reasons)
+    # "nothing works" is not pleased: a negated pleased word counts against
+    assert polarity("I restarted it twice and nothing works") < 0
+    assert polarity("Everything works after the restart") > 0
+    two = emotion("你们到底有没有测试过？？")
+    assert "repeated ! or ?" in two.reasons
+
+
+def test_capitals_in_chinese_text_are_names_not_shouting() -> None:
+    command = emotion("执行 VACUUM FULL ANALYZE 之后表还是很大")
+    assert "shouting in capitals" not in command.reasons
+    loud = emotion("THE DASHBOARD HAS BEEN BLANK SINCE MORNING")
+    assert "shouting in capitals" in loud.reasons
