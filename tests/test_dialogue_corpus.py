@@ -6,7 +6,8 @@ attachments' files, the annotation's internal consistency (no rule without
 an escalation turn, nothing above L3 left unescalated, tags that agree with
 the turns), and for the development set the balance the benchmark needs
 (issue 10: at least 80 conversations, each rule at least 8 times, at least 15
-near-misses, both languages). The two sets share no conversation text.
+near-misses, both languages). The sets share no conversation text: the
+second held-out set (heldout2, written blind) repeats no turn of dev or heldout.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pytest
 DIALOGUES = Path(__file__).resolve().parent.parent / "bench" / "dialogues"
 DEV = DIALOGUES / "dev" / "conversations.jsonl"
 HELDOUT = DIALOGUES / "heldout" / "conversations.jsonl"
+HELDOUT2 = DIALOGUES / "heldout2" / "conversations.jsonl"
 
 RULES = {"emotion", "complexity", "unresolved", "request"}
 LEVELS = {"L1", "L2", "L3", "L4", "L5"}
@@ -187,6 +189,28 @@ def test_heldout_set_is_well_formed_and_disjoint() -> None:
     dev_turns = {turn.strip() for row in load(DEV) for turn in row["turns"]}
     shared = [row["id"] for row in rows if any(t.strip() in dev_turns for t in row["turns"])]
     assert not shared, f"held-out conversations repeat development turns: {shared}"
+
+
+@pytest.mark.skipif(not HELDOUT2.exists(), reason=f"no second held-out set at {HELDOUT2}")
+def test_second_heldout_set_is_well_formed_balanced_and_disjoint() -> None:
+    rows = check_set(HELDOUT2, "heldout2")
+    assert len(rows) >= 80
+    escalating = [row for row in rows if row["expect"]["escalated_at"] is not None]
+    assert 40 <= len(escalating) <= 50, f"{len(escalating)} escalate, about 45 wanted"
+    rules = Counter(row["expect"]["rule"] for row in escalating)
+    for rule in sorted(RULES):
+        assert rules[rule] >= 8, f"rule {rule} annotated {rules[rule]} times, at least 8 wanted"
+    assert sum(1 for row in rows if "near-miss" in row["covers"]) >= 20
+    langs = Counter(row["lang"] for row in rows)
+    assert langs["en"] >= 30 and langs["zh"] >= 25 and langs["mixed"] >= 10, langs
+    earlier = {
+        turn.strip() for path in (DEV, HELDOUT) for row in load(path) for turn in row["turns"]
+    }
+    shared = [row["id"] for row in rows if any(t.strip() in earlier for t in row["turns"])]
+    assert not shared, f"heldout2 conversations repeat earlier turns: {shared}"
+    used = {name for row in rows for names in row.get("attachments", []) for name in names}
+    present = {f"attachments/{p.name}" for p in (HELDOUT2.parent / "attachments").iterdir()}
+    assert present == used, f"unused {sorted(present - used)}, missing {sorted(used - present)}"
 
 
 def test_a_broken_conversation_is_reported(tmp_path: Path) -> None:
