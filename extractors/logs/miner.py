@@ -134,9 +134,11 @@ _UNIT = re.compile(
     re.IGNORECASE,
 )
 _PUNCT = ".,;:!?()[]{}<>'\"`"
-_KEYED = re.compile(r"([^<]*[A-Za-z][^<]*(?:[:=]|\.\.))<\*>")
+# key=<*>, key:<*>, and a quoted value after its key (key="<*>"): the key is the class,
+# so an empty value (key="") is a different word from a filled one, not a masked value
+_KEYED = re.compile(r"([^<]*[A-Za-z][^<]*(?:[:=]|\.\.))[\"']?<\*>")
 # ... also with the value in brackets (key=(<*>), key=<<*>>): the key is the class
-_KEYED_BRACKETED = re.compile(r"([^<]*[A-Za-z][^<]*?(?:[:=]|\.\.))[(\[{<]?<\*>")
+_KEYED_BRACKETED = re.compile(r"([^<]*[A-Za-z][^<]*?(?:[:=]|\.\.))[(\[{<\"']?<\*>")
 # Holes joined by the punctuation inside one value (a version 1.2+3~4, a date): one
 # hole in a token's skeleton; separators between values (: / # @ brackets) stay.
 _IN_VALUE = re.compile(r"(?:<\*>|[\w+~.\-])+")
@@ -208,6 +210,10 @@ class MinerSettings:
     #: ``SC--``, ``LOOKING``) is a constant even when there are many of them: record
     #: types, states and termination codes name events.
     code_kinds: bool = True
+    #: A message opened by a value (an address, a number) and one opened by a word (its
+    #: verb or subject) are different messages: masked values in the first position do
+    #: not make it a variable.
+    value_first: bool = True
 
 
 def event_id(template: str) -> str:
@@ -685,20 +691,28 @@ class TemplateMiner:
                     found = {sigs[s].shapes[p] for s in part}
                     if 1 < len(found) < self.settings.min_variable_values:
                         shaped.append(p)
+            if shaped:
+                # different message shapes first (``<<*>`` and ``><*>``: a request and a
+                # reply), each judged on its own: a position's words are counted, and
+                # learned as values, within one shape only
+                parts: dict[tuple[str, ...], list[int]] = {}
+                for s in part:
+                    parts.setdefault(tuple(sigs[s].shapes[p] for p in shaped), []).append(s)
+                todo.extend(reversed(parts.values()))
+                continue
             const: list[int] = []
             for p, counts in varying.items():
                 if not self._is_variable(p, counts, part, varying, vocabulary):
                     const.append(p)
                 elif learn is not None:
                     learn.update(w.strip(_PUNCT) for w in counts if w != VAR)
-            if not const and not shaped:
+            if not const:
                 done.append(part)
                 continue
-            parts: dict[tuple[str, ...], list[int]] = {}
+            parts = {}
             for s in part:
-                classes, shapes = sigs[s].classes, sigs[s].shapes
-                at = (*(classes[p] for p in const), *(shapes[p] for p in shaped))
-                parts.setdefault(at, []).append(s)
+                classes = sigs[s].classes
+                parts.setdefault(tuple(classes[p] for p in const), []).append(s)
             todo.extend(reversed(parts.values()))
         return done
 
@@ -717,8 +731,10 @@ class TemplateMiner:
             return True
         st = self.settings
         masked = counts.get(VAR, 0)
-        # (a first word, the subject or verb, only when words are the fewer lines)
-        if masked:
+        # (a first word, the subject or verb: with ``value_first``, a line opened by a
+        # value and one opened by a word are different messages, so masked values there
+        # are no evidence; without it, only when words are the fewer lines)
+        if masked and not (p == 0 and st.value_first):
             word_lines = [counts[w] for w in words]
             if masked >= (sum(word_lines) if p == 0 else max(word_lines)):
                 return True
