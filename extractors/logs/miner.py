@@ -27,7 +27,9 @@ for one system:
    - a variable if most of its lines hold words known to fill variable slots
      elsewhere (values of ``key=value`` tokens, words of positions found
      variable in a first pass: a user name is a variable in every message);
-   - a variable if masked values are at least as frequent as any word there;
+   - a variable if masked values are at least as frequent as any word there (not
+     in the first position: a message opened by a value and one opened by a word,
+     its verb, are different messages);
    - a variable if most of its words are shaped like names of things (host
      and domain names, e-mail addresses, relative paths and topics, a word
      alone in square brackets: a tag naming a user or a thread, a lowercase
@@ -46,10 +48,13 @@ for one system:
      termination codes) is not a variable for merely having many words;
    - otherwise a constant that names different events (``opened`` /
      ``closed``, ``failure`` / ``failures``): the cluster is split on all
-     such positions at once, and each part is judged again; so is a position
-     holding masked values in a few different shapes (its *skeleton*, the
-     punctuation between the holes: ``<*>:<*>`` and ``<*>/<*>:<*>``, an
-     address and a name before an address), since the templates differ there.
+     such positions at once, and each part is judged again. Before any of this,
+     a position holding masked values in a few different shapes (its *skeleton*,
+     the punctuation between the holes: ``<*>:<*>`` and ``<*>/<*>:<*>``, an
+     address and a name before an address) splits the cluster, since the
+     templates differ there, and each shape's words are judged (and learned as
+     values) on their own: a request marker's many commands do not make a reply
+     marker's few codes values.
 4. Templates. A position keeps its token where all lines agree, the masked
    form (``slot=<*>``) where they agree on that, ``<*>`` otherwise; a
    soft-masked token (word with a digit, file name, ``key=value``) on which
@@ -170,7 +175,8 @@ class MinerSettings:
     tokens: TokenRules = field(default_factory=TokenRules)
     #: A unit after a number (12 KB, 30 s) is part of the value.
     units: bool = True
-    #: key=<*> and key:<*> keep their key when clustering (slot=<*> is not rank=<*>).
+    #: key=<*>, key:<*> and key="<*>" keep their key when clustering (slot=<*> is not
+    #: rank=<*>, and an empty key="" is another word than a filled key="<*>").
     keyed: bool = True
     #: Words seen as values of key=value tokens are values wherever they appear.
     kv_vocabulary: bool = True
