@@ -27,7 +27,9 @@ for one system:
    - a variable if most of its lines hold words known to fill variable slots
      elsewhere (values of ``key=value`` tokens, words of positions found
      variable in a first pass: a user name is a variable in every message);
-   - a variable if masked values are at least as frequent as any word there;
+   - a variable if masked values are at least as frequent as any word there (not
+     in the first position: a message opened by a value and one opened by a word,
+     its verb, are different messages);
    - a variable if most of its words are shaped like names of things (host
      and domain names, e-mail addresses, relative paths and topics, a word
      alone in square brackets: a tag naming a user or a thread, a lowercase
@@ -46,10 +48,13 @@ for one system:
      termination codes) is not a variable for merely having many words;
    - otherwise a constant that names different events (``opened`` /
      ``closed``, ``failure`` / ``failures``): the cluster is split on all
-     such positions at once, and each part is judged again; so is a position
-     holding masked values in a few different shapes (its *skeleton*, the
-     punctuation between the holes: ``<*>:<*>`` and ``<*>/<*>:<*>``, an
-     address and a name before an address), since the templates differ there.
+     such positions at once, and each part is judged again. Before any of this,
+     a position holding masked values in a few different shapes (its *skeleton*,
+     the punctuation between the holes: ``<*>:<*>`` and ``<*>/<*>:<*>``, an
+     address and a name before an address) splits the cluster, since the
+     templates differ there, and each shape's words are judged (and learned as
+     values) on their own: a request marker's many commands do not make a reply
+     marker's few codes values.
 4. Templates. A position keeps its token where all lines agree, the masked
    form (``slot=<*>``) where they agree on that, ``<*>`` otherwise; a
    soft-masked token (word with a digit, file name, ``key=value``) on which
@@ -134,9 +139,11 @@ _UNIT = re.compile(
     re.IGNORECASE,
 )
 _PUNCT = ".,;:!?()[]{}<>'\"`"
-_KEYED = re.compile(r"([^<]*[A-Za-z][^<]*(?:[:=]|\.\.))<\*>")
+# key=<*>, key:<*>, and a quoted value after its key (key="<*>"): the key is the class,
+# so an empty value (key="") is a different word from a filled one, not a masked value
+_KEYED = re.compile(r"([^<]*[A-Za-z][^<]*(?:[:=]|\.\.))[\"']?<\*>")
 # ... also with the value in brackets (key=(<*>), key=<<*>>): the key is the class
-_KEYED_BRACKETED = re.compile(r"([^<]*[A-Za-z][^<]*?(?:[:=]|\.\.))[(\[{<]?<\*>")
+_KEYED_BRACKETED = re.compile(r"([^<]*[A-Za-z][^<]*?(?:[:=]|\.\.))[(\[{<\"']?<\*>")
 # Holes joined by the punctuation inside one value (a version 1.2+3~4, a date): one
 # hole in a token's skeleton; separators between values (: / # @ brackets) stay.
 _IN_VALUE = re.compile(r"(?:<\*>|[\w+~.\-])+")
@@ -168,7 +175,8 @@ class MinerSettings:
     tokens: TokenRules = field(default_factory=TokenRules)
     #: A unit after a number (12 KB, 30 s) is part of the value.
     units: bool = True
-    #: key=<*> and key:<*> keep their key when clustering (slot=<*> is not rank=<*>).
+    #: key=<*>, key:<*> and key="<*>" keep their key when clustering (slot=<*> is not
+    #: rank=<*>, and an empty key="" is another word than a filled key="<*>").
     keyed: bool = True
     #: Words seen as values of key=value tokens are values wherever they appear.
     kv_vocabulary: bool = True
@@ -208,6 +216,10 @@ class MinerSettings:
     #: ``SC--``, ``LOOKING``) is a constant even when there are many of them: record
     #: types, states and termination codes name events.
     code_kinds: bool = True
+    #: A message opened by a value (an address, a number) and one opened by a word (its
+    #: verb or subject) are different messages: masked values in the first position do
+    #: not make it a variable.
+    value_first: bool = True
 
 
 def event_id(template: str) -> str:
@@ -685,20 +697,28 @@ class TemplateMiner:
                     found = {sigs[s].shapes[p] for s in part}
                     if 1 < len(found) < self.settings.min_variable_values:
                         shaped.append(p)
+            if shaped:
+                # different message shapes first (``<<*>`` and ``><*>``: a request and a
+                # reply), each judged on its own: a position's words are counted, and
+                # learned as values, within one shape only
+                parts: dict[tuple[str, ...], list[int]] = {}
+                for s in part:
+                    parts.setdefault(tuple(sigs[s].shapes[p] for p in shaped), []).append(s)
+                todo.extend(reversed(parts.values()))
+                continue
             const: list[int] = []
             for p, counts in varying.items():
                 if not self._is_variable(p, counts, part, varying, vocabulary):
                     const.append(p)
                 elif learn is not None:
                     learn.update(w.strip(_PUNCT) for w in counts if w != VAR)
-            if not const and not shaped:
+            if not const:
                 done.append(part)
                 continue
-            parts: dict[tuple[str, ...], list[int]] = {}
+            parts = {}
             for s in part:
-                classes, shapes = sigs[s].classes, sigs[s].shapes
-                at = (*(classes[p] for p in const), *(shapes[p] for p in shaped))
-                parts.setdefault(at, []).append(s)
+                classes = sigs[s].classes
+                parts.setdefault(tuple(classes[p] for p in const), []).append(s)
             todo.extend(reversed(parts.values()))
         return done
 
@@ -717,8 +737,10 @@ class TemplateMiner:
             return True
         st = self.settings
         masked = counts.get(VAR, 0)
-        # (a first word, the subject or verb, only when words are the fewer lines)
-        if masked:
+        # (a first word, the subject or verb: with ``value_first``, a line opened by a
+        # value and one opened by a word are different messages, so masked values there
+        # are no evidence; without it, only when words are the fewer lines)
+        if masked and not (p == 0 and st.value_first):
             word_lines = [counts[w] for w in words]
             if masked >= (sum(word_lines) if p == 0 else max(word_lines)):
                 return True

@@ -586,3 +586,44 @@ def test_an_identifier_with_underscores_is_a_name() -> None:
     lines = [f"pool {p} has no member left" for p in pools * 3]
     assert set(_templates(lines)) == {"pool <*> has no member left"}
     assert len(set(_templates(lines, MinerSettings(identifier_names=False)))) == 4
+
+
+def test_a_quoted_value_keeps_its_key_and_an_empty_one_is_another_event() -> None:
+    from extractors.logs.miner import MinerSettings
+
+    lines = [f'job={n} LOAD src="/srv/in/{n}.csv" rows={n * 7}' for n in range(6)]
+    lines += [f'job={n} LOAD src="" rows=0' for n in range(6, 10)]
+    lines += [f"job={n} LOAD mode=fast{n % 2}" for n in range(10, 13)]
+    lines += [f'job={n} LOAD where="k={n}"' for n in range(13, 19)]
+    found = set(_templates(lines))
+    assert found == {
+        'job=<*> LOAD src="<*>" rows=<*>',
+        'job=<*> LOAD src="" rows=<*>',
+        "job=<*> LOAD mode=<*>",
+        'job=<*> LOAD where="<*>"',
+    }
+    assert len(set(_templates(lines, MinerSettings(keyed=False)))) < len(found)
+
+
+def test_shapes_are_told_apart_before_their_words_are_judged() -> None:
+    from extractors.logs.miner import MinerSettings
+
+    # a request marker before many different commands (values), a reply marker before a
+    # few reply codes (constants): the commands' many words must not make the codes values
+    verbs = ["fetch", "store", "drop", "touch", "bump", "peek", "list", "lock", "wipe", "ping"]
+    lines = [f"#{n} {v}" for n, v in enumerate(verbs * 3)]
+    replies = ["DONE", "MISSING", "BUSY"]
+    lines += [f"@{n} {r}" for n, r in enumerate(replies * 5)]
+    found = set(_templates(lines))
+    assert {f"@<*> {r}" for r in replies} <= found
+    assert "@<*> <*>" not in found
+    assert set(_templates(lines, MinerSettings(skeletons=False))) == {"<*> <*>"}
+
+
+def test_a_message_opened_by_a_value_and_one_opened_by_a_word_differ() -> None:
+    from extractors.logs.miner import MinerSettings
+
+    lines = [f"10.0.{n}.9 host{n}.example.org. TXT IN" for n in range(12)]
+    lines += [f"resolving host{n}.example.net. TXT IN" for n in range(3)]
+    assert set(_templates(lines)) == {"<*> <*> TXT IN", "resolving <*> TXT IN"}
+    assert set(_templates(lines, MinerSettings(value_first=False))) == {"<*> <*> TXT IN"}
