@@ -1,0 +1,190 @@
+#!/usr/bin/env python3.11
+
+"""Build the FOURTH fresh held-out log sets (fresh4) in bench/logsets/ (bench data tooling).
+
+DOCSTRING
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import build as B  # noqa: E402  (the machinery and conventions of the first sets)
+import build_fresh3 as F3  # noqa: E402  (its rule tokens)
+
+GEN = HERE / "gen"
+RAW = B.RAW
+sh = B.sh
+
+FORMATS = {
+    "Stunnel": "<Date> <Time> LOG<Level>\\[<Thread>\\]: <Content>",
+    "Exim": "<Date> <Time> \\[<Pid>\\] <Content>",
+    "Privoxy": "<Date> <Time> <Thread> <Level>: <Content>",
+}
+
+
+# ----------------------------------------------------------------------------
+# generation (what we ran; root on Debian 12)
+# ----------------------------------------------------------------------------
+
+
+def generate_stunnel() -> None:
+    B.apt("stunnel4", "openssl")
+    d = RAW / "stunnel"
+    sh(f"rm -rf {d} && mkdir -p {d} && bash {GEN}/stunnel_pki.sh {d}")
+    p = subprocess.Popen(["stunnel", str(GEN / "stunnel.conf")], cwd=d)
+    time.sleep(1.5)
+    subprocess.run(["timeout", "600", "python3", str(GEN / "stunnel_work.py"), str(d), "200"])
+    p.terminate()
+    p.wait()
+
+
+def generate_exim() -> None:
+    B.apt("exim4-daemon-light")
+    d = RAW / "exim"
+    sh(f"bash {GEN}/exim_setup.sh {d}")
+    conf = str(d / "exim4.conf")
+    p = subprocess.Popen(["exim4", "-C", conf, "-bdf", "-q20s"], cwd=d)
+    time.sleep(1.5)
+    pw = (d / "pw").read_text()  # the throwaway PLAIN password (exim logs the user only)
+    subprocess.run(["timeout", "900", "python3", str(GEN / "exim_work.py"), conf, pw, "560"])
+    p.terminate()
+    p.wait()
+
+
+def generate_privoxy() -> None:
+    B.apt("privoxy")
+    d = RAW / "privoxy"
+    sh(f"rm -rf {d} && mkdir -p {d} && cp {GEN}/privoxy-user.action {d}/user.action")
+    with open(d / "privoxy.log", "w") as log:  # --no-daemon logs to stderr
+        p = subprocess.Popen(
+            [
+                "privoxy",
+                "--no-daemon",
+                "--pidfile",
+                str(d / "privoxy.pid"),
+                str(GEN / "privoxy.conf"),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        time.sleep(1)
+        subprocess.run(["timeout", "600", "python3", str(GEN / "privoxy_work.py"), str(d), "300"])
+        p.terminate()
+        p.wait()
+
+
+# ----------------------------------------------------------------------------
+# selection
+# ----------------------------------------------------------------------------
+
+
+def select_stunnel() -> list[str]:
+    return B._read(RAW / "stunnel" / "stunnel.log")[:2000]
+
+
+def select_exim() -> list[str]:
+    return B._read(RAW / "exim" / "log" / "mainlog")[:2000]
+
+
+def select_privoxy() -> list[str]:
+    return B._read(RAW / "privoxy" / "privoxy.log")[:2000]
+
+
+# ----------------------------------------------------------------------------
+# rules (written from the raw logs, before any parser ran on them)
+# ----------------------------------------------------------------------------
+
+TOKENS = {**F3.TOKENS}
+
+RULES: dict[str, list] = {}
+
+_SSL = "error:<*>:SSL routines::"  # an OpenSSL error: its code is a value, its reason a kind
+RULES["Stunnel"] = [
+    # start, configuration, reload
+    "stunnel <*> on <*> platform",
+    "Compiled with OpenSSL <*> <**>",  # version and build date
+    "Running with OpenSSL <*> <**>",
+    "Threading:<*> Sockets:<*> TLS:<*> Auth:<*>",  # lists of compiled-in features
+    "Initializing inetd mode configuration",
+    "Reading configuration from file <*>",
+    "UTF-8 byte order mark not detected",
+    "FIPS mode disabled",
+    "Compression disabled",
+    "Initializing service [<*>]",
+    "OpenSSL security level is used: <*>",
+    "Session resumption enabled",
+    "Loading certificate from file: <*>",
+    "Certificate loaded from file: <*>",
+    "Loading private key from file: <*>",
+    "Private key loaded from file: <*>",
+    "No trusted certificates found",
+    "Configured trusted client CA: <**>",
+    "Configured trusted server CA: <**>",
+    "DH initialization skipped: no DH ciphersuites",
+    "DH initialization skipped: client section",
+    'Service [<*>] uses "verifyChain" without subject checks',
+    'Use "checkHost" or "checkIP" to restrict trusted certificates',
+    "Configuration successful",
+    "Service [<*>] (FD=<*>) bound to <*>:<*>",
+    "Accepting new connections",
+    "Executing cron jobs",
+    "Cron jobs completed in <*> seconds",
+    "Log file reopened",
+    # a connection
+    "Service [<*>] accepted connection from <*>:<*>",
+    "Peer certificate required",
+    "Peer certificate not required",
+    "No peer certificate received",
+    "Certificate accepted at depth=<*>: <**>",  # the subject DN is one value
+    "Rejected by CERT at depth=<*>: <**>",
+    "CERT: No subject checks configured",
+    'CERT: Host name "<*>" matched with "<*>"',
+    "CERT: Pre-verification error: unable to get local issuer certificate",
+    "Session id: <*>",
+    "Decrypted ticket for an authenticated session: yes",
+    "TLS accepted: new session negotiated",
+    "TLS accepted: previous session reused",
+    "TLS connected: new session negotiated",
+    "TLS connected: previous session reused",
+    "<*> ciphersuite: <*> (<*>-bit encryption)",
+    "Peer temporary key: <*>, <*> bits",
+    "SNI: sending servername: <*>",
+    "s_connect: connecting <*>:<*>",
+    "s_connect: connected <*>:<*>",
+    "s_connect: connect <*>:<*>: Connection refused (<*>)",
+    "No more addresses to connect",
+    "persistence: <*>:<*> cached",
+    "Service [<*>] connected remote server from <*>:<*>",
+    "Read socket closed (read hangup)",
+    "Read socket closed (readsocket)",
+    "TLS socket closed (SSL_read)",
+    "TLS closed (SSL_read)",
+    "SSL_shutdown successfully sent close_notify alert",
+    "transfer: s_poll_wait: TIMEOUTidle exceeded: sending reset",
+    "SSL_accept: ../ssl/record/rec_layer_s3.c:<*>: " + _SSL + "unexpected eof while reading",
+    "SSL_accept: ../ssl/record/rec_layer_s3.c:<*>: " + _SSL + "tlsv1 alert unknown ca",
+    "SSL_accept: ../ssl/record/ssl3_record.c:<*>: " + _SSL + "http request",
+    "SSL_accept: ../ssl/statem/statem_srvr.c:<*>: " + _SSL + "unsupported protocol",
+    "SSL_accept: ../ssl/statem/statem_srvr.c:<*>: " + _SSL + "peer did not return a certificate",
+    "SSL_accept: ../ssl/statem/statem_srvr.c:<*>: " + _SSL + "certificate verify failed",
+    "SSL_connect: ../ssl/statem/statem_clnt.c:<*>: " + _SSL + "certificate verify failed",
+    # how it ended: each word a kind
+    "Connection closed: <*> byte(s) sent to TLS, <*> byte(s) sent to socket",
+    "Connection reset: <*> byte(s) sent to TLS, <*> byte(s) sent to socket",
+    "Connection reset/closed: <*> byte(s) sent to TLS, <*> byte(s) sent to socket",
+    "Connection closed/reset: <*> byte(s) sent to TLS, <*> byte(s) sent to socket",
+]
+
+
+def main(argv: list[str]) -> None:
+    B.run(argv, __doc__, FORMATS, RULES, globals(), TOKENS)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
