@@ -1,5 +1,5 @@
 #!/usr/bin/env python3.11
-
+# ruff: noqa: E501  (the rules are log templates, kept on one line each where they are long)
 """Build the FOURTH fresh held-out log sets (fresh4) in bench/logsets/ (bench data tooling).
 
 DOCSTRING
@@ -179,6 +179,71 @@ RULES["Stunnel"] = [
     "Connection reset: <*> byte(s) sent to TLS, <*> byte(s) sent to socket",
     "Connection reset/closed: <*> byte(s) sent to TLS, <*> byte(s) sent to socket",
     "Connection closed/reset: <*> byte(s) sent to TLS, <*> byte(s) sent to socket",
+]
+
+_H = "(<*>) [<*>] I=[<*>]:<*>"  # exim's "H=(helo) [address] I=[interface]:port"
+_HN = "[<*>] I=[<*>]:<*>"  # the same before any HELO
+_RJ = "H=" + _H + " F=<<*>> rejected RCPT <<*>>: "
+RULES["Exim"] = [
+    # the daemon and queue runs
+    "exim <*> daemon started: pid=<*>, <*>, listening for SMTP on [<*>]:<*>",
+    "pid <*>: SIGHUP received: re-exec daemon",
+    "Start queue run: pid=<*>",
+    "End queue run: pid=<*>",
+    "Start queue run: pid=<*> <*>",  # with the options of a forced run (-qff)
+    "End queue run: pid=<*> <*>",
+    # SMTP connections
+    "SMTP connection from " + _HN + " (TCP/IP connection count = <*>)",
+    "Connection from " + _HN + " refused: too many connections from that IP address",
+    "SMTP connection from " + _H + " closed by QUIT",
+    "SMTP connection from " + _HN + " closed by QUIT",
+    "SMTP connection from " + _H + " lost D=<*>",
+    "SMTP connection from " + _HN + " lost (error: Connection reset by peer) D=<*>",
+    "unexpected disconnection while reading SMTP command from " + _H + " D=<*>",
+    "SMTP command timeout on connection from " + _H,
+    "no MAIL in SMTP connection from " + _H + " D=<*> C=<*>",  # C= the list of commands
+    "no MAIL in SMTP connection from " + _HN + " D=<*> C=<*>",
+    "no MAIL in SMTP connection from " + _HN + " D=<*>",
+    'SMTP syntax error in "<q>" H=' + _H + " unrecognized command",  # the client's text: one <*>
+    'SMTP syntax error in "<q>" H=' + _H + " missing or malformed local part",
+    'SMTP call from ' + _H + ' dropped: too many unrecognized commands (last was "<q>")',
+    "unqualified verify rejected: <<*>> H=" + _H,
+    "H=" + _H + " rejected EXPN <*>",
+    "plain authenticator failed for " + _H + ": 535 Incorrect authentication data (set_id=<*>)",
+    # ACL rejections (the texts of gen/exim4.conf's ACLs are constant, their values <*>)
+    "H=(<*>) " + _HN + " rejected EHLO or HELO <*>: HELO is an IP literal, use your name",
+    "H=(<*>) " + _HN + " rejected EHLO or HELO <*>: HELO <*> is not a domain name",
+    "rejected MAIL from " + _HN + ": no HELO/EHLO given",
+    "H=" + _H + " rejected MAIL <<*>>: sender <*> is blocked here",
+    "rejected MAIL FROM:<<*>> H=" + _H + ": message too big: size=<*> max=<*>",
+    _RJ + "Unrouteable address",
+    _RJ + "relay not permitted",
+    _RJ + "mailbox <*> is over its limit of messages",
+    _RJ + "this person has left the company",
+    "H=" + _H + " F=<<*>> temporarily rejected RCPT <<*>>: mailbox is being moved",
+    "<*> H=" + _H + " F=<<*>> rejected after DATA: the message has no Subject header",
+    "<*> H=" + _H + " Warning: message from <*> has <*> recipients",
+    # a message: arrival, deliveries, failures, deferrals ("for" lists the recipients: one <*>)
+    '<*> <= <*> H=' + _H + ' P=esmtp S=<*> T="<q>" for <**>',
+    '<*> <= <*> H=' + _H + ' P=esmtpa A=plain:<*> S=<*> T="<q>" for <**>',
+    '<*> <= <*> U=<*> P=local S=<*> T="<q>" for <**>',
+    '<*> <= <> R=<*> U=<*> P=local S=<*> T="<q>" for <**>',  # a bounce
+    "<*> => <*> <<*>> F=<<*>> R=<*> T=<*> S=<*> QT=<*> DT=<*>",
+    "<*> => <*> <<*>> F=<> R=<*> T=<*> S=<*> QT=<*> DT=<*>",
+    '<*> => <*> F=<<*>> R=<*> T=<*> S=<*> H=<*> [<*>]:<*> I=[<*>]:<*> C="<q>" QT=<*> DT=<*>',
+    '<*> => <*> F=<> R=<*> T=<*> S=<*> H=<*> [<*>]:<*> I=[<*>]:<*> C="<q>" QT=<*> DT=<*>',
+    "<*> ** <*> F=<<*>> R=<*> T=<*> H=<*> [<*>]:<*> I=[<*>]:<*>: SMTP error from remote mail server after RCPT TO:<<*>>: <**> DT=<*>",  # the reply text: one <*>
+    "<*> ** <*> F=<>: Unrouteable address DT=<*>",
+    "<*> ** <*> <<*>> F=<<*>> R=<*> T=<*>: Child process of <*> transport returned <*> from command: <*> DT=<*>",
+    "<*> == <*> R=<*> T=<*> defer (<*>) H=<*> [<*>]:<*> I=[<*>]:<*> DT=<*>: SMTP error from remote mail server after RCPT TO:<<*>>: <**>",
+    "<*> == <*> R=<*> T=<*> defer (<*>): Connection refused DT=<*>",
+    "<*> == <*> R=<*> T=<*> defer (<*>) DT=<*>: retry time not reached for any host for '<*>'",
+    "<*> == <*> routing defer (<*>) DT=<*>: retry time not reached",
+    "<*> H=<*> [<*>]:<*> Connection refused",
+    "<*> Completed",
+    "<*> Frozen (delivery error message)",
+    "<*> Message is frozen",
+    "<*> Unfrozen by forced delivery",
 ]
 
 
