@@ -100,7 +100,11 @@ def select_privoxy() -> list[str]:
 # rules (written from the raw logs, before any parser ran on them)
 # ----------------------------------------------------------------------------
 
-TOKENS = {**F3.TOKENS}
+TOKENS = {
+    **F3.TOKENS,
+    "<url>": r"[a-z]+://\S+?",  # a URL with its scheme: one value
+    "<hn>": r"[^\s:/]+?",  # a host name with no port after it
+}
 
 RULES: dict[str, list] = {}
 
@@ -206,7 +210,7 @@ RULES["Exim"] = [
     "no MAIL in SMTP connection from " + _HN + " D=<*>",
     'SMTP syntax error in "<q>" H=' + _H + " unrecognized command",  # the client's text: one <*>
     'SMTP syntax error in "<q>" H=' + _H + " missing or malformed local part",
-    'SMTP call from ' + _H + ' dropped: too many unrecognized commands (last was "<q>")',
+    "SMTP call from " + _H + ' dropped: too many unrecognized commands (last was "<q>")',
     "unqualified verify rejected: <<*>> H=" + _H,
     "H=" + _H + " rejected EXPN <*>",
     "plain authenticator failed for " + _H + ": 535 Incorrect authentication data (set_id=<*>)",
@@ -224,8 +228,8 @@ RULES["Exim"] = [
     "<*> H=" + _H + " F=<<*>> rejected after DATA: the message has no Subject header",
     "<*> H=" + _H + " Warning: message from <*> has <*> recipients",
     # a message: arrival, deliveries, failures, deferrals ("for" lists the recipients: one <*>)
-    '<*> <= <*> H=' + _H + ' P=esmtp S=<*> T="<q>" for <**>',
-    '<*> <= <*> H=' + _H + ' P=esmtpa A=plain:<*> S=<*> T="<q>" for <**>',
+    "<*> <= <*> H=" + _H + ' P=esmtp S=<*> T="<q>" for <**>',
+    "<*> <= <*> H=" + _H + ' P=esmtpa A=plain:<*> S=<*> T="<q>" for <**>',
     '<*> <= <*> U=<*> P=local S=<*> T="<q>" for <**>',
     '<*> <= <> R=<*> U=<*> P=local S=<*> T="<q>" for <**>',  # a bounce
     "<*> => <*> <<*>> F=<<*>> R=<*> T=<*> S=<*> QT=<*> DT=<*>",
@@ -244,6 +248,54 @@ RULES["Exim"] = [
     "<*> Frozen (delivery error message)",
     "<*> Message is frozen",
     "<*> Unfrozen by forced delivery",
+]
+
+_U = "Can not resolve <*>: Name or service not known"
+RULES["Privoxy"] = [
+    # start
+    "Privoxy version <*>",
+    "Program name: <*>",
+    "Loading filter file: <*>",
+    "Loading actions file: <*>",  # also when a changed actions file is re-read
+    "Initialized <*> socket slots.",
+    "Listening on port <*> on IP address <*>",
+    # connections and requests
+    "Waiting for the next client connection. Currently active threads: <*>",
+    "Accepted connection from <*> on socket <*>",
+    "Complete client request received.",
+    ("<*>", {"Level": "Request"}),  # host[:port]/path as the client asked for it: one value
+    "to <ip>:<*>",
+    "to <hn>",  # a name given without a port
+    "to <ip>:<*> successful",
+    "Created new connection to <*>:<*> on socket <*>.",
+    "Connected to <*>[<*>]:<*>.",
+    "Done reading from server. Content length: <*> as expected. Bytes most recently read: <*>.",
+    "Reduced expected bytes to <*> to account for the <*> ones we already got.",
+    "Closing server socket <*> connected to <*>. Keep-alive: <*>. Tainted: <*>. Socket alive: <*>. Timeout: <*>.",
+    "Closing client socket <*>. Keep-alive: <*>. Socket alive: <*>. Data available: <*>. Configuration file change detected: <*>. Requests received: <*>.",
+    "The client side of the connection on socket <*> got closed without sending a complete request line.",
+    "Socket timeout <*> reached: <ip>:<*>",
+    "Socket timeout <*> reached: <url>",
+    "Could not connect to [<*>]:<*>: Connection refused.",
+    _U,
+    # what privoxy did instead of forwarding (its "Crunch" lines)
+    "Blocked: <url>",
+    "Redirected: <url>",
+    "CGI Call: <url>",
+    "DNS failure: <url>",
+    "Connection failure: <ip>:<*>",
+    "Connection failure: <url>",
+    "Connection timeout: <url>",
+    'pcrs command "<q>" changed "<q>" to "<q>" (<*> hit).',
+    'No pcrs command recognized, assuming that "<q>" is already properly formatted.',
+    "New URL is: <url>",
+    "Now toggled ON.",
+    # errors
+    "Denying access to <url>. No referrer found.",
+    "Client headers did not arrive in time. Timeout: <*>",
+    "Couldn't parse request line received from <*>: Parse error",
+    "Unknown HTTP method detected: <*>",
+    "<*>'s request: '<**>' is invalid. Privoxy isn't configured to accept intercepted requests.",  # the request line: one <*>
 ]
 
 
