@@ -2,7 +2,78 @@
 # ruff: noqa: E501  (the rules are log templates, kept on one line each where they are long)
 """Build the FOURTH fresh held-out log sets (fresh4) in bench/logsets/ (bench data tooling).
 
-DOCSTRING
+Made in session 11 from programs that no earlier set comes from, by a helper that did not
+open the miner's code (extractors/), its results or bench/log_parsing.py, and did not run any
+parser (the project's miner, drain3 or another) on these sets.  The rules below were written
+by reading the raw logs only; they follow build.py exactly (layout, header formats, labelling
+conventions, checks) and reuse its machinery and the earlier scripts' rule tokens:
+
+  set      program (Debian 12 package)             how it was run (scripts in gen/)
+  -------  --------------------------------------  ---------------------------------------------
+  Stunnel  stunnel 5.68 (stunnel4), debug = info,  gen/stunnel.conf (six services: a TLS front to
+           its own log file                        a small HTTP server with TIMEOUTidle, one to a
+                                                   dead backend, one requiring client
+                                                   certificates, one TLS 1.3 only, two client
+                                                   services, one not trusting the server),
+                                                   gen/stunnel_pki.sh (throwaway CAs and
+                                                   certificates), gen/stunnel_work.py: good and
+                                                   bad TLS clients, plain HTTP and broken
+                                                   ClientHellos, idle and slow clients, SIGHUP
+                                                   and SIGUSR1.  First 2000 lines.
+  Exim     Exim 4.96 (exim4-daemon-light) mainlog,  gen/exim4.conf (ACLs on HELO, MAIL, RCPT and
+           a log_selector with connections,         DATA, PLAIN auth, aliases with :fail:,
+           protocol and syntax errors, subjects,    :defer: and a failing pipe, a size limit, a
+           recipients, delivery and queue times     per-host connection limit, a 4 s timeout),
+                                                   gen/exim_setup.sh, gen/exim_work.py: SMTP
+                                                   sessions good and bad, a fake next hop that
+                                                   accepts, rejects (550) and greylists (451),
+                                                   a refused next hop, local submissions,
+                                                   forced queue runs, SIGHUP.  First 2000 lines.
+  Privoxy  Privoxy 3.0.34, debug 1, 2, 128, 1024,   gen/privoxy.conf, gen/privoxy-user.action
+           4096 and 8192, on stderr (--no-daemon)   (blocks, redirects, a pcrs redirect),
+                                                   gen/privoxy_work.py: proxied requests to a
+                                                   small HTTP server, blocked and redirected
+                                                   URLs, refused ports and tunnels, names that
+                                                   do not resolve, bad request lines, slow
+                                                   servers and clients, CGI pages, a touched
+                                                   actions file.  First 2000 lines.
+  Squid    Squid 5.7 cache.log at ALL,1 with        gen/squid.conf (dstdomain, port, method and
+           forwarding (17) at level 3 and peer      urlpath ACLs, short timeouts, memory cache
+           selection (44) at level 2                only), gen/squid_work.py: proxied requests,
+                                                   denied ones, refused ports, names that do not
+                                                   resolve, bad request lines, slow servers and
+                                                   clients, squid -k reconfigure.  First 2000
+                                                   message lines (the tab-indented lines that
+                                                   continue a message, the URL after "fail:",
+                                                   dropped).
+
+Conventions (build.py's, README.md's and the earlier groups'), and for these logs:
+  * names of things the configuration defines (stunnel's services "[web]", exim's routers
+    and transports "R=local_user T=local_file") are values: <*>; a label glued before a
+    number stays ("conn<*>", "PeerSelector<*>"), as "d<*>" in the fresh sets;
+  * kinds stay constant, one template each: how a connection ended (stunnel's
+    "Connection closed:", "Connection reset:", "Connection reset/closed:"), OpenSSL's
+    reason texts (the error code before one is <*>), exim's protocol words ("P=esmtp",
+    "P=esmtpa", "P=local") and arrow kinds ("<=", "=>", "**", "=="), squid's error kinds
+    with their status texts (ERR_CONNECT_FAIL "Service Unavailable"), its hierarchy code
+    HIER_DIRECT, its "always_direct = DENIED" and its stopAndDestroy reasons; squid's
+    "section,level|" (17,3|) is constant, as the source file after it;
+  * text that the other side sent and the program prints is one <*>: exim's quoted
+    unrecognized commands, the remote server's SMTP reply ("... after RCPT TO:<<*>>: <*>",
+    "C="<*>""), privoxy's request line, a request's URL; a recipient list ("for a b c") and
+    a subject DN ("CN=Bench CA") are one <*>;
+  * a source location ("rec_layer_s3.c:318", "FwdState.cc(156)") keeps its file, the line
+    is <*>; empty values stay empty (exim's "F=<>"); an HTTP method and URL that squid
+    fetches ("Fetching GET http://...") are two <*>;
+  * ip:port is <*>:<*> and a name without a port is <*>, so privoxy's "to 127.0.0.1:8141"
+    and "to wiki7.invalid" are two templates, as are "Socket timeout 3 reached: <ip>:<port>"
+    and "... reached: <URL>";
+  * a header field that names the message's level (privoxy's "Request:") is a header field;
+    the Content left is the URL alone, a template "<*>" for that level, as Postgres's
+    STATEMENT lines in build.py.
+
+Usage (as build.py; python3.11 bench/logsets/build_fresh4.py ...):
+  generate NAME | select NAME | label [NAME..]
 """
 
 from __future__ import annotations
@@ -25,6 +96,7 @@ FORMATS = {
     "Stunnel": "<Date> <Time> LOG<Level>\\[<Thread>\\]: <Content>",
     "Exim": "<Date> <Time> \\[<Pid>\\] <Content>",
     "Privoxy": "<Date> <Time> <Thread> <Level>: <Content>",
+    "Squid": "<Date> <Time>\\| <Content>",
 }
 
 
@@ -79,6 +151,18 @@ def generate_privoxy() -> None:
         p.wait()
 
 
+def generate_squid() -> None:
+    B.apt("squid")
+    d = RAW / "squid"
+    conf = str(GEN / "squid.conf")
+    sh(f"rm -rf {d} && mkdir -p {d} && chown proxy:proxy {d}")
+    p = subprocess.Popen(["squid", "-f", conf, "-N", "-d0"], cwd=d)
+    time.sleep(3)
+    subprocess.run(["timeout", "600", "python3", str(GEN / "squid_work.py"), conf, "260"])
+    sh(f"squid -f {conf} -k shutdown")
+    p.wait()
+
+
 # ----------------------------------------------------------------------------
 # selection
 # ----------------------------------------------------------------------------
@@ -94,6 +178,12 @@ def select_exim() -> list[str]:
 
 def select_privoxy() -> list[str]:
     return B._read(RAW / "privoxy" / "privoxy.log")[:2000]
+
+
+def select_squid() -> list[str]:
+    # a message that prints a list (the URLs of a request's forwarding) continues it on
+    # tab-indented lines; a LogHub line always starts with its header
+    return [x for x in B._read(RAW / "squid" / "cache.log") if not x.startswith("\t")][:2000]
 
 
 # ----------------------------------------------------------------------------
@@ -296,6 +386,91 @@ RULES["Privoxy"] = [
     "Couldn't parse request line received from <*>: Parse error",
     "Unknown HTTP method detected: <*>",
     "<*>'s request: '<**>' is invalid. Privoxy isn't configured to accept intercepted requests.",  # the request line: one <*>
+]
+
+_F2 = "17,2| FwdState.cc(<*>) "  # section,level| file(line) function: as squid prints them
+_F3 = "17,3| FwdState.cc(<*>) "
+_PS = "44,2| peer_select.cc(<*>) "
+_C = "conn<*> local=<*>:<*> remote=<*>:<*>"  # a client connection
+_D = "conn<*> local=<ip> remote=<*>:<*> HIER_DIRECT flags=<*>"  # a server connection
+_L = "conn<*> local=<*>:<*> remote=[<*>] FD <*> flags=<*>"  # the listening socket
+RULES["Squid"] = [
+    # start and reconfigure (ALL,1)
+    "Set Current Directory to <*>",
+    "Starting Squid Cache version <*> for <*>...",
+    "Reconfiguring Squid Cache (version <*>)...",
+    "Processing Configuration File: <*> (depth <*>)",
+    "Service Name: <*>",
+    "Process ID <*>",
+    "Process Roles: <**>",  # a list
+    "With <*> file descriptors available",
+    "Initializing IP Cache...",
+    "DNS Socket created at [<*>], FD <*>",
+    "DNS Socket created at <ip>, FD <*>",
+    "Adding nameserver <*> from <*>",
+    "Local cache digest enabled; rebuild/rewrite every <*>/<*> sec",
+    "Store logging disabled",
+    "Swap maxSize <*> + <*> KB, estimated <*> objects",
+    "Target number of buckets: <*>",
+    "Using <*> Store buckets",
+    "Max Mem size: <*> KB",
+    "Max Swap size: <*> KB",
+    "Using Least Load store dir selection",
+    "Finished loading MIME types and icons.",
+    "HTCP Disabled.",
+    "Pinger socket opened on FD <*>",
+    "Closing Pinger socket on FD <*>",
+    "Pinger exiting.",
+    "Squid plugin modules loaded: <*>",
+    "Adaptation support is off.",
+    "Initializing https:// proxy context",
+    "Startup: Initializing Authentication Schemes ...",
+    "Startup: Initialized Authentication Scheme '<*>'",
+    "Startup: Initialized Authentication.",
+    "Accepting HTTP Socket connections at " + _L,
+    "Closing HTTP(S) port <*>:<*>",
+    "pinger: Initialising ICMP pinger ...",
+    "pinger: ICMP socket opened.",
+    "pinger: ICMPv6 socket opened",
+    "storeLateRelease: released <*> objects",
+    # client connections (17,2)
+    "17,2| QosConfig.cc(<*>) getNfConnmark: QOS: Failed to retrieve connection mark: (<*>) (<*>) Operation not permitted (Destination <*>:<*>, source <*>:<*>)",
+    # forwarding (17,2 and 17,3) and peer selection (44,2)
+    _F2 + "FwdState: Forwarding client request " + _C + " FD <*> flags=<*>, url=<*>",
+    _F3 + "FwdState: FwdState constructed, this=<*>",
+    _F3 + "Start: '<*>'",
+    _PS + "resolveSelected: Find IP destination for: <*>' via <*>",
+    _PS + "resolveSelected: PeerSelector<*> found all <*> destinations for <*>",
+    _PS + "resolveSelected: always_direct = DENIED",
+    _PS + "resolveSelected: never_direct = DENIED",
+    _PS + "resolveSelected: timedout = <*>",
+    _PS + "handlePath: PeerSelector<*> found " + _D + ", destination #<*> for <*>",
+    _PS + "handlePath: always_direct = DENIED",
+    _PS + "handlePath: never_direct = DENIED",
+    _PS + "handlePath: timedout = <*>",
+    _F3 + "connectStart: <*>+ paths to <*>",
+    _F3 + "noteDestination: " + _D,
+    _F3 + "GetMarkingsToServer: from <ip> tos <*> netfilter mark <*>",
+    _F3 + "GetMarkingsToServer: from <ip>:<*> tos <*> netfilter mark <*>",
+    _F3 + "dispatch: " + _C + " FD <*> flags=<*>: Fetching <*> <*>",  # method and URL
+    "17,3| HappyConnOpener.cc(<*>) sendFailure: " + _D + " @<*>",
+    _F3 + "complete: e:=<*> status <*> <*>",
+    _F3 + "complete: server (FD closed) not re-forwarding status <*>",
+    _F3 + "reforward: <*>?",
+    _F3 + "reforward: No, ENTRY_FWD_HDR_WAIT isn't set",
+    _F3 + "retryOrBail: re-forwarding (<*> tries, <*> secs)",
+    _F3 + "useDestinations: Connection failed: <*>",
+    _F2 + "handleUnregisteredServerEnd: self=<*> err=ERR_READ_TIMEOUT <*>",
+    _F3 + 'fail: ERR_CONNECT_FAIL "Service Unavailable"',  # the URL follows on a dropped line
+    _F3 + 'fail: ERR_READ_ERROR "Bad Gateway"',
+    _F3 + 'fail: ERR_READ_TIMEOUT "Gateway Timeout"',
+    _F3 + "unregister: <*>",
+    _F3 + "stopAndDestroy: for forwarding completed",
+    _F3 + "stopAndDestroy: for cannot retry",
+    _F3 + "stopAndDestroy: for path selection found no paths",
+    _F3 + "stopAndDestroy: for tried all destinations",
+    _F3 + "~FwdState: FwdState destructor start",
+    _F3 + "~FwdState: FwdState destructed, this=<*>",
 ]
 
 
