@@ -35,8 +35,9 @@ _pinned = False
 def pin_one_blas_thread() -> None:
     """BLAS on one thread for the rest of the process (a serving process, whose
     answers are small products on one thread): ``one_blas_thread`` then costs
-    nothing, where setting and restoring the limit around each answer took 7%
-    of its time (the library asked for its thread count each time)."""
+    nothing, where setting and restoring the limit around each answer asks the
+    library for its thread count each time (13 us alone; under load, a point
+    where the answering thread gave up the GIL)."""
     global _pinned
     _blas().limit(limits=1, user_api="blas")  # never restored
     _pinned = True
