@@ -7,7 +7,8 @@ an escalation turn, nothing above L3 left unescalated, tags that agree with
 the turns), and for the development set the balance the benchmark needs
 (issue 10: at least 80 conversations, each rule at least 8 times, at least 15
 near-misses, both languages). The sets share no conversation text: the
-second held-out set (heldout2, written blind) repeats no turn of dev or heldout.
+second held-out set (heldout2, written blind) repeats no turn of dev or heldout,
+and the second development set (dev2, also written blind) repeats none of the three.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ DIALOGUES = Path(__file__).resolve().parent.parent / "bench" / "dialogues"
 DEV = DIALOGUES / "dev" / "conversations.jsonl"
 HELDOUT = DIALOGUES / "heldout" / "conversations.jsonl"
 HELDOUT2 = DIALOGUES / "heldout2" / "conversations.jsonl"
+DEV2 = DIALOGUES / "dev2" / "conversations.jsonl"
 
 RULES = {"emotion", "complexity", "unresolved", "request"}
 LEVELS = {"L1", "L2", "L3", "L4", "L5"}
@@ -210,6 +212,40 @@ def test_second_heldout_set_is_well_formed_balanced_and_disjoint() -> None:
     assert not shared, f"heldout2 conversations repeat earlier turns: {shared}"
     used = {name for row in rows for names in row.get("attachments", []) for name in names}
     present = {f"attachments/{p.name}" for p in (HELDOUT2.parent / "attachments").iterdir()}
+    assert present == used, f"unused {sorted(present - used)}, missing {sorted(used - present)}"
+
+
+@pytest.mark.skipif(not DEV2.exists(), reason=f"no second development set at {DEV2}")
+def test_second_dev_set_is_well_formed_balanced_and_disjoint() -> None:
+    rows = check_set(DEV2, "dev2")
+    assert [row["id"] for row in rows] == [f"dev2-{n:03d}" for n in range(1, len(rows) + 1)]
+    assert len(rows) >= 80
+    assert all(2 <= len(row["turns"]) <= 6 for row in rows), "2 to 6 customer turns each"
+    escalating = [row for row in rows if row["expect"]["escalated_at"] is not None]
+    assert 40 <= len(escalating) <= 50, f"{len(escalating)} escalate, about 45 wanted"
+    rules = Counter(row["expect"]["rule"] for row in escalating)
+    for rule in sorted(RULES):
+        assert rules[rule] >= 10, f"rule {rule} annotated {rules[rule]} times, at least 10 wanted"
+    turns_at = Counter(row["expect"]["escalated_at"] for row in escalating)
+    assert len(turns_at) >= 4, f"escalation turns should vary, got {sorted(turns_at)}"
+    assert sum(1 for row in rows if "near-miss" in row["covers"]) >= 20
+    langs = Counter(row["lang"] for row in rows)
+    assert langs["en"] >= 30 and langs["zh"] >= 25 and langs["mixed"] >= 10, langs
+    for tag in ("context", "attachment", "after-escalation", "repeat"):
+        assert any(tag in row["covers"] for row in rows), f"no conversation covers {tag}"
+    levels = Counter(row["expect"]["complexity"] for row in rows)
+    assert set(levels) == LEVELS, f"every level should occur, got {sorted(levels)}"
+    earlier = {
+        turn.strip()
+        for path in (DEV, HELDOUT, HELDOUT2)
+        if path.exists()
+        for row in load(path)
+        for turn in row["turns"]
+    }
+    shared = [row["id"] for row in rows if any(t.strip() in earlier for t in row["turns"])]
+    assert not shared, f"dev2 conversations repeat turns of other sets: {shared}"
+    used = {name for row in rows for names in row.get("attachments", []) for name in names}
+    present = {f"attachments/{p.name}" for p in (DEV2.parent / "attachments").iterdir()}
     assert present == used, f"unused {sorted(present - used)}, missing {sorted(used - present)}"
 
 
