@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -55,6 +56,8 @@ from api.envelope_guard import EnvelopeGuard
 from api.envelope_key import ServerKey, server_key
 from api.envelope_rules import Rules, rules_of
 from api.graphiql import assets_mount, page_response
+from api.load_board import ENV as LOAD_BOARD_ENV
+from api.load_board import Balance, LoadBoard
 from api.lockout import Lockout, SharedLockout
 from api.rate_limit import RateLimits, parse_limits
 from api.replay_cache import ReplayCache
@@ -252,13 +255,22 @@ def prepare_graph(settings: Settings, seed_demo: bool = True) -> None:
 def app_from_env() -> Starlette:
     """The app of one worker process (``graphdesk serve --workers N``): settings
     from the environment; the parent process already migrated and seeded."""
-    return create_app(load_settings(), seed_demo=False)
+    board = os.environ.get(LOAD_BOARD_ENV)
+    return create_app(
+        load_settings(), seed_demo=False, load_board=LoadBoard(Path(board)) if board else None
+    )
 
 
 def _middleware(
-    settings: Settings, runtime: Runtime, key: ServerKey | None, rules: Rules
+    settings: Settings,
+    runtime: Runtime,
+    key: ServerKey | None,
+    rules: Rules,
+    board: LoadBoard | None = None,
 ) -> list[Middleware]:
     out = []
+    if board is not None:  # outermost: it counts every request this worker holds
+        out.append(Middleware(Balance, board=board))
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:  # outermost: a pre-flight is answered before the body is read
         out.append(Middleware(
@@ -309,9 +321,11 @@ def create_app(
     answerer: Answerer | None = None,
     seed_demo: bool = True,
     sealer: Sealer | None = None,
+    load_board: LoadBoard | None = None,
 ) -> Starlette:
     """The app; ``sealer`` opens sealed personal data (default: the configured
-    data keys, ``api/data_keys.py``; production without them is not built)."""
+    data keys, ``api/data_keys.py``; production without them is not built);
+    ``load_board`` is this worker's slot among several (``api/load_board.py``)."""
     runtime = Runtime(settings, sealer if sealer is not None else data_keys.sealer(settings))
 
     @asynccontextmanager
@@ -345,6 +359,8 @@ def create_app(
             runtime.store = runtime.answerer = runtime.desk = None
             if own:
                 st.close()
+            if load_board is not None:
+                load_board.close()
 
     async def healthz(request: Request) -> JSONResponse:
         st = runtime.store
@@ -390,7 +406,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=_middleware(settings, runtime, key, rules),
+        middleware=_middleware(settings, runtime, key, rules, load_board),
     )
     app.state.runtime = runtime
     return app

@@ -232,6 +232,7 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from api import load_board
     from api.app import create_app, prepare_graph
 
     settings = settings_of(ctx)
@@ -300,6 +301,9 @@ def serve(
         sock.close()
         raise click.ClickException(str(exc)) from None
     os.environ["GRAPHDESK_DATA_DIR"] = str(settings.data_dir)
+    # The workers share how loaded each is, to even out keep-alive connections.
+    board = load_board.create(workers)
+    os.environ[load_board.ENV] = str(board)
     config = uvicorn.Config(
         "api.app:app_from_env",
         factory=True,
@@ -322,6 +326,7 @@ def serve(
         pass
     finally:
         sock.close()
+        board.unlink(missing_ok=True)
 
 
 def _subjects(app: Any) -> dict[Role, str]:
