@@ -1,0 +1,228 @@
+#!/usr/bin/env python3.11
+# ruff: noqa: E501  (the rules are log templates, kept on one line each where they are long)
+"""Build the FIFTH fresh held-out log sets (fresh5) in bench/logsets/ (bench data tooling).
+
+DOCSTRING_PLACEHOLDER_REPLACED_BELOW
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import build as B  # noqa: E402  (the machinery and conventions of the first sets)
+
+GEN = HERE / "gen"
+RAW = B.RAW
+sh = B.sh
+
+FORMATS = {
+    "Kea": "<Date> <Time> <Level> \\[<Logger>/<Pid>.<Thread>\\] <Content>",
+    "Ngircd": "\\[<Pid>:<Level> <Uptime>\\] <Content>",
+    "Cups": "<Level> \\[<Timestamp> <Timezone>\\] <Content>",
+    "Mariadb": "<Date> <Time> <Thread> \\[<Level>\\] <Content>",
+}
+
+
+# ----------------------------------------------------------------------------
+# generation (what we ran; root on Debian 12)
+# ----------------------------------------------------------------------------
+
+
+def generate_kea() -> None:
+    B.apt("kea-dhcp4-server")
+    d = RAW / "kea"
+    sh(f"rm -rf {d} && mkdir -p {d} && cp {GEN}/kea-dhcp4.conf {d}/")
+    env = {**os.environ, "KEA_PIDFILE_DIR": str(d), "KEA_LOCKFILE_DIR": str(d)}
+    for rounds in (14, 10):  # two server runs on one lease file and one log
+        p = subprocess.Popen(["kea-dhcp4", "-c", str(d / "kea-dhcp4.conf")], env=env, cwd=d)
+        (d / "kea.pid").write_text(str(p.pid))
+        time.sleep(2)
+        subprocess.run(["timeout", "900", "python3", str(GEN / "kea_work.py"), str(d), str(rounds)])
+        p.send_signal(signal.SIGTERM)
+        p.wait()
+
+
+def generate_ngircd() -> None:
+    B.apt("ngircd")
+    d = RAW / "ngircd"
+    sh(f"rm -rf {d} && mkdir -p {d}")
+    operpw, linkpw = secrets.token_hex(10), secrets.token_hex(10)  # throwaway, never logged
+    (d / "operpw").write_text(operpw)
+    for name in ("ngircd", "ngircd2"):
+        text = (GEN / f"{name}.conf").read_text()
+        (d / f"{name}.conf").write_text(
+            text.replace("@OPERPW@", operpw).replace("@LINKPW@", linkpw)
+        )
+    with open(d / "ngircd.log", "w") as log:  # -n logs to stdout
+        p = subprocess.Popen(["ngircd", "-n", "-f", str(d / "ngircd.conf")], stdout=log, cwd=d)
+        (d / "run.pid").write_text(str(p.pid))
+        time.sleep(1)
+        subprocess.run(["timeout", "1500", "python3", str(GEN / "irc_work.py"), str(d), "40"])
+        p.terminate()
+        p.wait()
+
+
+def generate_cups() -> None:
+    B.apt("cups", "cups-client", "cups-bsd", "curl", "netcat-openbsd")
+    d = RAW / "cups"
+    sh(f"rm -rf {d} && mkdir -p {d}/etc/ppd {d}/etc/ssl {d}/spool/tmp {d}/cache {d}/state {d}/out")
+    sh(f"cp {GEN}/cupsd.conf {GEN}/cups-files.conf {d}/etc/")
+    sh(f"chgrp -R lp {d}/spool {d}/cache {d}/state {d}/out && chmod 770 {d}/spool {d}/out")
+    sh(f"chmod 1777 {d}/spool/tmp && chmod 755 {d}")
+    sinks = [
+        subprocess.Popen(["python3", str(GEN / "cups_sink.py"), *a])
+        for a in (["9101"], ["9103", "slow"])
+    ]
+    conf = ["-c", f"{d}/etc/cupsd.conf", "-s", f"{d}/etc/cups-files.conf"]
+    p = subprocess.Popen(["cupsd", "-f", *conf])
+    time.sleep(2)
+    subprocess.run(["timeout", "1200", "bash", str(GEN / "cups_work.sh"), str(d), "45", str(p.pid)])
+    p.terminate()
+    p.wait()
+    for s in sinks:
+        s.terminate()
+        s.wait()
+
+
+def generate_mariadb(rounds: int = 80) -> None:
+    B.apt("mariadb-server", "mariadb-client")
+    d = RAW / "mariadb"
+    sh(f"rm -rf {d} && mkdir -p {d} && chown mysql:mysql {d}")
+    sh(f"cp {GEN}/mariadb.cnf {d}/my.cnf")
+    (d / "pw").write_text(secrets.token_hex(10))  # throwaway, never logged
+    sh(
+        f"mariadb-install-db --defaults-file={d}/my.cnf --auth-root-authentication-method=socket > {d}/install.out 2>&1"
+    )
+    subprocess.run(["timeout", "1500", "bash", str(GEN / "mariadb_work.sh"), str(d), str(rounds)])
+
+
+# ----------------------------------------------------------------------------
+# selection
+# ----------------------------------------------------------------------------
+
+
+def select_kea() -> list[str]:
+    # 2,970 lines from two runs: a seeded in-order sample of 2000, so both runs are in it
+    return B._sample(B._read(RAW / "kea" / "kea-dhcp4.log"), 2000)
+
+
+def select_ngircd() -> list[str]:
+    return B._read(RAW / "ngircd" / "ngircd.log")[:2000]
+
+
+def select_cups() -> list[str]:
+    return B._read(RAW / "cups" / "error_log")[:2000]
+
+
+def select_mariadb() -> list[str]:
+    return B._read(RAW / "mariadb" / "error.log")[:2000]
+
+
+# ----------------------------------------------------------------------------
+# rules: the format strings of the programs' own sources and catalogues
+# ----------------------------------------------------------------------------
+
+TOKENS = {
+    **B.TOKENS,
+    "<%>": r".*?",  # one parameter of a format string (%s, %d, %1): any text, maybe empty
+}
+
+RULES: dict[str, list] = {}
+
+RULES["Kea"] = [
+    # Kea 2.2.0's message catalogue (the .mes files): the message ID, then its text; %1, %2 ... are <%>
+    # src/bin/dhcp4/dhcp4_messages.mes
+    "DHCP4_BUFFER_RECEIVED received buffer from <%>:<%> to <%>:<%> over interface <%>",
+    "DHCP4_BUFFER_RECEIVE_FAIL error on attempt to receive packet: <%>",
+    "DHCP4_CONFIG_COMPLETE DHCPv4 server has completed configuration: <%>",
+    "DHCP4_CONFIG_LOAD_FAIL configuration error using file: <%>, reason: <%>",
+    "DHCP4_DECLINE_LEASE Received DHCPDECLINE for addr <%> from client <%>. The lease will be unavailable for <%> seconds.",
+    "DHCP4_DYNAMIC_RECONFIGURATION initiate server reconfiguration using file: <%>, after receiving SIGHUP signal or config-reload command",
+    "DHCP4_DYNAMIC_RECONFIGURATION_FAIL dynamic server reconfiguration failed with file: <%>",
+    "DHCP4_DYNAMIC_RECONFIGURATION_SUCCESS dynamic server reconfiguration succeeded with file: <%>",
+    "DHCP4_INIT_REBOOT <%>: client is in INIT-REBOOT state and requests address <%>",
+    "DHCP4_LEASE_ADVERT <%>: lease <%> will be advertised",
+    "DHCP4_LEASE_ALLOC <%>: lease <%> has been allocated for <%> seconds",
+    "DHCP4_MULTI_THREADING_INFO enabled: <%>, number of threads: <%>, queue size: <%>",
+    "DHCP4_PACKET_DROP_0005 <%>: unrecognized type <%> in option 53",
+    "DHCP4_PACKET_DROP_0006 <%>: unsupported DHCPv4 message type <%>",
+    "DHCP4_PACKET_DROP_0009 <%>: Option 53 missing (no DHCP message type), is this a BOOTP packet?",
+    "DHCP4_PACKET_NAK_0001 <%>: failed to select a subnet for incoming packet, src <%>, type <%>",
+    "DHCP4_PACKET_SEND <%>: trying to send packet <%> (type <%>) from <%>:<%> to <%>:<%> on interface <%>",
+    "DHCP4_PARSER_FAIL failed to create or run parser for configuration element <%>: <%>",
+    "DHCP4_RELEASE <%>: address <%> was released properly.",
+    "DHCP4_SHUTDOWN server shutdown",
+    "DHCP4_STARTED Kea DHCPv4 server version <%> started",
+    # src/hooks/dhcp/lease_cmds/lease_cmds_messages.mes
+    "LEASE_CMDS_ADD4_FAILED lease4-add command failed (parameters: <%>, reason: <%>)",
+    "LEASE_CMDS_DEINIT_OK unloading Lease Commands hooks library successful",
+    "LEASE_CMDS_INIT_OK loading Lease Commands hooks library successful",
+    # src/hooks/dhcp/stat_cmds/stat_cmds_messages.mes
+    "STAT_CMDS_DEINIT_OK unloading Stat Commands hooks library successful",
+    "STAT_CMDS_INIT_OK loading Stat Commands hooks library successful",
+    "STAT_CMDS_LEASE4_GET stat-lease4-get command successful, parameters: <%> rows found: <%>",
+    # src/lib/config/config_messages.mes
+    "COMMAND_ACCEPTOR_START Starting to accept connections via unix domain socket bound to <%>",
+    "COMMAND_DEREGISTERED Command <%> deregistered",
+    "COMMAND_RECEIVED Received command '<%>'",
+    "COMMAND_SOCKET_CLOSED_BY_FOREIGN_HOST Closed command socket <%> by foreign host, <%>",
+    "COMMAND_SOCKET_CONNECTION_CLOSED Closed socket <%> for existing command connection",
+    "COMMAND_SOCKET_CONNECTION_OPENED Opened socket <%> for incoming command connection",
+    "COMMAND_SOCKET_READ Received <%> bytes over command socket <%>",
+    "COMMAND_SOCKET_WRITE Sent response of <%> bytes (<%> bytes left to send) over command socket <%>",
+    # src/lib/dhcpsrv/alloc_engine_messages.mes
+    "ALLOC_ENGINE_LEASE_RECLAIMED successfully reclaimed lease <%>",
+    "ALLOC_ENGINE_V4_ALLOC_FAIL <%>: failed to allocate an IPv4 address after <%> attempt(s)",
+    "ALLOC_ENGINE_V4_ALLOC_FAIL_CLASSES <%>: Failed to allocate an IPv4 address for client with classes: <%>",
+    "ALLOC_ENGINE_V4_ALLOC_FAIL_SUBNET <%>: failed to allocate an IPv4 lease in the subnet <%>, subnet-id <%>, shared network <%>",
+    "ALLOC_ENGINE_V4_DECLINED_RECOVERED IPv4 address <%> was recovered after <%> seconds of probation-period",
+    "ALLOC_ENGINE_V4_DISCOVER_HR client <%> sending DHCPDISCOVER has reservation for the address <%>",
+    "ALLOC_ENGINE_V4_LEASES_RECLAMATION_COMPLETE reclaimed <%> leases in <%>",
+    "ALLOC_ENGINE_V4_LEASES_RECLAMATION_START starting reclamation of expired leases (limit = <%> leases or <%> milliseconds)",
+    "ALLOC_ENGINE_V4_LEASE_RECLAIM <%>: reclaiming expired lease for address <%>",
+    "ALLOC_ENGINE_V4_NO_MORE_EXPIRED_LEASES all expired leases have been reclaimed",
+    "ALLOC_ENGINE_V4_OFFER_NEW_LEASE allocation engine will try to offer new lease to the client <%>",
+    "ALLOC_ENGINE_V4_RECLAIMED_LEASES_DELETE begin deletion of reclaimed leases expired more than <%> seconds ago",
+    "ALLOC_ENGINE_V4_RECLAIMED_LEASES_DELETE_COMPLETE successfully deleted <%> expired-reclaimed leases",
+    "ALLOC_ENGINE_V4_REQUEST_ADDRESS_RESERVED <%>: requested address <%> is reserved",
+    "ALLOC_ENGINE_V4_REQUEST_ALLOC_REQUESTED <%>: trying to allocate requested address <%>",
+    "ALLOC_ENGINE_V4_REQUEST_EXTEND_LEASE <%>: extending lifetime of the lease for address <%>",
+    # src/lib/dhcpsrv/dhcpsrv_messages.mes
+    "DHCPSRV_CFGMGR_ADD_IFACE listening on interface <%>",
+    "DHCPSRV_CFGMGR_NEW_SUBNET4 a new subnet has been added to configuration: <%>",
+    "DHCPSRV_CFGMGR_SOCKET_TYPE_SELECT using socket type <%>",
+    "DHCPSRV_MEMFILE_DB opening memory file lease database: <%>",
+    "DHCPSRV_MEMFILE_LEASE_FILE_LOAD loading leases from file <%>",
+    "DHCPSRV_MEMFILE_LFC_EXECUTE executing Lease File Cleanup using: <%>",
+    "DHCPSRV_MEMFILE_LFC_SETUP setting up the Lease File Cleanup interval to <%> sec",
+    "DHCPSRV_MEMFILE_LFC_START starting Lease File Cleanup",
+    # src/lib/dhcpsrv/hosts_messages.mes
+    "HOSTS_BACKENDS_REGISTERED the following host backend types are available: <%>",
+    # src/lib/eval/eval_messages.mes
+    "EVAL_RESULT Expression <%> evaluated to <%>",
+    # src/lib/hooks/hooks_messages.mes
+    "HOOKS_CALLOUT_ERROR error returned by callout on hook <%> registered by library with index <%> (callout address <%>) (callout duration <%>)",
+    "HOOKS_LIBRARY_CLOSED hooks library <%> successfully closed",
+    "HOOKS_LIBRARY_LOADED hooks library <%> successfully loaded",
+    "HOOKS_LIBRARY_LOADING loading hooks library <%>",
+    "HOOKS_LOAD_SUCCESS 'load' function in hook library <%> returned success",
+    "HOOKS_UNLOAD_SUCCESS 'unload' function in hook library <%> returned success",
+]
+
+
+
+
+def main(argv: list[str]) -> None:
+    B.run(argv, __doc__, FORMATS, RULES, globals(), TOKENS)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
