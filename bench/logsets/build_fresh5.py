@@ -24,7 +24,7 @@ RAW = B.RAW
 sh = B.sh
 
 FORMATS = {
-    "Kea": "<Date> <Time> <Level> \\[<Logger>/<Pid>.<Thread>\\] <Content>",
+    "Kea": "<Date> <Time> <Level> \\[<Logger>/<Pid>\\.<Thread>\\] <Content>",
     "Ngircd": "\\[<Pid>:<Level> <Uptime>\\] <Content>",
     "Cups": "<Level> \\[<Timestamp> <Timezone>\\] <Content>",
     "Mariadb": "<Date> <Time> <Thread> \\[<Level>\\] <Content>",
