@@ -133,6 +133,7 @@ def select_mariadb() -> list[str]:
 TOKENS = {
     **B.TOKENS,
     "<%>": r".*?",  # one parameter of a format string (%s, %d, %1): any text, maybe empty
+    "<path>": r"/\S*?",  # a parameter that is a file path (where another rule has host:port)
 }
 
 RULES: dict[str, list] = {}
@@ -217,6 +218,80 @@ RULES["Kea"] = [
     "HOOKS_UNLOAD_SUCCESS 'unload' function in hook library <%> returned success",
 ]
 
+
+
+RULES["Cups"] = [
+    # CUPS 2.4.2's format strings (file of the call); "[Job <%>] " and "[Client <%>] " are the prefix that cupsdLogJob and cupsdLogClient print
+    # backend/lpd.c
+    "[Job <%>] The printer is in use.",
+    "[Job <%>] The printer may not exist or is unavailable at this time.",
+    # scheduler/classes.c
+    "Saving classes.conf...",
+    # scheduler/client.c
+    "[Client <%>] IPP read error: <%>",
+    "[Client <%>] Started \"<%>\" (pid=<%>, file=<%>)",
+    # scheduler/conf.c
+    "Allowing up to <%> client connections per host.",
+    "Configured for up to <%> clients.",
+    "Full reload complete.",
+    "Full reload is required.",
+    "Listening to <%> (Domain)",
+    "Listening to <%>:<%> (IPv<%>)",
+    "Loaded MIME database from \"<%>\" and \"<%>\": <%> types, <%> filters...",
+    "Loaded configuration file \"<%>\"",
+    "Remote access is <%>.",
+    "Using policy \"default\" as the default.",
+    # scheduler/file.c
+    "Cleaning out old files in \"<%>\".",
+    # scheduler/ipp.c
+    "All jobs were <%> by \"<%>\".",
+    "Class \"<%>\" modified by \"<%>\".",
+    "Class \"<%>\" now accepting jobs (\"<%>\").",
+    "Class \"<%>\" started by \"<%>\".",
+    "Default destination set to \"<%>\" by \"<%>\".",
+    "New class \"<%>\" added by \"<%>\".",
+    "New printer \"<%>\" added by \"<%>\".",
+    "Printer \"<%>\" deleted by \"<%>\".",
+    "Printer \"<%>\" modified by \"<%>\".",
+    "Printer \"<%>\" now accepting jobs (\"<%>\").",
+    "Printer \"<%>\" rejecting jobs (\"<%>\").",
+    "Printer \"<%>\" started by \"<%>\".",
+    "Printer \"<%>\" stopped by \"<%>\".",
+    "Setting <%> device-uri to \"<%>\" (was \"<%>\".)",
+    "Setting <%> printer-is-accepting-jobs to <%> (was <%>.)",
+    "Setting <%> printer-state to <%> (was <%>.)",
+    "[Client <%>] Returning IPP <%> for <%> (<%>) from <%>.",
+    "[Job <%>] Adding end banner page \"<%>\".",
+    "[Job <%>] Adding start banner page \"<%>\".",
+    "[Job <%>] Canceled by \"<%>\".",
+    "[Job <%>] File of type <%>/<%> queued by \"<%>\".",
+    "[Job <%>] Queued on \"<%>\" by \"<%>\".",
+    # scheduler/ipp.c:3564 (cupsdSetJobState, the quotes escaped as it logs)
+    "[Job <%>] Job canceled by \\\"<%>\\\"",
+    # scheduler/job.c
+    "Loading job cache file \"<%>\"...",
+    "Saving job.cache...",
+    "[Job <%>] Backend returned status <%> (<%>)",
+    "[Job <%>] Job canceled by user.",
+    "[Job <%>] Job completed.",
+    "[Job <%>] Job purged by user.",
+    "[Job <%>] Job released by user.",
+    "[Job <%>] Started backend <%> (PID <%>)",
+    "[Job <%>] Started filter <%> (PID <%>)",
+    "[Job <%>] Stopping job because the scheduler could not open the output file.",
+    # scheduler/listen.c
+    "Listening to <path> on fd <%>...",  # the domain socket; an address has its port (next)
+    "Listening to <%>:<%> on fd <%>...",
+    "Resuming new connection processing...",
+    # scheduler/main.c
+    "Scheduler shutting down normally.",
+    "[Job <%>] Hint: Try setting the LogLevel to \"debug\" to find out more.",
+    # scheduler/printers.c
+    "Generating printcap <%>...",
+    "Printer drivers are deprecated and will stop working in a future version of CUPS. See https://github.com/OpenPrinting/cups/issues/103",
+    "Saving printers.conf...",
+    "[Job <%>] Job stopped due to printer being paused.",
+]
 
 
 
