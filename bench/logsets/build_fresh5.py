@@ -33,7 +33,9 @@ binary, not by grouping lines that look alike:
                                                     junk; too many connections from one address; a
                                                     server with a wrong password; the peer killed
                                                     and restarted; SIGHUP reloads, one of a broken
-                                                    configuration.  First 2000 lines (or all).
+                                                    configuration.  All lines (the run
+                                                    stopped where ngircd, after a reload, could not
+                                                    bind its port again).
            labels: the format strings of ngircd's Log() calls (src/ngircd/*.c at tag rel-26.1).
   Cups     cupsd 2.4.2 (cups-daemon                 gen/cupsd.conf, gen/cups-files.conf,
            2.4.2-3+deb12u10) error_log at           gen/cups_sink.py (a JetDirect sink, and a slow
@@ -55,8 +57,8 @@ binary, not by grouping lines that look alike:
                                                     missing handshakes, oversized packets, KILL,
                                                     unsafe statements, a failing event, a MyISAM
                                                     table damaged while the server was down, a start
-                                                    with an unknown option, restarts.  First 2000
-                                                    lines less the header-less "Version:" banner.
+                                                    with an unknown option, restarts.  All lines
+                                                    less the header-less "Version:" banner.
            labels: the English error-message catalogue (share/english/errmsg.sys) and the
            format strings in /usr/sbin/mariadbd (strings(1)); InnoDB's streamed messages are
            "InnoDB: " and the literal pieces the binary holds.
