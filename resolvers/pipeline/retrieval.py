@@ -144,9 +144,10 @@ def _documents(
     page_scores = terms.pages.score_many(doc_ids, tokens, weights)
     top_sec = max(sec_scores.values()) or 1.0
     top_page = max(page_scores.values()) or 1.0
-    best: dict[str, Candidate] = {}
+    section_meta = terms.section_meta
+    best: dict[str, tuple[float, str]] = {}  # page -> its best section's score, the section
     for sid in candidates:
-        meta = terms.section_meta[sid]
+        meta = section_meta[sid]
         title_cover = sum(idf[t] for t in meta.title_tokens & qset) / total_idf
         score = (
             W_PAGE * page_scores[meta.doc_id] / top_page
@@ -155,18 +156,17 @@ def _documents(
             + (W_NEIGHBOUR if sid in extra else 0.0)
         )
         current = best.get(meta.doc_id)
-        if current is None or score > current.score:
-            best[meta.doc_id] = Candidate(
-                "document",
-                sid,
-                meta.uri,
-                _title(meta.title, meta.doc_title),
-                score,
-                doc_id=meta.doc_id,
-                evidence=["bm25"] + ([extra[sid]] if sid in extra else []),
-                version=meta.version,
-            )
-    return sorted(best.values(), key=lambda c: -c.score)
+        if current is None or score > current[0]:
+            best[meta.doc_id] = (score, sid)
+    out = []
+    for doc_id, (score, sid) in best.items():  # one candidate a page, built once
+        meta = section_meta[sid]
+        out.append(Candidate(
+            "document", sid, meta.uri, _title(meta.title, meta.doc_title), score,
+            doc_id=doc_id, evidence=["bm25"] + ([extra[sid]] if sid in extra else []),
+            version=meta.version,
+        ))  # fmt: skip
+    return sorted(out, key=lambda c: -c.score)
 
 
 def _dense(
