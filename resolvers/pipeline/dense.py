@@ -129,7 +129,9 @@ class DenseIndex:
                 sims = m.reduced @ (q / max(float(np.linalg.norm(q)), 1e-6))
             else:
                 sims = m.vectors @ vector.astype(np.float32)
-        k = min(k, len(m.ids))
-        top = np.argpartition(-sims, k - 1)[:k]
+        n = len(m.ids)
+        k = min(k, n)
+        top = np.argpartition(sims, n - k)[n - k :]  # no negated copy of every row's score
         top = top[np.argsort(-sims[top])]
-        return [(m.ids[i], float(sims[i])) for i in top]
+        ids = m.ids
+        return list(zip([ids[i] for i in top.tolist()], sims[top].tolist(), strict=True))
