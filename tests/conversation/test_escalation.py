@@ -290,6 +290,8 @@ def test_a_request_for_one_of_the_vendors_people(text: str) -> None:
         "How do I escalate privileges for the reporting role?",
         "I'll put you in touch with our DBA",
         "the callback URL returns 500", "我们这边有人在看", "Give me a minute",
+        "Someone from your support team told us to raise the timeout",
+        "Your engineer suggested a resize last week", "你们的工程师跟我说过要扩容",
     ],
 )  # fmt: skip
 def test_what_only_sounds_like_asking_for_a_person(text: str) -> None:
@@ -318,7 +320,8 @@ def test_it_did_not_help_by_ruling_out_repeating_or_still_showing(text: str) -> 
     "text",
     ["还是说 v3 版本不支持这个参数？", "Can I run the export again tomorrow?",
      "I can no longer connect to the console since the update",
-     "What does 'not applicable' mean in the report?", "这个问题依旧存在吗？"],
+     "What does 'not applicable' mean in the report?", "这个问题依旧存在吗？",
+     "That was it, the pool was too small."],
 )  # fmt: skip
 def test_what_only_looks_like_ruling_out_or_repeating(text: str) -> None:
     verdict = judge(text, [], 0.9, 0.5, RULES)
