@@ -37,7 +37,15 @@ from graph.store import Store
 from graph.types import Row
 from resolvers.conversation import handoff, history, turn_text
 from resolvers.conversation.attachments import BadAttachment, read_all
-from resolvers.conversation.complexity import Level, asks, assess, highest, names_something
+from resolvers.conversation.complexity import (
+    Level,
+    asks,
+    assess,
+    highest,
+    is_question,
+    names_something,
+    unknown_names,
+)
 from resolvers.conversation.escalation import (
     BadTransition,
     Decision,
@@ -255,6 +263,7 @@ def _customer(
     products: list[str] = []
     traces: list[str] = []
     named = False
+    question = is_question(text or analysed, rules)
     if bot_answers(state):  # on a request too: its answer goes into the handoff packet
         carried = _carried(conv)
         # A request for a person is answered by the handoff: nothing streams then.
@@ -266,7 +275,10 @@ def _customer(
         traces = [t.fingerprint for t in q.traces]
         named = names_something(q)
         if asks(text or analysed, q, rules):
-            level = assess(analysed, q, answer, rules)
+            corpus = desk.answerer.terms.corpus_count
+            unknown = unknown_names(q, lambda t: corpus.get(t, 0) > 0,
+                                    rules.complexity.unknown_name_below)  # fmt: skip
+            level = assess(analysed, q, answer, rules, question, unknown)
     else:
         linked = desk.answerer.linker.link(analysed)
         pointed = _attached(findings)
@@ -280,9 +292,10 @@ def _customer(
         if conv.get("complexity") else None
     )  # fmt: skip
     conv_level = highest(prev_level, level)
-    # The confidence tells about the answer only for a turn that names something
-    # itself (complexity.names_something): else its words are everyday language.
-    weighed = answer is not None and level is not None and named
+    # The confidence tells about the answer only for a question that names something
+    # itself (complexity.names_something): else its words are everyday language, or
+    # it reports what the customer did, which no answer's confidence judges.
+    weighed = answer is not None and level is not None and named and question
     verdict = judge(text, said, answer.confidence if weighed and answer else None,
                     THRESHOLD, rules)  # fmt: skip
     run = int(conv.get("unresolved_run") or 0)
@@ -292,8 +305,9 @@ def _customer(
         if not verdict.resolved:
             run, reasons = run + 1, [*reasons, verdict.reason or "unresolved"]
             said_so = [*said_so, verdict.said]
-        elif verdict.helped or (level is not None and named):
-            # a resolved question resets the run; "ok, we'll wait" leaves it as it was
+        elif verdict.helped or weighed:
+            # a resolved question resets the run; "ok, we'll wait" or "I set the flag"
+            # leaves it as it was
             run, reasons, said_so = 0, [], []
     if bot_answers(state) and decision is None:
         decision = decide(Signals(

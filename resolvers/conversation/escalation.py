@@ -103,7 +103,8 @@ class Decision:
 
 def requested(text: str, rules: Rules) -> Decision | None:
     """An explicit request for a person, in any wording the cues know."""
-    said = rules.request.cues.find(rules.request.declined.erase(normalised(text)))
+    rq = rules.request
+    said = rq.cues.find(rq.not_a_person.erase(rq.declined.erase(normalised(text))))
     return Decision(Rule.REQUEST, f"the customer asked for a person: {said!r}") if said else None
 
 
@@ -127,6 +128,7 @@ def decide(signals: Signals, rules: Rules) -> Decision | None:
 
 # Reasons of extractors/text/emotion.py that are the wording's polarity, not a sign.
 _POLARITY = ("negative wording", "positive wording")
+_SARCASM = "sarcasm"
 
 
 def _emotion(signals: Signals, rules: Rules) -> Decision | None:
@@ -134,6 +136,11 @@ def _emotion(signals: Signals, rules: Rules) -> Decision | None:
     if signals.emotion >= below:
         return None
     signs = [r for r in signals.emotion_reasons if not r.startswith(_POLARITY)]
+    # A pleased word beside a report that the fix worked ("no longer blocks, great")
+    # is meant: sarcasm needs a complaint, and this turn says it helped.
+    said = normalised(signals.text)
+    if rules.unresolved.helped.find(said) and not rules.unresolved.no_help.find(said):
+        signs = [r for r in signs if not r.startswith(_SARCASM)]
     if rules.escalation.emotion_needs_sign and not signs:
         return None
     why = "; ".join(signals.emotion_reasons) or "negative wording"

@@ -105,8 +105,11 @@ class Request(_Strict):
     # blanked out before the cues are looked for, so a later real request in
     # the same message still counts.
     declined: Cues = Field(default_factory=lambda: Cues(patterns=[]))
+    # Words for a person that mean something else (人工删除 "deleting by hand",
+    # 人工智能): blanked out the same way.
+    not_a_person: Cues = Field(default_factory=lambda: Cues(patterns=[]))
 
-    @field_validator("declined", mode="before")
+    @field_validator("declined", "not_a_person", mode="before")
     @classmethod
     def _declined(cls, value: Any) -> Cues:
         return value if isinstance(value, Cues) else _cues(value)
@@ -131,13 +134,22 @@ class Complexity(_Strict):
     # An L5 matter asked about or ruled out ("will the upgrade cause an outage?"):
     # blanked out before the L5 cues are looked for.
     hypothetical: Cues = Field(default_factory=lambda: Cues(patterns=[]))
+    # A crash of the customer's own program: blanked out before the defect cues.
+    own_program: Cues = Field(default_factory=lambda: Cues(patterns=[]))
+    # What asks a question; "no matching knowledge" is judged only for such a turn.
+    # Left out, every turn counts as one.
+    question: Cues = Field(default_factory=lambda: Cues(patterns=[re.compile(".")]))
+    # A question whether the product supports something; with a name the knowledge
+    # never mentions, rarer in everyday language than this (log10), it is L4.
+    capability: Cues = Field(default_factory=lambda: Cues(patterns=[]))
+    unknown_name_below: float = Field(default=-5.0, ge=-10.0, le=0.0)
 
     @field_validator("outage", "data_loss", "security", "defect", mode="before")
     @classmethod
     def _cue(cls, value: Any) -> Cues:
         return _cues(value)
 
-    @field_validator("hypothetical", mode="before")
+    @field_validator("hypothetical", "own_program", "question", "capability", mode="before")
     @classmethod
     def _hypothetical(cls, value: Any) -> Cues:
         return value if isinstance(value, Cues) else _cues(value)

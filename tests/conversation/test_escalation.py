@@ -256,3 +256,142 @@ def test_a_turn_unresolved_by_confidence_alone_is_not_the_customer_saying_so() -
     again = judge("how do I restore a backup to a new cluster",
                   ["How do I restore a backup to a new cluster?"], 0.9, 0.5, RULES)  # fmt: skip
     assert not again.resolved and again.said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could I speak with one of your storage architects about the layout?",
+        "Can somebody who works for you check the March invoice?",
+        "Please connect me with our account manager about the renewal",
+        "Is there anyone on your replication team I could ask?",
+        "Could we set up a call with your engineer next week?",
+        "Can we hop on a call with whoever wrote the backup docs?",
+        "有没有懂行的工程师？", "有人能帮我看一下这个报错吗", "麻烦安排个工程师跟进一下",
+        "想和你们的专家开个会讨论一下扩容方案",
+        "Put me in touch with an engineer", "Have someone call me back", "Can you escalate this?",
+        "Let me talk to your manager", "我要找你们的人", "请让客服给我回个电话", "客服在吗",
+        "帮我转接技术支持",
+    ],
+)  # fmt: skip
+def test_a_request_for_one_of_the_vendors_people(text: str) -> None:
+    assert requested(text, RULES) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们要人工录入这批数据，有批量导入的办法吗？",  # 人工 "by hand"
+        "需要人工清理旧分区吗？", "这个人工智能助手回答得挺快",
+        "It was human error on our side, how do I undo the drop?",
+        "I'll talk with our DBA and come back to you",
+        "We need to get on a call with our team first",
+        "How do I connect my app to the replica?", "有人说这个参数要改大，是真的吗？",
+        "How do I escalate privileges for the reporting role?",
+        "I'll put you in touch with our DBA",
+        "the callback URL returns 500", "我们这边有人在看", "Give me a minute",
+        "Someone from your support team told us to raise the timeout",
+        "Your engineer suggested a resize last week", "你们的工程师跟我说过要扩容",
+    ],
+)  # fmt: skip
+def test_what_only_sounds_like_asking_for_a_person(text: str) -> None:
+    assert requested(text, RULES) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That doesn't actually answer my question",
+        "Again: how long are the snapshots kept?", "I'll ask once more, where is the flag?",
+        "我再问一遍，快照能保留多久？", "So it's none of those, the disks are fine",
+        "这几个原因都排除了", "重启之后还是显示只读", "升级了驱动，还是说 TIMEOUT",
+        "换了一台机器跑了一次，还是一样",
+        "Same thing happens", "That isn't the problem", "I did that already",
+        "You're not understanding me", "你没理解我的意思", "一点用都没有", "问题依旧",
+        "Didn't make any difference",
+    ],
+)  # fmt: skip
+def test_it_did_not_help_by_ruling_out_repeating_or_still_showing(text: str) -> None:
+    verdict = judge(text, [], 0.9, 0.5, RULES)
+    assert not verdict.resolved and verdict.said, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["还是说 v3 版本不支持这个参数？", "Can I run the export again tomorrow?",
+     "I can no longer connect to the console since the update",
+     "What does 'not applicable' mean in the report?", "这个问题依旧存在吗？",
+     "That was it, the pool was too small."],
+)  # fmt: skip
+def test_what_only_looks_like_ruling_out_or_repeating(text: str) -> None:
+    verdict = judge(text, [], 0.9, 0.5, RULES)
+    assert verdict.resolved and not verdict.helped, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["校验通过了，谢谢", "it no longer times out", "Fixed, thanks.",
+     "the replica has been stable for two days now", "改了连接池，不会再超时了",
+     "raised the limit and the import went through, ok"],
+)  # fmt: skip
+def test_it_helped_in_many_forms(text: str) -> None:
+    verdict = judge(text, [], 0.05, 0.5, RULES)
+    assert verdict.resolved and verdict.helped, text
+
+
+def test_a_pleased_word_beside_a_fix_that_worked_is_not_sarcasm() -> None:
+    reasons = ("negative wording (-0.60)", "sarcasm: great in a complaint")
+    fixed = _signals(text="Set the lock timeout, it no longer blocks, great",
+                     emotion=-0.9, emotion_reasons=reasons)  # fmt: skip
+    assert decide(fixed, RULES) is None
+    # Sarcasm about a fix that did not work still counts.
+    failed = _signals(text="Oh great, it still blocks", emotion=-0.9, emotion_reasons=reasons)
+    fired = decide(failed, RULES)
+    assert fired is not None and fired.rule is Rule.EMOTION
+
+
+def _l5(text: str) -> str | None:
+    rc = RULES.complexity
+    reported = rc.hypothetical.erase(text)
+    return rc.outage.find(reported) or rc.data_loss.find(reported) or rc.security.find(reported)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our staging-eu database 'billing' is totally offline since 9:00",
+        "The gateway rejects all incoming connections, every app is failing",
+        "所有订单接口都报错，整个业务停了", "订单记录全没了，没人执行过删除",
+        "Nobody deleted anything, yet 12k rows are missing from the ledger",
+        "invoices from March are not in the new database at all",
+        "A contractor committed our API keys to a public GitLab project last night",
+        "We see sessions from addresses we don't recognise on the admin account",
+        "An unknown account logged in and downloaded the customer table",
+        "有个陌生 IP 昨晚登录成功了，还导出了用户表",
+        "We're completely down!", "全站打不开了", "所有用户都登录不了", "we lost a day of orders",
+        "the orders table is empty now", "someone read our database without permission",
+        "账号被盗了",
+    ],
+)  # fmt: skip
+def test_an_outage_data_loss_or_intrusion_in_many_wordings(text: str) -> None:
+    assert _l5(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If the primary database is down, does the client retry on its own?",
+        "万一数据丢了，备份能恢复到几点？", "How do I block an unknown IP?",
+        "The error is gone after the restart", "报错没了，谢谢",
+        "The endpoint refuses every connection from my laptop, is it the allowlist?",
+        "we lost connection for a second", "we are down to two replicas",
+    ],
+)  # fmt: skip
+def test_what_only_mentions_an_outage_loss_or_intrusion(text: str) -> None:
+    assert _l5(text) is None, text
+
+
+def test_a_defect_reported_after_an_upgrade_in_either_order() -> None:
+    defect = RULES.complexity.defect
+    assert defect.find("since upgrading to 3.2 the import fails") is not None
+    assert defect.find("After upgrading, do I need to restart?") is None

@@ -116,3 +116,10 @@ def test_capitals_in_chinese_text_are_names_not_shouting() -> None:
     assert "shouting in capitals" not in command.reasons
     loud = emotion("THE DASHBOARD HAS BEEN BLANK SINCE MORNING")
     assert "shouting in capitals" in loud.reasons
+
+
+def test_name_calling_is_a_sign() -> None:
+    for text in ("Honestly, you bunch of clowns, read the ticket", "你们就是一帮废物"):
+        found = emotion(text)
+        assert any(r.startswith("insult") for r in found.reasons), text
+    assert not any(r.startswith("insult") for r in emotion("The clown fish tank app").reasons)
