@@ -11,8 +11,8 @@ Per customer turn, from what the answer pipeline found (highest level first):
   a standard status such as HTTP 401 or ECONNREFUSED is documented by its
   standard, not by the vendor's knowledge), an answer below
   ``no_knowledge_below`` confidence, or a question whether the product
-  supports something the knowledge never mentions ("Does it support
-  Terraform?", where no page says "Terraform"). Nothing cited and the low confidence
+  supports something the knowledge never mentions ("Does it run on
+  Plan 9?", where no page says "Plan 9"). Nothing cited and the low confidence
   count only for a turn that asks a question, names something of its own and
   does not merely say the last answer did not help: "we are still waiting",
   "that didn't help" or "added the index, the sort is gone" is not a question
