@@ -8,7 +8,8 @@ the turns), and for the development set the balance the benchmark needs
 (issue 10: at least 80 conversations, each rule at least 8 times, at least 15
 near-misses, both languages). The sets share no conversation text: the
 second held-out set (heldout2, written blind) repeats no turn of dev or heldout,
-and the second development set (dev2, also written blind) repeats none of the three.
+the second development set (dev2, also written blind) repeats none of the three,
+and the third held-out set (heldout3, written blind) repeats none of the four.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ DEV = DIALOGUES / "dev" / "conversations.jsonl"
 HELDOUT = DIALOGUES / "heldout" / "conversations.jsonl"
 HELDOUT2 = DIALOGUES / "heldout2" / "conversations.jsonl"
 DEV2 = DIALOGUES / "dev2" / "conversations.jsonl"
+HELDOUT3 = DIALOGUES / "heldout3" / "conversations.jsonl"
 
 RULES = {"emotion", "complexity", "unresolved", "request"}
 LEVELS = {"L1", "L2", "L3", "L4", "L5"}
@@ -246,6 +248,40 @@ def test_second_dev_set_is_well_formed_balanced_and_disjoint() -> None:
     assert not shared, f"dev2 conversations repeat turns of other sets: {shared}"
     used = {name for row in rows for names in row.get("attachments", []) for name in names}
     present = {f"attachments/{p.name}" for p in (DEV2.parent / "attachments").iterdir()}
+    assert present == used, f"unused {sorted(present - used)}, missing {sorted(used - present)}"
+
+
+@pytest.mark.skipif(not HELDOUT3.exists(), reason=f"no third held-out set at {HELDOUT3}")
+def test_third_heldout_set_is_well_formed_balanced_and_disjoint() -> None:
+    rows = check_set(HELDOUT3, "heldout3")
+    assert [row["id"] for row in rows] == [f"heldout3-{n:03d}" for n in range(1, 81)]
+    short = [row["id"] for row in rows if not 2 <= len(row["turns"]) <= 6]
+    assert not short, f"heldout3 conversations without 2 to 6 customer turns: {short}"
+    escalating = [row for row in rows if row["expect"]["escalated_at"] is not None]
+    assert 40 <= len(escalating) <= 50, f"{len(escalating)} escalate, about 45 wanted"
+    rules = Counter(row["expect"]["rule"] for row in escalating)
+    for rule in sorted(RULES):
+        assert rules[rule] >= 10, f"rule {rule} annotated {rules[rule]} times, at least 10 wanted"
+    turns_at = Counter(row["expect"]["escalated_at"] for row in escalating)
+    assert len(turns_at) >= 4, f"escalation turns should vary, got {sorted(turns_at)}"
+    assert sum(1 for row in rows if "near-miss" in row["covers"]) >= 20
+    langs = Counter(row["lang"] for row in rows)
+    assert langs["en"] >= 30 and langs["zh"] >= 25 and langs["mixed"] >= 10, langs
+    for tag in ("context", "attachment", "after-escalation", "repeat"):
+        assert any(tag in row["covers"] for row in rows), f"no heldout3 conversation covers {tag}"
+    levels = Counter(row["expect"]["complexity"] for row in rows)
+    assert set(levels) == LEVELS, f"every level should occur, got {sorted(levels)}"
+    earlier = {
+        turn.strip()
+        for path in (DEV, HELDOUT, HELDOUT2, DEV2)
+        if path.exists()
+        for row in load(path)
+        for turn in row["turns"]
+    }
+    shared = [row["id"] for row in rows if any(t.strip() in earlier for t in row["turns"])]
+    assert not shared, f"heldout3 conversations repeat turns of other sets: {shared}"
+    used = {name for row in rows for names in row.get("attachments", []) for name in names}
+    present = {f"attachments/{p.name}" for p in (HELDOUT3.parent / "attachments").iterdir()}
     assert present == used, f"unused {sorted(present - used)}, missing {sorted(used - present)}"
 
 
