@@ -178,8 +178,6 @@ class MinerSettings:
     #: key=<*>, key:<*> and key="<*>" keep their key when clustering (slot=<*> is not
     #: rank=<*>, and an empty key="" is another word than a filled key="<*>").
     keyed: bool = True
-    #: Words seen as values of key=value tokens are values wherever they appear.
-    kv_vocabulary: bool = True
     #: Words of positions found variable in a first pass are values everywhere.
     learned_vocabulary: bool = True
     #: Positions that change together are the wording of different events.
@@ -195,7 +193,7 @@ class MinerSettings:
     counter_runs: bool = True
     #: After the greedy pass, each signature joins the best of all representatives.
     reassign: bool = True
-    #: Words learned as values (``kv_vocabulary``, ``learned_vocabulary``) are holes
+    #: Words learned as values (of key=value tokens, and ``learned_vocabulary``) are holes
     #: when the signatures are clustered again for the second pass (but for the first
     #: word: the subject or verb of a message).
     vocabulary_holes: bool = True
@@ -220,6 +218,12 @@ class MinerSettings:
     #: verb or subject) are different messages: masked values in the first position do
     #: not make it a variable.
     value_first: bool = True
+    #: A word right before a lone ``=`` (``retries = 3``) is the key of an assignment,
+    #: the program's name for a setting, not a name of a thing, whatever its shape.
+    assignment_keys: bool = True
+    #: A word joining other words of its position by slashes (``open``, ``shut`` and
+    #: ``open/shut``) offers alternatives among those states: not a path, not a name.
+    alternatives: bool = True
 
 
 def event_id(template: str) -> str:
@@ -236,7 +240,9 @@ def _key_class(tok: str, keyed: bool, bracketed: bool = False) -> str:
     """How a variable token clusters: ``key=<*>`` keeps its key (``key=(<*>)`` too, with
     ``bracketed``), anything else is VAR."""
     if keyed:
-        m = (_KEYED_BRACKETED if bracketed else _KEYED).match(tok)
+        # (key=<<*>> and key=[<*>] also come of the generic masks inside a value's brackets)
+        m = _KEYED.match(tok) if not bracketed else None
+        m = m or _KEYED_BRACKETED.match(tok)
         if m is not None and not (m.group(1).endswith(":") and _HOST_KEY.search(m.group(1))):
             return m.group(1) + VAR
     return VAR
@@ -381,6 +387,28 @@ def _fold_counters(tokens: list[str], counters: frozenset[int]) -> list[str]:
     return out
 
 
+_ASSIGN = frozenset(("=", ":="))
+
+
+def _assignment_key(classes: tuple[str, ...], p: int) -> bool:
+    """Whether position ``p`` is the key of an assignment: a lone ``=`` follows it."""
+    return p + 1 < len(classes) and classes[p + 1] in _ASSIGN
+
+
+def _never(classes: tuple[str, ...], p: int) -> bool:
+    return False
+
+
+def _alternative(word: str, words: Sequence[str]) -> bool:
+    """Whether ``word`` joins by slashes two or more words standing alone among ``words``
+    (``shut/open:`` beside ``open:`` and ``shut:``): a choice between states."""
+    parts = word.strip(_PUNCT).split("/")
+    if len(parts) < 2:
+        return False
+    alone = {w.strip(_PUNCT) for w in words if "/" not in w}
+    return all(part in alone for part in parts)
+
+
 def _echo(pair: tuple[str, str]) -> bool:
     """Whether two positions' values are one value printed twice (one holds the other)."""
     a, b = pair[0].strip(_PUNCT), pair[1].strip(_PUNCT)
@@ -498,7 +526,9 @@ class TemplateMiner:
         # positions that are clearly variable); pass 2 also treats positions filled with
         # those words as variables: a user name is a variable in every message.
         st = self.settings
-        kv_values = frozenset(self._kv_values) if st.kv_vocabulary else frozenset()
+        # (words seen as values of key=value tokens are values wherever they appear; no
+        # switch: no set of the benchmark's pool loses by it, session 12)
+        kv_values = frozenset(self._kv_values)
         vocabulary = set(kv_values)
         if st.learned_vocabulary:
             for cluster in clusters:
@@ -595,13 +625,15 @@ class TemplateMiner:
         holes: list[frozenset[int]] = []
         clusters: list[list[int]] = []
 
+        keys = _assignment_key if self.settings.assignment_keys else _never
         base = self._base_holes
         for sid in range(len(base), len(self._sigs)):
+            classes = self._sigs[sid].classes
             base.append(
                 frozenset(
                     p
-                    for p, c in enumerate(self._sigs[sid].classes)
-                    if c == VAR or (named is not None and named(c))
+                    for p, c in enumerate(classes)
+                    if c == VAR or (named is not None and named(c) and not keys(classes, p))
                 )
             )
 
@@ -731,6 +763,7 @@ class TemplateMiner:
         vocabulary: frozenset[str],
     ) -> bool:
         """Whether position ``p`` of a cluster (value counts over lines) is a variable."""
+        sigs = self._sigs
         words = [w for w in counts if w != VAR]
         known = sum(counts[w] for w in words if w.strip(_PUNCT) in vocabulary)
         if known and 2 * known >= sum(counts[w] for w in words):
@@ -744,7 +777,12 @@ class TemplateMiner:
             word_lines = [counts[w] for w in words]
             if masked >= (sum(word_lines) if p == 0 else max(word_lines)):
                 return True
-        if st.name_shapes and words and 2 * sum(map(self._named, words)) >= len(words):
+        named = [w for w in words if self._named(w)]
+        if named and st.alternatives:
+            named = [w for w in named if not _alternative(w, words)]
+        if named and st.assignment_keys and _assignment_key(sigs[cluster[0]].classes, p):
+            named = []  # the key of ``key = value``: the program's word
+        if st.name_shapes and words and 2 * len(named) >= len(words):
             # hosts, addresses, paths: values, unless they go with another position's
             # (a name does not go with a position of codes: a host queried for MX, A)
             return not (st.lock_step and self._goes_with_another(p, counts, cluster, varying, True))
@@ -807,6 +845,10 @@ class TemplateMiner:
                 # (with ``skeletons``, a shape all lines share: name/<*>:<*> -> <*>/<*>:<*>)
                 shape = sigs[0].shapes[p]
                 same = shape != sigs[0].classes[p] and all(g.shapes[p] == shape for g in sigs)
+                # (a key all lines share: key=<<*>> and key=<*> -> key=<*>)
+                keyed = sigs[0].classes[p]
+                if not same and keyed != VAR and all(g.classes[p] == keyed for g in sigs):
+                    shape, same = keyed, True
                 tokens.append(shape if same else VAR)
                 continue
             raws = {sig.uniform.get(p) for sig in sigs}
