@@ -101,13 +101,21 @@ def looks_like_name(word: str, identifiers: bool = False) -> bool:
     """Whether a word (brackets, quotes and trailing punctuation aside) is shaped like
     the name of a thing: an e-mail address, a host or domain name, a relative path, or
     a word alone in square brackets (a tag); with ``identifiers``, also a lowercase
-    identifier with underscores (``web_pool``)."""
+    identifier with underscores (``web_pool``). A label before a bracketed or quoted
+    name (``TO:<a@b.example>``) leaves it a name."""
     bare = word.strip(_WRAPPING)
+    if (labelled := _LABELLED.fullmatch(bare)) is not None:
+        bare = labelled.group(1).strip(_WRAPPING)  # TO:<a@b.example>: the name, labelled
+        return _NAME_SHAPE.fullmatch(bare) is not None
     return (
         _TAG.fullmatch(word) is not None
         or _NAME_SHAPE.fullmatch(bare) is not None
         or (identifiers and _IDENTIFIER.fullmatch(bare) is not None)
     )
+
+
+# A label, then a value in its brackets or quotes: TO:<...>, via=(...), name:"..."
+_LABELLED = re.compile(r"[A-Za-z][\w\-]*[:=][(\[{<\"'](.+)")
 
 
 # A code or kind word: capitals, dashes, underscores, digits and lowercase letters

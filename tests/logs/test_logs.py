@@ -702,3 +702,17 @@ def test_a_message_opened_by_a_value_and_one_opened_by_a_word_differ() -> None:
     lines += [f"resolving host{n}.example.net. TXT IN" for n in range(3)]
     assert set(_templates(lines)) == {"<*> <*> TXT IN", "resolving <*> TXT IN"}
     assert set(_templates(lines, MinerSettings(value_first=False))) == {"<*> <*> TXT IN"}
+
+
+def test_a_name_in_brackets_after_a_label_is_a_name() -> None:
+    from extractors.logs.miner import MinerSettings
+    from extractors.logs.tokens import TokenRules, looks_like_name
+
+    assert looks_like_name("TO:<ann@mail.example>:")
+    assert looks_like_name("via=(relay.example.net)")
+    assert not looks_like_name("mode:<fast>")
+    senders = ["ann@mail.example", "bo@lists.example.org", "cy@x.example", "di@mail.example"]
+    lines = [f"refused FROM:<{s}> too big: size={n}" for n, s in enumerate(senders * 4)]
+    # even with e-mail addresses not masked, the labelled address is a value
+    no_masks = MinerSettings(tokens=TokenRules(emails=False))
+    assert set(_templates(lines, no_masks)) == {"refused <*> too big: size=<*>"}
