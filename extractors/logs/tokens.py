@@ -210,8 +210,10 @@ _EMPTY = frozenset(("()", "[]", "{}", "<>"))
 
 def _kv_value_or_empty(m: re.Match[str]) -> str:
     """... and key=<>, key=() as printed: no value, another event than a filled one."""
-    value, after = m.group(), m.string[m.end() : m.end() + 1]
-    return value if value in _EMPTY or value + after in _EMPTY else _kv_value(m)
+    value, rest = m.group(), m.string[m.end() :]
+    if value not in _EMPTY:  # key=() stops the value at its closing bracket
+        value, rest = value + rest[:1], rest[1:]
+    return m.group() if value in _EMPTY and not rest.strip(",;:.") else _kv_value(m)
 
 
 def _digit_word(m: re.Match[str]) -> str:

@@ -593,6 +593,7 @@ def test_an_empty_value_after_a_key_is_another_event_when_asked() -> None:
     assert mask_parts("by=<>", empty)[0] == "by=<>"
     assert mask_parts("by=(),", empty)[0] == "by=(),"
     assert mask_parts("by=<ann@mail.example>", empty)[0] == "by=<<*>>"
+    assert mask_parts("by=()-(x)", empty)[0] != "by=()-(x)"  # a value that starts empty
     lines = [f"msg {n} by=<{p}@mail.example> len={n * 9}" for n, p in enumerate("abcdefgh")]
     lines += [f"msg {n} by=<> len={n}" for n in range(8, 12)]
     assert set(_templates(lines, MinerSettings(tokens=empty))) == {
