@@ -134,7 +134,7 @@ def looks_like_code(word: str) -> bool:
 class TokenRules:
     """Which of the shape rules after the generic masks apply. The defaults are the
     benchmark's selection on its whole pool of sets (``bench/log_parsing.py``), which
-    switched off ``file_names``, ``bracketed_values`` and ``empty_values``."""
+    switched off ``file_names`` and ``bracketed_values`` (session 12, 27 sets)."""
 
     file_names: bool = False  # a file name by its extension is a value
     digit_words: bool = True  # any word still holding a digit is a value ...
@@ -146,7 +146,7 @@ class TokenRules:
     #: key=(value), key=<value> (the whole token): the brackets stay around the hole
     bracketed_values: bool = False
     #: key=(), key=<> are empty values that stay as printed (as ``name=``)
-    empty_values: bool = False
+    empty_values: bool = True
 
 
 def mask_parts(token: str, rules: TokenRules) -> tuple[str, bool]:

@@ -556,8 +556,10 @@ def test_a_bracketed_value_keeps_its_brackets_and_an_empty_one_stays_empty() -> 
     assert mask_parts("tags=(red)", both)[0] == "tags=(<*>)"
     assert mask_parts("tags=()", both)[0] == "tags=()"
     assert mask_parts("to=<ops@example.org>,", both)[0] == "to=<<*>>,"
-    assert mask_parts("tags=()", TokenRules(bracketed_values=True))[0] == "tags=(<*>)"
-    # both off (the shipped defaults): an address is masked inside the brackets, which stay
+    no_empty = TokenRules(bracketed_values=True, empty_values=False)
+    assert mask_parts("tags=()", no_empty)[0] == "tags=(<*>)"
+    # bracketed values off (the shipped defaults): an address is masked inside the
+    # brackets, which stay
     assert mask_token("to=<a@b.example>") == "to=<<*>>"
     assert mask_token("tags=(red)") == "tags=<*>)"
 
@@ -585,11 +587,11 @@ def test_a_value_masked_inside_its_own_brackets_keeps_them() -> None:
     assert mask_token("size=12ms") == "size=<*>"
 
 
-def test_an_empty_value_after_a_key_is_another_event_when_asked() -> None:
+def test_an_empty_value_after_a_key_is_another_event() -> None:
     from extractors.logs.miner import MinerSettings
     from extractors.logs.tokens import TokenRules, mask_parts
 
-    empty = TokenRules(empty_values=True)
+    empty = TokenRules()  # the shipped defaults: bracketed values off, empty values on
     assert mask_parts("by=<>", empty)[0] == "by=<>"
     assert mask_parts("by=(),", empty)[0] == "by=(),"
     assert mask_parts("by=<ann@mail.example>", empty)[0] == "by=<<*>>"
@@ -600,7 +602,8 @@ def test_an_empty_value_after_a_key_is_another_event_when_asked() -> None:
         "msg <*> by=<<*>> len=<*>",
         "msg <*> by=<> len=<*>",
     }
-    assert set(_templates(lines)) == {"msg <*> by=<*> len=<*>"}
+    without = MinerSettings(tokens=TokenRules(empty_values=False))
+    assert set(_templates(lines, without)) == {"msg <*> by=<*> len=<*>"}
 
 
 def test_a_host_name_with_a_slash_after_it_is_an_address() -> None:
