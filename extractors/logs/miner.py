@@ -9,8 +9,10 @@ for one system:
    many words it has; but a quoted status reply (``"599 Not here."``: a
    number, then words) stays words, text the program writes itself, its code
    a constant. Each distinct token is masked once and cached
-   (``extractors.logs.tokens``: numbers, addresses, paths, words holding a
-   digit, values of ``key=value``, quoted strings, also after a one-letter
+   (``extractors.logs.tokens``: numbers, addresses, e-mail addresses, paths,
+   words holding a digit, values of ``key=value`` (a value the masks already
+   made holes keeps its own brackets: ``key=[<*>]:<*>``; an empty ``key=<>``
+   stays as printed), quoted strings, also after a one-letter
    prefix as in ``u'x'``, file names, day and month names). The masked tokens
    of a message are its *signature*, so taking a line costs one split and one
    cached look-up per token.
@@ -33,9 +35,13 @@ for one system:
    - a variable if most of its words are shaped like names of things (host
      and domain names, e-mail addresses, relative paths and topics, a word
      alone in square brackets: a tag naming a user or a thread, a lowercase
-     identifier with underscores), however often they repeat, unless another
+     identifier with underscores; also such a name in brackets after a label,
+     ``TO:<a@b.example>``), however often they repeat, unless another
      position's words go with them (below; a position of codes, and one that
-     prints the same value again, do not count);
+     prints the same value again, do not count); but not the key of an
+     assignment (a word before a lone ``=``: the program's name for a setting),
+     nor words joining other words of the position by slashes (``shut/open``
+     beside ``open`` and ``shut``: a choice between states, not a path);
    - a variable if it has at least ``min_variable_values`` values and at
      least ``rare_value_share`` of them occur once, or more than
      ``max_event_words`` distinct words (a handful of words names events; a
@@ -70,8 +76,11 @@ Brain (Yu et al., 2023: the longest common pattern is what all lines of a group
 share, the rest is values) for judging positions within a group, as LILAC and ULP
 judge tokens by their frequency within a group; variable-aware merging as in
 AEL and Spell's LCS-based merging in the subsume and list-collapsing steps;
-masking by shape first (Qin et al., 2024); no model (LogPPT's prompts, LILAC's
-LLM) and no learned weights.
+masking by shape first (Qin et al., 2024: variable-aware preprocessing, the
+largest single gain they found for statistic parsers: e-mail addresses are a mask
+here, and the values of ``key=value`` are masked in every configuration, as no set
+of the pool loses by it); no model (LogPPT's prompts, LILAC's LLM) and no learned
+weights.
 
 Words learned as values in the first pass are holes, as masked values are,
 when the signatures are clustered again for the second; and a second pass of
