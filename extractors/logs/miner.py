@@ -287,6 +287,7 @@ def _classes(key: tuple[str, ...], settings: MinerSettings) -> tuple[str, ...]:
 _OPENS = re.compile(r"""(?:[\w.\-]*[=:])?[(\[{]?(["'])""")
 _KEY_BRACKET = re.compile(r"[\w.\-]+=[(\[{]")  # key=(a, b c): a structured value
 _MAY_JOIN = re.compile(r"[\"']|=[(\[{]").search
+_MAY_OPEN = re.compile(r"[^\s\"']*[\"']|[\w.\-]+=[(\[{]").match
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _MAX_QUOTED_TOKENS = 32
 _REPLY = re.compile(r"\d{2,}[-:]?$")  # the status code opening a reply: "599 Not here."
@@ -302,6 +303,10 @@ def _join_quoted(tokens: list[str], replies: bool = True) -> list[str]:
     i = 0
     while i < len(tokens):
         tok = tokens[i]
+        if not _MAY_OPEN(tok):  # (most tokens: no quote, no key=(: nothing to join)
+            out.append(tok)
+            i += 1
+            continue
         if _KEY_BRACKET.match(tok) and _depth(tok):
             depth = _depth(tok)
             for j in range(i + 1, min(len(tokens), i + _MAX_QUOTED_TOKENS)):

@@ -181,8 +181,10 @@ def mask_parts(token: str, rules: TokenRules) -> tuple[str, bool]:
     # loses by it and a third of them need it (session 12), a shape as general as a number.
     if "=" in masked:
         m = _KV_BRACKETED.fullmatch(masked) if rules.bracketed_values else None
-        if m is None:
+        if m is None and (HOLE in masked or (rules.empty_values and _MAY_BE_EMPTY(masked))):
             masked = KV_VALUE.sub(_kv_value_or_empty if rules.empty_values else _kv_value, masked)
+        elif m is None:  # (most tokens: no hole yet, nothing empty: one plain substitution)
+            masked = KV_VALUE.sub(HOLE, masked)
         elif m.group(3) or not rules.empty_values:
             masked = m.group(1) + m.group(2) + HOLE + m.group(4)
         else:
@@ -206,6 +208,7 @@ def _kv_value(m: re.Match[str]) -> str:
 
 _VALUE_FRAME = HOLE + "([{<>}])"
 _EMPTY = frozenset(("()", "[]", "{}", "<>"))
+_MAY_BE_EMPTY = re.compile(r"=(?:\(\)|\[\]|\{\}|<>)").search
 
 
 def _kv_value_or_empty(m: re.Match[str]) -> str:
