@@ -287,7 +287,6 @@ def _classes(key: tuple[str, ...], settings: MinerSettings) -> tuple[str, ...]:
 _OPENS = re.compile(r"""(?:[\w.\-]*[=:])?[(\[{]?(["'])""")
 _KEY_BRACKET = re.compile(r"[\w.\-]+=[(\[{]")  # key=(a, b c): a structured value
 _MAY_JOIN = re.compile(r"[\"']|=[(\[{]").search
-_MAY_OPEN = re.compile(r"[^\s\"']*[\"']|[\w.\-]+=[(\[{]").match
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _MAX_QUOTED_TOKENS = 32
 _REPLY = re.compile(r"\d{2,}[-:]?$")  # the status code opening a reply: "599 Not here."
@@ -299,44 +298,47 @@ def _join_quoted(tokens: list[str], replies: bool = True) -> list[str]:
     whatever its number of words. An apostrophe inside a word opens nothing. With
     ``replies``, a quoted status reply ("599 Not here.": a number, then words)
     stays words: text the program writes itself, with its own constants and values."""
+    # only a token with a quote or an '=' can open anything: the others are copied in runs
+    opening = [k for k, t in enumerate(tokens) if '"' in t or "'" in t or "=" in t]
+    if not opening:
+        return tokens
     out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if not _MAY_OPEN(tok):  # (most tokens: no quote, no key=(: nothing to join)
-            out.append(tok)
-            i += 1
-            continue
-        if _KEY_BRACKET.match(tok) and _depth(tok):
-            depth = _depth(tok)
-            for j in range(i + 1, min(len(tokens), i + _MAX_QUOTED_TOKENS)):
-                depth += _depth(tokens[j])
-                if depth <= 0:
-                    out.append(" ".join(tokens[i : j + 1]))
-                    i = j + 1
-                    break
-            else:
-                out.append(tok)
-                i += 1
-            continue
-        m = _OPENS.match(tok)
-        if m is not None and not _closes(tok[m.end() :], m.group(1)):
-            quote = m.group(1)
-            for j in range(i + 1, min(len(tokens), i + _MAX_QUOTED_TOKENS)):
-                if quote in tokens[j] and _closes(tokens[j], quote):
-                    if replies and _REPLY.match(tok, m.end()) and _WORDY(tokens[i + 1]):
-                        out.extend(tokens[i : j + 1])
-                    else:
-                        out.append(" ".join(tokens[i : j + 1]))
-                    i = j + 1
-                    break
-            else:
-                out.append(tok)
-                i += 1
-            continue
-        out.append(tok)
-        i += 1
+    i = 0  # the first token not yet taken
+    for k in opening:
+        if k < i:
+            continue  # inside a value joined already
+        out.extend(tokens[i:k])
+        i = _join_at(tokens, k, replies, out)
+    out.extend(tokens[i:])
     return out
+
+
+def _join_at(tokens: list[str], i: int, replies: bool, out: list[str]) -> int:
+    """Take the token at ``i`` into ``out``, joined with the words of its value when it
+    opens a quoted string or a bracketed value after a key; returns the next index."""
+    tok = tokens[i]
+    end = min(len(tokens), i + _MAX_QUOTED_TOKENS)
+    if _KEY_BRACKET.match(tok) and _depth(tok):
+        depth = _depth(tok)
+        for j in range(i + 1, end):
+            depth += _depth(tokens[j])
+            if depth <= 0:
+                out.append(" ".join(tokens[i : j + 1]))
+                return j + 1
+        out.append(tok)
+        return i + 1
+    m = _OPENS.match(tok)
+    if m is not None and not _closes(tok[m.end() :], m.group(1)):
+        quote = m.group(1)
+        for j in range(i + 1, end):
+            if quote in tokens[j] and _closes(tokens[j], quote):
+                if replies and _REPLY.match(tok, m.end()) and _WORDY(tokens[i + 1]):
+                    out.extend(tokens[i : j + 1])
+                else:
+                    out.append(" ".join(tokens[i : j + 1]))
+                return j + 1
+    out.append(tok)
+    return i + 1
 
 
 def message_tokens(content: str, rules: TokenRules) -> list[str]:
@@ -413,14 +415,12 @@ def _never(classes: tuple[str, ...], p: int) -> bool:
     return False
 
 
-def _alternative(word: str, words: Sequence[str]) -> bool:
-    """Whether ``word`` joins by slashes two or more words standing alone among ``words``
-    (``shut/open:`` beside ``open:`` and ``shut:``): a choice between states."""
+def _alternative(word: str, alone: set[str]) -> bool:
+    """Whether ``word`` joins by slashes two or more of the words ``alone`` (its
+    position's words without a slash: ``shut/open:`` beside ``open:`` and ``shut:``): a
+    choice between states."""
     parts = word.strip(_PUNCT).split("/")
-    if len(parts) < 2:
-        return False
-    alone = {w.strip(_PUNCT) for w in words if "/" not in w}
-    return all(part in alone for part in parts)
+    return len(parts) > 1 and all(part in alone for part in parts)
 
 
 def _echo(pair: tuple[str, str]) -> bool:
@@ -792,8 +792,9 @@ class TemplateMiner:
             if masked >= (sum(word_lines) if p == 0 else max(word_lines)):
                 return True
         named = [w for w in words if self._named(w)]
-        if named and st.alternatives:
-            named = [w for w in named if not _alternative(w, words)]
+        if named and st.alternatives and any("/" in w for w in named):
+            alone = {w.strip(_PUNCT) for w in words if "/" not in w}
+            named = [w for w in named if not _alternative(w, alone)]
         if named and st.assignment_keys and _assignment_key(sigs[cluster[0]].classes, p):
             named = []  # the key of ``key = value``: the program's word
         if st.name_shapes and words and 2 * len(named) >= len(words):

@@ -104,7 +104,7 @@ def looks_like_name(word: str, identifiers: bool = False) -> bool:
     identifier with underscores (``web_pool``). A label before a bracketed or quoted
     name (``TO:<a@b.example>``) leaves it a name."""
     bare = word.strip(_WRAPPING)
-    if (labelled := _LABELLED.fullmatch(bare)) is not None:
+    if (":" in bare or "=" in bare) and (labelled := _LABELLED.fullmatch(bare)) is not None:
         bare = labelled.group(1).strip(_WRAPPING)  # TO:<a@b.example>: the name, labelled
         return _NAME_SHAPE.fullmatch(bare) is not None
     return (
