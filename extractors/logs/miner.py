@@ -9,8 +9,10 @@ for one system:
    many words it has; but a quoted status reply (``"599 Not here."``: a
    number, then words) stays words, text the program writes itself, its code
    a constant. Each distinct token is masked once and cached
-   (``extractors.logs.tokens``: numbers, addresses, paths, words holding a
-   digit, values of ``key=value``, quoted strings, also after a one-letter
+   (``extractors.logs.tokens``: numbers, addresses, e-mail addresses, paths,
+   words holding a digit, values of ``key=value`` (a value the masks already
+   made holes keeps its own brackets: ``key=[<*>]:<*>``; an empty ``key=<>``
+   stays as printed), quoted strings, also after a one-letter
    prefix as in ``u'x'``, file names, day and month names). The masked tokens
    of a message are its *signature*, so taking a line costs one split and one
    cached look-up per token.
@@ -33,9 +35,13 @@ for one system:
    - a variable if most of its words are shaped like names of things (host
      and domain names, e-mail addresses, relative paths and topics, a word
      alone in square brackets: a tag naming a user or a thread, a lowercase
-     identifier with underscores), however often they repeat, unless another
+     identifier with underscores; also such a name in brackets after a label,
+     ``TO:<a@b.example>``), however often they repeat, unless another
      position's words go with them (below; a position of codes, and one that
-     prints the same value again, do not count);
+     prints the same value again, do not count); but not the key of an
+     assignment (a word before a lone ``=``: the program's name for a setting),
+     nor words joining other words of the position by slashes (``shut/open``
+     beside ``open`` and ``shut``: a choice between states, not a path);
    - a variable if it has at least ``min_variable_values`` values and at
      least ``rare_value_share`` of them occur once, or more than
      ``max_event_words`` distinct words (a handful of words names events; a
@@ -70,8 +76,11 @@ Brain (Yu et al., 2023: the longest common pattern is what all lines of a group
 share, the rest is values) for judging positions within a group, as LILAC and ULP
 judge tokens by their frequency within a group; variable-aware merging as in
 AEL and Spell's LCS-based merging in the subsume and list-collapsing steps;
-masking by shape first (Qin et al., 2024); no model (LogPPT's prompts, LILAC's
-LLM) and no learned weights.
+masking by shape first (Qin et al., 2024: variable-aware preprocessing, the
+largest single gain they found for statistic parsers: e-mail addresses are a mask
+here, and the values of ``key=value`` are masked in every configuration, as no set
+of the pool loses by it); no model (LogPPT's prompts, LILAC's LLM) and no learned
+weights.
 
 Words learned as values in the first pass are holes, as masked values are,
 when the signatures are clustered again for the second; and a second pass of
@@ -178,8 +187,6 @@ class MinerSettings:
     #: key=<*>, key:<*> and key="<*>" keep their key when clustering (slot=<*> is not
     #: rank=<*>, and an empty key="" is another word than a filled key="<*>").
     keyed: bool = True
-    #: Words seen as values of key=value tokens are values wherever they appear.
-    kv_vocabulary: bool = True
     #: Words of positions found variable in a first pass are values everywhere.
     learned_vocabulary: bool = True
     #: Positions that change together are the wording of different events.
@@ -195,7 +202,7 @@ class MinerSettings:
     counter_runs: bool = True
     #: After the greedy pass, each signature joins the best of all representatives.
     reassign: bool = True
-    #: Words learned as values (``kv_vocabulary``, ``learned_vocabulary``) are holes
+    #: Words learned as values (of key=value tokens, and ``learned_vocabulary``) are holes
     #: when the signatures are clustered again for the second pass (but for the first
     #: word: the subject or verb of a message).
     vocabulary_holes: bool = True
@@ -220,6 +227,12 @@ class MinerSettings:
     #: verb or subject) are different messages: masked values in the first position do
     #: not make it a variable.
     value_first: bool = True
+    #: A word right before a lone ``=`` (``retries = 3``) is the key of an assignment,
+    #: the program's name for a setting, not a name of a thing, whatever its shape.
+    assignment_keys: bool = True
+    #: A word joining other words of its position by slashes (``open``, ``shut`` and
+    #: ``open/shut``) offers alternatives among those states: not a path, not a name.
+    alternatives: bool = True
 
 
 def event_id(template: str) -> str:
@@ -236,7 +249,9 @@ def _key_class(tok: str, keyed: bool, bracketed: bool = False) -> str:
     """How a variable token clusters: ``key=<*>`` keeps its key (``key=(<*>)`` too, with
     ``bracketed``), anything else is VAR."""
     if keyed:
-        m = (_KEYED_BRACKETED if bracketed else _KEYED).match(tok)
+        # (key=<<*>> and key=[<*>] also come of the generic masks inside a value's brackets)
+        m = _KEYED.match(tok) if not bracketed else None
+        m = m or _KEYED_BRACKETED.match(tok)
         if m is not None and not (m.group(1).endswith(":") and _HOST_KEY.search(m.group(1))):
             return m.group(1) + VAR
     return VAR
@@ -283,40 +298,47 @@ def _join_quoted(tokens: list[str], replies: bool = True) -> list[str]:
     whatever its number of words. An apostrophe inside a word opens nothing. With
     ``replies``, a quoted status reply ("599 Not here.": a number, then words)
     stays words: text the program writes itself, with its own constants and values."""
+    # only a token with a quote or an '=' can open anything: the others are copied in runs
+    opening = [k for k, t in enumerate(tokens) if '"' in t or "'" in t or "=" in t]
+    if not opening:
+        return tokens
     out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if _KEY_BRACKET.match(tok) and _depth(tok):
-            depth = _depth(tok)
-            for j in range(i + 1, min(len(tokens), i + _MAX_QUOTED_TOKENS)):
-                depth += _depth(tokens[j])
-                if depth <= 0:
-                    out.append(" ".join(tokens[i : j + 1]))
-                    i = j + 1
-                    break
-            else:
-                out.append(tok)
-                i += 1
-            continue
-        m = _OPENS.match(tok)
-        if m is not None and not _closes(tok[m.end() :], m.group(1)):
-            quote = m.group(1)
-            for j in range(i + 1, min(len(tokens), i + _MAX_QUOTED_TOKENS)):
-                if quote in tokens[j] and _closes(tokens[j], quote):
-                    if replies and _REPLY.match(tok, m.end()) and _WORDY(tokens[i + 1]):
-                        out.extend(tokens[i : j + 1])
-                    else:
-                        out.append(" ".join(tokens[i : j + 1]))
-                    i = j + 1
-                    break
-            else:
-                out.append(tok)
-                i += 1
-            continue
-        out.append(tok)
-        i += 1
+    i = 0  # the first token not yet taken
+    for k in opening:
+        if k < i:
+            continue  # inside a value joined already
+        out.extend(tokens[i:k])
+        i = _join_at(tokens, k, replies, out)
+    out.extend(tokens[i:])
     return out
+
+
+def _join_at(tokens: list[str], i: int, replies: bool, out: list[str]) -> int:
+    """Take the token at ``i`` into ``out``, joined with the words of its value when it
+    opens a quoted string or a bracketed value after a key; returns the next index."""
+    tok = tokens[i]
+    end = min(len(tokens), i + _MAX_QUOTED_TOKENS)
+    if _KEY_BRACKET.match(tok) and _depth(tok):
+        depth = _depth(tok)
+        for j in range(i + 1, end):
+            depth += _depth(tokens[j])
+            if depth <= 0:
+                out.append(" ".join(tokens[i : j + 1]))
+                return j + 1
+        out.append(tok)
+        return i + 1
+    m = _OPENS.match(tok)
+    if m is not None and not _closes(tok[m.end() :], m.group(1)):
+        quote = m.group(1)
+        for j in range(i + 1, end):
+            if quote in tokens[j] and _closes(tokens[j], quote):
+                if replies and _REPLY.match(tok, m.end()) and _WORDY(tokens[i + 1]):
+                    out.extend(tokens[i : j + 1])
+                else:
+                    out.append(" ".join(tokens[i : j + 1]))
+                return j + 1
+    out.append(tok)
+    return i + 1
 
 
 def message_tokens(content: str, rules: TokenRules) -> list[str]:
@@ -379,6 +401,26 @@ def _fold_counters(tokens: list[str], counters: frozenset[int]) -> list[str]:
         elif i - 1 not in counters:
             out.append(VAR)
     return out
+
+
+_ASSIGN = frozenset(("=", ":="))
+
+
+def _assignment_key(classes: tuple[str, ...], p: int) -> bool:
+    """Whether position ``p`` is the key of an assignment: a lone ``=`` follows it."""
+    return p + 1 < len(classes) and classes[p + 1] in _ASSIGN
+
+
+def _never(classes: tuple[str, ...], p: int) -> bool:
+    return False
+
+
+def _alternative(word: str, alone: set[str]) -> bool:
+    """Whether ``word`` joins by slashes two or more of the words ``alone`` (its
+    position's words without a slash: ``shut/open:`` beside ``open:`` and ``shut:``): a
+    choice between states."""
+    parts = word.strip(_PUNCT).split("/")
+    return len(parts) > 1 and all(part in alone for part in parts)
 
 
 def _echo(pair: tuple[str, str]) -> bool:
@@ -498,7 +540,9 @@ class TemplateMiner:
         # positions that are clearly variable); pass 2 also treats positions filled with
         # those words as variables: a user name is a variable in every message.
         st = self.settings
-        kv_values = frozenset(self._kv_values) if st.kv_vocabulary else frozenset()
+        # (words seen as values of key=value tokens are values wherever they appear; no
+        # switch: no set of the benchmark's pool loses by it, session 12)
+        kv_values = frozenset(self._kv_values)
         vocabulary = set(kv_values)
         if st.learned_vocabulary:
             for cluster in clusters:
@@ -595,13 +639,15 @@ class TemplateMiner:
         holes: list[frozenset[int]] = []
         clusters: list[list[int]] = []
 
+        keys = _assignment_key if self.settings.assignment_keys else _never
         base = self._base_holes
         for sid in range(len(base), len(self._sigs)):
+            classes = self._sigs[sid].classes
             base.append(
                 frozenset(
                     p
-                    for p, c in enumerate(self._sigs[sid].classes)
-                    if c == VAR or (named is not None and named(c))
+                    for p, c in enumerate(classes)
+                    if c == VAR or (named is not None and named(c) and not keys(classes, p))
                 )
             )
 
@@ -731,6 +777,7 @@ class TemplateMiner:
         vocabulary: frozenset[str],
     ) -> bool:
         """Whether position ``p`` of a cluster (value counts over lines) is a variable."""
+        sigs = self._sigs
         words = [w for w in counts if w != VAR]
         known = sum(counts[w] for w in words if w.strip(_PUNCT) in vocabulary)
         if known and 2 * known >= sum(counts[w] for w in words):
@@ -744,7 +791,13 @@ class TemplateMiner:
             word_lines = [counts[w] for w in words]
             if masked >= (sum(word_lines) if p == 0 else max(word_lines)):
                 return True
-        if st.name_shapes and words and 2 * sum(map(self._named, words)) >= len(words):
+        named = [w for w in words if self._named(w)]
+        if named and st.alternatives and any("/" in w for w in named):
+            alone = {w.strip(_PUNCT) for w in words if "/" not in w}
+            named = [w for w in named if not _alternative(w, alone)]
+        if named and st.assignment_keys and _assignment_key(sigs[cluster[0]].classes, p):
+            named = []  # the key of ``key = value``: the program's word
+        if st.name_shapes and words and 2 * len(named) >= len(words):
             # hosts, addresses, paths: values, unless they go with another position's
             # (a name does not go with a position of codes: a host queried for MX, A)
             return not (st.lock_step and self._goes_with_another(p, counts, cluster, varying, True))
@@ -807,6 +860,10 @@ class TemplateMiner:
                 # (with ``skeletons``, a shape all lines share: name/<*>:<*> -> <*>/<*>:<*>)
                 shape = sigs[0].shapes[p]
                 same = shape != sigs[0].classes[p] and all(g.shapes[p] == shape for g in sigs)
+                # (a key all lines share: key=<<*>> and key=<*> -> key=<*>)
+                keyed = sigs[0].classes[p]
+                if not same and keyed != VAR and all(g.classes[p] == keyed for g in sigs):
+                    shape, same = keyed, True
                 tokens.append(shape if same else VAR)
                 continue
             raws = {sig.uniform.get(p) for sig in sigs}

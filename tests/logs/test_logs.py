@@ -556,8 +556,87 @@ def test_a_bracketed_value_keeps_its_brackets_and_an_empty_one_stays_empty() -> 
     assert mask_parts("tags=(red)", both)[0] == "tags=(<*>)"
     assert mask_parts("tags=()", both)[0] == "tags=()"
     assert mask_parts("to=<ops@example.org>,", both)[0] == "to=<<*>>,"
-    assert mask_parts("tags=()", TokenRules(bracketed_values=True))[0] == "tags=(<*>)"
-    assert mask_token("to=<a@b.example>") == "to=<*>"  # both off: the shipped defaults
+    no_empty = TokenRules(bracketed_values=True, empty_values=False)
+    assert mask_parts("tags=()", no_empty)[0] == "tags=(<*>)"
+    # bracketed values off (the shipped defaults): an address is masked inside the
+    # brackets, which stay
+    assert mask_token("to=<a@b.example>") == "to=<<*>>"
+    assert mask_token("tags=(red)") == "tags=<*>)"
+
+
+def test_an_email_address_is_a_value_wherever_it_stands() -> None:
+    from extractors.logs.miner import MinerSettings
+    from extractors.logs.tokens import TokenRules, mask_parts
+
+    assert mask_token("RCPT:<ann@mail.example>:") == "RCPT:<<*>>:"
+    assert mask_token("<bo.k+x@lists.example.org>") == "<<*>>"
+    assert mask_token("ann@mail.example,") == "<*>,"
+    assert mask_token("a@b") == "a@b"  # no domain: not an address
+    assert mask_parts("<bo@x.example>", TokenRules(emails=False))[0] == "<bo@x.example>"
+    # a list of recipients, as long as the message had: one template
+    people = ["ann@mail.example", "bo@lists.example.org", "cy@mail.example", "di@x.example"]
+    lines = [f"queued {n} for {' '.join(people[: 1 + n % 4])}" for n in range(12)]
+    assert set(_templates(lines)) == {"queued <*> for <*>"}
+    without = MinerSettings(tokens=TokenRules(emails=False))
+    assert len(set(_templates(lines, without))) > 1
+
+
+def test_a_value_masked_inside_its_own_brackets_keeps_them() -> None:
+    assert mask_token("peer=[192.0.2.1]:25") == "peer=[<*>]:<*>"
+    assert mask_token("via=(10.0.0.7)") == "via=(<*>)"
+    assert mask_token("size=12ms") == "size=<*>"
+
+
+def test_an_empty_value_after_a_key_is_another_event() -> None:
+    from extractors.logs.miner import MinerSettings
+    from extractors.logs.tokens import TokenRules, mask_parts
+
+    empty = TokenRules()  # the shipped defaults: bracketed values off, empty values on
+    assert mask_parts("by=<>", empty)[0] == "by=<>"
+    assert mask_parts("by=(),", empty)[0] == "by=(),"
+    assert mask_parts("by=<ann@mail.example>", empty)[0] == "by=<<*>>"
+    assert mask_parts("by=()-(x)", empty)[0] != "by=()-(x)"  # a value that starts empty
+    lines = [f"msg {n} by=<{p}@mail.example> len={n * 9}" for n, p in enumerate("abcdefgh")]
+    lines += [f"msg {n} by=<> len={n}" for n in range(8, 12)]
+    assert set(_templates(lines, MinerSettings(tokens=empty))) == {
+        "msg <*> by=<<*>> len=<*>",
+        "msg <*> by=<> len=<*>",
+    }
+    without = MinerSettings(tokens=TokenRules(empty_values=False))
+    assert set(_templates(lines, without)) == {"msg <*> by=<*> len=<*>"}
+
+
+def test_a_host_name_with_a_slash_after_it_is_an_address() -> None:
+    from extractors.logs.tokens import looks_like_name
+
+    assert looks_like_name("mirror.example.net/")
+    assert looks_like_name("mirror.example.net/get/x")
+    lines = [f"mirror.example.net/get?item={n}" for n in range(20)]
+    lines += ["mirror.example.net/", "files.example.org/"]
+    assert set(_templates(lines)) == {"<*>"}
+
+
+def test_the_key_of_an_assignment_is_the_programs_word() -> None:
+    from extractors.logs.miner import MinerSettings
+
+    lines = [f"route({n}) check: allow_list = DENIED" for n in range(6)]
+    lines += [f"route({n}) check: deny_list = DENIED" for n in range(6)]
+    lines += [f"route({n}) check: grey_list = ALLOWED" for n in range(6)]
+    assert set(_templates(lines)) == {
+        "route(<*>) check: allow_list = DENIED",
+        "route(<*>) check: deny_list = DENIED",
+        "route(<*>) check: grey_list = ALLOWED",
+    }
+    assert len(set(_templates(lines, MinerSettings(assignment_keys=False)))) < 3
+
+
+def test_words_joined_by_slashes_offer_alternatives_not_a_path() -> None:
+    from extractors.logs.miner import MinerSettings
+
+    states = ["down:", "up:", "down/up:", "up/down:"]
+    lines = [f"Link {s} {n} frames lost, {n * 3} frames kept" for n, s in enumerate(states * 4)]
+    assert set(_templates(lines)) == {f"Link {s} <*> frames lost, <*> frames kept" for s in states}
+    assert len(set(_templates(lines, MinerSettings(alternatives=False)))) == 1
 
 
 def test_codes_stay_constant_however_many_and_names_with_them_are_values() -> None:
@@ -627,3 +706,17 @@ def test_a_message_opened_by_a_value_and_one_opened_by_a_word_differ() -> None:
     lines += [f"resolving host{n}.example.net. TXT IN" for n in range(3)]
     assert set(_templates(lines)) == {"<*> <*> TXT IN", "resolving <*> TXT IN"}
     assert set(_templates(lines, MinerSettings(value_first=False))) == {"<*> <*> TXT IN"}
+
+
+def test_a_name_in_brackets_after_a_label_is_a_name() -> None:
+    from extractors.logs.miner import MinerSettings
+    from extractors.logs.tokens import TokenRules, looks_like_name
+
+    assert looks_like_name("TO:<ann@mail.example>:")
+    assert looks_like_name("via=(relay.example.net)")
+    assert not looks_like_name("mode:<fast>")
+    senders = ["ann@mail.example", "bo@lists.example.org", "cy@x.example", "di@mail.example"]
+    lines = [f"refused FROM:<{s}> too big: size={n}" for n, s in enumerate(senders * 4)]
+    # even with e-mail addresses not masked, the labelled address is a value
+    no_masks = MinerSettings(tokens=TokenRules(emails=False))
+    assert set(_templates(lines, no_masks)) == {"refused <*> too big: size=<*>"}
