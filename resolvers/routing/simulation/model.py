@@ -49,8 +49,11 @@ from resolvers.routing.router import Router
 from resolvers.routing.simulation.logs import NO_SERVER
 from resolvers.routing.simulation.world import SimAgent, World, product_id
 
-POLICIES = ("learned", "static", "round-robin", "least-loaded", "old", "oracle")
+POLICIES = ("learned", "learned-cold", "static", "round-robin", "least-loaded", "old", "oracle")
 LEARNING = ("learned",)  # the policies that read outcomes: taught the history before a run
+# ``learned-cold`` is the learned router not taught the history: it starts
+# from the declared levels alone, as before a desk has any record, so the
+# run shows what the history is worth.
 COMPLEXITY = {1: "L1", 2: "L3", 3: "L4"}  # tier -> a complexity the router maps to it
 RETRIES = 12  # held tickets tried per freed agent (oldest first)
 
@@ -95,7 +98,9 @@ class Desk:
         self.store, self.world, self.policy, self.seed = store, world, policy, seed
         self.horizon = hours * 3600.0
         self.env = simpy.Environment()
-        base = "round-robin" if policy in ("old", "oracle") else policy
+        base = {"old": "round-robin", "oracle": "round-robin", "learned-cold": "learned"}.get(
+            policy, policy
+        )
         # related_limit 0: each simulated ticket needs one service type, and
         # "related" types through other tickets would only be the same type.
         self.config = RoutingConfig(policy=base, wait_seconds=world.assumptions.wait_seconds,
