@@ -6,7 +6,7 @@ Everything else it does goes through the router's statements
 Shape::
 
     (:Product {id, name, simulated: true})          one per service type
-    (:Ticket {id, language, complexity, status, simulated: true})-[:ABOUT]->(:Product)
+    (:Ticket {id, language, complexity, status, simulated: true, history})-[:ABOUT]->(:Product)
 """
 
 SERVICE_TYPES = """
@@ -23,6 +23,16 @@ CREATE (t)-[:ABOUT]->(p)
 RETURN t.id AS id
 """
 
+# A call of the desk's past (the history a learning policy is taught from):
+# a ticket like the run's, marked so that the run's end-of-run counts leave it out.
+CREATE_PAST_TICKET = """
+MATCH (p:Product {id: $product})
+CREATE (t:Ticket {id: $id, subject: '', description: '', language: 'en',
+                  complexity: $complexity, status: 'open', simulated: true, history: true})
+CREATE (t)-[:ABOUT]->(p)
+RETURN t.id AS id
+"""
+
 # A caller who hung up: the ticket closes unserved (the router never sees it again).
 ABANDON_TICKET = """
 MATCH (t:Ticket {id: $id})
@@ -32,6 +42,7 @@ RETURN t.id AS id
 
 TICKET_STATUSES = """
 MATCH (t:Ticket {simulated: true})
+WHERE t.history IS NULL
 RETURN t.status AS status, count(t) AS n
 """
 

@@ -33,7 +33,10 @@ class RoutingConfig:
     candidate_limit: int = 200
     # Learned and static scores: success (or proficiency) minus these.
     load_weight: float = 0.3  # per unit of load / capacity
-    speed_weight: float = 0.2  # per unit of log handling time above the pool's mean
+    # Per unit of log expected handling time above the pool's; 1 makes the
+    # learned score minus the log of expected work (time over the chance of
+    # resolving), below 1 favours resolving over speed.
+    speed_weight: float = 1.0
     # Beta prior of first-contact resolution: mean (level + 1) / 7 from the
     # declared level 0-5, worth ``prior_strength`` outcomes, so declarations
     # rank agents at first and a few outcomes outweigh them.

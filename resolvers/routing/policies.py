@@ -11,10 +11,15 @@ The candidates and their score terms come from one Cypher query
 - ``learned``: Thompson sampling. Each covered skill's first-contact
   resolution rate is drawn from its Beta posterior (the declared level sets
   the prior, outcomes update it) and its mean log handling time from a
-  normal posterior; the agent's score is coverage x drawn success, less the
-  drawn slowness against the candidates' pooled mean and the load penalty.
-  Agents and skills with few outcomes draw widely, so they still get tickets
-  (exploration) until their record says what they are worth.
+  normal posterior. The score is the log of resolutions per second of work
+  against the candidates' pool: log(coverage x drawn success) less
+  ``speed_weight`` x the drawn log of expected handling time over the
+  pool's, less the load penalty. At ``speed_weight`` 1 that is minus the log
+  of the expected work a ticket costs (handling time over the chance of
+  resolving it, since an unresolved ticket comes back), the criterion an
+  agent's true figures would be ranked by. Agents and skills with few
+  outcomes draw widely, so they still get tickets (exploration) until their
+  record says what they are worth.
 """
 
 from __future__ import annotations
@@ -103,7 +108,7 @@ def learned(candidates: list[Row], config: RoutingConfig, rng: np.random.Generat
     ranked = []
     for c in candidates:
         terms = _base_terms(c)
-        weight = success = slow = 0.0
+        weight = success = log_success = slow = 0.0
         for s in _skills(c):
             w = _num(s, "weight", 1.0)
             level = min(max(_num(s, "level"), 0.0), MAX_LEVEL)
@@ -111,15 +116,18 @@ def learned(candidates: list[Row], config: RoutingConfig, rng: np.random.Generat
             prior = (level + 1) / (MAX_LEVEL + 2)
             a = config.prior_strength * prior + fcr
             b = config.prior_strength * (1 - prior) + max(handled - fcr, 0.0)
-            success += w * float(rng.beta(a, b))
+            p = max(float(rng.beta(a, b)), 1e-6)
+            success += w * p
+            log_success += w * math.log(p)
             if pool is not None:
-                slow += w * (_draw_log_handle(s, pool, rng) - pool[0])
+                slow += w * _draw_log_mean_handle(s, pool, rng)
             weight += w
         drawn = success / weight if weight else 0.0
         speed = slow / weight if weight else 0.0
         terms.update(drawn_success=drawn, drawn_slowness=speed)
         score = (
-            terms["coverage"] * drawn
+            math.log(max(terms["coverage"], 1e-6))
+            + (log_success / weight if weight else math.log(1e-6))
             - config.speed_weight * speed
             - config.load_weight * terms["load_ratio"]
         )
@@ -127,18 +135,22 @@ def learned(candidates: list[Row], config: RoutingConfig, rng: np.random.Generat
     return _best_first(ranked)
 
 
-def _draw_log_handle(
+def _draw_log_mean_handle(
     skill: dict[str, Any], pool: tuple[float, float], rng: np.random.Generator
 ) -> float:
-    """A draw of this skill's mean log handling time: its own record shrunk to
-    the pool's with one pseudo-observation."""
+    """A draw of the log of this skill's mean handling time, less the pool's:
+    the mean log time drawn from its own record shrunk to the pool's with
+    one pseudo-observation, plus half its spread squared (a lognormal's mean
+    is exp(mu + sigma^2 / 2), so a steady agent and an erratic one of the
+    same median do not cost the same)."""
     centre, spread = pool
     n = _num(skill, "ht_n")
     if n <= 0:
-        return float(rng.normal(centre, spread))
-    own_sd = math.sqrt(_num(skill, "ht_m2") / (n - 1)) if n > 1 else spread
+        return float(rng.normal(centre, spread)) - centre
+    own_sd = max(math.sqrt(_num(skill, "ht_m2") / (n - 1)) if n > 1 else spread, 1e-3)
     mean = (n * _num(skill, "ht_mean") + centre) / (n + 1)
-    return float(rng.normal(mean, max(own_sd, 1e-3) / math.sqrt(n + 1)))
+    mu = float(rng.normal(mean, own_sd / math.sqrt(n + 1)))
+    return mu + own_sd * own_sd / 2 - (centre + spread * spread / 2)
 
 
 def _best_first(ranked: list[Ranked]) -> list[Ranked]:

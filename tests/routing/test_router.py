@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.queries import routing as q
 from graph.store import Store
 from resolvers.errors import InvalidArgument
 from resolvers.pipeline.linking import Linker
@@ -123,6 +124,43 @@ def test_learned_explores_then_follows_outcomes(graph: Store) -> None:
     good, poor = agent_id("good"), agent_id("poor")
     assert poor in winners[:10] and good in winners[:10]  # both tried early
     assert winners[20:].count(good) > 3 * winners[20:].count(poor)  # then the record decides
+
+
+def test_learned_ranks_by_expected_work_not_speed_or_success_alone(graph: Store) -> None:
+    # "sure" resolves 90% at 200 s (work 222 s a resolution), "quick" 60% at
+    # 100 s (167 s), "slow" 90% at 400 s (444 s): least expected work, the
+    # criterion the hidden truth is ranked by, is "quick", though "sure"
+    # resolves more and no one is faster than "quick" only by luck.
+    load(graph, _roster([_agent(a, skills={"VaultDB": 3}) for a in ("sure", "quick", "slow")]),
+         "r")  # fmt: skip
+    record = {"sure": (0.9, 200.0), "quick": (0.6, 100.0), "slow": (0.9, 400.0)}
+    n = 0
+    for name, (rate, seconds) in record.items():
+        for i in range(80):  # a long record: the posteriors are narrow
+            tid = _ticket(graph, f"ticket:past{n}", products=("product:vaultdb",))
+            n += 1
+            prepare(graph, tid, Linker(graph), RoutingConfig())
+            assert graph.write(q.ASSIGN, {"ticket": tid, "agent": agent_id(name),
+                                          "policy": "past", "step": 1, "at_ms": n})  # fmt: skip
+            outcomes.resolve(graph, tid, agent_id(name), first_contact=i < rate * 80,
+                             handle_seconds=seconds * (0.8 if i % 2 else 1.25))  # fmt: skip
+    router = Router(graph, RoutingConfig(policy="learned", seed=11), audited=False)
+    firsts = []
+    for i in range(30):
+        tid = _ticket(graph, f"ticket:now{i}", products=("product:vaultdb",))
+        prepare(graph, tid, Linker(graph), router.config)
+        d = router.route(tid)
+        firsts.append(d.candidates[0].agent)
+        assert d.agent is not None
+        outcomes.resolve(graph, tid, d.agent, first_contact=True, handle_seconds=100.0)
+    assert firsts.count(agent_id("quick")) >= 24
+    # At speed_weight 0 speed is ignored: the surer agents lead.
+    slow_ok = Router(graph, RoutingConfig(policy="learned", seed=11, speed_weight=0.0),
+                     audited=False)  # fmt: skip
+    tid = _ticket(graph, "ticket:nospeed", products=("product:vaultdb",))
+    prepare(graph, tid, Linker(graph), slow_ok.config)
+    d = slow_ok.route(tid)
+    assert d.candidates[-1].agent == agent_id("quick")
 
 
 def test_capacity_and_availability_are_respected(graph: Store) -> None:

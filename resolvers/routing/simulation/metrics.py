@@ -11,6 +11,12 @@
 - transfers: later contacts per issue with a served first contact (each is
   a reassignment of the unresolved issue); escalations: those at a higher
   tier than the contact before.
+- aht_expected, fcr_expected: the same two figures with each contact's
+  draw replaced by its expectation (the served agent's hidden mean handling
+  time on the type, and chance of resolving it). Conditional expectations:
+  they estimate what AHT and FCR estimate, from the same runs, without the
+  spread of the handling-time and resolution draws; a diagnostic beside
+  the figures, not a replacement for them.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ from scipy import stats
 
 from resolvers.routing.simulation.model import Contact, Run
 
-FIGURES = ("aht", "fcr", "asa", "abandonment", "utilisation", "transfers", "escalations")
+FIGURES = ("aht", "fcr", "asa", "abandonment", "utilisation", "transfers", "escalations",
+           "aht_expected", "fcr_expected")  # fmt: skip
 
 
 def figures(run: Run) -> dict[str, float]:
@@ -41,6 +48,8 @@ def figures(run: Run) -> dict[str, float]:
     return {
         "aht": _mean([c.handle for c in served]),
         "fcr": _mean([float(c.resolved) for c in firsts]),
+        "aht_expected": _mean([c.expected_handle for c in served]),
+        "fcr_expected": _mean([c.chance for c in firsts]),
         "asa": _mean([c.wait for c in served]),
         "abandonment": _mean([float(c.abandoned) for c in ended]),
         "utilisation": run.busy / run.on_duty if run.on_duty else math.nan,
@@ -78,6 +87,24 @@ def summary(runs: list[Run]) -> dict[str, object]:
         m, lo, hi = interval([p[key] for p in per])
         out[key] = m
         out[f"{key}_ci"] = [lo, hi]
+    return out
+
+
+PAIRED = ("aht", "fcr", "aht_expected", "fcr_expected", "asa")
+
+
+def paired(runs: list[Run], against: list[Run]) -> dict[str, object]:
+    """Per-seed differences ``runs`` minus ``against`` (the same seeds, so
+    the same callers, types, patience and draws: common random numbers),
+    each figure's mean difference and its Student-t 95% interval."""
+    if [r.seed for r in runs] != [r.seed for r in against]:
+        raise ValueError("paired differences need the same seeds in the same order")
+    a, b = [figures(r) for r in runs], [figures(r) for r in against]
+    out: dict[str, object] = {"seeds": len(runs)}
+    for key in PAIRED:
+        diffs = [x[key] - y[key] for x, y in zip(a, b, strict=True)]
+        m, lo, hi = interval(diffs)
+        out[key], out[f"{key}_ci"], out[f"{key}_per_seed"] = m, [lo, hi], diffs
     return out
 
 

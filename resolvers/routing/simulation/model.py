@@ -49,7 +49,11 @@ from resolvers.routing.router import Router
 from resolvers.routing.simulation.logs import NO_SERVER
 from resolvers.routing.simulation.world import SimAgent, World, product_id
 
-POLICIES = ("learned", "static", "round-robin", "least-loaded", "old", "oracle")
+POLICIES = ("learned", "learned-cold", "static", "round-robin", "least-loaded", "old", "oracle")
+LEARNING = ("learned",)  # the policies that read outcomes: taught the history before a run
+# ``learned-cold`` is the learned router not taught the history: it starts
+# from the declared levels alone, as before a desk has any record, so the
+# run shows what the history is worth.
 COMPLEXITY = {1: "L1", 2: "L3", 3: "L4"}  # tier -> a complexity the router maps to it
 RETRIES = 12  # held tickets tried per freed agent (oldest first)
 
@@ -67,6 +71,10 @@ class Contact:
     resolved: bool = False
     abandoned: bool = False
     replayed: bool | None = None  # old only: the log's server took it
+    # The served agent's hidden mean handling time and resolution chance on
+    # the type: what the contact was expected to cost, apart from its draw.
+    expected_handle: float = 0.0
+    chance: float = 0.0
 
 
 @dataclass
@@ -80,6 +88,7 @@ class Run:
     ended: dict[str, int] = field(default_factory=dict)  # ticket statuses in the graph
     loads: int = 0  # sum of agents' load counters at the end
     assigned_left: int = 0  # ASSIGNED_TO edges left at the end
+    history_seconds: float = 0.0  # teaching the desk's past before the run (learning policies)
 
 
 class Desk:
@@ -89,7 +98,9 @@ class Desk:
         self.store, self.world, self.policy, self.seed = store, world, policy, seed
         self.horizon = hours * 3600.0
         self.env = simpy.Environment()
-        base = "round-robin" if policy in ("old", "oracle") else policy
+        base = {"old": "round-robin", "oracle": "round-robin", "learned-cold": "learned"}.get(
+            policy, policy
+        )
         # related_limit 0: each simulated ticket needs one service type, and
         # "related" types through other tickets would only be the same type.
         self.config = RoutingConfig(policy=base, wait_seconds=world.assumptions.wait_seconds,
@@ -104,7 +115,7 @@ class Desk:
 
     # --- who can work now -------------------------------------------------
     def _day(self, t: float) -> int:
-        return int(t // 86_400) % self.world.log_days
+        return self.world.log_day(int(t // 86_400))
 
     def on_duty(self, agent: SimAgent, t: float) -> bool:
         hour = int(t % 86_400 // 3600)
@@ -152,7 +163,7 @@ class Desk:
             times = np.sort(rng.uniform(0, 3600, n))
             # The log's calls of the same day of the log and hour, so that the
             # server ``old`` replays worked that day; else the weekday's hour.
-            day = (hour // 24) % self.world.log_days
+            day = self.world.log_day(hour // 24)
             arr = self.world.arrivals
             pool = arr.by_day.get((day, hour % 24)) or arr.calls.get(cell, [])
             for offset in times:
@@ -206,6 +217,7 @@ class Desk:
         c.agent, c.wait = agent.name, self.env.now - c.arrived
         fit = self.world.true_handle(agent.name, c.kind)
         c.handle = min(math.exp(fit.mu + fit.sigma * z_handle), outcomes.MAX_HANDLE_SECONDS)
+        c.expected_handle, c.chance = fit.mean, self.world.true_fcr(agent.name, c.kind)
         start = self.env.now
         yield self.env.timeout(c.handle)
         self.run.busy += max(min(self.env.now, self.horizon) - min(start, self.horizon), 0.0)

@@ -7,6 +7,13 @@ type, as its rank among the type's agents (0-5), plus normal noise of
 ``level_noise`` levels: how well supervisors know their people. Tiers
 rank agents by their declared record (call-weighted mean level) and take
 the Volvo log's shares of work per level.
+
+The log is cut in two at ``history_days``: before it, the desk's past (the
+log's own outcomes, which a learning policy may be taught from before the
+run starts, ``history.py``); from it on, the simulated days and everything
+hidden from the router (handling times, first-contact truth, repeat gaps,
+declared levels from that truth). So what the router is taught and what
+it is judged against never come from the same calls.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ class Assumptions:
     wait_seconds: float = 30.0  # the router's wait before each widening step
     tick_seconds: float = 30.0  # how often held tickets are routed again
     declare_seed: int = 0  # the declared levels' noise draw (fixed: one desk)
+    history_days: int = 14  # log days before the simulated ones: the desk's past outcomes
 
     def __post_init__(self) -> None:
         for name in ("repeat_window_hours", "tick_seconds"):
@@ -44,6 +52,8 @@ class Assumptions:
         for name in ("level_noise", "pool_weight", "wait_seconds"):
             if getattr(self, name) < 0:
                 raise ValueError(f"assumption {name} must be 0 or more, not {getattr(self, name)}")
+        if self.history_days < 0:
+            raise ValueError(f"assumption history_days must be 0 or more, not {self.history_days}")
         if self.max_contacts < 1 or self.skill_min_calls < 1:
             raise ValueError("assumptions max_contacts and skill_min_calls must be 1 or more")
 
@@ -75,9 +85,17 @@ class World:
     gaps: list[float]  # seconds from an unresolved call to the customer's next
     escalation: Escalation
     log_days: int
-    first_weekday: int  # of the log's first day (Monday 0): the simulation starts there
+    first_weekday: int  # of log day start_day (Monday 0): the simulation starts there
     assumptions: Assumptions
     facts: dict[str, float] = field(default_factory=dict)  # what the logs gave, for the report
+    start_day: int = 0  # the log day simulated day 0 is (the days before it: history)
+    history: list[logs.Call] = field(default_factory=list)  # the log's calls before start_day
+
+    def log_day(self, sim_day: int) -> int:
+        """The log day whose staffing and calls simulated day ``sim_day`` takes
+        (a run longer than the days after the history starts them again; it
+        never goes back into the history)."""
+        return self.start_day + sim_day % (self.log_days - self.start_day)
 
     def true_handle(self, agent: str, kind: str) -> LogNormal:
         return self.handle.get((agent, kind)) or self.handle_pool[kind]
@@ -106,13 +124,19 @@ def build(
     escalation: Escalation,
     a: Assumptions,
 ) -> World:
+    log_days = max(c.day for c in calls) + 1
+    if a.history_days >= log_days:
+        raise ValueError(f"assumption history_days ({a.history_days}) leaves none of the log's "
+                         f"{log_days} days to simulate")  # fmt: skip
+    # The arrival profile and the shifts carry no outcome: from the whole log.
     arrivals = estimates.arrivals(calls)
-    fits = estimates.handle_times(calls, a.pool_weight)
-    res = estimates.resolution(calls, a.repeat_window_hours, a.pool_weight)
+    future = [c for c in calls if c.day >= a.history_days]
+    fits = estimates.handle_times(future, a.pool_weight)
+    res = estimates.resolution(future, a.repeat_window_hours, a.pool_weight)
     duty: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
     for (server, day), window in estimates.shifts(calls, template).items():
         duty[server][day] = window
-    served = [c for c in calls if c.served]
+    served = [c for c in future if c.served]
     counts: dict[tuple[str, str], int] = {}
     for c in served:
         counts[(c.server, c.kind)] = counts.get((c.server, c.kind), 0) + 1
@@ -143,16 +167,20 @@ def build(
     agents = [SimAgent(s, tier[s], declared[s], duty[s]) for s in sorted(duty) if declared[s]]
     pools = {}
     for kind in kinds:
-        cells = [f for (s, k), f in fits.items() if k == kind]
+        # A type nobody served after the history takes every type's blend.
+        cells = [f for (s, k), f in fits.items() if k == kind] or list(fits.values())
         n = sum(f.n for f in cells)
         pools[kind] = LogNormal(sum(f.mu * f.n for f in cells) / n,
                                 sum(f.sigma * f.n for f in cells) / n, n)  # fmt: skip
     facts = {
-        "calls": float(len(calls)), "served_with_server": float(len(served)),
+        "calls": float(len(calls)),
+        "served_with_server": float(sum(1 for c in calls if c.served)),
+        "served_simulated_period": float(len(served)),
         "identified_served": float(res.identified),
         "first_contact_truth": res.overall,
         "patience_mean_s": estimates.patience(calls),
         "handle_mean_s": sum(c.handle for c in served) / len(served),
+        "history_calls": float(sum(1 for c in calls if c.day < a.history_days)),
         "arrivals_per_week": sum(arrivals.rate.values()),
         "volvo_tickets": float(escalation.tickets),
         "volvo_reassignments_per_ticket": escalation.reassignments,
@@ -160,9 +188,10 @@ def build(
     return World(
         kinds=kinds, agents=agents, handle=fits, handle_pool=pools, fcr=res, arrivals=arrivals,
         patience_mean=estimates.patience(calls),
-        gaps=res.gaps, escalation=escalation, log_days=max(c.day for c in calls) + 1,
-        first_weekday=min(calls, key=lambda c: c.day).weekday,
-        assumptions=a, facts=facts,
+        gaps=res.gaps, escalation=escalation, log_days=log_days,
+        first_weekday=(min(calls, key=lambda c: c.day).weekday + a.history_days) % 7,
+        assumptions=a, facts=facts, start_day=a.history_days,
+        history=[c for c in calls if c.day < a.history_days],
     )  # fmt: skip
 
 
