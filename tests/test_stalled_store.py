@@ -74,3 +74,27 @@ def test_healthz_says_when_the_store_stalls(tmp_path: Path) -> None:
             assert client.get("/healthz").status_code == 200
     finally:
         store.close()
+
+
+@pytest.mark.neo4j
+def test_closing_while_a_call_to_a_stalled_neo4j_is_abandoned(
+    neo4j_uri: str, neo4j_pid: int
+) -> None:
+    """A write too large for the socket's buffers blocks mid-send on a stalled
+    server; the caller gets its deadline error and the abandoned call still
+    holds the connection's buffer when the store closes. Closing must not
+    raise (the driver's goodbye on that connection fails with BufferError)."""
+    from graph.neo4j_store import Neo4jStore
+
+    warm = Neo4jStore(neo4j_uri, "neo4j", "")  # a cold server's first answers are slow
+    warm.close()
+    store = Neo4jStore(neo4j_uri, "neo4j", "", timeout=1.0, write_timeout=1.0, retry_seconds=1.0)
+    with stopped(neo4j_pid):
+        with pytest.raises(BackendUnavailable):
+            store.write("RETURN size($blob) AS n", {"blob": "x" * 32_000_000})
+        store.close()
+    again = Neo4jStore(neo4j_uri, "neo4j", "")
+    try:
+        assert again.read("RETURN 3 AS x") == [{"x": 3}]
+    finally:
+        again.close()
