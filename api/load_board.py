@@ -28,6 +28,8 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph.processes import alive
+
 ENV = "GRAPHDESK_LOAD_BOARD"  # the board's path, from `serve` to its workers
 SLOT = struct.Struct("qq")  # pid, requests in flight
 SLACK = 1  # requests in flight above the mean before a connection is handed back
@@ -43,16 +45,6 @@ def create(workers: int) -> Path:
     finally:
         os.close(fd)
     return Path(name)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class LoadBoard:
@@ -85,7 +77,7 @@ class LoadBoard:
         for i in range(0, len(cells), 2):
             pid = cells[i]
             # a slot of a worker that died (uvicorn starts another in its place)
-            if pid in (0, self.owner) or not _alive(pid):
+            if pid in (0, self.owner) or not alive(pid):
                 cells[i], cells[i + 1] = self.owner, 0
                 return i + 1
         raise RuntimeError(f"{self.path}: every slot is taken by a live worker")

@@ -44,6 +44,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from graph.errors import BackendUnavailable, DataDirLocked
+from graph.processes import alive
 
 Fsync = Literal["everysec", "always"]
 
@@ -434,7 +435,7 @@ class EmbeddedServer:
         return found
 
     def _is_server_here(self, pid: int) -> bool:
-        if pid == os.getpid() or not _alive(pid):
+        if pid == os.getpid() or not alive(pid):
             return False
         try:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -461,7 +462,7 @@ class EmbeddedServer:
             pid = int(words[-1])
         except (IndexError, ValueError):
             return None, ""
-        return pid, phase if phase and _alive(pid) else ""
+        return pid, phase if phase and alive(pid) else ""
 
     def _lock_free(self) -> bool:
         with _private_file(self.lock_path) as probe:
@@ -493,24 +494,6 @@ class EmbeddedServer:
             self._lock = None
 
 
-def _alive(pid: int) -> bool:
-    """True for a running process; a zombie (dead, not yet reaped) counts as gone."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    except OSError:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
-    state = stat.rsplit(")", 1)[-1].split()[:1]
-    return state not in (["Z"], ["X"])
-
-
 def _kill(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
@@ -529,7 +512,7 @@ def _terminate(pid: int) -> None:
 
 def _wait_gone(pid: int, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
-    while _alive(pid):
+    while alive(pid):
         if time.monotonic() >= deadline:
             return False
         time.sleep(0.02)
