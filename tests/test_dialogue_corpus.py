@@ -10,6 +10,9 @@ near-misses, both languages). The sets share no conversation text: the
 second held-out set (heldout2, written blind) repeats no turn of dev or heldout,
 the second development set (dev2, also written blind) repeats none of the three,
 and the third held-out set (heldout3, written blind) repeats none of the four.
+The third development set (dev3) and the fourth held-out set (heldout4), both
+written blind, hold 80 conversations each with the dev2/heldout3 balance, use
+every ``covers`` tag, and repeat no turn of any other set, each other included.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ HELDOUT = DIALOGUES / "heldout" / "conversations.jsonl"
 HELDOUT2 = DIALOGUES / "heldout2" / "conversations.jsonl"
 DEV2 = DIALOGUES / "dev2" / "conversations.jsonl"
 HELDOUT3 = DIALOGUES / "heldout3" / "conversations.jsonl"
+DEV3 = DIALOGUES / "dev3" / "conversations.jsonl"
+HELDOUT4 = DIALOGUES / "heldout4" / "conversations.jsonl"
 
 RULES = {"emotion", "complexity", "unresolved", "request"}
 LEVELS = {"L1", "L2", "L3", "L4", "L5"}
@@ -283,6 +288,53 @@ def test_third_heldout_set_is_well_formed_balanced_and_disjoint() -> None:
     used = {name for row in rows for names in row.get("attachments", []) for name in names}
     present = {f"attachments/{p.name}" for p in (HELDOUT3.parent / "attachments").iterdir()}
     assert present == used, f"unused {sorted(present - used)}, missing {sorted(used - present)}"
+
+
+def check_blind_set(path: Path, prefix: str, others: tuple[Path, ...]) -> None:
+    """A blind set of 80 with the dev2/heldout3 balance, every tag, and no turn of ``others``."""
+    rows = check_set(path, prefix)
+    assert [row["id"] for row in rows] == [f"{prefix}-{n:03d}" for n in range(1, 81)]
+    short = [row["id"] for row in rows if not 2 <= len(row["turns"]) <= 6]
+    assert not short, f"{prefix} conversations without 2 to 6 customer turns: {short}"
+    langs = Counter(row["lang"] for row in rows)
+    assert langs == Counter(en=35, zh=30, mixed=15), langs
+    escalating = [row for row in rows if row["expect"]["escalated_at"] is not None]
+    assert len(escalating) == 45, f"{len(escalating)} escalate, 45 wanted"
+    rules = Counter(row["expect"]["rule"] for row in escalating)
+    for rule in sorted(RULES):
+        assert rules[rule] >= 10, f"rule {rule} annotated {rules[rule]} times, at least 10 wanted"
+    assert sum(1 for row in rows if row["expect"]["also"]) >= 2, "two with a second rule wanted"
+    turns_at = Counter(row["expect"]["escalated_at"] for row in escalating)
+    assert set(turns_at) == {0, 1, 2, 3, 4}, f"escalated after turns {sorted(turns_at)}, 0-4 wanted"
+    assert sum(1 for row in rows if "near-miss" in row["covers"]) >= 22
+    with_files = sum(1 for row in rows if any(row.get("attachments") or []))
+    assert 4 <= with_files <= 6, f"{with_files} conversations with attachments, 4 to 6 wanted"
+    missing = COVERS - {tag for row in rows for tag in row["covers"]}
+    assert not missing, f"no {prefix} conversation covers {sorted(missing)}"
+    levels = Counter(row["expect"]["complexity"] for row in rows)
+    assert set(levels) == LEVELS, f"every level should occur, got {sorted(levels)}"
+    earlier = {
+        turn.strip()
+        for other in others
+        if other.exists()
+        for row in load(other)
+        for turn in row["turns"]
+    }
+    shared = [row["id"] for row in rows if any(t.strip() in earlier for t in row["turns"])]
+    assert not shared, f"{prefix} conversations repeat turns of other sets: {shared}"
+    used = {name for row in rows for names in row.get("attachments", []) for name in names}
+    present = {f"attachments/{p.name}" for p in (path.parent / "attachments").iterdir()}
+    assert present == used, f"unused {sorted(present - used)}, missing {sorted(used - present)}"
+
+
+@pytest.mark.skipif(not DEV3.exists(), reason=f"no third development set at {DEV3}")
+def test_third_dev_set_is_well_formed_balanced_and_disjoint() -> None:
+    check_blind_set(DEV3, "dev3", (DEV, HELDOUT, HELDOUT2, DEV2, HELDOUT3, HELDOUT4))
+
+
+@pytest.mark.skipif(not HELDOUT4.exists(), reason=f"no fourth held-out set at {HELDOUT4}")
+def test_fourth_heldout_set_is_well_formed_balanced_and_disjoint() -> None:
+    check_blind_set(HELDOUT4, "heldout4", (DEV, HELDOUT, HELDOUT2, DEV2, HELDOUT3, DEV3))
 
 
 def test_a_broken_conversation_is_reported(tmp_path: Path) -> None:
