@@ -570,8 +570,8 @@ def markdown(result: dict[str, Any]) -> str:
             f"({result['drain3_selected_on_pool']}) and with the LogHub setting. Development "
             "sets: their errors were read while the rules were written (Neo4j, Nginx, SSHD from "
             "the start; the first fresh group since session 7, the second since session 8, "
-            "the third since session 11, the fourth since session 12, the fifth since session 13), so "
-            "their row is in sample. Held-out sets: only their means were ever seen. Fresh "
+            "the third since session 11, the fourth since session 12, the fifth since session "
+            "13), so their row is in sample. Held-out sets: only their means were ever seen. Fresh "
             "sets, when listed: never seen before this run.",
             "",
             "| set | role | lines | true templates | GA ours | GA drain3 tuned | GA drain3 LogHub "
