@@ -53,39 +53,53 @@ _SIGNS: tuple[tuple[str, float, tuple[str, ...], tuple[str, ...]], ...] = (
       "unbelievable", "you people", "is a disaster", "what a disaster", "total disaster",
       "waste of time", "wasting my", "incompetent", "shameful", "disgrace",
       "how you treat", "what the hell", "for god's sake", "ffs", "losing my patience",
-      "out of patience", "enough is enough", "this is insane")),
+      "out of patience", "enough is enough", "this is insane", "nonsense", "so done with",
+      "i'm done with", "i am done with", "sick and tired", "guinea pig", "guinea pigs",
+      "小白鼠", "are you kidding", "you must be kidding", "you've got to be kidding",
+      "had it with", "had enough", "nobody cares", "no one cares", "what a joke", "到底行不行",
+      "到底能不能", "到底有没有", "行不行啊", "烦死", "烦人", "失望")),
     # name-calling aimed at the people who answer: "you clowns", 一帮废物
     ("insult", 0.4,
      ("废物", "白痴", "蠢货", "饭桶", "脑残", "智障", "弱智", "蠢猪", "一帮废"),
      ("clowns", "you clown", "idiots", "you idiot", "morons", "you moron", "imbeciles",
-      "bunch of amateurs", "numpties", "muppets")),
+      "bunch of amateurs", "numpties", "muppets", "clueless", "amateurs")),
     ("urgency", 0.25,
-     ("紧急", "急死", "马上", "立刻", "尽快", "十万火急", "赶紧", "生产环境", "全部宕机", "挂了"),
+     # pressing for speed, not describing it ("马上释放": released at once) or where it
+     # runs ("生产环境"); a system that is down is an outage (complexity), not a mood
+     ("紧急", "急死", "请马上", "马上处理", "马上解决", "马上帮", "需要马上", "必须马上", "请立刻",
+      "立刻处理", "立刻解决", "尽快", "十万火急", "赶紧", "全部宕机", "每分钟都在损失"),
      ("urgent", "asap", "immediately", "right now", "emergency", "critical", "production is down",
-      "as soon as possible")),
+      "as soon as possible", "costing us", "losing money", "per hour", "every minute")),
     ("threat to leave or complain", 0.4,
-     ("投诉", "退款", "退货", "起诉", "律师", "曝光", "换别家", "不再使用", "12315", "消协"),
+     ("投诉", "退款", "退货", "起诉", "律师", "曝光", "换别家", "不再使用", "12315", "消协",
+      "迁回", "不续约", "别想续", "不会续", "不再续", "解约", "终止合作", "终止合同", "换供应商",
+      "换一家", "再也不用", "不会再用"),
      ("refund", "cancel my", "lawyer", "sue", "complaint", "switching to", "never again",
-      "escalate this")),
+      "escalate this", "cancel the contract", "cancel our contract", "not renew", "won't renew",
+      "will not renew", "switch back to", "move back to", "migrate back", "going back to",
+      "take our business elsewhere", "another vendor", "cancel our subscription")),
     # despair and pressure on the person: begging, panic, fear for their job
     ("desperation", 0.4,
      ("被开除", "丢饭碗", "丢工作", "求求", "救救", "完了完了", "要疯了", "我要崩溃", "我快崩溃",
-      "真的要崩溃", "绝望", "走投无路"),
+      "真的要崩溃", "绝望", "走投无路", "我完了", "真的完了", "开了我", "炒了我", "炒我鱿鱼",
+      "饭碗不保", "一夜没睡", "睡不着", "很崩溃", "我崩溃", "我都崩溃", "人都崩溃", "心态崩"),
      ("panicking", "in a panic", "lose my job", "losing my job", "get fired", "be fired",
       "begging", "desperate", "please please", "screaming at me", "killing me",
-      "wits' end", "wits end")),
+      "wits' end", "wits end", "shaking", "company is done", "we're finished", "i'm finished",
+      "job is on the line", "at stake", "beg you")),
     ("frustration", 0.3,
      ("还是不行", "又不行", "又出错", "一直不行", "多少次", "第三次", "还没解决", "没人管", "等了"),
      # about being let down, not a symptom: "it doesn't work", "keeps failing" open most
      # requests (a fix that still fails is an unresolved turn, judged apart)
      ("still not", "still broken", "again and again", "third time", "how many times",
-      "nobody", "no one", "still waiting")),
+      "nobody", "no one", "still waiting", "frustrated", "frustrating", "frustration")),
 )  # fmt: skip
 
 # Sarcasm: a pleased phrase in a message that also complains.
 _PLEASED = (
     "太好了", "真棒", "真行", "厉害了", "谢谢你们", "呵呵",
     "great", "wonderful", "thanks a lot", "just perfect", "love it", "awesome", "brilliant",
+    "fantastic", "genius", "bravo", "well done",
 )  # fmt: skip
 
 # English polarity words (the Chinese model has not seen English).
@@ -99,6 +113,10 @@ _NEGATIVE_EN = frozenset((
     "crashes", "crashed", "slow", "wrong", "bad", "worse", "worst", "problem", "issue", "bug",
     "stuck", "lost", "cannot", "can't", "won't", "doesn't", "isn't", "unable", "hate",
     "annoying", "disappointed", "frustrated", "frustrating",
+    # judgements of the product or the help (a review corpus's negatives, in English)
+    "useless", "pathetic", "terrible", "awful", "horrible", "garbage", "trash", "nonsense",
+    "ridiculous", "unacceptable", "hopeless", "worthless", "incompetent", "disaster",
+    "furious", "angry", "annoyed", "upset", "disgusting", "shameful", "clueless", "joke",
 ))  # fmt: skip
 
 

@@ -395,3 +395,152 @@ def test_a_defect_reported_after_an_upgrade_in_either_order() -> None:
     defect = RULES.complexity.defect
     assert defect.find("since upgrading to 3.2 the import fails") is not None
     assert defect.find("After upgrading, do I need to restart?") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could somebody on your networking team double-check our peering setup?",
+        "Would a person be able to review this migration plan?",
+        "Can we please get an actual database engineer to look at the plan?",
+        "I'd like a meeting with one of your consultants before the go-live",
+        "Ideally your support engineers would join the bridge during the switch",
+        "pls connect me w/ someone, the chat isn't cutting it",
+        "想约个 call with your architect 聊一下分片设计",
+    ],
+)  # fmt: skip
+def test_a_request_for_the_vendors_people_by_team_role_or_call(text: str) -> None:
+    assert requested(text, RULES) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We had a call with your architect last Tuesday and agreed on three shards",
+        "After the meeting with your team we raised the pool size",
+        "Can we get an index on the email column?",
+    ],
+)  # fmt: skip
+def test_a_call_already_held_or_a_thing_asked_for_is_no_request(text: str) -> None:
+    assert requested(text, RULES) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Restarted the sync twice. Same SYN-204.", "Identical result after the resize.",
+        "That's the same answer as before.", "The workaround isn't working.",
+        "Still throttled.", "applied the patch, still lagging behind the primary",
+        "Cleared it an hour ago and now it's full again",
+        "You keep telling me to add memory, that is not the question",
+        "你一直让我重启，重启没用", "改完之后还是 refused",
+    ],
+)  # fmt: skip
+def test_it_did_not_help_by_the_same_code_a_lasting_state_or_a_relapse(text: str) -> None:
+    verdict = judge(text, [], 0.9, 0.5, RULES)
+    assert not verdict.resolved and verdict.said, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Is it still supported on 3.1?", "We're still using the old driver for reporting.",
+     "It's working again after the reboot, thanks"],
+)  # fmt: skip
+def test_still_or_again_about_a_fine_state_is_no_complaint(text: str) -> None:
+    assert RULES.unresolved.no_help.find(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CLUSTER DOWN. replication halted at 07:10",
+        "All payments are failing since the failover", "writes are all rejected on the primary",
+        "the storefront is dead, nothing loads", "three weeks of invoices cannot be recovered",
+        "备份也找不回来了", "迁移之后用户表少了两千多条",
+        "about 4,000 orders are missing after the import",
+        "someone is brute-forcing the admin role", "a login from an address we don't own succeeded",
+    ],
+)  # fmt: skip
+def test_an_outage_data_loss_or_intrusion_in_more_wordings(text: str) -> None:
+    assert _l5(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["What does 'cluster is down' mean in the event log?", "报错 The shard is down 是什么意思？",
+     "Can the dead-letter queue be recovered after a crash?"],
+)  # fmt: skip
+def test_a_message_asked_about_is_no_report(text: str) -> None:
+    assert _l5(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need a human being on this, now.", "Get me your escalation team.",
+        "Can this go to your tier 2?", "Please have an engineer reach out to me by email.",
+        "Could I get a callback from support?", "Need someone senior on this.",
+        "Put a real engineer on this ticket.", "Can support call me at 555-0100?",
+        "能不能让懂的人来看看", "给我找个负责人", "我不想跟机器聊了", "可以电话沟通吗", "请转二线",
+    ],
+)  # fmt: skip
+def test_wanting_a_person_put_on_it_or_a_call_back(text: str) -> None:
+    assert requested(text, RULES) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need a person-to-person replication setup, is that supported?",
+        "Do I need an engineer certification to use the CLI?",
+        "We want to require a human approval step in the pipeline, possible?",
+        "Can we get a callback URL for webhooks?", "Our engineer will set it up tomorrow.",
+        "I need someone who knows Kafka on my team, any training?",
+        "让懂的同事先看了一下日志，没发现问题", "不要和机器人对话的接口怎么关？",
+        "专家模式怎么打开？",
+    ],
+)  # fmt: skip
+def test_a_person_as_a_feature_a_requirement_or_ones_own_is_no_request(text: str) -> None:
+    assert requested(text, RULES) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Nope, that changed nothing.", "No dice.", "Didn't do anything.",
+     "Restarted as you said, the problem persists.", "That link is about something else.",
+     "还是老问题", "这个方法不行"],
+)  # fmt: skip
+def test_it_changed_nothing_or_persists(text: str) -> None:
+    verdict = judge(text, [], 0.9, 0.5, RULES)
+    assert not verdict.resolved and verdict.said, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Nothing changed in our code since Monday.", "Does the problem persist after a restart?",
+     "这个方法行不行？"],
+)  # fmt: skip
+def test_context_or_a_question_is_no_verdict(text: str) -> None:
+    assert RULES.unresolved.no_help.find(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Someone deleted the production database.", "Half of our data vanished overnight.",
+     "The primary and both replicas are gone.", "There is a ransom note in the data directory.",
+     "We're losing transactions.", "All nodes crashed and won't come back.", "服务全挂了",
+     "生产库被删了", "数据被篡改了", "有人未授权访问了我们的数据库", "整个集群都连不上了"],
+)  # fmt: skip
+def test_an_incident_as_it_is_reported(text: str) -> None:
+    assert _l5(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["How do I delete the production database safely after the migration?",
+     "All nodes are up now, thanks.", "Does it offer ransomware protection?",
+     "How do I prevent tampering with audit logs?", "未授权访问会被记录吗？", "数据库全都正常了",
+     "如果服务全挂了怎么办？"],
+)  # fmt: skip
+def test_an_incident_asked_about_or_guarded_against_is_none(text: str) -> None:
+    assert _l5(text) is None, text

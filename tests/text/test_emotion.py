@@ -123,3 +123,37 @@ def test_name_calling_is_a_sign() -> None:
         found = emotion(text)
         assert any(r.startswith("insult") for r in found.reasons), text
     assert not any(r.startswith("insult") for r in emotion("The clown fish tank app").reasons)
+
+
+def test_judging_the_product_threats_to_leave_and_despair_in_more_wordings() -> None:
+    judged = emotion("Frankly the console is useless and the docs are garbage")
+    assert judged.score <= -0.5 and judged.polarity < 0
+    leaving = emotion("One more outage and we migrate back to our old vendor and won't renew")
+    assert any(r.startswith("threat") for r in leaving.reasons)
+    zh_leaving = emotion("再这样下去我们只能解约，换供应商了")
+    assert any(r.startswith("threat") for r in zh_leaving.reasons)
+    despair = emotion("my hands are shaking, the whole launch is at stake")
+    assert any(r.startswith("desperation") for r in despair.reasons)
+    zh_despair = emotion("这次要是恢复不了我就完了，老板肯定炒了我")
+    assert any(r.startswith("desperation") for r in zh_despair.reasons)
+    sarcastic = emotion("Genius advice. I am so done with this nonsense.")
+    assert any(r.startswith("sarcasm") for r in sarcastic.reasons)
+
+
+def test_describing_speed_or_a_hypothetical_failure_is_no_urgency() -> None:
+    for text in (
+        "删除之后空间会马上释放吗？",
+        "如果某个节点挂了，数据会丢吗？",
+        "生产环境的参数怎么配置？",
+    ):
+        assert not any(r.startswith("urgency") for r in emotion(text).reasons), text
+    assert any(r.startswith("urgency") for r in emotion("请马上处理，线上全部宕机").reasons)
+
+
+def test_exasperation_in_everyday_wordings() -> None:
+    for text in ("Are you kidding me?! Third outage this week", "I'm beyond frustrated.",
+                 "You people are clueless.", "你们到底行不行啊", "烦死了",
+                 "我真的很崩溃"):  # fmt: skip
+        found = emotion(text)
+        signs = [r for r in found.reasons if not r.startswith(("negative", "positive"))]
+        assert signs and found.score < 0, text
