@@ -15,7 +15,7 @@ set is out of sample (scored once after each change, never read). To compare
 with earlier rules in the same run, run an export of the older commit's tree
 with this venv (its ROOT is its own folder) before this one.
 
-Usage: python bench/dialogue.py [--sets dev,heldout]
+Usage: python bench/dialogue.py [--sets dev,heldout] [--no-reader]
 Writes bench/results/dialogue_<set>.json and .md (and the raw replay as
 bench/results/dialogue_<set>_replay.json).
 """
@@ -23,6 +23,7 @@ bench/results/dialogue_<set>_replay.json).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import shutil
 import sys
@@ -47,6 +48,10 @@ RESULTS = ROOT / "bench" / "results"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", default="dev,heldout")
+    parser.add_argument(
+        "--no-reader", action="store_true",
+        help="the rules alone, without the learned turn reader (results as <set>_rules_only)",
+    )  # fmt: skip
     args = parser.parse_args()
     data = Path(tempfile.mkdtemp(prefix="gddlg", dir="/tmp"))
     store = FalkorStore(data)
@@ -55,8 +60,15 @@ def main() -> None:
         seed_demo_corpus(store)
         settings = Settings(data_dir=data, env="development")
         desk = build_desk(store, build_answerer(store, settings), settings)
-        for name in args.sets.split(","):
-            path = SETS / name / "conversations.jsonl"
+        suffix = ""
+        if args.no_reader:
+            alone = desk.rules.escalation.model_copy(update={"learned": False})
+            rules = desk.rules.model_copy(update={"escalation": alone})
+            desk = dataclasses.replace(desk, rules=rules)
+            suffix = "_rules_only"
+        for set_name in args.sets.split(","):
+            path = SETS / set_name / "conversations.jsonl"
+            name = set_name + suffix
             t0 = time.perf_counter()
             played = [play(desk, s) for s in read(path)]
             seconds = time.perf_counter() - t0

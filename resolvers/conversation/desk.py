@@ -35,7 +35,7 @@ from graph.queries import blind_index as bq
 from graph.queries import conversations as cq
 from graph.store import Store
 from graph.types import Row
-from resolvers.conversation import handoff, history, turn_text
+from resolvers.conversation import handoff, history, reader, turn_text
 from resolvers.conversation.attachments import BadAttachment, read_all
 from resolvers.conversation.complexity import (
     Level,
@@ -58,6 +58,7 @@ from resolvers.conversation.escalation import (
     requested,
 )
 from resolvers.conversation.history import ConversationError
+from resolvers.conversation.reader import Reading
 from resolvers.conversation.records import (
     Attachment,
     Entities,
@@ -316,6 +317,7 @@ def _customer(
             complexity_reason=conv_level.reason if conv_level else "",
             unresolved_run=run, unresolved_reasons=tuple(reasons),
             unresolved_said=tuple(said_so),
+            learned=_reading(text, said, rules),
         ), rules)  # fmt: skip
 
     emotions = [*(conv.get("emotions") or []), mood.score]
@@ -391,6 +393,12 @@ def _customer(
         escalated_now=decision is not None, entities=entities,
         attachments=[f.masked() for f in findings],
     )  # fmt: skip
+
+
+def _reading(text: str, said: Sequence[str], rules: Rules) -> Reading | None:
+    """The learned reader's view of a typed turn (none for attachments alone)."""
+    model = reader.shipped() if rules.escalation.learned and text.strip() else None
+    return model.read(text, said[-1] if said else "", len(said)) if model else None
 
 
 def _lookup(desk: Desk, text: str, findings: Sequence[Finding]) -> list[str]:

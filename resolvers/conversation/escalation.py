@@ -10,6 +10,8 @@ The decision is made in code, never by a model: the rules are checked in a
 fixed order (an explicit request for a person first, so nothing can get in
 its way; then emotion, complexity and unresolved turns in the order the
 rules file gives), the first that fires wins, and the decision records the rule and its evidence.
+Only when none fires is the learned reading of the turn (``reader.py``) asked;
+it records its probability and the rule it reads the turn as.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from resolvers.conversation.reader import Reading
 from resolvers.conversation.rules import Rules, normalised
 
 
@@ -93,6 +96,7 @@ class Signals:
     unresolved_reasons: tuple[str, ...]  # of those turns, oldest first
     # of those turns, oldest first: unresolved by the customer's own word
     unresolved_said: tuple[bool, ...] = ()
+    learned: Reading | None = None  # the learned reader's view of this turn
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,19 @@ def decide(signals: Signals, rules: Rules) -> Decision | None:
         decision = checks[name](signals, rules)
         if decision is not None:
             return decision
-    return None
+    return _learned(signals, rules)
+
+
+def _learned(signals: Signals, rules: Rules) -> Decision | None:
+    reading = signals.learned
+    if reading is None or not rules.escalation.learned:
+        return None
+    above = rules.escalation.learned_above
+    if above is not None:
+        reading = Reading(reading.rule, reading.probability, above)
+    if not reading.fires:
+        return None
+    return Decision(Rule(reading.rule), reading.evidence())
 
 
 # Reasons of extractors/text/emotion.py that are the wording's polarity, not a sign.

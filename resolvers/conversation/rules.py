@@ -77,6 +77,10 @@ class Escalation(_Strict):
     # help, repeats); the others may be answers below the confidence threshold.
     unresolved_said: int = Field(default=0, ge=0, le=20)
     order: list[str]
+    # The learned turn reader (reader.py), consulted when no rule fired; its
+    # threshold is the trained one unless ``learned_above`` gives another.
+    learned: bool = True
+    learned_above: float | None = Field(default=None, gt=0.0, le=1.0)
 
     @field_validator("order")
     @classmethod
