@@ -111,8 +111,13 @@ def build_desk(
 
     routing = settings.routing_config()
     linker = getattr(answerer, "linker", None)  # a test's stand-in answerer has none
+    rules = load_rules(settings.conversation_rules)
+    if rules.escalation.learned:
+        from resolvers.conversation import reader
+
+        reader.warm_up()
     return Desk(
-        store, answerer, load_rules(settings.conversation_rules),
+        store, answerer, rules,
         max_text_chars=settings.max_message_chars,
         max_upload_bytes=settings.max_upload_bytes, max_attachments=settings.max_attachments,
         on_handoff=lambda ticket: route_handoff(store, linker, routing, ticket),

@@ -8,10 +8,12 @@ cache off so that every `ask` is answered afresh, as every turn of a
 conversation is. In one run, alternating, it times:
 
 - `ask` over GraphQL, for each question of the list below;
-- `sendMessage` over GraphQL: conversations of three customer turns (a
-  question, a follow-up naming nothing, another question), so turns carry
-  context, are judged, stored, and some escalate (a handoff ticket is
-  written; later turns are acknowledged);
+- `sendMessage` over GraphQL, sealed in the SM envelope as production requires
+  of mutations (the client's sealing and opening are in the time):
+  conversations of three customer turns (a question, a follow-up naming
+  nothing, another question), so turns carry context, are judged, stored,
+  and some escalate (a handoff ticket is written; later turns are
+  acknowledged);
 - the same two in process, without HTTP: `Answerer.answer` and `desk.send`.
 
 The questions are written here for the demo corpus (not from any evaluation set).
@@ -39,12 +41,15 @@ import numpy as np  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from api.app import create_app  # noqa: E402
+from api.envelope_client import EnvelopeClient  # noqa: E402
+from api.envelope_key import generate  # noqa: E402
 from api.settings import Settings  # noqa: E402
 from api.tokens import derive_key, issue  # noqa: E402
 from bench.ingest import machine_info  # noqa: E402
 from extractors.ingest.pipeline import Ingestor  # noqa: E402
 from graph.falkor import FalkorStore  # noqa: E402
 from migrations.runner import migrate  # noqa: E402
+from resolvers.conversation import reader  # noqa: E402
 from resolvers.conversation.desk import Desk, send  # noqa: E402
 from resolvers.conversation.records import Speaker  # noqa: E402
 from resolvers.identity import Role  # noqa: E402
@@ -103,9 +108,15 @@ def main() -> None:
         answerer = Answerer(store, cache_size=0)
         answerer.warm_up()
         desk = Desk(store, answerer)
+        reader.warm_up()
+        server_key = generate()
         settings = Settings(data_dir=tmp / "app", env="production", secret_key=secret,
                             rate_limit_per_token="", rate_limit_per_address="",
-                            answer_cache_size=0)  # fmt: skip
+                            answer_cache_size=0,
+                            # production refuses to start without the SM4 data keys and
+                            # the SM envelope's key: fresh ones for this run
+                            data_keys=f"lookup:{secrets.token_hex(32)},1:{secrets.token_hex(32)}",
+                            envelope_key=server_key.text())  # fmt: skip
         key = derive_key(secret.encode())
         samples: dict[str, list[float]] = {k: [] for k in (
             "ask_http", "send_http", "send_http_answered", "send_http_other",
@@ -117,8 +128,12 @@ def main() -> None:
             for r in range(args.rounds):
                 for n, turns in enumerate(conversations()):
                     customer = f"customer:bench{r}x{n}"
-                    headers = {"Authorization": "Bearer " + issue(key, Role.CUSTOMER, customer,
-                                                                  3600)[0]}  # fmt: skip
+                    token = issue(key, Role.CUSTOMER, customer, 3600)[0]
+                    headers = {"Authorization": "Bearer " + token}
+                    # production takes mutations only in the SM envelope: sealed here,
+                    # as a client would, and timed with it
+                    sealed = EnvelopeClient("http://testserver", token,
+                                            public_key=server_key.public, http=client)  # fmt: skip
                     for q in turns[:1] + turns[2:]:
                         t = time.perf_counter()
                         resp = client.post("/graphql", json={"query": ASK, "variables": {"q": q}},
@@ -128,11 +143,10 @@ def main() -> None:
                     cid = None
                     for text in turns:
                         t = time.perf_counter()
-                        resp = client.post("/graphql", json={"query": SEND, "variables": {
-                            "id": cid, "t": text}}, headers=headers)  # fmt: skip
+                        reply = sealed.execute(SEND, {"id": cid, "t": text})
                         took = (time.perf_counter() - t) * 1000
-                        body = resp.json()
-                        assert resp.status_code == 200 and "errors" not in body, resp.text
+                        body = reply.body
+                        assert reply.status == 200 and "errors" not in body, body
                         sent = body["data"]["sendMessage"]
                         cid = sent["conversationId"]
                         modes[sent["replyMode"]] = modes.get(sent["replyMode"], 0) + 1
@@ -166,7 +180,7 @@ def main() -> None:
     (RESULTS / "converse_latency.json").write_text(json.dumps(result, indent=2) + "\n")
     labels = {
         "ask_http": "HTTP `ask` (baseline)",
-        "send_http": "HTTP `sendMessage`, every turn",
+        "send_http": "HTTP `sendMessage` (SM envelope), every turn",
         "send_http_answered": "HTTP `sendMessage`, turns the bot answered",
         "send_http_other": "HTTP `sendMessage`, handoffs and acknowledgements",
         "ask_inproc": "`Answerer.answer` in process (baseline)",

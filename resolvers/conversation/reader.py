@@ -114,3 +114,11 @@ def shipped() -> Model | None:
     if not embedding.available():
         return None
     return from_json(json.loads(WEIGHTS.read_text(encoding="utf-8")), str(WEIGHTS))
+
+
+def warm_up() -> None:
+    """Load the encoder and the weights before the first customer waits for them
+    (about a second, once per process)."""
+    model = shipped()
+    if model is not None:
+        model.read("How do I configure this?", "", 0)

@@ -106,10 +106,10 @@ def test_the_reader_can_be_switched_off_or_given_another_threshold(tmp_path: Pat
 def test_weights_of_the_wrong_shape_are_refused_by_name() -> None:
     data = _model().to_json()
     data["coef"] = data["coef"][:2]
-    with pytest.raises(ValueError, match="weights.json: coef must be"):
+    with pytest.raises(ValueError, match=r"weights\.json: coef must be"):
         reader.from_json(data, "weights.json")
     data = _model().to_json() | {"classes": ["none", "request"]}
-    with pytest.raises(ValueError, match="weights.json: classes must be"):
+    with pytest.raises(ValueError, match=r"weights\.json: classes must be"):
         reader.from_json(data, "weights.json")
 
 
