@@ -9,7 +9,9 @@ probability of each escalation rule (``request``, ``emotion``, ``complexity``,
 ``unresolved``) against ``none``. Trained by ``reader_training.py`` on the
 development conversations only (``bench/dialogues/dev*``, never a held-out set);
 its weights ship in ``data/escalation_reader.json``, so nothing trains at run
-time. ``bench/escalation_reader.py`` validates it leave-one-set-out.
+time. ``bench/escalation_reader.py`` validates it leave-one-set-out (the
+previous turn and the position, beside the turn alone, raised that recall from
+0.64 to 0.66 at the same precision; C = 3 over 1 and 0.3 likewise).
 
 The decision stays the state machine's (``escalation.py``): the reader is
 consulted after the configured rules, only when none fired, and fires when the
