@@ -3,7 +3,7 @@
 Two export shapes, detected from the content:
 
 * Stack Exchange data dump: ``Posts.xml`` (``<posts><row .../></posts>``,
-  streamed with lxml ``iterparse``, so a large dump is never held as a tree),
+  streamed with lxml's pull parser, so a large dump is never held as a tree),
   the same rows as a JSON array of objects with the dump's field names, and
   ``PostLinks.xml`` (or its JSON rows) whose ``LinkTypeId`` 3 marks duplicates.
 * Discourse: a topic as served by ``/t/{id}.json`` (``post_stream.posts``),
@@ -35,7 +35,6 @@ Decisions written down here:
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Mapping
@@ -215,16 +214,23 @@ def _is_host(site: str) -> bool:
 # ------------------------------------------------------------------ Stack Exchange
 
 
+_XML_CHUNK = 1 << 20
+
+
 def _parse_xml(data: bytes, uri: str, site: str) -> CommunityBatch:
-    events = lxml.etree.iterparse(
-        io.BytesIO(data), events=("start", "end"), huge_tree=True,
-        resolve_entities=False, no_network=True,
-    )  # fmt: skip
+    # A pull parser fed in chunks, its events read after each: the rows before a
+    # syntax error are kept whatever the parser buffers (iterparse of lxml 6.2
+    # raises before yielding the events of the chunk that holds the error).
+    parser = lxml.etree.XMLPullParser(
+        events=("start", "end"), huge_tree=True, resolve_entities=False, no_network=True
+    )
     rows: list[tuple[str, Mapping[str, Any]]] = []
     problems: list[Problem] = []
     root: str | None = None
-    try:
-        for event, el in events:
+
+    def take() -> None:
+        nonlocal root
+        for event, el in parser.read_events():
             if root is None:
                 root = str(el.tag).lower()
                 if root not in ("posts", "postlinks"):
@@ -239,7 +245,15 @@ def _parse_xml(data: bytes, uri: str, site: str) -> CommunityBatch:
             parent = el.getparent()
             while parent is not None and el.getprevious() is not None:
                 del parent[0]
+
+    try:
+        for start in range(0, len(data), _XML_CHUNK):
+            parser.feed(data[start : start + _XML_CHUNK])
+            take()
+        parser.close()
+        take()
     except lxml.etree.XMLSyntaxError as exc:
+        take()  # what was parsed before the error
         if root is None:
             raise ExtractionError(
                 f"{uri}: line {exc.lineno}: not well-formed XML: {exc.msg}"
