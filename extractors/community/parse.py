@@ -230,7 +230,10 @@ def _parse_xml(data: bytes, uri: str, site: str) -> CommunityBatch:
 
     def take() -> None:
         nonlocal root
-        for event, el in parser.read_events():
+        for event, item in parser.read_events():
+            if not isinstance(item, lxml.etree._Element):
+                continue  # start and end events carry elements; no other kinds are asked for
+            el: Any = item  # lxml-stubs has no clear(keep_tail=)
             if root is None:
                 root = str(el.tag).lower()
                 if root not in ("posts", "postlinks"):
