@@ -36,10 +36,9 @@ from resolvers.conversation import reader_training as rt  # noqa: E402
 RESULTS = ROOT / "bench" / "results"
 
 
-def scored(expected: dict[str, bool], fired: dict[str, int | None]) -> dict[str, Any]:
-    tp = sum(1 for c, at in fired.items() if at is not None and expected[c])
-    fp = sum(1 for c, at in fired.items() if at is not None and not expected[c])
-    fn = sum(expected.values()) - tp
+def scored(ts: list[rt.Turn], fired: dict[str, int | None]) -> dict[str, Any]:
+    c = rt.counts(ts, fired)
+    tp, fp, fn = c["tp"], c["fp"], c["fn"]
     return {
         "tp": tp, "fp": fp, "fn": fn,
         "precision": round(tp / (tp + fp), 3) if tp + fp else None,
@@ -60,15 +59,15 @@ def fold(left_out: str) -> dict[str, Any]:
     fired = rt.first_firing(ts, not_none, model.threshold)
     expected = {t.conversation: t.escalates for t in ts}
     row: dict[str, Any] = {"set": left_out, "trained_on": train, "threshold": model.threshold,
-                           "reader": scored(expected, fired)}  # fmt: skip
+                           "reader": scored(ts, fired)}  # fmt: skip
     for key, stem in (("rules_in_sample", "rules_only"), ("rules_unseen", "rules_c0d01fd")):
         replay = RESULTS / f"dialogue_{left_out}_{stem}_replay.json"
         if replay.exists():
             rules = {c["id"]: c["escalated_at"]
                      for c in json.loads(replay.read_text())["conversations"]}  # fmt: skip
-            row[key] = scored(expected, {c: rules.get(c) for c in expected})
+            row[key] = scored(ts, {c: rules.get(c) for c in expected})
             both = {c: earliest(rules.get(c), fired[c]) for c in expected}
-            row[key + "_and_reader"] = scored(expected, both)
+            row[key + "_and_reader"] = scored(ts, both)
     return row
 
 
