@@ -40,13 +40,18 @@ def _model() -> reader.Model:
     return model
 
 
-def test_the_shipped_weights_come_from_development_sets_only() -> None:
+def test_the_shipped_weights_come_from_development_and_spent_sets_only() -> None:
     model = _model()
     assert model.meta["trained_on"] and all(
-        s in reader_training.DEVELOPMENT for s in model.meta["trained_on"]
+        s in reader_training.TRAINING for s in model.meta["trained_on"]
     )
+    # every held-out set on disk that is not spent stays out of training
+    sets = {p.parent.name for p in reader_training.DIALOGUES.glob("*/conversations.jsonl")}
+    fresh = sets - set(reader_training.TRAINING)
+    assert not fresh & set(model.meta["trained_on"])
     assert 0.0 < model.threshold < 1.0
     assert model.coef.shape == (len(reader.CLASSES), 2 * 512 + 3)
+    assert model.grams is not None and model.grams.linear.coef.shape[0] == len(reader.CLASSES)
 
 
 def test_the_shipped_weights_are_what_training_gives() -> None:
@@ -55,6 +60,39 @@ def test_the_shipped_weights_are_what_training_gives() -> None:
     assert fresh.threshold == pytest.approx(shipped.threshold)
     assert np.allclose(fresh.coef, shipped.coef, atol=1e-3)
     assert np.allclose(fresh.intercept, shipped.intercept, atol=1e-3)
+    assert fresh.grams is not None and shipped.grams is not None
+    assert fresh.grams.index == shipped.grams.index
+    assert np.allclose(fresh.grams.idf, shipped.grams.idf, atol=1e-4)
+    assert np.allclose(fresh.grams.linear.coef, shipped.grams.linear.coef, atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "a", "Ab  cd\tEF", "数据库连不上了！！", "mixed 中文 and English?!", "x" * 300],
+)
+def test_the_n_gram_vector_is_the_one_the_weights_were_trained_on(text: str) -> None:
+    # scikit-learn's vectorizer trains the weights; numpy alone reads at run time
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    grams = _model().grams
+    assert grams is not None
+    vocabulary = sorted(grams.index, key=grams.index.__getitem__)
+    fitted = TfidfVectorizer(analyzer="char_wb", ngram_range=reader.NGRAMS, sublinear_tf=True,
+                             vocabulary=vocabulary, lowercase=True)  # fmt: skip
+    fitted.idf_ = grams.idf
+    expected = fitted.transform([text]).toarray()[0]
+    at, values = grams.vector(text)
+    got = np.zeros(len(vocabulary))
+    got[at] = values
+    assert np.allclose(got, expected)
+
+
+def test_the_n_grams_are_scikit_learns_char_wb_grams() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    analyse = TfidfVectorizer(analyzer="char_wb", ngram_range=reader.NGRAMS).build_analyzer()
+    for text in ["", "a b", "Hello, WORLD", "转人工 please", "  x\n\ny  ", "abcdefgh"]:
+        assert reader.char_grams(text) == analyse(text)
 
 
 @pytest.mark.parametrize(
@@ -107,6 +145,10 @@ def test_weights_of_the_wrong_shape_are_refused_by_name() -> None:
     data = _model().to_json()
     data["coef"] = data["coef"][:2]
     with pytest.raises(ValueError, match=r"weights\.json: coef must be"):
+        reader.from_json(data, "weights.json")
+    data = _model().to_json()
+    data["grams"]["idf"] = data["grams"]["idf"][:-1]
+    with pytest.raises(ValueError, match=r"weights\.json: grams\.coef must be"):
         reader.from_json(data, "weights.json")
     data = _model().to_json() | {"classes": ["none", "request"]}
     with pytest.raises(ValueError, match=r"weights\.json: classes must be"):
