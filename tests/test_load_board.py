@@ -34,14 +34,20 @@ def _dead_pid() -> int:
 
 
 def test_each_worker_takes_a_slot_and_a_full_board_says_so(board_file: Path) -> None:
-    one = LoadBoard(board_file, owner=os.getpid())
-    two = LoadBoard(board_file, owner=os.getppid())  # another live process
-    with pytest.raises(RuntimeError, match="every slot is taken by a live worker"):
-        LoadBoard(board_file, owner=1)  # init is alive too
-    one.close()
-    three = LoadBoard(board_file, owner=1)  # the slot given back is free again
-    two.close()
-    three.close()
+    # another live process (not the parent: under nohup or in a container it may be init)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        one = LoadBoard(board_file, owner=os.getpid())
+        two = LoadBoard(board_file, owner=other.pid)
+        with pytest.raises(RuntimeError, match="every slot is taken by a live worker"):
+            LoadBoard(board_file, owner=1)  # init is alive too
+        one.close()
+        three = LoadBoard(board_file, owner=1)  # the slot given back is free again
+        two.close()
+        three.close()
+    finally:
+        other.kill()
+        other.wait()
 
 
 def test_a_dead_workers_slot_is_taken_over(board_file: Path) -> None:
