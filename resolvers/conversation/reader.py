@@ -99,9 +99,10 @@ class Linear:
     coef: np.ndarray
     intercept: np.ndarray
 
-    def probabilities(self, z: np.ndarray) -> np.ndarray:
-        z = np.exp(z - z.max())
-        return np.asarray(z / z.sum())
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = np.exp(z - z.max())
+    return np.asarray(z / z.sum())
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ class Grams:
 
     def probabilities(self, text: str) -> np.ndarray:
         at, values = self.vector(text)
-        return self.linear.probabilities(self.linear.coef[:, at] @ values + self.linear.intercept)
+        return softmax(self.linear.coef[:, at] @ values + self.linear.intercept)
 
 
 @dataclass(frozen=True)
@@ -138,8 +139,7 @@ class Model:
     def probabilities(self, x: np.ndarray, text: str | None = None) -> np.ndarray:
         """Class probabilities from a turn's sentence features (and its text, for
         the n-gram reading when the model has one)."""
-        linear = Linear(self.coef, self.intercept)
-        p = linear.probabilities(self.coef @ x + self.intercept)
+        p = softmax(self.coef @ x + self.intercept)
         if self.grams is None or text is None:
             return p
         w = self.grams_weight
