@@ -14,7 +14,8 @@ The third development set (dev3) and the fourth held-out set (heldout4), both
 written blind, hold 80 conversations each with the dev2/heldout3 balance, use
 every ``covers`` tag, and repeat no turn of any other set, each other included.
 The fifth held-out set (heldout5, written blind) has the same balance and repeats
-no turn of the seven earlier sets.
+no turn of the seven earlier sets. The fourth development set (dev4, written blind)
+has the same balance and repeats no turn of the eight earlier sets.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ HELDOUT3 = DIALOGUES / "heldout3" / "conversations.jsonl"
 DEV3 = DIALOGUES / "dev3" / "conversations.jsonl"
 HELDOUT4 = DIALOGUES / "heldout4" / "conversations.jsonl"
 HELDOUT5 = DIALOGUES / "heldout5" / "conversations.jsonl"
+DEV4 = DIALOGUES / "dev4" / "conversations.jsonl"
 
 RULES = {"emotion", "complexity", "unresolved", "request"}
 LEVELS = {"L1", "L2", "L3", "L4", "L5"}
@@ -343,6 +345,13 @@ def test_fourth_heldout_set_is_well_formed_balanced_and_disjoint() -> None:
 @pytest.mark.skipif(not HELDOUT5.exists(), reason=f"no fifth held-out set at {HELDOUT5}")
 def test_fifth_heldout_set_is_well_formed_balanced_and_disjoint() -> None:
     check_blind_set(HELDOUT5, "heldout5", (DEV, HELDOUT, HELDOUT2, DEV2, HELDOUT3, DEV3, HELDOUT4))
+
+
+@pytest.mark.skipif(not DEV4.exists(), reason=f"no fourth development set at {DEV4}")
+def test_fourth_dev_set_is_well_formed_balanced_and_disjoint() -> None:
+    check_blind_set(
+        DEV4, "dev4", (DEV, HELDOUT, HELDOUT2, DEV2, HELDOUT3, DEV3, HELDOUT4, HELDOUT5)
+    )
 
 
 def test_a_broken_conversation_is_reported(tmp_path: Path) -> None:
