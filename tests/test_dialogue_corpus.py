@@ -14,8 +14,9 @@ The third development set (dev3) and the fourth held-out set (heldout4), both
 written blind, hold 80 conversations each with the dev2/heldout3 balance, use
 every ``covers`` tag, and repeat no turn of any other set, each other included.
 The fifth held-out set (heldout5, written blind) has the same balance and repeats
-no turn of the seven earlier sets; the sixth held-out set (heldout6, also written
-blind) has the same balance and repeats no turn of the eight sets before it.
+no turn of the seven earlier sets; the sixth held-out set (heldout6) and the fourth
+development set (dev4), written blind at the same time by two engineers, have the
+same balance and repeat no turn of any other set, each other included.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ DEV3 = DIALOGUES / "dev3" / "conversations.jsonl"
 HELDOUT4 = DIALOGUES / "heldout4" / "conversations.jsonl"
 HELDOUT5 = DIALOGUES / "heldout5" / "conversations.jsonl"
 HELDOUT6 = DIALOGUES / "heldout6" / "conversations.jsonl"
+DEV4 = DIALOGUES / "dev4" / "conversations.jsonl"
 
 RULES = {"emotion", "complexity", "unresolved", "request"}
 LEVELS = {"L1", "L2", "L3", "L4", "L5"}
@@ -350,7 +352,16 @@ def test_fifth_heldout_set_is_well_formed_balanced_and_disjoint() -> None:
 @pytest.mark.skipif(not HELDOUT6.exists(), reason=f"no sixth held-out set at {HELDOUT6}")
 def test_sixth_heldout_set_is_well_formed_balanced_and_disjoint() -> None:
     check_blind_set(
-        HELDOUT6, "heldout6", (DEV, HELDOUT, HELDOUT2, DEV2, HELDOUT3, DEV3, HELDOUT4, HELDOUT5)
+        HELDOUT6,
+        "heldout6",
+        (DEV, HELDOUT, HELDOUT2, DEV2, HELDOUT3, DEV3, HELDOUT4, HELDOUT5, DEV4),
+    )
+
+
+@pytest.mark.skipif(not DEV4.exists(), reason=f"no fourth development set at {DEV4}")
+def test_fourth_dev_set_is_well_formed_balanced_and_disjoint() -> None:
+    check_blind_set(
+        DEV4, "dev4", (DEV, HELDOUT, HELDOUT2, DEV2, HELDOUT3, DEV3, HELDOUT4, HELDOUT5, HELDOUT6)
     )
 
 
