@@ -196,6 +196,24 @@ _ZH_DENIED = re.compile(r"(不是|并不|并非|不算|没有|没|不|无|别|�
 _EN_DENIED = re.compile(
     r"\b(not|no|never|isn't|wasn't|aren't|don't)\s+(a\s+|an\s+|any\s+|really\s+)?$"
 )
+# A hedge makes a sign mild ("kinda urgent", 有点烦), and mild annoyance is not
+# the anger a person must take over for: a hedged sign is not counted.
+_ZH_HEDGED = re.compile(r"(有点|有一点|有些|有一些|稍微|稍稍|略微|略|小小)\s*$")
+_EN_HEDGED = re.compile(
+    r"\b(kinda|kind\s+of|sort\s+of|sorta|a\s+bit|a\s+little(\s+bit)?|slightly|somewhat|mildly)\s+$"
+)
+# Words in quotation marks are someone's words reported (a boss's outburst, a
+# client's email) or an error message pasted in, not the customer's own mood.
+# An apostrophe between letters ("yesterday's") stays inside an English quote.
+_QUOTED = re.compile(
+    r"“[^”]{2,}”|「[^」]{2,}」|『[^』]{2,}』|\"[^\"]{2,}\""
+    r"|(?<![A-Za-z])'(?:[^'\n]|(?<=[A-Za-z])'(?=[A-Za-z])){2,}'(?![A-Za-z])"
+)
+
+
+def unquoted(text: str) -> str:
+    """``text`` with quoted passages blanked out."""
+    return _QUOTED.sub(" ", text)
 
 
 def _said(text: str, low: str, phrases: Sequence[str]) -> list[str]:
@@ -203,10 +221,15 @@ def _said(text: str, low: str, phrases: Sequence[str]) -> list[str]:
     for p in phrases:
         if _CJK.search(p) or not p.isascii():
             at = [m.start() for m in re.finditer(re.escape(p), text)]
-            if any(not _ZH_DENIED.search(text, max(0, i - 3), i) for i in at):
+            if any(
+                not _ZH_DENIED.search(text, max(0, i - 3), i)
+                and not _ZH_HEDGED.search(text, max(0, i - 3), i)
+                for i in at
+            ):
                 found.append(p)
         elif any(
             not _EN_DENIED.search(low, max(0, m.start() - 16), m.start())
+            and not _EN_HEDGED.search(low, max(0, m.start() - 16), m.start())
             for m in re.finditer(r"(?<![a-z])" + re.escape(p) + r"(?![a-z])", low)
         ):
             found.append(p)
@@ -219,31 +242,33 @@ def emotion(text: str, earlier: Sequence[str] = ()) -> Emotion:
     text = text.strip()
     if not text:
         return Emotion(0.0, 0.0, [])
-    low = text.lower()
-    pol = polarity(text)
+    own = unquoted(text)
+    low = own.lower()
+    pol = polarity(own)
     reasons: list[str] = []
     pull = 0.0
     for sign, weight, zh, en in _SIGNS:
-        hits = _said(text, low, zh) + _said(text, low, en)
+        hits = _said(own, low, zh) + _said(own, low, en)
         if hits:
             pull += weight
             reasons.append(f"{sign}: {', '.join(hits[:3])}")
-    if _BANG.search(text):
+    if _BANG.search(own):
         pull += 0.15
         reasons.append("repeated ! or ?")
-    caps = sum(map(len, _CAPS.findall(text)))
-    letters = sum(c.isascii() and c.isalpha() for c in text)
+    caps = sum(map(len, _CAPS.findall(own)))
+    letters = sum(c.isascii() and c.isalpha() for c in own)
     # Chinese has no capitals: in a message written in it, capital words are the
     # names of commands and constants (ALTER TABLE, BUSY), not shouting.
-    if caps and caps >= max(8.0, 0.3 * letters) and not _CJK.search(text):
+    if caps and caps >= max(8.0, 0.3 * letters) and not _CJK.search(own):
         pull += 0.2
         reasons.append("shouting in capitals")
-    norm = " ".join(low.split())
+    norm = " ".join(text.lower().split())
     if any(norm and norm == " ".join(e.lower().split()) for e in earlier):
         pull += 0.3
         reasons.append("repeats an earlier message")
     complaint = pull > 0 or pol < -0.2
-    pleased = _said(text, low, _PLEASED)
+    # Scare quotes around a pleased word ("your 'great' fix") are sarcasm too.
+    pleased = _said(text, text.lower(), _PLEASED)
     if pleased and complaint:
         pull += 0.3
         pol = min(pol, 0.0)  # the pleased words are not meant

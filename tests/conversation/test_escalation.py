@@ -221,6 +221,10 @@ def test_a_missing_rules_file_is_named(tmp_path: Path) -> None:
         "The console still shows the old certificate",
         "That's not my question, I need the retention limit",
         "重装之后依然fail",
+        "Rotated the certificate as described, the same verification failure",
+        "We disabled the plugin; the warnings came back within ten minutes",
+        "Nothing of what we tried is working so far",
+        "The timeout is already 60s, so that can't be it",
     ],
 )  # fmt: skip
 def test_it_did_not_help_in_many_forms(text: str) -> None:
@@ -272,6 +276,9 @@ def test_a_turn_unresolved_by_confidence_alone_is_not_the_customer_saying_so() -
         "Put me in touch with an engineer", "Have someone call me back", "Can you escalate this?",
         "Let me talk to your manager", "我要找你们的人", "请让客服给我回个电话", "客服在吗",
         "帮我转接技术支持",
+        "Can we book twenty minutes with one of your database specialists?",
+        "请你们派一名资深工程师到现场支持一下", "麻烦让你们的销售跟我们联系一下报价",
+        "这个需求请转给你们的产品负责人评估", "我们总监想和你们的领导当面见个面",
     ],
 )  # fmt: skip
 def test_a_request_for_one_of_the_vendors_people(text: str) -> None:
@@ -292,6 +299,9 @@ def test_a_request_for_one_of_the_vendors_people(text: str) -> None:
         "the callback URL returns 500", "我们这边有人在看", "Give me a minute",
         "Someone from your support team told us to raise the timeout",
         "Your engineer suggested a resize last week", "你们的工程师跟我说过要扩容",
+        # checks done by hand, and the customer's own desk with people in it
+        "运维每周都要人工核查备份是否完整，能自动化吗？", "我们的人工坐席系统接入了你们的缓存",
+        "这份报告我已经转给你们的工程师了",
     ],
 )  # fmt: skip
 def test_what_only_sounds_like_asking_for_a_person(text: str) -> None:
@@ -531,3 +541,35 @@ def test_an_incident_as_it_is_reported(text: str) -> None:
 )  # fmt: skip
 def test_an_incident_asked_about_or_guarded_against_is_none(text: str) -> None:
     assert _l5(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("family", "text"),
+    [
+        ("security", "An intern committed config.prod.yaml with the db password to a public repo"),
+        ("security", "I'm afraid somebody has been inside our billing database since Monday"),
+        ("security", "The audit shows logins from a city where we have no office"),
+        ("security", "The orders endpoint now returns rows that belong to another tenant"),
+        ("security", "用户反馈在个人中心看到了其他用户的订单"),
+        ("data_loss", "The ledger history now has a three-day gap for some accounts"),
+        ("data_loss", "订单流水中间断了两天"),
+        ("defect", "同样的查询结果每次不一样，这不像是正常现象"),
+        ("defect", "The replica reports a negative lag, this can't be normal"),
+    ],
+)  # fmt: skip
+def test_l5_and_defect_cues_in_more_wordings(family: str, text: str) -> None:
+    cues = getattr(RULES.complexity, family)
+    assert cues.find(RULES.complexity.hypothetical.erase(text)) is not None, text
+
+
+@pytest.mark.parametrize(
+    ("family", "text"),
+    [
+        ("security", "How do I make sure one tenant never sees another tenant's rows?"),
+        ("data_loss", "Is there a gap between the backup window and the maintenance window?"),
+        ("defect", "扩容期间延迟升高正常吗？"),
+    ],
+)
+def test_what_only_sounds_like_l5_or_a_defect(family: str, text: str) -> None:
+    cues = getattr(RULES.complexity, family)
+    assert cues.find(RULES.complexity.hypothetical.erase(text)) is None, text

@@ -157,3 +157,27 @@ def test_exasperation_in_everyday_wordings() -> None:
         found = emotion(text)
         signs = [r for r in found.reasons if not r.startswith(("negative", "positive"))]
         assert signs and found.score < 0, text
+
+
+def test_words_in_quotation_marks_are_someone_elses_not_the_customers() -> None:
+    own = emotion("This is unacceptable, the export has failed all week")
+    assert any(r.startswith("anger") for r in own.reasons)
+    reported = emotion(
+        "Our CFO replied 'this is unacceptable, fix the export' to my update. "
+        "Which setting controls the export batch size?"
+    )
+    assert not any(r.startswith("anger") for r in reported.reasons), reported
+    zh = emotion("运营同事在群里吐槽“什么破系统，气死我了”，我想问下导出任务的并发上限是多少")
+    assert not any(r.startswith("anger") for r in zh.reasons), zh
+    assert reported.score > own.score and zh.score > -0.5
+    # Scare quotes around a pleased word are still sarcasm.
+    scare = emotion("Your 'wonderful' patch broke the login again, useless")
+    assert any(r.startswith("sarcasm") for r in scare.reasons), scare
+
+
+def test_a_hedged_sign_is_mild_and_not_counted() -> None:
+    assert not any(
+        r.startswith("urgency") for r in emotion("Sort of urgent, we go live Friday").reasons
+    )
+    assert any(r.startswith("urgency") for r in emotion("Urgent, we go live Friday").reasons)
+    assert not any(r.startswith("anger") for r in emotion("这个限制有点离谱，不过能理解").reasons)
