@@ -37,9 +37,9 @@ from resolvers.conversation import reader
 
 ROOT = Path(__file__).resolve().parents[2]
 DIALOGUES = ROOT / "bench" / "dialogues"
-DEVELOPMENT = ("dev", "dev2", "dev3")
-# Held-out sets measured once each (sessions 10 to 13), then used to compare readers.
-SPENT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+DEVELOPMENT = ("dev", "dev2", "dev3", "dev4")
+# Held-out sets measured once each (sessions 10 to 13 and 15), then used to compare readers.
+SPENT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
 TRAINING = DEVELOPMENT + SPENT
 MAX_FALSE = 0.05
 # Inverse regularisation of the sentence-vector and the n-gram regressions,
