@@ -89,14 +89,21 @@ class Embedder:
 
     def query(self, text: str) -> np.ndarray:
         """A question's unit vector (see the class's note on the two paths)."""
+        out: np.ndarray = self.queries([text])[0]
+        return out
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Several questions' unit vectors at once (len(texts) x dimension): on the
+        token-sum path the dense network reads its weights once for all."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
         if self.exact_queries:
-            out: np.ndarray = self._encode([self.cut(text) or " "])[0]
-            return out
+            return self._encode([self.cut(t) or " " for t in texts])
         if self._token_sum is None:
             with self._lock:
                 # the weights load here, if no passage has loaded them yet
                 self._token_sum = TokenSumEncoder(self._model._model, self._sp_model)
-        return self._token_sum.encode(text or " ", MAX_TOKENS)
+        return self._token_sum.encode_many([t or " " for t in texts], MAX_TOKENS)
 
 
 def passage_text(title: str, doc_title: str, text: str) -> str:

@@ -28,6 +28,7 @@ forward pass.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from itertools import islice
 from typing import Any
 
@@ -99,22 +100,39 @@ class TokenSumEncoder:
 
     def encode_ids(self, ids: list[int]) -> np.ndarray:
         """The unit vector of one token sequence (with its BOS and EOS)."""
-        b = self._b
-        n = len(ids)
-        total = self._rows(ids).sum(axis=0, keepdims=True)
-        mean = (total + n * b.cnn_b) * np.float32(n**-0.5)  # a float64 scalar would promote
-        # the backend's dense network after pooling, unchanged
-        y0 = np.maximum(mean @ b.d0, 0)
-        y1 = np.maximum(mean @ b.p1 + y0 @ b.d1, 0)
-        y2 = np.maximum(y1 @ b.d2, 0)
-        z = np.tanh(y1 @ b.p3 + y2 @ b.d3)[0]
-        norm = float(np.linalg.norm(z))
-        out: np.ndarray = (z / (norm if norm > 0 else 1.0)).astype(np.float32)
+        out: np.ndarray = self.encode_many_ids([ids])[0]
         return out
 
-    def encode(self, text: str, max_tokens: int) -> np.ndarray:
-        """The unit vector of ``text``, its pieces cut to ``max_tokens``."""
+    def encode_many_ids(self, sequences: Sequence[list[int]]) -> np.ndarray:
+        """One unit vector per token sequence, the dense network run once for
+        all: its 4 MB of weights, streamed from memory for each question in a
+        busy server (0.4 ms against 0.09 ms with them in cache), are read once
+        for a batch."""
+        b = self._b
+        means = np.empty((len(sequences), b.d0.shape[0]), dtype=np.float32)
+        for row, ids in enumerate(sequences):
+            n = len(ids)
+            total = self._rows(ids).sum(axis=0)
+            means[row] = (total + n * b.cnn_b) * np.float32(n**-0.5)  # float32 throughout
+        # the backend's dense network after pooling, unchanged
+        y0 = np.maximum(means @ b.d0, 0)
+        y1 = np.maximum(means @ b.p1 + y0 @ b.d1, 0)
+        y2 = np.maximum(y1 @ b.d2, 0)
+        z = np.tanh(y1 @ b.p3 + y2 @ b.d3)
+        norms = np.linalg.norm(z, axis=1, keepdims=True)
+        out: np.ndarray = (z / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        return out
+
+    def _ids(self, text: str, max_tokens: int) -> list[int]:
         ids = list(self._sp.encode(text, out_type=int, add_bos=True, add_eos=True))
         if len(ids) > max_tokens:
             ids = [*ids[: max_tokens - 1], ids[-1]]  # keep the EOS, as the model saw it
-        return self.encode_ids(ids)
+        return ids
+
+    def encode(self, text: str, max_tokens: int) -> np.ndarray:
+        """The unit vector of ``text``, its pieces cut to ``max_tokens``."""
+        return self.encode_ids(self._ids(text, max_tokens))
+
+    def encode_many(self, texts: Sequence[str], max_tokens: int) -> np.ndarray:
+        """One unit vector per text (len(texts) x 512), as ``encode`` gives each."""
+        return self.encode_many_ids([self._ids(t, max_tokens) for t in texts])

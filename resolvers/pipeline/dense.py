@@ -120,18 +120,27 @@ class DenseIndex:
 
     def nearest(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """The ``k`` sections most similar to ``vector`` (cosine), best first."""
+        return self.nearest_many(vector[None, :], k)[0]
+
+    def nearest_many(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
+        """``nearest`` for each row of ``vectors``, the matrix streamed once for
+        all of them (in a busy server it comes from memory each time)."""
         m = self._m
         if not m.ids:
-            return []
+            return [[] for _ in range(len(vectors))]
         with one_blas_thread():
             if m.basis is not None and m.reduced is not None:
-                q = vector.astype(np.float32) @ m.basis
-                sims = m.reduced @ (q / max(float(np.linalg.norm(q)), 1e-6))
+                q = vectors.astype(np.float32) @ m.basis
+                q /= np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-6)
+                sims = q @ m.reduced.T  # one row of scores per question
             else:
-                sims = m.vectors @ vector.astype(np.float32)
+                sims = vectors.astype(np.float32) @ m.vectors.T
         n = len(m.ids)
         k = min(k, n)
-        top = np.argpartition(sims, n - k)[n - k :]  # no negated copy of every row's score
-        top = top[np.argsort(-sims[top])]
         ids = m.ids
-        return list(zip([ids[i] for i in top.tolist()], sims[top].tolist(), strict=True))
+        out = []
+        for row in sims:
+            top = np.argpartition(row, n - k)[n - k :]  # no negated copy of every score
+            top = top[np.argsort(-row[top])]
+            out.append(list(zip([ids[i] for i in top.tolist()], row[top].tolist(), strict=True)))
+        return out

@@ -72,3 +72,12 @@ def test_kept_token_rows_stay_within_their_bound(
     assert len(fast._kept) <= 8
     again = fast.encode("snapshots of every table restored from a directory", MAX_TOKENS)
     assert np.allclose(first, again, atol=1e-6)  # evicted rows are computed again, the same
+
+
+def test_a_batch_of_questions_gets_the_vectors_each_gets_alone(embedder: Embedder) -> None:
+    texts = [q for q, _ in QUESTIONS] + ["", "rotate logs " * 2000]
+    batch = embedder.queries(texts)
+    assert batch.shape == (len(texts), embedder.dimension)
+    for text, row in zip(texts, batch, strict=True):
+        assert np.allclose(row, embedder.query(text), atol=1e-5)
+    assert embedder.queries([]).shape == (0, embedder.dimension)
