@@ -20,6 +20,8 @@ from graph.queries import vectors as vq
 from graph.store import Store
 from resolvers.pipeline.answerer import Answerer
 from resolvers.pipeline.dense import DenseIndex
+from resolvers.pipeline.errors import BadQuestion
+from resolvers.pipeline.records import Answer
 
 PAGES = {
     "rotation.md": "# Log rotation\n\nWhen the server's log file grows past `log_max_size`, "
@@ -132,6 +134,40 @@ def test_question_in_other_words_reaches_its_page_through_embeddings(
     a, b = words.answer(plain), before.answer(plain)
     assert a.citations[0].title == b.citations[0].title == "Network listeners"
     assert a.confidence == b.confidence
+
+
+def test_questions_answered_together_get_the_answers_each_gets_alone(
+    fresh: Store, embedder: Embedder, tmp_path: Path
+) -> None:
+    Ingestor(fresh, progress=False).run([corpus(tmp_path / "docs")])
+    embed_pending(fresh, embedder)
+    answerer = Answerer(fresh, cache_size=0, embedder=embedder)
+    asked = [
+        ("how can I take a backup of everything", 3),
+        ("", 3),  # a bad question among good ones: its own error, the others answered
+        ("怎么清空查询结果缓存", 2),
+        ("which setting chooses the listen_port", 5),
+        ("how can I take a backup of everything", 1),
+    ]
+    together = list(answerer.answers(asked))
+    assert len(together) == len(asked)
+    assert isinstance(together[1], BadQuestion) and together[1].argument == "question"
+    for (question, limit), got in zip(asked, together, strict=True):
+        if not question:
+            continue
+        alone = answerer.answer(question, limit)
+        assert isinstance(got, Answer) and got.text == alone.text
+        assert [c.node_id for c in got.citations] == [c.node_id for c in alone.citations]
+        assert [c.score for c in got.citations] == pytest.approx(
+            [c.score for c in alone.citations], abs=1e-3
+        )
+    # the matrix compared against several questions at once, as against each
+    dense = answerer.dense
+    assert dense is not None
+    vectors = embedder.queries([q for q, _ in asked if q])
+    for vector, near in zip(vectors, dense.nearest_many(vectors, 4), strict=True):
+        alone_near = dense.nearest(vector, 4)
+        assert [sid for sid, _ in near] == [sid for sid, _ in alone_near]
 
 
 def test_cli_ingest_embeds_after_the_facts_and_embed_finds_nothing_left(

@@ -6,14 +6,15 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from extractors.text.embedding import Embedder
 from graph.store import Store
-from resolvers.pipeline.cache import AnswerCache, cache_key
+from resolvers.pipeline.cache import AnswerCache, Key, cache_key
 from resolvers.pipeline.compose import compose, passage
 from resolvers.pipeline.confidence import THRESHOLD
 from resolvers.pipeline.confidence import confidence as score_confidence
@@ -24,7 +25,7 @@ from resolvers.pipeline.pinboard import PinBoard
 from resolvers.pipeline.pins import Pin, answer_of
 from resolvers.pipeline.question import Carried, Question, analyse, attach, inherit
 from resolvers.pipeline.records import Answer, Citation
-from resolvers.pipeline.retrieval import Candidate, retrieve
+from resolvers.pipeline.retrieval import DENSE_SECTIONS, Candidate, retrieve
 from resolvers.pipeline.synthesis import with_llm
 from resolvers.pipeline.termindex import TermIndex
 
@@ -134,6 +135,44 @@ class Answerer:
         _freeze_heap()
 
     def answer(self, question: str, limit: int = 5) -> Answer:
+        found = next(self.answers([(question, limit)]))
+        if isinstance(found, BadQuestion):
+            raise found
+        return found
+
+    def answers(self, questions: Sequence[tuple[str, int]]) -> Iterator[Answer | BadQuestion]:
+        """(question, limit) pairs answered in turn, each as ``answer`` would (a
+        bad one yields its ``BadQuestion``). The questions' vectors and nearest
+        sections are computed together first: in a busy server most of their
+        cost is streaming the encoder's and the matrix's weights from memory,
+        read here once for all the questions waiting (``answer_lane``)."""
+        self._refresh_if_stale()
+        work: list[Answer | BadQuestion | _Asked] = []
+        for question, limit in questions:
+            try:
+                text = self._valid(question, limit)
+            except BadQuestion as exc:
+                work.append(exc)
+                continue
+            pin = self.pins.match(text)
+            key = cache_key(text, limit, f"{pin.id}@{pin.updated_ms}" if pin else "")
+            work.append(self.cache.get(key) or _Asked(text, limit, pin, key))
+        asked = [w for w in work if isinstance(w, _Asked)]
+        vectors, nearest = self._dense_of([a.text for a in asked])
+        at = {id(a): i for i, a in enumerate(asked)}
+        for item in work:
+            if not isinstance(item, _Asked):
+                yield item
+                continue
+            i = at[id(item)]
+            found = self._answer(
+                item.text, item.limit, item.pin,
+                None if vectors is None else vectors[i], None if nearest is None else nearest[i],
+            )  # fmt: skip
+            self.cache.put(item.key, found)
+            yield found
+
+    def _valid(self, question: str, limit: int) -> str:
         question = (question or "").strip()
         if not question:
             raise BadQuestion("question", "must not be empty")
@@ -144,15 +183,18 @@ class Answerer:
             )
         if not 1 <= limit <= 50:
             raise BadQuestion("limit", f"must be between 1 and 50, not {limit}")
-        self._refresh_if_stale()
-        pin = self.pins.match(question)
-        key = cache_key(question, limit, f"{pin.id}@{pin.updated_ms}" if pin else "")
-        cached = self.cache.get(key)
-        if cached is not None:
-            return cached
-        answer = self._answer(question, limit, pin)
-        self.cache.put(key, answer)
-        return answer
+        return question
+
+    def _dense_of(
+        self, texts: list[str]
+    ) -> tuple[np.ndarray | None, list[list[tuple[str, float]]] | None]:
+        """The questions' vectors and nearest sections, in one pass each."""
+        if not texts or self._embed() is None:
+            return None, None
+        assert self.embedder is not None and self.dense is not None
+        with one_blas_thread():
+            vectors = self.embedder.queries(texts)
+            return vectors, self.dense.nearest_many(vectors, DENSE_SECTIONS)
 
     def answer_in_context(
         self,
@@ -188,12 +230,16 @@ class Answerer:
         pin = self.pins.match(question)
         return self._complete(q, question, candidates, on_token, pin, limit), q
 
-    def _answer(self, question: str, limit: int, pin: Pin | None = None) -> Answer:
+    def _answer(
+        self, question: str, limit: int, pin: Pin | None = None,
+        vector: np.ndarray | None = None, nearest: list[tuple[str, float]] | None = None,
+    ) -> Answer:  # fmt: skip
         # The question's vector and its comparison are small matrix products:
         # on this thread only (waking BLAS's own threads for each costs more).
+        embed = self._embed() if vector is None else (lambda _text: vector)
         with one_blas_thread():
-            q = analyse(question, self.linker, self.terms.knows_code, self._embed())
-            candidates = retrieve(self.store, self.terms, q, limit, self.dense)
+            q = analyse(question, self.linker, self.terms.knows_code, embed)
+            candidates = retrieve(self.store, self.terms, q, limit, self.dense, nearest)
         return self._complete(q, question, candidates, pin=pin, limit=limit)
 
     def _complete(
@@ -227,6 +273,16 @@ class Answerer:
             citations=citations, language=lang, needs_human=not confident,
             entities=q.entities,
         )  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class _Asked:
+    """A question of a batch still to be answered."""
+
+    text: str
+    limit: int
+    pin: Pin | None
+    key: Key
 
 
 def _freeze_heap() -> None:

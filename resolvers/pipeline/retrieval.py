@@ -103,13 +103,22 @@ class Candidate:
 
 
 def retrieve(
-    store: Store, terms: TermIndex, q: Question, limit: int = 5, dense: DenseIndex | None = None
+    store: Store,
+    terms: TermIndex,
+    q: Question,
+    limit: int = 5,
+    dense: DenseIndex | None = None,
+    nearest: list[tuple[str, float]] | None = None,
 ) -> list[Candidate]:
+    """The ranked candidates for ``q``. ``nearest``: its ``DENSE_SECTIONS``
+    nearest sections, when they were looked up together with other questions'."""
     errors = _errors(terms, q)
     docs = _documents(store, terms, q, errors)
     docs += _others(terms, q.tokens, q.weights) + _fixes(store, q)
     if dense is not None and q.vector is not None and len(dense):
-        docs = _dense(terms, dense, q.vector, docs)
+        if nearest is None:
+            nearest = dense.nearest(q.vector, DENSE_SECTIONS)
+        docs = _dense(terms, nearest, docs)
     ranked = _interleave(docs, sorted(errors.values(), key=lambda c: -c.score), q.erroneous)
     return _without_repeats(store, terms, ranked, limit, q.language)
 
@@ -170,10 +179,10 @@ def _documents(
 
 
 def _dense(
-    terms: TermIndex, dense: DenseIndex, vector: np.ndarray, docs: list[Candidate]
+    terms: TermIndex, sections: list[tuple[str, float]], docs: list[Candidate]
 ) -> list[Candidate]:
     nearest: dict[str, tuple[str, float]] = {}  # doc id -> its nearest section, similarity
-    for sid, sim in dense.nearest(vector, DENSE_SECTIONS):
+    for sid, sim in sections:
         meta = terms.section_meta.get(sid)  # live, and neither site chrome nor an aggregate
         if meta is not None and meta.doc_id not in nearest:
             nearest[meta.doc_id] = (sid, sim)
