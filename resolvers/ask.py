@@ -1,17 +1,21 @@
 """The ``ask`` and ``askResult`` fields: a question in, an answer record out.
 
-The answer pipeline is blocking (CPU work, maybe an LLM call), so it runs off
-the event loop (``answer_lane``) and the loop keeps serving other requests.
+The answer pipeline is blocking: CPU work, computed on the event loop one
+answer at a time in batches (``answer_lane``), or an LLM call, on the shared
+pool so the loop keeps serving other requests meanwhile.
 Input is checked here, before any work, so the error names the GraphQL
 argument; the pipeline's own ``BadQuestion`` is reported the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from resolvers import answer_lane, redaction
 from resolvers.context import Context
 from resolvers.errors import Forbidden, InvalidArgument
 from resolvers.pipeline import records
+from resolvers.pipeline.answerer import Answerer
 from resolvers.pipeline.errors import BadQuestion
 from resolvers.policy import Operation, mixed_text_in_clear
 
@@ -41,16 +45,22 @@ async def answer(context: Context, question: str, limit: int) -> records.Answer:
     text = checked_question(question, context.max_question_chars)
     limit = checked_limit(limit)
     clear = mixed_text_in_clear(context.identity)
+    finish = _unchanged if clear else redaction.answer
     try:
-        waits = getattr(context.answerer, "llm", None) is not None  # doubles have none
-        return await answer_lane.run(waits, _answered, context, text, limit, clear)
+        if getattr(context.answerer, "llm", None) is not None:  # doubles have none
+            return await answer_lane.run(_answered, context.answerer, text, limit, finish)
+        return await answer_lane.answer(context.answerer, text, limit, finish)
     except BadQuestion as exc:
         raise InvalidArgument(exc.argument, exc.problem) from exc
 
 
-def _answered(context: Context, text: str, limit: int, clear: bool) -> records.Answer:
+def _answered(
+    answerer: Answerer, text: str, limit: int, finish: Callable[[records.Answer], records.Answer]
+) -> records.Answer:
     """The answer, masked in the same worker thread: masking is CPU work the
     event loop would otherwise do while other requests wait."""
-    found = context.answerer.answer(text, limit)
-    # Answers mix many people's text: masked for every role (resolvers/policy.py).
-    return found if clear else redaction.answer(found)
+    return finish(answerer.answer(text, limit))
+
+
+def _unchanged(found: records.Answer) -> records.Answer:
+    return found

@@ -26,6 +26,7 @@ from graph.falkor import FalkorStore
 from graph.store import Store
 from resolvers.pipeline.errors import BadQuestion
 from resolvers.pipeline.records import Answer, Citation
+from tests.answer_doubles import OneAtATime
 from tests.auth import SECRET, bearer
 
 ASK = (
@@ -66,7 +67,7 @@ BACKUP_HTML = textwrap.dedent(
 )
 
 
-class StubAnswerer:
+class StubAnswerer(OneAtATime):
     """Stands in for the answer pipeline where only the API layer is under test."""
 
     def __init__(self, error: Exception | None = None) -> None:

@@ -29,6 +29,7 @@ from graph.store import Store
 from resolvers.identity import Role
 from resolvers.pipeline.records import Answer, Citation
 from schema.query import Mutation, Query
+from tests.answer_doubles import OneAtATime
 from tests.auth import SECRET, bearer
 
 EXPORT = Path(__file__).parent / "data" / "roles"
@@ -108,7 +109,7 @@ EXPECTED: dict[Role, set[str]] = {
 }
 
 
-class _Answers:
+class _Answers(OneAtATime):
     """The answer pipeline's place (the graph under it is real): a fixed answer
     that quotes a customer's contact data, as a cited ticket could."""
 
