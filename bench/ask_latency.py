@@ -62,6 +62,7 @@ from graph.queries import search  # noqa: E402
 from migrations.runner import migrate  # noqa: E402
 from resolvers.identity import Role  # noqa: E402
 from resolvers.pipeline.answerer import Answerer  # noqa: E402
+from resolvers.pipeline.dense import pin_one_blas_thread  # noqa: E402
 
 MANUAL = Path("/usr/share/doc/postgresql-doc-15/html")
 DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "pg_dev_questions.jsonl"
@@ -542,6 +543,7 @@ def in_process(probe: FalkorStore, questions: list[str], meter: CpuMeter,
                args: argparse.Namespace) -> dict[str, Any]:  # fmt: skip
     """The raw full-text floor and the Answerer without HTTP, on a handle reusing the server."""
     out: dict[str, Any] = {}
+    pin_one_blas_thread()  # as each server worker does at start (api/app.py)
     token_lists = [index_tokens(q) for q in questions]
     t0, c0 = time.perf_counter(), meter.snapshot()
     floor = time_calls(lambda toks: search.sections(probe, toks, 10), token_lists,

@@ -20,6 +20,7 @@ from threadpoolctl import ThreadpoolController
 
 from graph.queries import vectors as vq
 from graph.store import Store
+from resolvers.pipeline.best import best
 
 FETCH = 500  # vectors fetched per round trip
 
@@ -135,12 +136,9 @@ class DenseIndex:
                 sims = q @ m.reduced.T  # one row of scores per question
             else:
                 sims = vectors.astype(np.float32) @ m.vectors.T
-        n = len(m.ids)
-        k = min(k, n)
         ids = m.ids
         out = []
         for row in sims:
-            top = np.argpartition(row, n - k)[n - k :]  # no negated copy of every score
-            top = top[np.argsort(-row[top])]
+            top = best(row, k)
             out.append(list(zip([ids[i] for i in top.tolist()], row[top].tolist(), strict=True)))
         return out

@@ -33,15 +33,6 @@ class Linked:
     products: list[str] = field(default_factory=list)
 
 
-def code_candidates(text: str) -> list[str]:
-    return [m.code for m in find_codes(text)]
-
-
-def strong_codes(text: str) -> list[str]:
-    """Codes whose shape, or a cue word just before them, says they are error codes."""
-    return [m.code for m in find_codes(text) if m.strong]
-
-
 def _nlp() -> tuple[Language, Language]:
     import spacy
 
@@ -88,7 +79,12 @@ class Linker:
         return self._vocab[hit[0]] if hit is not None and hit[0] != word else None
 
     def link(self, question: str) -> Linked:
-        linked = Linked(codes=code_candidates(question), strong_codes=strong_codes(question))
+        # every code-like token, and those whose shape or a cue word just
+        # before says they are error codes
+        codes = find_codes(question)
+        linked = Linked(
+            codes=[m.code for m in codes], strong_codes=[m.code for m in codes if m.strong]
+        )
         found: dict[str, Concept] = {}
         for m in self.matcher.match(question):
             found.setdefault(m.concept.id, m.concept)

@@ -27,7 +27,9 @@ Only the final citations' texts are fetched from the graph.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -77,7 +79,7 @@ LEAD_ERROR = 1.0
 _NON_ERROR_CLASSES = {"00", "01", "02"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     kind: str  # "document" | "error_code"
     id: str
@@ -157,7 +159,8 @@ def _documents(
     best: dict[str, tuple[float, str]] = {}  # page -> its best section's score, the section
     for sid in candidates:
         meta = section_meta[sid]
-        title_cover = sum(idf[t] for t in meta.title_tokens & qset) / total_idf
+        said = meta.title_tokens & qset
+        title_cover = sum(map(idf.__getitem__, said)) / total_idf if said else 0.0
         score = (
             W_PAGE * page_scores[meta.doc_id] / top_page
             + W_SECTION * sec_scores[sid] / top_sec
@@ -220,10 +223,12 @@ def _feedback(terms: TermIndex, bm25: np.ndarray, weights: dict[str, float]) -> 
     best = top[0][1] or 1.0
     mass: dict[str, float] = {}
     for sid, score in top:
+        share = score / best
         for t, w in terms.telling_terms(sid):
             if t not in weights:
-                mass[t] = mass.get(t, 0.0) + (score / best) * w
-    picked = sorted(mass.items(), key=lambda x: -x[1])[:PRF_TERMS]
+                mass[t] = mass.get(t, 0.0) + share * w
+    # the same as sorting them all, ties in first-seen order
+    picked = heapq.nlargest(PRF_TERMS, mass.items(), key=itemgetter(1))
     top_mass = picked[0][1] if picked and picked[0][1] > 0 else 1.0
     return {t: PRF_WEIGHT * m / top_mass for t, m in picked}
 

@@ -28,6 +28,7 @@ from graph.queries import errorcodes as eq
 from graph.queries import tickets as tq
 from graph.store import Store
 from graph.types import Row
+from resolvers.pipeline.best import best
 
 K1 = 1.2
 B = 0.75
@@ -83,18 +84,24 @@ class _Level:
         """BM25 of every unit for the question, in ``self.keys`` order."""
         units: list[np.ndarray] = []
         scores: list[np.ndarray] = []
+        factors: list[float] = []
         for t in dict.fromkeys(tokens):
             posting = self.postings.get(t)
             if posting is not None:
                 units.append(posting[0])
-                scores.append(weights.get(t, 1.0) * self.idf(t) * posting[1])
+                scores.append(posting[1])
+                factors.append(weights.get(t, 1.0) * self.idf(t))
         if not units:
             return np.zeros(len(self.keys))
         # One C pass over all postings, summed token by token in the same order
         # as one fancy-indexed add per token would (the same floats), at a third
-        # of the cost.
+        # of the cost; each token's factor spread over its postings in one
+        # multiplication (the same products as one per token).
+        spread = np.repeat(np.asarray(factors), [len(u) for u in units])
         return np.bincount(
-            np.concatenate(units), weights=np.concatenate(scores), minlength=len(self.keys)
+            np.concatenate(units),
+            weights=np.concatenate(scores) * spread,
+            minlength=len(self.keys),
         )
 
     def score_many(
@@ -105,7 +112,11 @@ class _Level:
 
     def pick(self, v: np.ndarray, keys: list[str]) -> dict[str, float]:
         """The scores of ``keys`` in a vector from ``vector``."""
-        return {k: float(v[i]) if (i := self.index.get(k)) is not None else 0.0 for k in keys}
+        index = self.index
+        at = [index.get(k) for k in keys]
+        known = [i for i in at if i is not None]
+        found = iter(v[known].tolist() if known else ())
+        return {k: next(found) if i is not None else 0.0 for k, i in zip(keys, at, strict=True)}
 
     def top(
         self, tokens: list[str], weights: dict[str, float], limit: int
@@ -114,11 +125,16 @@ class _Level:
         return self.top_of(self.vector(tokens, weights), limit)
 
     def top_of(self, v: np.ndarray, limit: int) -> list[tuple[str, float]]:
-        hits = np.flatnonzero(v > 0)
-        if len(hits) > limit:
-            hits = hits[np.argpartition(-v[hits], limit)[:limit]]
-        ranked = sorted(((self.keys[i], float(v[i])) for i in hits), key=lambda x: -x[1])
-        return ranked[:limit]
+        hits = best(v, limit, positive=True)
+        keys = self.keys
+        return list(zip([keys[i] for i in hits.tolist()], v[hits].tolist(), strict=True))
+
+
+@dataclass(frozen=True)
+class _Name:
+    idfs: tuple[tuple[str, float], ...]  # each name word (repeats kept) and its idf among codes
+    total: float  # their sum
+    telling: tuple[str, ...]  # the words most codes do not share
 
 
 @dataclass(frozen=True)
@@ -222,6 +238,7 @@ class TermIndex:
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._errors: dict[str, Row] = {}
         self._telling: dict[str, list[tuple[str, float]]] = {}
+        self._names: dict[str, _Name] = {}
         self.rebuild()
 
     def _version(self) -> tuple[object, ...]:
@@ -316,14 +333,27 @@ class TermIndex:
         """Community threads and resolved tickets by BM25."""
         return self.others.top(tokens, weights, limit)
 
+    def _name(self, eid: str) -> _Name:
+        """An error condition's name words as the two tests below read them,
+        worked out once per code (they depend on the index alone)."""
+        found = self._names.get(eid)
+        if found is None:
+            words = self.error_meta[eid].name_tokens
+            n_codes = max(1, len(self.errors.keys))
+            found = _Name(
+                tuple((t, self.errors.idf(t)) for t in words),
+                sum(self.errors.idf(t) for t in words),
+                tuple(t for t in words if self.errors.df.get(t, 0) * SHARED_PREFIX < n_codes),
+            )
+            self._names[eid] = found
+        return found
+
     def name_is_said(self, eid: str, weights: dict[str, float]) -> bool:
         """Whether the question says an error condition's name, not just one of
         its everyday words: two of its telling words (those most codes do not
         share, unlike a vendor prefix), or its only telling word when that word
         is rare in the corpus (``busy`` may name a code; ``row`` is on every page)."""
-        words = self.error_meta[eid].name_tokens
-        n_codes = max(1, len(self.errors.keys))
-        telling = [t for t in words if self.errors.df.get(t, 0) * SHARED_PREFIX < n_codes]
+        telling = self._name(eid).telling
         said = [t for t in telling if weights.get(t, 0.0) >= SAID]
         if len(said) >= 2:
             return True
@@ -339,11 +369,10 @@ class TermIndex:
         weighted by how rare it is among error codes (so ``invalid`` or a
         prefix every code shares counts for little) and by how surely the
         question says it (a dictionary sense of a Chinese word, less)."""
-        words = self.error_meta[eid].name_tokens
-        total = sum(self.errors.idf(t) for t in words)
-        if total <= 0:
+        name = self._name(eid)
+        if name.total <= 0:
             return 0.0
-        return sum(self.errors.idf(t) * min(1.0, weights.get(t, 0.0)) for t in words) / total
+        return sum(idf * min(1.0, weights.get(t, 0.0)) for t, idf in name.idfs) / name.total
 
     def section_texts(self, ids: list[str]) -> dict[str, str]:
         """Texts of sections, from memory when cited before (this index is
