@@ -105,9 +105,7 @@ class Neo4jStore:
             self._driver = GraphDatabase.driver(
                 uri,
                 auth=(user, password),
-                notifications_disabled_classifications=[
-                    neo4j.NotificationDisabledClassification.UNRECOGNIZED
-                ],
+                notifications_disabled_categories=[neo4j.NotificationDisabledCategory.UNRECOGNIZED],
                 max_transaction_retry_time=retry_seconds,
                 connection_timeout=min(timeout, 30.0),
                 connection_acquisition_timeout=timeout,
