@@ -147,10 +147,12 @@ def markdown(result: dict[str, Any]) -> str:
         lines += [
             f"`oracle` is a bound, not a policy: it knows each agent's hidden handling time "
             "and resolution chance and gives every contact to the free agent with the least "
-            "expected work (mean time over the chance of resolving). Against "
+            "expected work (mean time over the chance of resolving), among the agents the "
+            "router's steps offer then (the contact's tier first; higher tiers once nobody "
+            "at it is on duty or the contact has waited out steps 1 and 2). Against "
             f"`{r['against']}` it reaches AHT {_pct(r['oracle_aht'])}, FCR "
-            f"{_pct(r['oracle_fcr'])}: about the most a router that places each contact at "
-            "once, among the agents free then, could gain in this data (holding a contact "
+            f"{_pct(r['oracle_fcr'])}: about the most any ranking of candidates could gain "
+            "in this data with the router's fallback order unchanged (holding a contact "
             "back for a better agent is not tried).",
             "",
         ]
