@@ -138,6 +138,12 @@ def evaluate(
     qs: QuestionSet, show: bool, embeddings: bool = True, exact: bool = False
 ) -> dict[str, Any]:
     questions = [json.loads(x) for x in qs.questions.read_text().splitlines() if x.strip()]
+    if not html_pages(qs.manual):
+        # Without this the BM25 baseline fails deep inside rank_bm25 (division by zero).
+        raise SystemExit(
+            f"set {qs.name}: no HTML pages under {qs.manual}; install the manual's Debian "
+            "documentation package (see bench/questions/README.md or the set's note)"
+        )
     store = graph_for(qs.manual)
     embedder = None
     if embeddings:
