@@ -2,6 +2,7 @@
 the sensitivity table, and plots (``resolvers/routing/simulation/``).
 
     python bench/routing_sim.py [--seeds 3] [--days 2] [--sensitivity-seeds 1]
+        [--policies learned,static,...] [--assume arrival_scale=0.6] [--stem NAME]
 
 Data: ``../shared/data/callcenter/`` (the Anonymous Bank log, its shift
 template and the Volvo IT incident log), or ``--data``. Writes
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from resolvers.routing.simulation.experiment import (  # noqa: E402
     read_sources,
 )
 from resolvers.routing.simulation.logs import SimulationDataError  # noqa: E402
+from resolvers.routing.simulation.model import POLICIES  # noqa: E402
 from resolvers.routing.simulation.report import markdown  # noqa: E402
 from resolvers.routing.simulation.world import Assumptions  # noqa: E402
 
@@ -51,7 +54,8 @@ def plot_policies(result: dict[str, Any], out: Path) -> None:
         ax.set_ylabel(label)
         ax.set_title(f"{label} per policy, 95% CI over {result['seeds']} seeds")
         low = min(pol[n][f"{key}_ci"][0] for n in names)
-        ax.set_ylim(low * 0.9, None)
+        if math.isfinite(low):  # NaN when a run served nobody (a night's hours alone)
+            ax.set_ylim(low * 0.9, None)
         ax.grid(axis="y", alpha=0.3)
     fig.suptitle("Routing simulator: " + result["label"], fontsize=9)
     fig.tight_layout()
@@ -84,22 +88,42 @@ def main() -> int:
     ap.add_argument("--sensitivity-seeds", type=int, default=1)
     ap.add_argument("--sensitivity-days", type=float, default=1.0)
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--stem", default="routing_sim", help="result file names under --out")
+    ap.add_argument("--policies", help="comma-separated (default: every policy)")
+    ap.add_argument("--assume", action="append", default=[], metavar="NAME=VALUE",
+                    help="an assumption other than its default (repeatable)")  # fmt: skip
     args = ap.parse_args()
+    defaults = Assumptions().table()
+    changed: dict[str, float] = {}
+    for item in args.assume:
+        name, _, value = item.partition("=")
+        try:
+            changed[name] = type(getattr(Assumptions(), name))(float(value))
+        except (AttributeError, ValueError):
+            ap.error(f"--assume {item!r}: expected NAME=NUMBER, NAME one of {', '.join(defaults)}")
+    try:
+        assumptions = Assumptions(**changed)  # type: ignore[arg-type]
+    except ValueError as exc:
+        ap.error(str(exc))
+    policies = tuple(p for p in (args.policies or "").split(",") if p) or POLICIES
+    if unknown := [p for p in policies if p not in POLICIES]:
+        ap.error(f"--policies: {', '.join(unknown)} not among {', '.join(POLICIES)}")
     try:
         sources = read_sources(args.data)
     except SimulationDataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     result = experiment(
-        sources, Assumptions(), args.seeds, args.days,
+        sources, assumptions, args.seeds, args.days, policies,
         sensitivity_seeds=args.sensitivity_seeds, sensitivity_days=args.sensitivity_days,
         progress=lambda line: print(line, file=sys.stderr, flush=True),
     )  # fmt: skip
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "routing_sim.json").write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
-    (args.out / "routing_sim.md").write_text(markdown(result))
-    plot_policies(result, args.out / "routing_sim.png")
-    plot_learning(result, args.out / "routing_sim_learning.png")
+    out = args.out / args.stem
+    out.with_suffix(".json").write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
+    out.with_suffix(".md").write_text(markdown(result))
+    plot_policies(result, out.with_suffix(".png"))
+    plot_learning(result, args.out / f"{args.stem}_learning.png")
     print(markdown(result))
     return 0
 

@@ -284,3 +284,14 @@ def test_paired_differences_are_seed_by_seed(sim_store: Store) -> None:
     assert d["fcr_ci"][0] > 0  # knowing the skills wins in every seed here
     with pytest.raises(ValueError, match="same seeds"):
         metrics.paired(st, rr[::-1])
+
+
+def test_arrival_scale_thins_the_calls_at_the_same_staffing(sim_store: Store) -> None:
+    w = _world({"A": (0.7, 3), "B": (0.5, 2)}, rate=30.0, hours=4)
+    light = replace(w, assumptions=replace(w.assumptions, arrival_scale=0.4))
+    full = {c.issue for c in run_once(sim_store, w, "round-robin", 3, 4).contacts}
+    few = {c.issue for c in run_once(sim_store, light, "round-robin", 3, 4).contacts}
+    # Poisson counts of means 120 and 48 over the four hours.
+    assert 90 < len(full) < 150 and 25 < len(few) < 75
+    with pytest.raises(ValueError, match="arrival_scale must be above 0"):
+        Assumptions(arrival_scale=0)

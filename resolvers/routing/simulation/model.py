@@ -162,7 +162,7 @@ class Desk:
         while self.env.now < self.horizon:
             hour = int(self.env.now // 3600)
             cell = ((hour // 24 + self.world.first_weekday) % 7, hour % 24)
-            rate = self.world.arrivals.rate.get(cell, 0.0)
+            rate = self.world.arrivals.rate.get(cell, 0.0) * self.world.assumptions.arrival_scale
             n = int(rng.poisson(rate))
             times = np.sort(rng.uniform(0, 3600, n))
             # The log's calls of the same day of the log and hour, so that the

@@ -25,6 +25,8 @@ EXPLAINED = {
     "through `outcomes.resolve` before a run (identified callers' served calls on declared "
     "skills whose repeat window closed before day 1); the hidden truth comes from the days "
     "after (0: no history, the truth from the whole log)",
+    "arrival_scale": "calls per hour as a share of the log's, at the log's staffing (below 1: "
+    "slack, so more contacts find a choice of free agents)",
 }
 FIXED = [
     ("first contacts", "all at tier 1 (the bank's front line); later tiers from the Volvo log"),

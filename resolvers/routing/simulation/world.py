@@ -44,9 +44,12 @@ class Assumptions:
     tick_seconds: float = 30.0  # how often held tickets are routed again
     declare_seed: int = 0  # the declared levels' noise draw (fixed: one desk)
     history_days: int = 14  # log days before the simulated ones: the desk's past outcomes
+    # Calls per hour as a share of the log's (the staffing stays the log's): below 1 the
+    # desk has slack, so more contacts find a choice of free agents.
+    arrival_scale: float = 1.0
 
     def __post_init__(self) -> None:
-        for name in ("repeat_window_hours", "tick_seconds"):
+        for name in ("repeat_window_hours", "tick_seconds", "arrival_scale"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"assumption {name} must be above 0, not {getattr(self, name)}")
         for name in ("level_noise", "pool_weight", "wait_seconds"):
