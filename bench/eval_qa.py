@@ -18,10 +18,11 @@ alone. Writes bench/results/eval_qa.json and eval_qa.md.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,10 @@ class QuestionSet:
     manual: Path
     tuned: bool  # were rules or weights adjusted while looking at this set's results?
     note: str
+    # Text the manual's index page carries when it is the release the set was written for:
+    # /usr/share/doc/nodejs/api is also shipped, at another release, by NodeSource's nodejs.
+    release: str | None = None
+    fetch_hint: str = ""
 
 
 SETS = [
@@ -60,7 +65,9 @@ SETS = [
     QuestionSet("pg_extra", QUESTIONS / "pg_extra_questions.jsonl", PG, True,
                 "PostgreSQL 15, questions written here"),
     QuestionSet("nodejs", QUESTIONS / "nodejs_questions.jsonl",
-                Path("/usr/share/doc/nodejs/api"), True, "Node.js 18 API docs (tuning set)"),
+                Path("/usr/share/doc/nodejs/api"), True, "Node.js 18 API docs (tuning set)",
+                "Node.js v18.", "apt-get download nodejs-doc && dpkg -x nodejs-doc_*.deb DIR, "
+                "then --manual nodejs=DIR/usr/share/doc/nodejs/api"),
     QuestionSet("sqlite", QUESTIONS / "sqlite_questions.jsonl", Path("/usr/share/doc/sqlite3"),
                 True, "SQLite 3.40 docs (second tuning set, with result codes)"),
     QuestionSet("python", QUESTIONS / "python_questions.jsonl",
@@ -114,7 +121,10 @@ def bm25_baseline(manual: Path) -> tuple[BM25Okapi, list[str]]:
 
 
 def graph_for(manual: Path) -> FalkorStore:
-    data_dir = GRAPHS / manual.as_posix().strip("/").replace("/", "_")
+    name = manual.resolve().as_posix().strip("/").replace("/", "_")
+    if len(name) > 40:  # the graph server's unix socket path has a length limit
+        name = f"{name[-30:]}_{hashlib.sha1(name.encode()).hexdigest()[:8]}"
+    data_dir = GRAPHS / name
     data_dir.mkdir(parents=True, exist_ok=True)
     store = FalkorStore(data_dir)
     migrate(store)
@@ -144,6 +154,14 @@ def evaluate(
             f"set {qs.name}: no HTML pages under {qs.manual}; install the manual's Debian "
             "documentation package (see bench/questions/README.md or the set's note)"
         )
+    if qs.release is not None:
+        index = qs.manual / "index.html"
+        head = index.read_text(errors="replace")[:20000] if index.is_file() else ""
+        if qs.release not in head:
+            raise SystemExit(
+                f"set {qs.name}: {qs.manual} is not the release the questions were written for "
+                f"(its index.html does not say {qs.release!r}); {qs.fetch_hint}"
+            )
     store = graph_for(qs.manual)
     embedder = None
     if embeddings:
@@ -226,8 +244,18 @@ def main() -> None:
                     help="questions through the whole encoder, not its token-sum path")  # fmt: skip
     ap.add_argument("--out", default="eval_qa", help="result file stem under bench/results/")
     ap.add_argument("--rerender", action="store_true", help="rewrite the .md from the .json")
+    ap.add_argument("--manual", action="append", default=[], metavar="SET=DIR",
+                    help="read a set's manual from DIR instead of its Debian path")  # fmt: skip
     args = ap.parse_args()
-    chosen = [s for s in SETS if not args.sets or s.name in args.sets]
+    moved = dict(m.partition("=")[::2] for m in args.manual)
+    unknown = sorted(set(moved) - {s.name for s in SETS})
+    if unknown or not all(moved.values()):
+        ap.error(f"--manual takes SET=DIR with a known set; got {args.manual}")
+    chosen = [
+        replace(s, manual=Path(moved[s.name])) if s.name in moved else s
+        for s in SETS
+        if not args.sets or s.name in args.sets
+    ]
     results = []
     if args.rerender:  # the tables again from the recorded JSON (no answers asked)
         out = RESULTS / args.out
