@@ -76,15 +76,18 @@ _GLUED = re.compile(r"\w*\x00[\w\x00]*")
 _JOINED = re.compile(r"\x00(?:[.\-]\x00)+")  # 6.1.7601: one value, not three
 
 
-# Names of things by their shape: an e-mail address, a host or domain name (two or
-# more dot-separated lowercase labels, the last starting with a letter; with a slash
-# after it, an address without its scheme), a relative path or topic (a/b, a/#). Only
+# Names of things by their shape: an address user@host (the host may be one label), a
+# host or domain name (two or more dot-separated lowercase labels, the last starting
+# with a letter; with a slash after it, an address without its scheme), a relative path
+# or topic (a/b, a/#), a file at the root of a tree (/name.ext: one segment, so the
+# generic path mask leaves it, but its extension makes it a file, not a command). Only
 # evidence: a position filled with such words is a variable unless its words go with
 # another position's (see the miner).
 _NAME_SHAPE = re.compile(
-    r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
+    r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*"
     r"|(?:[a-z0-9_][a-z0-9_\-]*\.)+[a-z][a-z0-9\-]*\.?/?"
     r"|[\w.\-]+(?:/[\w.\-#+*]+)+/?"
+    r"|/[\w\-]+(?:\.[\w\-]+)+"
 )
 # An identifier made of lowercase parts joined by underscores names a configured
 # object (a pool, a queue, a backend): web_pool, jobs_low.

@@ -338,6 +338,25 @@ def test_a_host_and_port_is_a_value_not_a_key() -> None:
     }
 
 
+def test_a_root_file_and_a_user_at_a_bare_host_are_names() -> None:
+    # A handful of values repeating at one position is below the rare-value evidence;
+    # their shapes say they are names of things: /name.ext (one segment: the path mask
+    # wants two) and user@host where the host has no dot.
+    miner = TemplateMiner()
+    files = ["/report.pdf", "/feed.xml", "/night.ogg"]
+    ids = [miner.add(f"viewers of {f} now {n}") for n, f in enumerate(files * 5)]
+    assert {miner.template_of(i).template for i in ids} == {"viewers of <*> now <*>"}
+    users = ["dana@gateway", "eli@gateway", "fay@relay"]
+    ids = [miner.add(f"session opened for {u}") for u in users * 5]
+    assert {miner.template_of(i).template for i in ids} == {"session opened for <*>"}
+    # A command word after a slash is not a file: /quit, /status stay the program's words.
+    ids = [miner.add(f"client sent {c}") for c in ["/quit", "/status"] * 5]
+    assert {miner.template_of(i).template for i in ids} == {
+        "client sent /quit",
+        "client sent /status",
+    }
+
+
 def test_settings_switch_rules_off() -> None:
     from extractors.logs.miner import MinerSettings
 
