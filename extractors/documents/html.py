@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import Any
 
 import lxml.etree
 import lxml.html
 from lxml.etree import _Element as Element
 
+from extractors.documents.html_stream import CLOSE, OPEN, TEXT, WHOLE, StreamedPage
 from extractors.records import (
     ROW_SEPARATOR,
     Definition,
@@ -317,7 +319,7 @@ _string = lxml.etree.XPath("string()", smart_strings=False)
 # The titles of the "home" links (accesskey h) of DocBook pages, in document
 # order: "descendant::" is ".//" without its step through every node (a
 # fifth of a second less on a 20 MB page).
-_HOME_TITLES = lxml.etree.XPath("descendant::a[@accesskey='h']/@title", smart_strings=False)
+_HOME_TITLES = lxml.etree.XPath("descendant-or-self::a[@accesskey='h']/@title", smart_strings=False)
 
 
 def text_content(el: Element) -> str:
@@ -506,41 +508,122 @@ def _parse(data: bytes, encoding: str) -> tuple[Element, lxml.etree.HTMLParser]:
         return lxml.html.fromstring(data, parser=parser), parser
 
 
-def parse_html(data: bytes, uri: str, doc_key: str | None = None) -> ParsedSource:
-    """Parse HTML bytes; raises ExtractionError naming ``uri`` when it is not HTML."""
-    if not looks_like_html(data):
-        raise ExtractionError(f"{uri}: not an HTML document (no HTML markup found)")
-    # Without a declared charset lxml falls back to Latin-1; the web's default is UTF-8.
-    declared = _CHARSET.search(data[:4096])
-    encoding = declared.group(1).decode("ascii", "replace") if declared else "utf-8"
-    try:
-        root, parser = _parse(data, encoding)
-    except (lxml.etree.ParserError, ValueError, LookupError) as exc:
-        raise ExtractionError(f"{uri}: unparsable HTML: {exc}") from exc
-    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+# A page larger than this is read as a stream (html_stream): its tree is never
+# held whole. Smaller pages are parsed at once (the same sections, a little faster).
+STREAM_BYTES = 1 << 20
+
+
+def _plain_container(el: Element) -> bool:
+    """Whether walking ``el`` is only walking its children: no skipped class, no note."""
+    attr = el.get("class")
+    kind = (_CLASS_KINDS.get(attr) or _class_kind(attr)) if attr else 0
+    return not kind & (_SKIPPED | _ADMONITION)
+
+
+class _Page:
+    """What the page gives beside its sections: its title and home link, and
+    the text of its body for a page that turns out to have no section."""
+
+    def __init__(self) -> None:
+        self.title: str | None = None
+        self.home: list[str] = []
+        self.body_text: list[str] | None = []  # kept until a section is found
+
+    def read_head(self, root: Element) -> None:
+        title_el = root.find(".//title")
+        self.title = clean_title(text_content(title_el)) if title_el is not None else None
+
+    def read_home(self, el: Element) -> None:
+        found = _HOME_TITLES(el)
+        self.home = [str(h) for h in found] if isinstance(found, list) else []
+
+
+def _walk_streamed(page: StreamedPage, walker: _Walker, seen: _Page) -> None:
+    """Walk the body's pieces as ``walker.walk(body)`` would walk the body."""
+    for kind, item in page.pieces():
+        if kind == WHOLE:
+            el: Element = item  # type: ignore[assignment]
+            if not seen.home and type(el.tag) is str:
+                seen.read_home(el)
+            if seen.body_text is not None:
+                if walker.sections:
+                    seen.body_text = None
+                else:
+                    if type(el.tag) is str:
+                        seen.body_text.append(text_content(el))
+                    seen.body_text.append(el.tail or "")
+            walker.walk(el)
+        elif kind == TEXT:
+            walker.parts.append(item)  # type: ignore[arg-type]
+            if seen.body_text is not None:
+                seen.body_text.append(item)  # type: ignore[arg-type]
+        elif kind == OPEN:
+            el = item  # type: ignore[assignment]
+            if el.tag == "body":  # the head is complete: its title heads the first section
+                seen.read_head(el.getroottree().getroot())
+                walker.title = seen.title or ""
+            elif el.tag in _BLOCK:
+                walker.parts.append("\n")
+        elif kind == CLOSE and item.tag in _BLOCK:  # type: ignore[attr-defined]
+            walker.parts.append("\n")
+
+
+def _depth_error(uri: str, errors: Any) -> None:
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in errors):
         # libxml2 drops whatever lies deeper than its limit (256 elements), which
         # no real page reaches: refuse the file rather than keep part of it.
         raise ExtractionError(
             f"{uri}: HTML nested deeper than {MAX_HTML_DEPTH} elements (the parser's "
             "limit); the text below that depth would be lost"
         )
+
+
+def parse_html(
+    data: bytes, uri: str, doc_key: str | None = None, stream: bool | None = None
+) -> ParsedSource:
+    """Parse HTML bytes; raises ExtractionError naming ``uri`` when it is not HTML.
+    ``stream``: read the page as a stream (default: when over STREAM_BYTES)."""
+    if not looks_like_html(data):
+        raise ExtractionError(f"{uri}: not an HTML document (no HTML markup found)")
+    # Without a declared charset lxml falls back to Latin-1; the web's default is UTF-8.
+    declared = _CHARSET.search(data[:4096])
+    encoding = declared.group(1).decode("ascii", "replace") if declared else "utf-8"
     source = ParsedSource(uri=uri, kind="html", hash=digest(data))
-    title_el = root.find(".//title")
-    source.title = clean_title(text_content(title_el)) if title_el is not None else None
-    found = _HOME_TITLES(root)
-    home = [str(h) for h in found] if isinstance(found, list) else []
-    if home:
-        m = _PRODUCT_HOME.match(home[0])
+    walker = _Walker(uri, doc_key or source.doc_id)
+    seen = _Page()
+    body: Element | None = None
+    root: Element | None = None
+    try:
+        if stream if stream is not None else len(data) > STREAM_BYTES:
+            page = StreamedPage(data, encoding, _plain_container)
+            _walk_streamed(page, walker, seen)
+            _depth_error(uri, page.errors or ())
+            root = page.root  # a page whose body could not be streamed is kept whole
+        else:
+            root, parser = _parse(data, encoding)
+            _depth_error(uri, parser.error_log)
+    except (lxml.etree.LxmlError, ValueError, LookupError) as exc:
+        raise ExtractionError(f"{uri}: unparsable HTML: {exc}") from exc
+    if root is not None:
+        seen.read_head(root)
+        seen.read_home(root)
+        body = root.find("body")
+        walker.title = seen.title or ""
+        walker.walk(body if body is not None else root)
+        seen.body_text = None
+    walker._flush()
+    source.title = seen.title
+    if seen.home:
+        m = _PRODUCT_HOME.match(seen.home[0])
         if m:
             source.product, source.version = m.group("product"), m.group("version")
-    body: Element | None = root.find("body")
-    walker = _Walker(uri, doc_key or source.doc_id)
-    walker.title = source.title or ""
-    walker.walk(body if body is not None else root)
-    walker._flush()
     if not walker.sections:
         # Pages that are only a table of contents keep it as their text.
-        text = normalise(text_content(body if body is not None else root))
+        if seen.body_text is not None:
+            text = normalise("".join(seen.body_text))
+        else:
+            assert root is not None
+            text = normalise(text_content(body if body is not None else root))
         if not text:
             raise ExtractionError(f"{uri}: HTML document has no text")
         walker.parts = [text]
