@@ -109,7 +109,9 @@ def generate_knot(rounds: int = 40) -> None:
     B.apt("knot", "knot-dnsutils")
     d = RAW / "knot"
     sh(f"rm -rf {d} && mkdir -p {d}/run {d}/run2 {d}/db {d}/db2 {d}/zones {d}/zones2")
-    keys = [base64.b64encode(secrets.token_bytes(32)).decode() for _ in range(2)]  # throwaway TSIG secrets
+    keys = [
+        base64.b64encode(secrets.token_bytes(32)).decode() for _ in range(2)
+    ]  # throwaway TSIG secrets
     (d / "keys").write_text(" ".join(keys) + "\n")
     subs = {"@DIR@": str(d), "@XFRKEY@": keys[0], "@UPDKEY@": keys[1]}
     for n in ("knot", "knot2"):
@@ -135,14 +137,19 @@ def generate_proftpd(rounds: int = 30) -> None:
     pw = secrets.token_hex(8)  # throwaway, never logged (proftpd logs the user name)
     sh("id ftpbench || useradd -m -s /bin/sh ftpbench")
     subprocess.run(["chpasswd"], input=f"ftpbench:{pw}\n", text=True, check=True)
-    sh("mkdir -p ~ftpbench/locked ~ftpbench/ro && echo r > ~ftpbench/ro/file.txt && chown -R ftpbench ~ftpbench")
+    sh(
+        "mkdir -p ~ftpbench/locked ~ftpbench/ro && echo r > ~ftpbench/ro/file.txt && chown -R ftpbench ~ftpbench"
+    )
     _fill(GEN / "proftpd.conf", d / "proftpd.conf", {"@DIR@": str(d), "@DEBUG@": "2"})
     sh(f"proftpd -c {d}/proftpd.conf")  # a daemon, logging to its SystemLog
     time.sleep(2)
-    subprocess.run(["timeout", "1200", "python3", str(GEN / "proftpd_work.py"), str(d), str(rounds), pw])
+    subprocess.run(
+        ["timeout", "1200", "python3", str(GEN / "proftpd_work.py"), str(d), str(rounds), pw]
+    )
     os.kill(int((d / "proftpd.pid").read_text()), signal.SIGTERM)
     time.sleep(2)
     sh("userdel -r ftpbench || true")
+
 
 def select_knot() -> list[str]:
     # 3,552 lines of two server runs: a seeded in-order sample of 2000
@@ -153,7 +160,9 @@ TOKENS = {**B.TOKENS, "<%>": r".*?"}  # <%>: one parameter (or glued run of them
 RULES: dict[str, list] = {}
 
 _Z = "[<%>.] "  # log_fmt_zone's "[%.*s.] " before a zone's message (knot/common/log.c)
-_NS = _Z + "<%>, remote <%>, "  # ns_log's "%s%s, remote %s%s, " (knot/nameserver/log.h), glued pairs one <*>
+_NS = (
+    _Z + "<%>, remote <%>, "
+)  # ns_log's "%s%s, remote %s%s, " (knot/nameserver/log.h), glued pairs one <*>
 RULES["Knot"] = [
     # Knot DNS 3.2.6's log format strings (src/, tag v3.2.6 of github.com/CZ-NIC/knot)
     # utils/knotd/main.c, knot/server/server.c, knot/common/process.c
@@ -186,7 +195,8 @@ RULES["Knot"] = [
     _Z + "failed to parse zone file '<%>' (<%>)",
     _Z + "zone file parsed, serial <%>",
     _Z + "loaded, serial <%> -> <%>, <%> bytes<%>",
-    _Z + "with automatic DNSSEC signing and outgoing transfers enabled, 'zonefile-load: difference' should be set to avoid malformed IXFR after manual zone file update",
+    _Z
+    + "with automatic DNSSEC signing and outgoing transfers enabled, 'zonefile-load: difference' should be set to avoid malformed IXFR after manual zone file update",
     _Z + "failed to load journal (<%>)",
     _Z + "zone loader, <%> in zone, file '<%>', line <%> (<%>)",
     _Z + "zone loader, failed to load zone, file '<%>', <%> errors",
@@ -213,8 +223,10 @@ RULES["Knot"] = [
     _NS + "remote serial <%>, zone is outdated",
     _NS + "remote serial <%>, zone is up-to-date<%>",
     _NS + "zone updated, <%> seconds, serial <%> -> <%>",
-    _Z + "notify<%>, remote <%>, <%>serial <*>",  # notify.c "%sserial %u" (out), "serial %u" (in); the operation narrowed to notify
-    _Z + "notify<%>, remote <%>, <%>failed (<%>)",  # notify.c "%sfailed (%s)"; the operation narrowed to notify
+    _Z
+    + "notify<%>, remote <%>, <%>serial <*>",  # notify.c "%sserial %u" (out), "serial %u" (in); the operation narrowed to notify
+    _Z
+    + "notify<%>, remote <%>, <%>failed (<%>)",  # notify.c "%sfailed (%s)"; the operation narrowed to notify
     _NS + "prerequisites not met (<%>)",
     # knot/nameserver/process_query.c
     _Z + "ACL, <%>, action <%>, remote <%>, key <%>",

@@ -5,6 +5,7 @@ Run by build_fresh7.py generate Knot: knot_work.py DIR ROUNDS (the TSIG keys in 
 knot_work.py DIR init writes the first zone files.
 """
 
+import contextlib
 import random
 import socket
 import subprocess
@@ -20,10 +21,15 @@ P = 5300
 
 
 def run(*cmd, inp=None, t=8):
-    try:
-        subprocess.run(cmd, input=inp, text=True, timeout=t, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        pass
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        subprocess.run(
+            cmd,
+            input=inp,
+            text=True,
+            timeout=t,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
 
 def dig(*a, port=P):
@@ -61,14 +67,19 @@ def zone_text(z, serial, extra=""):
 def edit(z, zones="zones", delta=1, extra=""):
     f = D / zones / f"{z}.zone"
     if f.exists():  # go on from the serial in the file (a second run)
-        SERIAL[z] = max(SERIAL[z], max((int(w) for w in f.read_text().split() if w.isdigit() and len(w) == 10), default=0))
+        SERIAL[z] = max(
+            SERIAL[z],
+            max((int(w) for w in f.read_text().split() if w.isdigit() and len(w) == 10), default=0),
+        )
     SERIAL[z] += delta
     (D / zones / f"{z}.zone").write_text(zone_text(z, SERIAL[z], extra))
 
 
 def queries(rnd):
     for z in ("example.com", "signed.example", "example.org"):
-        for q in random.sample(["www", "mail", "alias", "h1", "h3", "@", "_sip._tcp", f"nx{rnd}"], 4):
+        for q in random.sample(
+            ["www", "mail", "alias", "h1", "h3", "@", "_sip._tcp", f"nx{rnd}"], 4
+        ):
             name = z if q == "@" else f"{q}.{z}"
             dig(name, random.choice(["A", "AAAA", "MX", "TXT", "SRV", "SOA", "NS", "ANY", "CNAME"]))
     dig("signed.example", "DNSKEY", "+dnssec")
@@ -99,8 +110,17 @@ def updates(rnd):
     upd([f"zone {z}.", f"update delete dyn{rnd - 1}.{z}. A"], k)
     upd([f"zone {z}.", f"update add srv{rnd}.{z}. 60 SRV 0 0 80 www.{z}."], k)  # type not allowed
     upd([f"zone {z}.", f"update add nokey{rnd}.{z}. 60 A 192.0.2.9"])  # no key
-    upd([f"zone {z}.", f"update add bad{rnd}.{z}. 60 A 192.0.2.9"], "hmac-sha256:upd:" + "QUJD" * 11)
-    upd([f"zone {z}.", f"prereq yxdomain absent{rnd}.{z}.", f"update add p{rnd}.{z}. 60 A 192.0.2.7"], k)
+    upd(
+        [f"zone {z}.", f"update add bad{rnd}.{z}. 60 A 192.0.2.9"], "hmac-sha256:upd:" + "QUJD" * 11
+    )
+    upd(
+        [
+            f"zone {z}.",
+            f"prereq yxdomain absent{rnd}.{z}.",
+            f"update add p{rnd}.{z}. 60 A 192.0.2.7",
+        ],
+        k,
+    )
     upd(["zone example.org.", f"update add x{rnd}.example.org. 60 A 192.0.2.7"], k)  # secondary
     upd(["zone example.net.", "update add x.example.net. 60 A 192.0.2.7"], k)  # not ours
     upd([f"zone {z}.", f"update add {z}. 60 CNAME www.{z}."], k)  # CNAME at apex: semantic error
@@ -138,7 +158,10 @@ def control(rnd):
     ctl("zone-flush", c(["example.com", "signed.example"]))
     if rnd % 4 == 1:
         ctl("zone-freeze", "example.com")
-        upd(["zone example.com.", f"update add frozen{rnd}.example.com. 60 A 192.0.2.8"], f"hmac-sha256:upd:{UPD}")
+        upd(
+            ["zone example.com.", f"update add frozen{rnd}.example.com. 60 A 192.0.2.8"],
+            f"hmac-sha256:upd:{UPD}",
+        )
         time.sleep(0.5)
         ctl("zone-thaw", "example.com")
     if rnd % 4 == 2:
@@ -173,7 +196,13 @@ def zone_edits(rnd):
         ctl("zone-reload", "example.com")
     if rnd % 6 == 3:
         (D / "zones" / "broken.example.zone").write_text(
-            random.choice(["$ORIGIN broken.example.\n@ IN SOA ns1 host ( 1 2 3\n", "@ 60 IN A 999.1.1.1\n", "garbage line\n"])
+            random.choice(
+                [
+                    "$ORIGIN broken.example.\n@ IN SOA ns1 host ( 1 2 3\n",
+                    "@ 60 IN A 999.1.1.1\n",
+                    "garbage line\n",
+                ]
+            )
         )
         ctl("zone-reload", "broken.example")
     if rnd % 2 == 0:

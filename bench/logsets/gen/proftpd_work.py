@@ -33,10 +33,19 @@ def ftp():
 def anon(rnd):
     with E:
         f = ftp()
-        f.login(random.choice(["anonymous", "ftp"]), random.choice(["guest@example.org", "wget@", "x@example.com"]))
+        f.login(
+            random.choice(["anonymous", "ftp"]),
+            random.choice(["guest@example.org", "wget@", "x@example.com"]),
+        )
         f.retrlines("LIST", lambda _: None)
         f.retrbinary("RETR readme.txt", lambda _: None)
-        for cmd in (f"RETR missing-{rnd}.txt", "CWD nope", "STOR upload.txt", "MKD newdir", "DELE readme.txt"):
+        for cmd in (
+            f"RETR missing-{rnd}.txt",
+            "CWD nope",
+            "STOR upload.txt",
+            "MKD newdir",
+            "DELE readme.txt",
+        ):
             with E:
                 if cmd.startswith("STOR"):
                     f.storbinary(cmd, io.BytesIO(b"x" * 50))
@@ -67,9 +76,22 @@ def local(rnd):
         f.retrbinary("RETR report-old.txt", lambda _: None)
         f.retrlines("MLSD", lambda _: None)
         f.delete("notes.txt")
-        for cmd in ("SITE CHMOD 600 report-old.txt", "SITE CHMOD 999 nofile", "SITE UTIME 20260101000000 report-old.txt",
-                    "SITE HELP", "SITE NOSUCH", "MFMT 20260101000000 report-old.txt", "STAT", "CWD /etc",
-                    "CWD ../../..", "RETR /etc/shadow", "RMD not-there", "RNFR *.*/x", "REST 100", "ABOR"):
+        for cmd in (
+            "SITE CHMOD 600 report-old.txt",
+            "SITE CHMOD 999 nofile",
+            "SITE UTIME 20260101000000 report-old.txt",
+            "SITE HELP",
+            "SITE NOSUCH",
+            "MFMT 20260101000000 report-old.txt",
+            "STAT",
+            "CWD /etc",
+            "CWD ../../..",
+            "RETR /etc/shadow",
+            "RMD not-there",
+            "RNFR *.*/x",
+            "REST 100",
+            "ABOR",
+        ):
             with E:
                 f.sendcmd(cmd)
         f.cwd("..")
@@ -141,8 +163,18 @@ for rnd in range(ROUNDS):
         bad_login("nosuchuser", "whatever")
         bad_login("root", "toor", twice=False)  # RootLogin off
     if rnd % 3 == 0:
-        raw([b"USER anonymous\r\n", b"PASS x@\r\n", b"XYZZY\r\n", b"PORT 10,0,0,9,4,1\r\n",
-             b"EPRT |1|10.0.0.9|1025|\r\n", b"PORT 127,0,0,1,0,21\r\n", b"RETR readme.txt\r\n", b"QUIT\r\n"])
+        raw(
+            [
+                b"USER anonymous\r\n",
+                b"PASS x@\r\n",
+                b"XYZZY\r\n",
+                b"PORT 10,0,0,9,4,1\r\n",
+                b"EPRT |1|10.0.0.9|1025|\r\n",
+                b"PORT 127,0,0,1,0,21\r\n",
+                b"RETR readme.txt\r\n",
+                b"QUIT\r\n",
+            ]
+        )
         raw([b"HELP\r\n", b"SYST\r\n", b"FEAT\r\n", b"LIST\r\n", b"PASS early\r\n", b"QUIT\r\n"])
         raw([b"USER anonymous\r\n", b"PASS x@\r\n"], end=7.5)  # idle past TimeoutIdle
         raw([b"GET / HTTP/1.1\r\n", b"Host: x\r\n"])
