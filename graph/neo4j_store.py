@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -264,9 +265,22 @@ class Neo4jStore:
         """Close the driver, also when a call abandoned at its deadline still
         writes on one of its connections: the driver then fails to append its
         goodbye to that connection's buffer (``BufferError``, a known driver
-        race), and the sockets it did not reach close when collected."""
+        race). The close is then finished in the background once those calls
+        have let go (they end at the server's reply or its socket's error), so
+        that no connection is left to the driver's destructor."""
         self._calls.shutdown(wait=False, cancel_futures=True)
         try:
             self._driver.close()
         except (BufferError, OSError, nx.DriverError) as exc:
-            log.warning("Neo4j connections in use by abandoned calls were dropped: %r", exc)
+            # (the text, not the exception: a kept log record would keep its frames alive)
+            log.warning("Neo4j connections in use by abandoned calls were dropped: %s", repr(exc))
+            closer = threading.Thread(target=self._close_after_calls, name="neo4j-close")
+            closer.daemon = True
+            closer.start()
+
+    def _close_after_calls(self) -> None:
+        self._calls.shutdown(wait=True)
+        try:
+            self._driver.close()
+        except (BufferError, OSError, nx.DriverError) as exc:
+            log.warning("Neo4j connections of abandoned calls could not be closed: %s", repr(exc))
