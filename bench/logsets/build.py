@@ -726,7 +726,8 @@ def generic_regex(template: str) -> re.Pattern:
     return re.compile("^" + "(.*?)".join(parts) + "$", re.S)
 
 
-def label(name: str, tokens: dict[str, str] = TOKENS) -> None:
+def label(name: str, tokens: dict[str, str] = TOKENS, out: str = "corrected") -> None:
+    """``out`` names the CSVs: NAME_2k.log_structured_<out>.csv and NAME_2k.log_templates_<out>.csv."""
     d = HERE / name
     lines = _read(d / f"{name}_2k.log")
     hrx = header_regex(FORMATS[name])
@@ -771,9 +772,7 @@ def label(name: str, tokens: dict[str, str] = TOKENS) -> None:
         for e in errors[:60]:
             print("  " + e, file=sys.stderr)
         raise SystemExit(1)
-    with open(
-        d / f"{name}_2k.log_structured_corrected.csv", "w", newline="", encoding="utf-8"
-    ) as f:
+    with open(d / f"{name}_2k.log_structured_{out}.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(
             ["LineId"]
@@ -781,7 +780,7 @@ def label(name: str, tokens: dict[str, str] = TOKENS) -> None:
             + ["Content", "EventId", "EventTemplate"]
         )
         w.writerows(rows)
-    with open(d / f"{name}_2k.log_templates_corrected.csv", "w", newline="", encoding="utf-8") as f:
+    with open(d / f"{name}_2k.log_templates_{out}.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["EventId", "EventTemplate", "Occurrences"])
         for t, e in ids.items():
@@ -796,9 +795,11 @@ def run(
     rules: dict[str, Any],
     scope: dict[str, Any],
     tokens: dict[str, str] | None = None,
+    out: str = "corrected",
 ) -> None:
     """The command line of a builder script (this one, build_fresh.py, build_fresh2.py):
-    ``scope`` holds its generate_/select_ functions, ``formats`` and ``rules`` its sets."""
+    ``scope`` holds its generate_/select_ functions, ``formats`` and ``rules`` its sets;
+    ``out`` names the label CSVs (see label())."""
     if len(argv) < 2 or argv[1] not in ("generate", "select", "label"):
         print(doc)
         raise SystemExit(2)
@@ -823,7 +824,7 @@ def run(
         RULES.update(rules)
         for n in names:
             if n in rules:
-                label(n, tokens or TOKENS)
+                label(n, tokens or TOKENS, out)
 
 
 def main(argv: list[str]) -> None:

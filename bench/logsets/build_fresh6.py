@@ -377,7 +377,8 @@ RULES["Icecast"] = [
 
 
 def main(argv: list[str]) -> None:
-    B.run(argv, __doc__, FORMATS, RULES, globals(), TOKENS)
+    # the format-string labels; relabel.py derives the corrected-LogHub ones from them
+    B.run(argv, __doc__, FORMATS, RULES, globals(), TOKENS, out="formatstring")
 
 
 if __name__ == "__main__":
