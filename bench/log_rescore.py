@@ -7,8 +7,9 @@ every other set, ``bench/logsets/relabel.py``), its blind figure under the new l
 the code *of that day* scored on them: later code has been tuned on the group's errors.
 
 For each group this checks out the commit of its measurement into a temporary worktree,
-runs that commit's miner (its shipped defaults) and drain3 (the knobs that commit's run
-selected on the pool, and the LogHub setting) on today's logs and labels, and writes
+runs that commit's own benchmark code (its set loader, its miner with its shipped defaults,
+its drain3 runner with the knobs its run selected on the pool and with the LogHub setting,
+its grouping accuracy) on today's logs and labels, and writes
 ``log_rescore.json`` and ``log_rescore.md`` under ``--out``. Sets shipping a second,
 format-string labelling are scored against it too: under those labels the figures are
 the ones of the original measurement.
@@ -35,64 +36,33 @@ GROUPS = (
     ("sixth", "a1d4647", ("Icecast", "Prosody", "Tinyproxy")),
     ("seventh", "d8b49fa", ("Knot", "Proftpd")),
 )
-DRAIN_LOGHUB = {"sim_th": 0.4, "depth": 4}
 
-# Run inside the old worktree (its own extractors first on sys.path): prints JSON rows.
+# Run inside the old worktree: that commit's own benchmark (its miner, its drain3 runner, its
+# grouping accuracy, and its header parsing) on today's logs and labels; prints JSON rows.
 _SCORER = r"""
-import csv, json, sys
-from collections import Counter, defaultdict
+import csv, importlib.util, json, sys
 from pathlib import Path
 tree, data = Path(sys.argv[1]), Path(sys.argv[2])
 names, pool = sys.argv[3].split(","), json.loads(sys.argv[4])
-sys.path.insert(0, str(tree))
-from extractors.logs.miner import MASKS, MinerSettings, TemplateMiner
-from extractors.logs.format import parse_format
+spec = importlib.util.spec_from_file_location("log_parsing", tree / "bench" / "log_parsing.py")
+lp = importlib.util.module_from_spec(spec)
+sys.modules["log_parsing"] = lp
+spec.loader.exec_module(lp)  # puts the old tree first on sys.path
 import extractors.logs.miner as M
 assert Path(M.__file__).is_relative_to(tree), M.__file__
-
-def ga(pred, truth):
-    groups = defaultdict(list)
-    for i, p in enumerate(pred):
-        groups[p].append(i)
-    size, ok = Counter(truth), 0
-    for lines in groups.values():
-        if len({truth[i] for i in lines}) == 1 and size[truth[lines[0]]] == len(lines):
-            ok += len(lines)
-    return round(ok / len(truth), 4)
-
-def drain(contents, sim_th, depth):
-    from drain3 import TemplateMiner as D
-    from drain3.masking import MaskingInstruction
-    from drain3.template_miner_config import TemplateMinerConfig
-    c = TemplateMinerConfig()
-    c.drain_depth, c.drain_sim_th, c.drain_max_children = depth, sim_th, 100
-    c.parametrize_numeric_tokens = True
-    c.masking_instructions = [MaskingInstruction(rx, n) for n, rx in MASKS]
-    m = D(config=c)
-    return [m.add_log_message(x)["cluster_id"] for x in contents]
-
-formats = json.loads((data / "formats.json").read_text(encoding="utf-8"))
-for name in names:
-    folder, pattern = data / name, parse_format(formats[name])
-    contents = []
-    raw = (folder / f"{name}_2k.log").read_text(encoding="utf-8", errors="replace")
-    for line in raw.splitlines():
-        m = pattern.match(line.strip())
-        contents.append(m.group("Content") if m else line.strip())
-    miner = TemplateMiner(MinerSettings())
-    ids = [miner.add(c) for c in contents]
+for s in lp.load_sets(data, "extra", names):
     runs = {
-        "ours": [miner.template_of(i).event_id for i in ids],
-        "drain3_tuned": drain(contents, pool["sim_th"], pool["depth"]),
-        "drain3_loghub": drain(contents, 0.4, 4),
+        "ours": lp.ours(M.MinerSettings())(s.contents)[0],
+        "drain3_tuned": lp.drain3(pool["sim_th"], pool["depth"])(s.contents)[0],
+        "drain3_loghub": lp.drain3(0.4, 4)(s.contents)[0],
     }
-    row = {"dataset": name, "lines": len(contents)}
+    row = {"dataset": s.name, "lines": len(s.contents)}
     for kind, suffix in (("corrected", "corrected"), ("format", "formatstring")):
-        path = folder / f"{name}_2k.log_structured_{suffix}.csv"
+        path = data / s.name / f"{s.name}_2k.log_structured_{suffix}.csv"
         if path.is_file():
             with path.open(encoding="utf-8") as fh:
                 truth = [r["EventTemplate"] for r in csv.DictReader(fh)]
-            row[kind] = {who: ga(p, truth) for who, p in runs.items()}
+            row[kind] = {w: round(lp.grouping_accuracy(p, truth), 4) for w, p in runs.items()}
             row[kind]["templates"] = len(set(truth))
     print(json.dumps(row), flush=True)
 """
